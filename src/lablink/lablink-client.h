@@ -1,0 +1,184 @@
+/* lablink-client.h — the REST side of a LabLink server
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(LABLINK_INSIDE) && !defined(LABLINK_COMPILATION)
+# error "Only <lablink.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "lablink-equipment.h"
+
+G_BEGIN_DECLS
+
+#define LABLINK_DEFAULT_SERVER_URL "http://127.0.0.1:8000"
+
+#define LABLINK_TYPE_CLIENT (lablink_client_get_type ())
+G_DECLARE_FINAL_TYPE (LablinkClient, lablink_client, LABLINK, CLIENT, GObject)
+
+LablinkClient *lablink_client_new                  (const char           *server_url,
+                                                    GError              **error);
+const char    *lablink_client_get_server_url       (LablinkClient        *self);
+char          *lablink_client_dup_ws_url           (LablinkClient        *self);
+const char    *lablink_client_get_ws_url_override  (LablinkClient        *self);
+gboolean       lablink_client_set_ws_url_override  (LablinkClient        *self,
+                                                    const char           *ws_url,
+                                                    GError              **error);
+gboolean       lablink_client_get_logged_in        (LablinkClient        *self);
+const char    *lablink_client_get_username         (LablinkClient        *self);
+const char    *lablink_client_get_access_token     (LablinkClient        *self);
+void           lablink_client_set_access_token     (LablinkClient        *self,
+                                                    const char           *token);
+guint          lablink_client_get_timeout          (LablinkClient        *self);
+void           lablink_client_set_timeout          (LablinkClient        *self,
+                                                    guint                 seconds);
+
+/* Generic request: METHOD path (relative to the server URL, e.g. "/api"),
+ * optional JSON body. The result is the parsed JSON answer (bare NaN tolerated). */
+void           lablink_client_request_async        (LablinkClient        *self,
+                                                    const char           *method,
+                                                    const char           *path,
+                                                    JsonNode             *body,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonNode      *lablink_client_request_finish       (LablinkClient        *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+void           lablink_client_get_info_async       (LablinkClient        *self,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonNode      *lablink_client_get_info_finish      (LablinkClient        *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+void           lablink_client_get_health_async     (LablinkClient        *self,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonNode      *lablink_client_get_health_finish    (LablinkClient        *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+
+void           lablink_client_list_equipment_async (LablinkClient        *self,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+GPtrArray     *lablink_client_list_equipment_finish(LablinkClient        *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+void           lablink_client_get_equipment_status_async  (LablinkClient        *self,
+                                                           const char           *equipment_id,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+JsonNode      *lablink_client_get_equipment_status_finish (LablinkClient        *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
+void           lablink_client_send_command_async   (LablinkClient        *self,
+                                                    const char           *equipment_id,
+                                                    const char           *action,
+                                                    JsonObject           *parameters,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonNode      *lablink_client_send_command_finish  (LablinkClient        *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+void           lablink_client_get_snapshot_async   (LablinkClient        *self,
+                                                    const char           *equipment_id,
+                                                    const char           *data_type,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+JsonNode      *lablink_client_get_snapshot_finish  (LablinkClient        *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+void           lablink_client_capture_waveform_async  (LablinkClient        *self,
+                                                       const char           *equipment_id,
+                                                       guint                 channel,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+JsonNode      *lablink_client_capture_waveform_finish (LablinkClient        *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+/* Acquisitions. @config is the create body of PROTOCOL.md. */
+void           lablink_client_create_acquisition_async  (LablinkClient        *self,
+                                                         JsonObject           *config,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+char          *lablink_client_create_acquisition_finish (LablinkClient        *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+/* @action: "start", "stop", "pause" or "resume" */
+void           lablink_client_control_acquisition_async (LablinkClient        *self,
+                                                         const char           *acquisition_id,
+                                                         const char           *action,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean       lablink_client_control_acquisition_finish(LablinkClient        *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void           lablink_client_get_acquisition_status_async  (LablinkClient        *self,
+                                                             const char           *acquisition_id,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+JsonNode      *lablink_client_get_acquisition_status_finish (LablinkClient        *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+void           lablink_client_get_acquisition_data_async    (LablinkClient        *self,
+                                                             const char           *acquisition_id,
+                                                             guint                 num_samples,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+JsonNode      *lablink_client_get_acquisition_data_finish   (LablinkClient        *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+void           lablink_client_list_acquisitions_async       (LablinkClient        *self,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+JsonNode      *lablink_client_list_acquisitions_finish      (LablinkClient        *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+void           lablink_client_delete_acquisition_async      (LablinkClient        *self,
+                                                             const char           *acquisition_id,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+gboolean       lablink_client_delete_acquisition_finish     (LablinkClient        *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+
+/* Security. On success the access token is kept and sent as
+ * `Authorization: Bearer` on REST and `?token=` on the WebSocket. */
+void           lablink_client_login_async          (LablinkClient        *self,
+                                                    const char           *username,
+                                                    const char           *password,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean       lablink_client_login_finish         (LablinkClient        *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+void           lablink_client_refresh_async        (LablinkClient        *self,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+gboolean       lablink_client_refresh_finish       (LablinkClient        *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+void           lablink_client_logout               (LablinkClient        *self);
+
+G_END_DECLS

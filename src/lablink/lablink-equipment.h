@@ -1,0 +1,50 @@
+/* lablink-equipment.h — one instrument known to a LabLink server
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(LABLINK_INSIDE) && !defined(LABLINK_COMPILATION)
+# error "Only <lablink.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * LablinkEquipmentKind:
+ * @LABLINK_EQUIPMENT_OTHER: a type this library does not know
+ * @LABLINK_EQUIPMENT_POWER_SUPPLY: `power_supply`
+ * @LABLINK_EQUIPMENT_OSCILLOSCOPE: `oscilloscope`
+ * @LABLINK_EQUIPMENT_ELECTRONIC_LOAD: `electronic_load`
+ */
+typedef enum {
+  LABLINK_EQUIPMENT_OTHER,
+  LABLINK_EQUIPMENT_POWER_SUPPLY,
+  LABLINK_EQUIPMENT_OSCILLOSCOPE,
+  LABLINK_EQUIPMENT_ELECTRONIC_LOAD,
+} LablinkEquipmentKind;
+
+#define LABLINK_TYPE_EQUIPMENT (lablink_equipment_get_type ())
+G_DECLARE_FINAL_TYPE (LablinkEquipment, lablink_equipment, LABLINK, EQUIPMENT, GObject)
+
+LablinkEquipment     *lablink_equipment_new_from_json      (JsonObject       *object,
+                                                            GError          **error);
+const char           *lablink_equipment_get_id             (LablinkEquipment *self);
+const char           *lablink_equipment_get_type_name      (LablinkEquipment *self);
+LablinkEquipmentKind  lablink_equipment_get_kind           (LablinkEquipment *self);
+const char           *lablink_equipment_get_manufacturer   (LablinkEquipment *self);
+const char           *lablink_equipment_get_model          (LablinkEquipment *self);
+const char           *lablink_equipment_get_serial_number  (LablinkEquipment *self);
+const char           *lablink_equipment_get_connection_type(LablinkEquipment *self);
+const char           *lablink_equipment_get_resource_string(LablinkEquipment *self);
+const char           *lablink_equipment_get_nickname       (LablinkEquipment *self);
+const char           *lablink_equipment_get_display_name   (LablinkEquipment *self);
+const char * const   *lablink_equipment_get_stream_types   (LablinkEquipment *self);
+
+char                 *lablink_equipment_id_for_resource    (const char       *type_prefix,
+                                                            const char       *resource_string);
+
+G_END_DECLS

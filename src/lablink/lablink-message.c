@@ -1,0 +1,1184 @@
+/* lablink-message.c — one decoded LabLink protocol message
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "lablink-error.h"
+#include "lablink-json-private.h"
+#include "lablink-message.h"
+#include "lablink-protocol.h"
+
+struct _LablinkMessage
+{
+  gatomicrefcount     ref_count;
+  LablinkMessageType  type;
+  const char         *type_name;   /* static for known types, else owned_type_name */
+  char               *owned_type_name;
+  GBytes             *bytes;
+  LablinkJsonDoc      doc;
+  gint64              received;
+
+  char               *equipment_id;
+  char               *stream_type;
+  char               *acquisition_id;
+  char               *stream_key;
+  char               *detail;
+
+  /* Waveform samples (stream_data/waveform with voltage_data). */
+  double             *waveform;
+  gsize               n_waveform;
+
+  /* Acquisition window (acquisition_stream with data). */
+  gsize               n_samples;
+  guint               n_channels;
+  char              **channel_names;
+  gint64             *sample_times;
+  double             *values;       /* n_channels × n_samples, channel-major */
+
+  JsonNode           *node;         /* built lazily by get_node() */
+};
+
+G_DEFINE_BOXED_TYPE (LablinkMessage, lablink_message, lablink_message_ref, lablink_message_unref)
+
+static const struct {
+  const char         *name;
+  LablinkMessageType  type;
+} known_types[] = {
+  { "stream_data", LABLINK_MESSAGE_STREAM_DATA },
+  { "acquisition_stream", LABLINK_MESSAGE_ACQUISITION_STREAM },
+  { "stream_started", LABLINK_MESSAGE_STREAM_STARTED },
+  { "stream_stopped", LABLINK_MESSAGE_STREAM_STOPPED },
+  { "acquisition_stream_started", LABLINK_MESSAGE_ACQUISITION_STREAM_STARTED },
+  { "acquisition_stream_stopped", LABLINK_MESSAGE_ACQUISITION_STREAM_STOPPED },
+  { "pong", LABLINK_MESSAGE_PONG },
+  { "ping", LABLINK_MESSAGE_PING },
+  { "error", LABLINK_MESSAGE_ERROR },
+  { "start_stream", LABLINK_MESSAGE_START_STREAM },
+  { "stop_stream", LABLINK_MESSAGE_STOP_STREAM },
+  { "start_acquisition_stream", LABLINK_MESSAGE_START_ACQUISITION_STREAM },
+  { "stop_acquisition_stream", LABLINK_MESSAGE_STOP_ACQUISITION_STREAM },
+  { "alarm", LABLINK_MESSAGE_EVENT },
+  { "alarm_event", LABLINK_MESSAGE_EVENT },
+  { "alarm_updated", LABLINK_MESSAGE_EVENT },
+  { "alarm_cleared", LABLINK_MESSAGE_EVENT },
+  { "job_created", LABLINK_MESSAGE_EVENT },
+  { "job_updated", LABLINK_MESSAGE_EVENT },
+  { "job_deleted", LABLINK_MESSAGE_EVENT },
+  { "job_started", LABLINK_MESSAGE_EVENT },
+  { "job_completed", LABLINK_MESSAGE_EVENT },
+  { "job_failed", LABLINK_MESSAGE_EVENT },
+  { "discovery_progress", LABLINK_MESSAGE_EVENT },
+};
+
+/* Fields whose JSON type we check when present in stream data: a wrong type
+ * there is a broken frame, not a value to display. */
+static const char * const number_fields[] = {
+  "voltage_set", "current_set", "voltage_actual", "current_actual",
+  "setpoint", "voltage", "current", "power",
+  "vpp", "vmax", "vmin", "vavg", "vrms", "freq", "period",
+  "sample_rate", "time_scale", "voltage_scale", "voltage_offset",
+  "channel", "num_samples",
+};
+static const char * const boolean_fields[] = {
+  "output_enabled", "in_cv_mode", "in_cc_mode", "load_enabled",
+};
+static const char * const string_fields[] = {
+  "equipment_id", "timestamp", "mode", "data_id",
+};
+
+static gboolean
+invalid (GError    **error,
+         const char *type,
+         const char *field,
+         const char *expected)
+{
+  g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD,
+               "Invalid “%s” message: field “%s” must be %s", type, field, expected);
+  return FALSE;
+}
+
+static gboolean
+take_string (LablinkMessage  *self,
+             gint             object,
+             const char      *field,
+             gboolean         required,
+             char           **out,
+             GError         **error)
+{
+  gint tok = lablink_json_doc_member (&self->doc, object, field, strlen (field));
+
+  if (tok < 0 || self->doc.tokens[tok].type == LABLINK_JSON_NULL)
+    {
+      if (required)
+        return invalid (error, self->type_name, field, "a string");
+      return TRUE;
+    }
+  if (self->doc.tokens[tok].type != LABLINK_JSON_STRING)
+    return invalid (error, self->type_name, field, "a string");
+
+  *out = lablink_json_doc_dup_string (&self->doc, tok);
+  return TRUE;
+}
+
+static gboolean
+check_types (LablinkMessage  *self,
+             gint             object,
+             const char      *prefix,
+             GError         **error)
+{
+  const LablinkJsonDoc *doc = &self->doc;
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (number_fields); i++)
+    {
+      gint tok = lablink_json_doc_member (doc, object, number_fields[i], strlen (number_fields[i]));
+      if (tok >= 0 && doc->tokens[tok].type != LABLINK_JSON_NUMBER && doc->tokens[tok].type != LABLINK_JSON_NULL)
+        {
+          g_autofree char *name = g_strconcat (prefix, number_fields[i], NULL);
+          return invalid (error, self->type_name, name, "a number");
+        }
+    }
+  for (i = 0; i < G_N_ELEMENTS (boolean_fields); i++)
+    {
+      gint tok = lablink_json_doc_member (doc, object, boolean_fields[i], strlen (boolean_fields[i]));
+      if (tok >= 0 && doc->tokens[tok].type != LABLINK_JSON_TRUE && doc->tokens[tok].type != LABLINK_JSON_FALSE &&
+          doc->tokens[tok].type != LABLINK_JSON_NULL)
+        {
+          g_autofree char *name = g_strconcat (prefix, boolean_fields[i], NULL);
+          return invalid (error, self->type_name, name, "a boolean");
+        }
+    }
+  for (i = 0; i < G_N_ELEMENTS (string_fields); i++)
+    {
+      gint tok = lablink_json_doc_member (doc, object, string_fields[i], strlen (string_fields[i]));
+      if (tok >= 0 && doc->tokens[tok].type != LABLINK_JSON_STRING && doc->tokens[tok].type != LABLINK_JSON_NULL)
+        {
+          g_autofree char *name = g_strconcat (prefix, string_fields[i], NULL);
+          return invalid (error, self->type_name, name, "a string");
+        }
+    }
+
+  return TRUE;
+}
+
+/* Decodes a JSON array of numbers (null → NaN) into a new buffer. */
+static gboolean
+decode_numbers (LablinkMessage  *self,
+                gint             array,
+                const char      *field,
+                double         **out,
+                gsize           *n_out,
+                GError         **error)
+{
+  const LablinkJsonDoc *doc = &self->doc;
+  const LablinkJsonToken *t = &doc->tokens[array];
+  double *values;
+  gint child;
+  guint i;
+
+  if (t->type != LABLINK_JSON_ARRAY)
+    return invalid (error, self->type_name, field, "an array of numbers");
+
+  values = g_new (double, MAX (t->count, 1));
+  child = lablink_json_doc_first_child (doc, array);
+  for (i = 0; i < t->count; i++)
+    {
+      guint8 type = doc->tokens[child].type;
+
+      if (type == LABLINK_JSON_NUMBER)
+        lablink_json_doc_get_double (doc, child, &values[i]);
+      else if (type == LABLINK_JSON_NULL)
+        values[i] = NAN;
+      else
+        {
+          g_free (values);
+          return invalid (error, self->type_name, field, "an array of numbers");
+        }
+      child = (gint) doc->tokens[child].next;
+    }
+
+  *out = values;
+  *n_out = t->count;
+  return TRUE;
+}
+
+static gboolean
+decode_stream_data (LablinkMessage  *self,
+                    GError         **error)
+{
+  gint data;
+
+  if (!take_string (self, 0, "equipment_id", TRUE, &self->equipment_id, error) ||
+      !take_string (self, 0, "stream_type", TRUE, &self->stream_type, error))
+    return FALSE;
+
+  self->stream_key = lablink_protocol_stream_key (self->equipment_id, self->stream_type);
+
+  data = lablink_json_doc_member (&self->doc, 0, "data", 4);
+  if (data < 0 || self->doc.tokens[data].type != LABLINK_JSON_OBJECT)
+    return invalid (error, self->type_name, "data", "an object");
+
+  if (!check_types (self, data, "data.", error))
+    return FALSE;
+
+  if (strcmp (self->stream_type, LABLINK_STREAM_WAVEFORM) == 0)
+    {
+      gint samples = lablink_json_doc_member (&self->doc, data, "voltage_data", 12);
+
+      if (samples >= 0 && self->doc.tokens[samples].type != LABLINK_JSON_NULL &&
+          !decode_numbers (self, samples, "data.voltage_data", &self->waveform, &self->n_waveform, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+decode_acquisition_stream (LablinkMessage  *self,
+                           GError         **error)
+{
+  const LablinkJsonDoc *doc = &self->doc;
+  gint data, stats, timestamps, values, child, k;
+  guint i;
+
+  if (!take_string (self, 0, "acquisition_id", TRUE, &self->acquisition_id, error))
+    return FALSE;
+  self->stream_key = lablink_protocol_acquisition_key (self->acquisition_id);
+
+  k = lablink_json_doc_member (doc, 0, "state", 5);
+  if (k >= 0 && doc->tokens[k].type != LABLINK_JSON_STRING && doc->tokens[k].type != LABLINK_JSON_NULL)
+    return invalid (error, self->type_name, "state", "a string");
+
+  stats = lablink_json_doc_member (doc, 0, "stats", 5);
+  if (stats >= 0 && doc->tokens[stats].type != LABLINK_JSON_OBJECT && doc->tokens[stats].type != LABLINK_JSON_NULL)
+    return invalid (error, self->type_name, "stats", "an object");
+
+  data = lablink_json_doc_member (doc, 0, "data", 4);
+  if (data < 0 || doc->tokens[data].type == LABLINK_JSON_NULL)
+    return TRUE;  /* the server's buffer is still empty */
+  if (doc->tokens[data].type != LABLINK_JSON_OBJECT)
+    return invalid (error, self->type_name, "data", "an object or null");
+
+  timestamps = lablink_json_doc_member (doc, data, "timestamps", 10);
+  values = lablink_json_doc_member (doc, data, "values", 6);
+  if (timestamps < 0 || doc->tokens[timestamps].type != LABLINK_JSON_ARRAY)
+    return invalid (error, self->type_name, "data.timestamps", "an array of timestamps");
+  if (values < 0 || doc->tokens[values].type != LABLINK_JSON_OBJECT)
+    return invalid (error, self->type_name, "data.values", "an object of arrays");
+
+  self->n_samples = doc->tokens[timestamps].count;
+  self->sample_times = g_new (gint64, MAX (self->n_samples, 1));
+  child = lablink_json_doc_first_child (doc, timestamps);
+  for (i = 0; i < self->n_samples; i++)
+    {
+      const LablinkJsonToken *t = &doc->tokens[child];
+
+      if (t->type == LABLINK_JSON_STRING)
+        {
+          if (!lablink_parse_timestamp (doc->text + t->start, t->length, &self->sample_times[i]))
+            return invalid (error, self->type_name, "data.timestamps", "an array of ISO-8601 timestamps");
+        }
+      else if (t->type == LABLINK_JSON_NUMBER)
+        {
+          double secs = 0;
+          lablink_json_doc_get_double (doc, child, &secs);
+          if (!isfinite (secs))
+            return invalid (error, self->type_name, "data.timestamps", "an array of timestamps");
+          self->sample_times[i] = (gint64) llround (secs * G_USEC_PER_SEC);
+        }
+      else
+        return invalid (error, self->type_name, "data.timestamps", "an array of timestamps");
+      child = (gint) t->next;
+    }
+
+  self->n_channels = doc->tokens[values].count;
+  self->channel_names = g_new0 (char *, self->n_channels + 1);
+  self->values = g_new (double, MAX ((gsize) self->n_channels * self->n_samples, 1));
+  k = values + 1;
+  for (i = 0; i < self->n_channels; i++)
+    {
+      gint v = k + 1;
+      g_autofree double *column = NULL;
+      gsize n = 0;
+
+      self->channel_names[i] = lablink_json_doc_dup_string (doc, k);
+      if (!decode_numbers (self, v, "data.values", &column, &n, error))
+        return FALSE;
+      if (n != self->n_samples)
+        {
+          g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD,
+                       "Invalid “%s” message: channel “%s” has %" G_GSIZE_FORMAT " values for %" G_GSIZE_FORMAT " timestamps",
+                       self->type_name, self->channel_names[i], n, self->n_samples);
+          return FALSE;
+        }
+      if (n > 0)
+        memcpy (self->values + (gsize) i * self->n_samples, column, n * sizeof (double));
+      k = (gint) doc->tokens[v].next;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+decode (LablinkMessage  *self,
+        GError         **error)
+{
+  switch (self->type)
+    {
+    case LABLINK_MESSAGE_STREAM_DATA:
+      return decode_stream_data (self, error);
+
+    case LABLINK_MESSAGE_ACQUISITION_STREAM:
+      return decode_acquisition_stream (self, error);
+
+    case LABLINK_MESSAGE_STREAM_STARTED:
+    case LABLINK_MESSAGE_STREAM_STOPPED:
+    case LABLINK_MESSAGE_START_STREAM:
+    case LABLINK_MESSAGE_STOP_STREAM:
+      if (!take_string (self, 0, "equipment_id", TRUE, &self->equipment_id, error) ||
+          !take_string (self, 0, "stream_type", TRUE, &self->stream_type, error))
+        return FALSE;
+      self->stream_key = lablink_protocol_stream_key (self->equipment_id, self->stream_type);
+      if (self->type == LABLINK_MESSAGE_START_STREAM)
+        {
+          gint tok = lablink_json_doc_member (&self->doc, 0, "interval_ms", 11);
+          if (tok >= 0 && self->doc.tokens[tok].type != LABLINK_JSON_NUMBER)
+            return invalid (error, self->type_name, "interval_ms", "a number");
+        }
+      return TRUE;
+
+    case LABLINK_MESSAGE_ACQUISITION_STREAM_STARTED:
+    case LABLINK_MESSAGE_ACQUISITION_STREAM_STOPPED:
+    case LABLINK_MESSAGE_START_ACQUISITION_STREAM:
+    case LABLINK_MESSAGE_STOP_ACQUISITION_STREAM:
+      if (!take_string (self, 0, "acquisition_id", TRUE, &self->acquisition_id, error))
+        return FALSE;
+      self->stream_key = lablink_protocol_acquisition_key (self->acquisition_id);
+      if (self->type == LABLINK_MESSAGE_START_ACQUISITION_STREAM)
+        {
+          gint tok = lablink_json_doc_member (&self->doc, 0, "interval_ms", 11);
+          if (tok >= 0 && self->doc.tokens[tok].type != LABLINK_JSON_NUMBER)
+            return invalid (error, self->type_name, "interval_ms", "a number");
+          tok = lablink_json_doc_member (&self->doc, 0, "num_samples", 11);
+          if (tok >= 0 && self->doc.tokens[tok].type != LABLINK_JSON_NUMBER)
+            return invalid (error, self->type_name, "num_samples", "a number");
+        }
+      return TRUE;
+
+    case LABLINK_MESSAGE_ERROR:
+      if (!take_string (self, 0, "detail", FALSE, &self->detail, error))
+        return FALSE;
+      if (self->detail == NULL)
+        self->detail = g_strdup ("");
+      return TRUE;
+
+    case LABLINK_MESSAGE_EVENT:
+      /* Unsolicited events: equipment_id is informative when present. */
+      {
+        gint data = lablink_json_doc_member (&self->doc, 0, "data", 4);
+        gint obj = (data >= 0 && self->doc.tokens[data].type == LABLINK_JSON_OBJECT) ? data : 0;
+        gint tok = lablink_json_doc_member (&self->doc, obj, "equipment_id", 12);
+        if (tok >= 0 && self->doc.tokens[tok].type == LABLINK_JSON_STRING)
+          self->equipment_id = lablink_json_doc_dup_string (&self->doc, tok);
+      }
+      return TRUE;
+
+    case LABLINK_MESSAGE_PONG:
+    case LABLINK_MESSAGE_PING:
+    case LABLINK_MESSAGE_UNKNOWN:
+    default:
+      return TRUE;
+    }
+}
+
+static void
+lablink_message_free (LablinkMessage *self)
+{
+  lablink_json_doc_clear (&self->doc);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_free (self->owned_type_name);
+  g_free (self->equipment_id);
+  g_free (self->stream_type);
+  g_free (self->acquisition_id);
+  g_free (self->stream_key);
+  g_free (self->detail);
+  g_free (self->waveform);
+  g_strfreev (self->channel_names);
+  g_free (self->sample_times);
+  g_free (self->values);
+  g_clear_pointer (&self->node, json_node_unref);
+  g_free (self);
+}
+
+/**
+ * lablink_message_parse_bytes:
+ * @bytes: the frame's text
+ * @max_size: the size limit in bytes (0 for %LABLINK_MESSAGE_DEFAULT_MAX_SIZE)
+ * @error: return location for a #GError
+ *
+ * Validates and decodes one frame. Bad frames give a #LablinkError:
+ * %LABLINK_ERROR_MALFORMED (not JSON or not UTF-8), %LABLINK_ERROR_NOT_OBJECT,
+ * %LABLINK_ERROR_TOO_LARGE, %LABLINK_ERROR_TOO_DEEP or
+ * %LABLINK_ERROR_INVALID_FIELD (a known field of the wrong type).
+ *
+ * Returns: (transfer full): the message, or %NULL with @error set
+ */
+LablinkMessage *
+lablink_message_parse_bytes (GBytes  *bytes,
+                             gsize    max_size,
+                             GError **error)
+{
+  g_autoptr(LablinkMessage) self = NULL;
+  const char *text;
+  gsize length;
+  gint type_tok;
+  gsize i;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (max_size == 0)
+    max_size = LABLINK_MESSAGE_DEFAULT_MAX_SIZE;
+
+  text = g_bytes_get_data (bytes, &length);
+  if (length > max_size)
+    {
+      g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE,
+                   "Frame of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT " bytes",
+                   length, max_size);
+      return NULL;
+    }
+  if (length == 0)
+    {
+      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_MALFORMED, "Invalid JSON: empty frame");
+      return NULL;
+    }
+
+  self = g_new0 (LablinkMessage, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->bytes = g_bytes_ref (bytes);
+  self->received = g_get_real_time ();
+  self->type_name = "";
+
+  if (!lablink_json_doc_parse (&self->doc, text, length, LABLINK_MESSAGE_MAX_DEPTH, error))
+    return NULL;
+
+  if (self->doc.tokens[0].type != LABLINK_JSON_OBJECT)
+    {
+      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_NOT_OBJECT,
+                           "Invalid message: the frame is not a JSON object");
+      return NULL;
+    }
+
+  type_tok = lablink_json_doc_member (&self->doc, 0, "type", 4);
+  if (type_tok < 0 || self->doc.tokens[type_tok].type != LABLINK_JSON_STRING)
+    {
+      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD,
+                           "Invalid message: field “type” must be a string");
+      return NULL;
+    }
+
+  for (i = 0; i < G_N_ELEMENTS (known_types); i++)
+    {
+      if (lablink_json_doc_string_equal (&self->doc, type_tok, known_types[i].name, strlen (known_types[i].name)))
+        {
+          self->type = known_types[i].type;
+          self->type_name = known_types[i].name;
+          break;
+        }
+    }
+  if (i == G_N_ELEMENTS (known_types))
+    {
+      self->type = LABLINK_MESSAGE_UNKNOWN;
+      self->owned_type_name = lablink_json_doc_dup_string (&self->doc, type_tok);
+      self->type_name = self->owned_type_name;
+    }
+
+  if (!decode (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * lablink_message_parse:
+ * @text: (array length=length) (element-type guint8): UTF-8 JSON text
+ * @length: length of @text, or -1 if nul-terminated
+ * @error: return location for a #GError
+ *
+ * Like lablink_message_parse_bytes() with the default size limit.
+ *
+ * Returns: (transfer full): the message, or %NULL with @error set
+ */
+LablinkMessage *
+lablink_message_parse (const char  *text,
+                       gssize       length,
+                       GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = (gssize) strlen (text);
+  bytes = g_bytes_new (text, (gsize) length);
+
+  return lablink_message_parse_bytes (bytes, 0, error);
+}
+
+/**
+ * lablink_message_ref:
+ * @self: a #LablinkMessage
+ *
+ * Returns: (transfer full): @self
+ */
+LablinkMessage *
+lablink_message_ref (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+/**
+ * lablink_message_unref:
+ * @self: (transfer full): a #LablinkMessage
+ */
+void
+lablink_message_unref (LablinkMessage *self)
+{
+  g_return_if_fail (self != NULL);
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    lablink_message_free (self);
+}
+
+LablinkMessageType
+lablink_message_get_message_type (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, LABLINK_MESSAGE_UNKNOWN);
+  return self->type;
+}
+
+/**
+ * lablink_message_get_type_name:
+ * @self: a #LablinkMessage
+ *
+ * Returns: the message's `type` string, as sent
+ */
+const char *
+lablink_message_get_type_name (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->type_name;
+}
+
+/**
+ * lablink_message_get_bytes:
+ * @self: a #LablinkMessage
+ *
+ * Returns: (transfer none): the frame's exact text
+ */
+GBytes *
+lablink_message_get_bytes (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->bytes;
+}
+
+/**
+ * lablink_message_get_text:
+ * @self: a #LablinkMessage
+ * @length: (out) (optional): the length in bytes
+ *
+ * Returns: (transfer none): the frame's exact text (not nul-terminated!)
+ */
+const char *
+lablink_message_get_text (LablinkMessage *self,
+                          gsize          *length)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return g_bytes_get_data (self->bytes, length);
+}
+
+/**
+ * lablink_message_get_received_time:
+ * @self: a #LablinkMessage
+ *
+ * Returns: when the frame was decoded, in microseconds since the epoch
+ */
+gint64
+lablink_message_get_received_time (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->received;
+}
+
+/**
+ * lablink_message_get_equipment_id:
+ * @self: a #LablinkMessage
+ *
+ * Returns: (nullable): the equipment id, for equipment streams and events
+ */
+const char *
+lablink_message_get_equipment_id (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->equipment_id;
+}
+
+/**
+ * lablink_message_get_stream_type:
+ * @self: a #LablinkMessage
+ *
+ * Returns: (nullable): the stream type of an equipment stream message
+ */
+const char *
+lablink_message_get_stream_type (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->stream_type;
+}
+
+/**
+ * lablink_message_get_acquisition_id:
+ * @self: a #LablinkMessage
+ *
+ * Returns: (nullable): the acquisition id of an acquisition message
+ */
+const char *
+lablink_message_get_acquisition_id (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->acquisition_id;
+}
+
+/**
+ * lablink_message_get_stream_key:
+ * @self: a #LablinkMessage
+ *
+ * Returns: (nullable): `<equipment_id>_<stream_type>` or `acquisition_<id>`
+ */
+const char *
+lablink_message_get_stream_key (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->stream_key;
+}
+
+/**
+ * lablink_message_get_detail:
+ * @self: a #LablinkMessage
+ *
+ * Returns: (nullable): the `detail` of an `error` message
+ */
+const char *
+lablink_message_get_detail (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->detail;
+}
+
+static gint
+lookup (LablinkMessage *self,
+        const char     *path)
+{
+  return lablink_json_doc_path (&self->doc, 0, path);
+}
+
+/**
+ * lablink_message_has_member:
+ * @self: a #LablinkMessage
+ * @path: a dotted path such as `data.voltage_actual`
+ *
+ * Returns: whether the path exists (its value may be null)
+ */
+gboolean
+lablink_message_has_member (LablinkMessage *self,
+                            const char     *path)
+{
+  g_return_val_if_fail (self != NULL && path != NULL, FALSE);
+  return lookup (self, path) >= 0;
+}
+
+/**
+ * lablink_message_is_null:
+ * @self: a #LablinkMessage
+ * @path: a dotted path
+ *
+ * Returns: whether the path exists and holds `null`
+ */
+gboolean
+lablink_message_is_null (LablinkMessage *self,
+                         const char     *path)
+{
+  gint tok;
+
+  g_return_val_if_fail (self != NULL && path != NULL, FALSE);
+  tok = lookup (self, path);
+  return tok >= 0 && self->doc.tokens[tok].type == LABLINK_JSON_NULL;
+}
+
+/**
+ * lablink_message_get_double:
+ * @self: a #LablinkMessage
+ * @path: a dotted path such as `data.voltage_actual`
+ * @value: (out): the number (NaN for the server's bare NaN)
+ *
+ * Returns: %TRUE if the path holds a number
+ */
+gboolean
+lablink_message_get_double (LablinkMessage *self,
+                            const char     *path,
+                            double         *value)
+{
+  g_return_val_if_fail (self != NULL && path != NULL && value != NULL, FALSE);
+  return lablink_json_doc_get_double (&self->doc, lookup (self, path), value);
+}
+
+/**
+ * lablink_message_get_int:
+ * @self: a #LablinkMessage
+ * @path: a dotted path
+ * @value: (out): the integer
+ *
+ * Returns: %TRUE if the path holds a finite number with no fractional part
+ */
+gboolean
+lablink_message_get_int (LablinkMessage *self,
+                         const char     *path,
+                         gint64         *value)
+{
+  double d;
+
+  g_return_val_if_fail (self != NULL && path != NULL && value != NULL, FALSE);
+
+  if (!lablink_json_doc_get_double (&self->doc, lookup (self, path), &d))
+    return FALSE;
+  if (!isfinite (d) || d != floor (d) || d < (double) G_MININT64 || d >= (double) G_MAXINT64)
+    return FALSE;
+  *value = (gint64) d;
+  return TRUE;
+}
+
+/**
+ * lablink_message_get_boolean:
+ * @self: a #LablinkMessage
+ * @path: a dotted path
+ * @value: (out): the boolean
+ *
+ * Returns: %TRUE if the path holds `true` or `false`
+ */
+gboolean
+lablink_message_get_boolean (LablinkMessage *self,
+                             const char     *path,
+                             gboolean       *value)
+{
+  gint tok;
+
+  g_return_val_if_fail (self != NULL && path != NULL && value != NULL, FALSE);
+
+  tok = lookup (self, path);
+  if (tok < 0)
+    return FALSE;
+  switch (self->doc.tokens[tok].type)
+    {
+    case LABLINK_JSON_TRUE:
+      *value = TRUE;
+      return TRUE;
+    case LABLINK_JSON_FALSE:
+      *value = FALSE;
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * lablink_message_dup_string:
+ * @self: a #LablinkMessage
+ * @path: a dotted path
+ *
+ * Returns: (transfer full) (nullable): the string at @path, or %NULL
+ */
+char *
+lablink_message_dup_string (LablinkMessage *self,
+                            const char     *path)
+{
+  gint tok;
+
+  g_return_val_if_fail (self != NULL && path != NULL, NULL);
+
+  tok = lookup (self, path);
+  if (tok < 0 || self->doc.tokens[tok].type != LABLINK_JSON_STRING)
+    return NULL;
+  return lablink_json_doc_dup_string (&self->doc, tok);
+}
+
+/**
+ * lablink_message_get_timestamp:
+ * @self: a #LablinkMessage
+ * @path: a dotted path such as `data.timestamp`
+ * @unix_usec: (out): microseconds since the epoch
+ *
+ * Naive timestamps (the real server's) are taken as local time.
+ *
+ * Returns: %TRUE if the path holds a valid ISO-8601 timestamp
+ */
+gboolean
+lablink_message_get_timestamp (LablinkMessage *self,
+                               const char     *path,
+                               gint64         *unix_usec)
+{
+  const LablinkJsonToken *t;
+  gint tok;
+
+  g_return_val_if_fail (self != NULL && path != NULL && unix_usec != NULL, FALSE);
+
+  tok = lookup (self, path);
+  if (tok < 0)
+    return FALSE;
+  t = &self->doc.tokens[tok];
+  if (t->type != LABLINK_JSON_STRING || (t->flags & LABLINK_JSON_FLAG_ESCAPED))
+    return FALSE;
+  return lablink_parse_timestamp (self->doc.text + t->start, t->length, unix_usec);
+}
+
+/**
+ * lablink_message_get_node:
+ * @self: a #LablinkMessage
+ *
+ * The whole message as a json-glib tree, built on first use (bare NaN
+ * becomes a NaN double). Meant for generic consumers; the typed accessors
+ * are much cheaper.
+ *
+ * Returns: (transfer none): the root node
+ */
+JsonNode *
+lablink_message_get_node (LablinkMessage *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  node = g_atomic_pointer_get (&self->node);
+  if (node == NULL)
+    {
+      node = lablink_json_doc_to_node (&self->doc, 0);
+      json_node_seal (node);
+      if (!g_atomic_pointer_compare_and_exchange (&self->node, NULL, node))
+        {
+          json_node_unref (node);
+          node = g_atomic_pointer_get (&self->node);
+        }
+    }
+
+  return node;
+}
+
+/**
+ * lablink_message_get_waveform:
+ * @self: a #LablinkMessage
+ * @n_samples: (out): the number of samples
+ *
+ * Returns: (array length=n_samples) (nullable): the waveform's voltage samples,
+ *   or %NULL if the frame carried none (the real server sends none)
+ */
+const double *
+lablink_message_get_waveform (LablinkMessage *self,
+                              gsize          *n_samples)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (n_samples)
+    *n_samples = self->n_waveform;
+  return self->waveform;
+}
+
+/**
+ * lablink_message_get_n_samples:
+ * @self: a #LablinkMessage
+ *
+ * Returns: the number of samples per channel of an acquisition window
+ */
+gsize
+lablink_message_get_n_samples (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_samples;
+}
+
+/**
+ * lablink_message_get_n_channels:
+ * @self: a #LablinkMessage
+ *
+ * Returns: the number of channels of an acquisition window
+ */
+guint
+lablink_message_get_n_channels (LablinkMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_channels;
+}
+
+/**
+ * lablink_message_get_channel_name:
+ * @self: a #LablinkMessage
+ * @channel: the channel index
+ *
+ * Returns: (nullable): the channel's name (e.g. `CH1`)
+ */
+const char *
+lablink_message_get_channel_name (LablinkMessage *self,
+                                  guint           channel)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (channel >= self->n_channels)
+    return NULL;
+  return self->channel_names[channel];
+}
+
+/**
+ * lablink_message_get_sample_times:
+ * @self: a #LablinkMessage
+ * @n_samples: (out) (optional): the number of samples
+ *
+ * Returns: (array length=n_samples) (nullable): the window's timestamps, in
+ *   microseconds since the epoch, in the order the server sent them
+ */
+const gint64 *
+lablink_message_get_sample_times (LablinkMessage *self,
+                                  gsize          *n_samples)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (n_samples)
+    *n_samples = self->n_samples;
+  return self->sample_times;
+}
+
+/**
+ * lablink_message_get_channel_values:
+ * @self: a #LablinkMessage
+ * @channel: the channel index
+ * @n_samples: (out) (optional): the number of samples
+ *
+ * Returns: (array length=n_samples) (nullable): the channel's values (NaN
+ *   where the instrument's read failed)
+ */
+const double *
+lablink_message_get_channel_values (LablinkMessage *self,
+                                    guint           channel,
+                                    gsize          *n_samples)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (n_samples)
+    *n_samples = channel < self->n_channels ? self->n_samples : 0;
+  if (channel >= self->n_channels)
+    return NULL;
+  return self->values + (gsize) channel * self->n_samples;
+}
+
+/**
+ * lablink_message_new_with_waveform:
+ * @self: a `stream_data` waveform message
+ * @samples: (array length=n_samples): voltage samples
+ * @n_samples: the number of samples
+ *
+ * A copy of @self carrying @samples, for frames whose samples had to be
+ * fetched separately (the real server's waveform stream).
+ *
+ * Returns: (transfer full): the new message
+ */
+LablinkMessage *
+lablink_message_new_with_waveform (LablinkMessage *self,
+                                   const double   *samples,
+                                   gsize           n_samples)
+{
+  LablinkMessage *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (samples != NULL || n_samples == 0, NULL);
+
+  copy = lablink_message_parse_bytes (self->bytes, G_MAXSIZE, NULL);
+  g_return_val_if_fail (copy != NULL, NULL);
+
+  g_clear_pointer (&copy->waveform, g_free);
+  copy->waveform = g_memdup2 (samples, MAX (n_samples, 1) * sizeof (double));
+  copy->n_waveform = n_samples;
+  copy->received = self->received;
+
+  return copy;
+}
+
+/**
+ * lablink_json_parse:
+ * @text: (array length=length) (element-type guint8): UTF-8 JSON text
+ * @length: length of @text, or -1 if nul-terminated
+ * @error: return location for a #GError
+ *
+ * Parses any JSON value (REST bodies), tolerating the real server's bare
+ * NaN and Infinity, with the same limits as frames.
+ *
+ * Returns: (transfer full): the tree, or %NULL with @error set
+ */
+JsonNode *
+lablink_json_parse (const char  *text,
+                    gssize       length,
+                    GError     **error)
+{
+  LablinkJsonDoc doc = { 0 };
+  JsonNode *node;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = (gssize) strlen (text);
+  if (!lablink_json_doc_parse (&doc, text, (gsize) length, LABLINK_MESSAGE_MAX_DEPTH, error))
+    {
+      lablink_json_doc_clear (&doc);
+      return NULL;
+    }
+  node = lablink_json_doc_to_node (&doc, 0);
+  lablink_json_doc_clear (&doc);
+  return node;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static gint64
+days_from_civil (gint64 y,
+                 guint  m,
+                 guint  d)
+{
+  gint64 era;
+  guint yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = (guint) (y - era * 400);
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (gint64) doe - 719468;
+}
+
+static gboolean
+read_digits (const char *s,
+             gsize       len,
+             gsize      *pos,
+             guint       n,
+             guint      *out)
+{
+  guint v = 0, i;
+
+  if (*pos + n > len)
+    return FALSE;
+  for (i = 0; i < n; i++)
+    {
+      char c = s[*pos + i];
+      if (c < '0' || c > '9')
+        return FALSE;
+      v = v * 10 + (guint) (c - '0');
+    }
+  *pos += n;
+  *out = v;
+  return TRUE;
+}
+
+static gint64
+local_offset_usec (gint64 naive_seconds)
+{
+  static _Thread_local gint64 cached_hour = G_MININT64;
+  static _Thread_local gint64 cached_offset;
+  gint64 hour = naive_seconds / 3600;
+
+  if (hour != cached_hour)
+    {
+      GTimeZone *tz = g_time_zone_new_local ();
+      gint64 t = naive_seconds;
+      gint interval = g_time_zone_adjust_time (tz, G_TIME_TYPE_STANDARD, &t);
+
+      cached_offset = (gint64) g_time_zone_get_offset (tz, interval) * G_USEC_PER_SEC;
+      cached_hour = hour;
+      g_time_zone_unref (tz);
+    }
+
+  return cached_offset;
+}
+
+/**
+ * lablink_parse_timestamp:
+ * @text: (array length=length) (element-type guint8): an ISO-8601 timestamp
+ * @length: its length
+ * @unix_usec: (out): microseconds since the epoch
+ *
+ * Parses `YYYY-MM-DDTHH:MM:SS[.ffffff][Z|±HH:MM]`. Without a zone (as the
+ * real server sends them) the time is local.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+lablink_parse_timestamp (const char *text,
+                         gsize       length,
+                         gint64     *unix_usec)
+{
+  guint year, month, day, hour, minute, second, usec = 0;
+  gsize p = 0;
+  gint64 seconds, result;
+
+  g_return_val_if_fail (text != NULL && unix_usec != NULL, FALSE);
+
+  if (!read_digits (text, length, &p, 4, &year) || p >= length || text[p++] != '-' ||
+      !read_digits (text, length, &p, 2, &month) || p >= length || text[p++] != '-' ||
+      !read_digits (text, length, &p, 2, &day) || p >= length || (text[p] != 'T' && text[p] != ' '))
+    return FALSE;
+  p++;
+  if (!read_digits (text, length, &p, 2, &hour) || p >= length || text[p++] != ':' ||
+      !read_digits (text, length, &p, 2, &minute) || p >= length || text[p++] != ':' ||
+      !read_digits (text, length, &p, 2, &second))
+    return FALSE;
+
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    return FALSE;
+
+  if (p < length && text[p] == '.')
+    {
+      guint scale = 100000;
+      p++;
+      if (p >= length || text[p] < '0' || text[p] > '9')
+        return FALSE;
+      while (p < length && text[p] >= '0' && text[p] <= '9')
+        {
+          usec += (guint) (text[p] - '0') * scale;
+          scale /= 10;
+          p++;
+        }
+    }
+
+  seconds = days_from_civil (year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+
+  if (p == length)
+    result = seconds * G_USEC_PER_SEC + usec - local_offset_usec (seconds);
+  else if (text[p] == 'Z' && p + 1 == length)
+    result = seconds * G_USEC_PER_SEC + usec;
+  else if (text[p] == '+' || text[p] == '-')
+    {
+      guint oh, om = 0;
+      gint sign = text[p] == '-' ? -1 : 1;
+      p++;
+      if (!read_digits (text, length, &p, 2, &oh))
+        return FALSE;
+      if (p < length && text[p] == ':')
+        p++;
+      if (p < length && !read_digits (text, length, &p, 2, &om))
+        return FALSE;
+      if (p != length || oh > 23 || om > 59)
+        return FALSE;
+      result = (seconds - sign * (gint64) (oh * 3600 + om * 60)) * G_USEC_PER_SEC + usec;
+    }
+  else
+    return FALSE;
+
+  *unix_usec = result;
+  return TRUE;
+}

@@ -1,0 +1,116 @@
+/* lablink-stream-manager.h — WebSocket streams of a LabLink server
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(LABLINK_INSIDE) && !defined(LABLINK_COMPILATION)
+# error "Only <lablink.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "lablink-client.h"
+#include "lablink-message.h"
+#include "lablink-statistics.h"
+
+G_BEGIN_DECLS
+
+/**
+ * LablinkConnectionState:
+ * @LABLINK_CONNECTION_DISCONNECTED: not connected, no attempt planned
+ * @LABLINK_CONNECTION_CONNECTING: the first connection attempt is under way
+ * @LABLINK_CONNECTION_CONNECTED: the WebSocket is open
+ * @LABLINK_CONNECTION_RECONNECTING: the link was lost; an attempt is planned or under way
+ * @LABLINK_CONNECTION_AUTH_FAILED: the server refused the handshake (HTTP 401/403); no retry
+ */
+typedef enum {
+  LABLINK_CONNECTION_DISCONNECTED,
+  LABLINK_CONNECTION_CONNECTING,
+  LABLINK_CONNECTION_CONNECTED,
+  LABLINK_CONNECTION_RECONNECTING,
+  LABLINK_CONNECTION_AUTH_FAILED,
+} LablinkConnectionState;
+
+/**
+ * LablinkMessageHandler:
+ * @manager: the stream manager
+ * @message: the message
+ * @user_data: user data
+ *
+ * A handler registered with lablink_stream_manager_add_handler(); called on
+ * the thread that created the manager.
+ */
+typedef void (*LablinkMessageHandler) (gpointer        manager,
+                                       LablinkMessage *message,
+                                       gpointer        user_data);
+
+#define LABLINK_TYPE_STREAM_MANAGER (lablink_stream_manager_get_type ())
+G_DECLARE_FINAL_TYPE (LablinkStreamManager, lablink_stream_manager, LABLINK, STREAM_MANAGER, GObject)
+
+LablinkStreamManager   *lablink_stream_manager_new                 (LablinkClient         *client);
+LablinkClient          *lablink_stream_manager_get_client          (LablinkStreamManager  *self);
+
+void                    lablink_stream_manager_connect_async       (LablinkStreamManager  *self,
+                                                                    GCancellable          *cancellable,
+                                                                    GAsyncReadyCallback    callback,
+                                                                    gpointer               user_data);
+gboolean                lablink_stream_manager_connect_finish      (LablinkStreamManager  *self,
+                                                                    GAsyncResult          *result,
+                                                                    GError               **error);
+void                    lablink_stream_manager_disconnect_async    (LablinkStreamManager  *self,
+                                                                    GCancellable          *cancellable,
+                                                                    GAsyncReadyCallback    callback,
+                                                                    gpointer               user_data);
+gboolean                lablink_stream_manager_disconnect_finish   (LablinkStreamManager  *self,
+                                                                    GAsyncResult          *result,
+                                                                    GError               **error);
+void                    lablink_stream_manager_disconnect          (LablinkStreamManager  *self);
+void                    lablink_stream_manager_reconnect_now       (LablinkStreamManager  *self);
+
+LablinkConnectionState  lablink_stream_manager_get_state           (LablinkStreamManager  *self);
+gboolean                lablink_stream_manager_get_connected       (LablinkStreamManager  *self);
+gint64                  lablink_stream_manager_get_next_retry_time (LablinkStreamManager  *self);
+guint                   lablink_stream_manager_get_retry_attempt   (LablinkStreamManager  *self);
+const char             *lablink_stream_manager_get_last_error      (LablinkStreamManager  *self);
+
+gboolean                lablink_stream_manager_start_equipment_stream   (LablinkStreamManager  *self,
+                                                                         const char            *equipment_id,
+                                                                         const char            *stream_type,
+                                                                         guint                  interval_ms,
+                                                                         GError               **error);
+gboolean                lablink_stream_manager_stop_equipment_stream    (LablinkStreamManager  *self,
+                                                                         const char            *equipment_id,
+                                                                         const char            *stream_type,
+                                                                         GError               **error);
+gboolean                lablink_stream_manager_start_acquisition_stream (LablinkStreamManager  *self,
+                                                                         const char            *acquisition_id,
+                                                                         guint                  interval_ms,
+                                                                         guint                  num_samples,
+                                                                         GError               **error);
+gboolean                lablink_stream_manager_stop_acquisition_stream  (LablinkStreamManager  *self,
+                                                                         const char            *acquisition_id,
+                                                                         GError               **error);
+gboolean                lablink_stream_manager_send_ping                (LablinkStreamManager  *self,
+                                                                         GError               **error);
+gboolean                lablink_stream_manager_send_text                (LablinkStreamManager  *self,
+                                                                         const char            *text,
+                                                                         GError               **error);
+char                  **lablink_stream_manager_get_active_streams       (LablinkStreamManager  *self);
+gboolean                lablink_stream_manager_is_stream_active         (LablinkStreamManager  *self,
+                                                                         const char            *stream_key);
+LablinkStreamStatus     lablink_stream_manager_get_stream_status        (LablinkStreamManager  *self,
+                                                                         const char            *stream_key);
+
+LablinkStatistics      *lablink_stream_manager_get_statistics           (LablinkStreamManager  *self);
+void                    lablink_stream_manager_reset_statistics         (LablinkStreamManager  *self);
+
+guint                   lablink_stream_manager_add_handler              (LablinkStreamManager  *self,
+                                                                         const char            *message_type,
+                                                                         LablinkMessageHandler  handler,
+                                                                         gpointer               user_data,
+                                                                         GDestroyNotify         destroy);
+void                    lablink_stream_manager_remove_handler           (LablinkStreamManager  *self,
+                                                                         guint                  handler_id);
+
+G_END_DECLS

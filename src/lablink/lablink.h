@@ -1,0 +1,16 @@
+/* lablink.h — liblablink, a client library for LabLink lab-equipment servers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#define LABLINK_INSIDE
+# include "lablink-error.h"
+# include "lablink-message.h"
+# include "lablink-protocol.h"
+# include "lablink-equipment.h"
+# include "lablink-client.h"
+# include "lablink-statistics.h"
+# include "lablink-stream-manager.h"
+# include "lablink-enums.h"
+#undef LABLINK_INSIDE
