@@ -17,6 +17,11 @@ G_BEGIN_DECLS
 
 #define LABLINK_DEFAULT_SERVER_URL "http://127.0.0.1:8000"
 
+/* Default of LablinkClient:timeout, in seconds (0 = no limit). */
+#define LABLINK_CLIENT_DEFAULT_TIMEOUT 30
+/* Default of LablinkClient:max-response-size, in bytes (64 MiB). */
+#define LABLINK_CLIENT_DEFAULT_MAX_RESPONSE_SIZE (G_GUINT64_CONSTANT (64) * 1024 * 1024)
+
 #define LABLINK_TYPE_CLIENT (lablink_client_get_type ())
 G_DECLARE_FINAL_TYPE (LablinkClient, lablink_client, LABLINK, CLIENT, GObject)
 
@@ -36,6 +41,9 @@ void           lablink_client_set_access_token     (LablinkClient        *self,
 guint          lablink_client_get_timeout          (LablinkClient        *self);
 void           lablink_client_set_timeout          (LablinkClient        *self,
                                                     guint                 seconds);
+guint64        lablink_client_get_max_response_size(LablinkClient        *self);
+void           lablink_client_set_max_response_size(LablinkClient        *self,
+                                                    guint64               max_size);
 
 /* Generic request: METHOD path (relative to the server URL, e.g. "/api"),
  * optional JSON body. The result is the parsed JSON answer (bare NaN tolerated). */
