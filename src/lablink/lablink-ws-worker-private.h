@@ -1,0 +1,116 @@
+/* lablink-ws-worker-private.h — the WebSocket side of LablinkStreamManager
+ *
+ * libsoup reads a readable socket to the end and emits a signal per frame
+ * without returning to the main loop, so a fast server would freeze the
+ * owner's main loop. The worker owns the socket on a thread of its own with
+ * its own GMainContext: it connects, reconnects, keeps the link alive, parses
+ * each frame into a LablinkMessage and hands it over through small bounded
+ * per-stream queues (oldest dropped first, counted). The owner's side is
+ * woken once per batch and drains within a time budget.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "lablink-message.h"
+#include "lablink-statistics.h"
+#include "lablink-stream-manager.h"
+
+G_BEGIN_DECLS
+
+typedef struct _LablinkWsWorker LablinkWsWorker;
+
+typedef enum {
+  LABLINK_WS_ITEM_MESSAGE,     /* a parsed frame */
+  LABLINK_WS_ITEM_FRAME_ERROR, /* a rejected frame (error set) */
+  LABLINK_WS_ITEM_STATE,       /* the connection state changed */
+  LABLINK_WS_ITEM_CONNECTED,   /* a connect attempt ended (error set on failure) */
+} LablinkWsItemKind;
+
+typedef struct {
+  LablinkWsItemKind  kind;
+  LablinkMessage    *message;
+  GError            *error;
+} LablinkWsItem;
+
+typedef struct {
+  char    *uri;            /* ws:// or wss:// URL, token included */
+  guint    backoff_initial_ms;
+  guint    backoff_max_ms;
+  guint    stable_after_ms;
+  guint    ping_interval_ms;
+  gsize    max_payload;
+  guint    queue_length;
+  gboolean reconnect;
+} LablinkWsConfig;
+
+/* Called with the worker's lock NOT held, on the worker thread: the owner
+ * must be woken (thread-safe). */
+typedef void (*LablinkWsWakeup) (gpointer data);
+
+LablinkWsWorker *lablink_ws_worker_new                (LablinkWsWakeup         wakeup,
+                                                       gpointer                wakeup_data);
+void             lablink_ws_worker_free               (LablinkWsWorker        *self);
+
+/* Owner-side calls; all thread-safe. */
+void             lablink_ws_worker_connect            (LablinkWsWorker        *self,
+                                                       const LablinkWsConfig  *config);
+void             lablink_ws_worker_disconnect         (LablinkWsWorker        *self);
+void             lablink_ws_worker_reconnect_now      (LablinkWsWorker        *self);
+void             lablink_ws_worker_send               (LablinkWsWorker        *self,
+                                                       char                   *text);
+void             lablink_ws_worker_set_stream         (LablinkWsWorker        *self,
+                                                       const char             *key,
+                                                       char                   *start_frame);
+void             lablink_ws_worker_set_queue_length   (LablinkWsWorker        *self,
+                                                       guint                   length);
+
+/* Takes up to @max items (round-robin over the stream queues, control items
+ * first). Returns the number taken; *more is set when items remain. */
+guint            lablink_ws_worker_take               (LablinkWsWorker        *self,
+                                                       LablinkWsItem          *items,
+                                                       guint                   max,
+                                                       gboolean               *more);
+void             lablink_ws_item_clear                (LablinkWsItem          *item);
+
+void             lablink_ws_worker_get_state          (LablinkWsWorker        *self,
+                                                       LablinkConnectionState *state,
+                                                       gint64                 *next_retry,
+                                                       guint                  *attempt,
+                                                       char                  **last_error);
+LablinkStatistics *lablink_ws_worker_get_statistics   (LablinkWsWorker        *self);
+void             lablink_ws_worker_reset_statistics   (LablinkWsWorker        *self);
+void             lablink_ws_worker_count_error        (LablinkWsWorker        *self,
+                                                       LablinkErrorKind        kind);
+gint64           lablink_ws_worker_get_last_receive   (LablinkWsWorker        *self,
+                                                       const char             *key);
+void             lablink_ws_worker_set_stream_status  (LablinkWsWorker        *self,
+                                                       const char             *key,
+                                                       LablinkStreamStatus     status);
+
+/* Statistics construction (lablink-statistics.c). */
+typedef struct {
+  char               *key;
+  guint64             messages;
+  guint64             dropped;
+  double              rate_hz;
+  double              last_age_s;
+  LablinkStreamStatus status;
+  gboolean            active;
+} LablinkStreamStatsEntry;
+
+LablinkStatistics *lablink_statistics_new             (void);
+void               lablink_statistics_set_counters    (LablinkStatistics *self,
+                                                       guint64            messages_received,
+                                                       guint64            messages_sent,
+                                                       guint64            bytes_received,
+                                                       guint64            bytes_sent,
+                                                       const guint64     *errors,
+                                                       guint64            dropped,
+                                                       guint              reconnects,
+                                                       double             ping_latency_ms,
+                                                       double             uptime_s);
+void               lablink_statistics_add_stream      (LablinkStatistics *self,
+                                                       const LablinkStreamStatsEntry *entry);
+
+G_END_DECLS
