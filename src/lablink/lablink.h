@@ -11,6 +11,10 @@
 # include "lablink-equipment.h"
 # include "lablink-client.h"
 # include "lablink-statistics.h"
+# include "lablink-ring.h"
+# include "lablink-decimate.h"
+# include "lablink-capture.h"
+# include "lablink-export.h"
 # include "lablink-stream-manager.h"
 # include "lablink-enums.h"
 #undef LABLINK_INSIDE

@@ -1,0 +1,1 @@
+/* lablink-capture.c — placeholder, being written */

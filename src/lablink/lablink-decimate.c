@@ -1,0 +1,1 @@
+/* lablink-decimate.c — placeholder, being written */

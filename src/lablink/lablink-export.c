@@ -1,0 +1,1 @@
+/* lablink-export.c — placeholder, being written */

@@ -1,0 +1,1 @@
+/* lablink-ring.c — placeholder, being written */
