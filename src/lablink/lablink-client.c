@@ -185,10 +185,14 @@ parse_server_url (const char  *url,
 
   if (reason != NULL)
     {
+      /* never echo a password */
+      g_autofree char *shown = uri != NULL && g_uri_get_userinfo (uri) != NULL
+        ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO) : g_strdup (trimmed);
+
       g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT,
                    "“%s” is not a valid LabLink server URL: %s. Use http://HOST:PORT or "
                    "https://HOST:PORT, e.g. " LABLINK_DEFAULT_SERVER_URL,
-                   trimmed, reason);
+                   shown, reason);
       return FALSE;
     }
 
@@ -200,6 +204,10 @@ parse_server_url (const char  *url,
   out->scheme = g_steal_pointer (&scheme);
   out->host = g_strdup (g_uri_get_host (uri));
   out->port = g_uri_get_port (uri);
+  /* the default port is implied (and the same for ws:// and wss://) */
+  if ((g_str_equal (out->scheme, "http") && out->port == 80) ||
+      (g_str_equal (out->scheme, "https") && out->port == 443))
+    out->port = -1;
   out->path = g_strndup (path, path_len);
   out->url = g_uri_join (G_URI_FLAGS_ENCODED, out->scheme, NULL, out->host, out->port,
                          out->path, NULL, NULL);
@@ -235,10 +243,14 @@ check_ws_url (const char  *url,
 
   if (reason != NULL)
     {
+      /* never echo a password */
+      g_autofree char *shown = uri != NULL && g_uri_get_userinfo (uri) != NULL
+        ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO) : g_strdup (url);
+
       g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT,
                    "“%s” is not a valid WebSocket URL: %s. Use ws://HOST:PORT/ws or "
                    "wss://HOST:PORT/ws, e.g. ws://127.0.0.1:8000/ws",
-                   url, reason);
+                   shown, reason);
       return FALSE;
     }
 

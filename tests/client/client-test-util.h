@@ -1,0 +1,92 @@
+/* client-test-util.h — fixtures, a replaying SoupServer, bounded waits
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <lablink.h>
+
+G_BEGIN_DECLS
+
+#define TEST_WAIT_TIMEOUT_S 20
+
+/* ---- fixtures ---- */
+
+/* All lines of a fixture file (e.g. "lablink-1.2.5-patched.jsonl"), as JSON
+ * objects. Skips the test (returns NULL) when LABLINK_FIXTURES_DIR is unset. */
+GPtrArray  *test_fixture_load          (const char *file_name);
+
+/* The @nth (from 0) `rest` line of @lines matching @scenario (NULL: any),
+ * @method, @path (exact, or a prefix when it ends with '*') and @status
+ * (0: any). Fails the test when there is none. */
+JsonObject *test_fixture_find_rest     (GPtrArray  *lines,
+                                        const char *scenario,
+                                        const char *method,
+                                        const char *path,
+                                        guint       status,
+                                        guint       nth);
+
+/* ---- a REST server replaying answers ---- */
+
+typedef struct _MockServer MockServer;
+
+typedef enum {
+  MOCK_NORMAL = 0,
+  MOCK_HANG = 1 << 0,     /* never answer */
+  MOCK_CHUNKED = 1 << 1,  /* chunked transfer encoding, no Content-Length */
+} MockFlags;
+
+MockServer *mock_server_new            (void);
+MockServer *mock_server_new_tls        (void);
+void        mock_server_free           (MockServer *server);
+const char *mock_server_get_url        (MockServer *server);
+SoupServer *mock_server_get_soup       (MockServer *server);
+
+/* Answers METHOD PATH (path with query) with @status, @content_type, @body. */
+void        mock_server_add            (MockServer *server,
+                                        const char *method,
+                                        const char *path,
+                                        guint       status,
+                                        const char *content_type,
+                                        const char *body,
+                                        MockFlags   flags);
+/* Same, from a fixture `rest` line (its method, path, status, body). */
+void        mock_server_add_fixture    (MockServer *server,
+                                        JsonObject *rest);
+/* Adds a response header to the route METHOD PATH. */
+void        mock_server_add_header     (MockServer *server,
+                                        const char *method,
+                                        const char *path,
+                                        const char *name,
+                                        const char *value);
+
+guint       mock_server_get_n_requests (MockServer *server);
+/* The last request seen, or the last one to METHOD PATH when given. */
+const char *mock_server_last_method    (MockServer *server);
+const char *mock_server_last_path      (MockServer *server);   /* with query */
+const char *mock_server_last_auth      (MockServer *server);   /* Authorization, or NULL */
+const char *mock_server_last_body      (MockServer *server);   /* request body text, or NULL */
+JsonNode   *mock_server_last_json      (MockServer *server);   /* parsed body (transfer full) */
+
+/* ---- waiting ---- */
+
+typedef struct {
+  GAsyncResult *result;
+} TestWaiter;
+
+void          test_waiter_cb           (GObject      *source,
+                                        GAsyncResult *result,
+                                        gpointer      user_data);
+/* Iterates the thread-default context until the operation completes;
+ * fails the test after TEST_WAIT_TIMEOUT_S. Returns the result (owned). */
+GAsyncResult *test_waiter_wait         (TestWaiter   *waiter);
+
+/* Iterates until *@flag or @timeout_ms passed; returns *@flag. */
+gboolean      test_wait_for_flag       (gboolean     *flag,
+                                        guint         timeout_ms);
+
+/* A free TCP port on 127.0.0.1 with nothing listening. */
+guint16       test_free_port           (void);
+
+G_END_DECLS
