@@ -1,0 +1,1138 @@
+/* lablink-sim-acquisition.c — a simulated LabLink acquisition session
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "lablink-sim-acquisition.h"
+
+typedef enum {
+  MODE_CONTINUOUS,
+  MODE_SINGLE_SHOT,
+  MODE_TRIGGERED,
+} Mode;
+
+static const char * const mode_names[] = { "continuous", "single_shot", "triggered" };
+
+typedef enum {
+  TRIGGER_IMMEDIATE,
+  TRIGGER_LEVEL,
+  TRIGGER_EDGE,
+} TriggerType;
+
+static const char * const trigger_names[] = { "immediate", "level", "edge" };
+
+typedef enum {
+  EDGE_RISING,
+  EDGE_FALLING,
+  EDGE_EITHER,
+} Edge;
+
+static const char * const edge_names[] = { "rising", "falling", "either" };
+
+typedef struct {
+  double sum;
+  double min;
+  double max;
+} ChannelStats;
+
+/**
+ * LablinkSimAcquisition:
+ *
+ * One acquisition session: samples its instrument's channels at the
+ * configured rate into a ring buffer of `buffer_size` samples, with the state
+ * machine, statistics and JSON shapes of LabLink 1.2.5.
+ *
+ * Sampling is scheduled on absolute time: sample n (since the last start or
+ * resume) is taken at base + n / sample_rate and stamped with that time, so
+ * the rate is exact however late the main loop runs (late samples are
+ * caught up in one tick). Every generated sample is also counted (with its
+ * timestamp) for lablink_sim_acquisition_get_generated(), which may be called
+ * from any thread.
+ */
+struct _LablinkSimAcquisition
+{
+  GObject parent_instance;
+
+  char                 *id;
+  LablinkSimInstrument *instrument;
+
+  /* config */
+  char         *name;
+  char         *description;
+  Mode          mode;
+  double        sample_rate;
+  gint64        num_samples;       /* 0 = null */
+  double        duration_seconds;  /* 0 = null */
+  GStrv         channels;
+  guint         n_channels;
+  guint        *channel_index;
+  TriggerType   trigger_type;
+  gboolean      has_trigger_level;
+  double        trigger_level;
+  gboolean      has_trigger_edge;
+  Edge          trigger_edge;
+  char         *trigger_channel;
+  guint         trigger_index;
+  guint         buffer_size;
+
+  /* state */
+  LablinkSimAcquisitionState state;
+  gint64        created_at;
+  gint64        started_at;
+  gint64        stopped_at;
+  GSource      *timer;
+  gint64        base_mono;
+  gint64        base_real;
+  guint64       n_since_base;
+  gint64        last_timestamp;
+  gboolean      have_previous_trigger_value;
+  double        previous_trigger_value;
+
+  /* ring buffer */
+  gint64       *times;
+  double       *values;   /* buffer_size × n_channels */
+  guint         head;     /* oldest */
+  guint         length;
+
+  /* stats */
+  guint64       total_samples;
+  guint64       buffer_overruns;
+  ChannelStats *stats;
+
+  /* what was generated, for tests; guarded by generated_lock */
+  GMutex        generated_lock;
+  guint64       generated_count;
+  GArray       *generated_times;
+};
+
+G_DEFINE_FINAL_TYPE (LablinkSimAcquisition, lablink_sim_acquisition, G_TYPE_OBJECT)
+
+static const char * const state_names[] = {
+  "idle", "waiting_trigger", "acquiring", "paused", "stopped", "error",
+};
+
+const char *
+lablink_sim_acquisition_state_to_string (LablinkSimAcquisitionState state)
+{
+  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (state_names), "error");
+  return state_names[state];
+}
+
+static gboolean
+enum_from_string (const char         *text,
+                  const char * const *names,
+                  guint               n_names,
+                  guint              *value)
+{
+  guint i;
+
+  if (text == NULL)
+    return FALSE;
+  for (i = 0; i < n_names; i++)
+    if (g_ascii_strcasecmp (text, names[i]) == 0)
+      {
+        *value = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+clear_timer (LablinkSimAcquisition *self)
+{
+  if (self->timer != NULL)
+    {
+      g_source_destroy (self->timer);
+      g_clear_pointer (&self->timer, g_source_unref);
+    }
+}
+
+static void
+lablink_sim_acquisition_finalize (GObject *object)
+{
+  LablinkSimAcquisition *self = LABLINK_SIM_ACQUISITION (object);
+
+  clear_timer (self);
+  g_clear_pointer (&self->id, g_free);
+  g_clear_object (&self->instrument);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->description, g_free);
+  g_clear_pointer (&self->channels, g_strfreev);
+  g_clear_pointer (&self->channel_index, g_free);
+  g_clear_pointer (&self->trigger_channel, g_free);
+  g_clear_pointer (&self->times, g_free);
+  g_clear_pointer (&self->values, g_free);
+  g_clear_pointer (&self->stats, g_free);
+  g_clear_pointer (&self->generated_times, g_array_unref);
+  g_mutex_clear (&self->generated_lock);
+
+  G_OBJECT_CLASS (lablink_sim_acquisition_parent_class)->finalize (object);
+}
+
+static void
+lablink_sim_acquisition_class_init (LablinkSimAcquisitionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = lablink_sim_acquisition_finalize;
+}
+
+static void
+lablink_sim_acquisition_init (LablinkSimAcquisition *self)
+{
+  g_mutex_init (&self->generated_lock);
+  self->generated_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->state = LABLINK_SIM_ACQUISITION_IDLE;
+  self->created_at = g_get_real_time ();
+}
+
+static gboolean
+invalid (GError    **error,
+         const char *format,
+         ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError    **error,
+         const char *format,
+         ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, message);
+  return FALSE;
+}
+
+static gboolean
+parse_optional_number (JsonObject  *object,
+                       const char  *member,
+                       double       min,
+                       double       max,
+                       gboolean    *present,
+                       double      *value,
+                       GError     **error)
+{
+  JsonNode *node;
+
+  *present = FALSE;
+  if (object == NULL)
+    return TRUE;
+  node = json_object_get_member (object, member);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!lablink_sim_json_object_get_number (object, member, value) || *value < min || *value > max)
+    return invalid (error, "Invalid %s (expected a number from %g to %g)", member, min, max);
+  *present = TRUE;
+  return TRUE;
+}
+
+static gboolean
+parse_trigger (LablinkSimAcquisition  *self,
+               JsonObject             *trigger,
+               gboolean                allow_unknown_channels,
+               GError                **error)
+{
+  const char *text;
+  gboolean present;
+  double value;
+  guint e;
+
+  self->trigger_type = TRIGGER_IMMEDIATE;
+  self->trigger_index = LABLINK_SIM_CHANNEL_INVALID;
+  if (trigger == NULL)
+    return TRUE;
+
+  text = lablink_sim_json_object_get_str (trigger, "trigger_type");
+  if (text != NULL && !enum_from_string (text, trigger_names, G_N_ELEMENTS (trigger_names), &e))
+    return invalid (error, "Unsupported trigger_type: %s (expected immediate, level or edge)", text);
+  if (text != NULL)
+    self->trigger_type = (TriggerType) e;
+
+  if (!parse_optional_number (trigger, "level", -G_MAXDOUBLE, G_MAXDOUBLE, &present, &value, error))
+    return FALSE;
+  self->has_trigger_level = present;
+  self->trigger_level = present ? value : 0.0;
+
+  text = lablink_sim_json_object_get_str (trigger, "edge");
+  if (text != NULL)
+    {
+      if (!enum_from_string (text, edge_names, G_N_ELEMENTS (edge_names), &e))
+        return invalid (error, "Invalid edge: %s (expected rising, falling or either)", text);
+      self->has_trigger_edge = TRUE;
+      self->trigger_edge = (Edge) e;
+    }
+
+  text = lablink_sim_json_object_get_str (trigger, "channel");
+  if (text != NULL)
+    {
+      self->trigger_channel = g_strdup (text);
+      if (!lablink_sim_instrument_lookup_channel (self->instrument, text, &self->trigger_index) &&
+          !allow_unknown_channels)
+        return invalid (error, "Unknown trigger channel: %s", text);
+    }
+
+  if (self->trigger_type != TRIGGER_IMMEDIATE)
+    {
+      if (!self->has_trigger_level)
+        return invalid (error, "A %s trigger needs a level", trigger_names[self->trigger_type]);
+      if (self->trigger_channel == NULL)
+        {
+          if (self->n_channels == 0)
+            return invalid (error, "A %s trigger needs a channel", trigger_names[self->trigger_type]);
+          self->trigger_channel = g_strdup (self->channels[0]);
+          self->trigger_index = self->channel_index[0];
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * lablink_sim_acquisition_new_from_json:
+ * @id: the acquisition id (a UUID)
+ * @instrument: the instrument to sample
+ * @request: the body of `POST /api/acquisition/session/create`
+ * @allow_unknown_channels: accept channels the instrument lacks (they read
+ *   NaN, as on the real server); otherwise they are an error
+ * @error: return location for a #GError (%G_IO_ERROR_INVALID_ARGUMENT)
+ *
+ * Returns: (transfer full): the acquisition, idle
+ */
+LablinkSimAcquisition *
+lablink_sim_acquisition_new_from_json (const char            *id,
+                                       LablinkSimInstrument  *instrument,
+                                       JsonObject            *request,
+                                       gboolean               allow_unknown_channels,
+                                       GError               **error)
+{
+  g_autoptr(LablinkSimAcquisition) self = NULL;
+  g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func (g_free);
+  const char *text;
+  JsonNode *node;
+  gboolean present;
+  double value;
+  guint i, m;
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (LABLINK_SIM_IS_INSTRUMENT (instrument), NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+
+  self = g_object_new (LABLINK_SIM_TYPE_ACQUISITION, NULL);
+  self->id = g_strdup (id);
+  self->instrument = g_object_ref (instrument);
+
+  text = lablink_sim_json_object_get_str (request, "name");
+  self->name = g_strdup (text);
+  text = lablink_sim_json_object_get_str (request, "description");
+  self->description = g_strdup (text);
+
+  self->mode = MODE_CONTINUOUS;
+  text = lablink_sim_json_object_get_str (request, "mode");
+  if (text != NULL)
+    {
+      if (!enum_from_string (text, mode_names, G_N_ELEMENTS (mode_names), &m))
+        {
+          invalid (error, "Invalid mode: %s (expected continuous, single_shot or triggered)", text);
+          return NULL;
+        }
+      self->mode = (Mode) m;
+    }
+
+  self->sample_rate = 100.0;
+  if (!parse_optional_number (request, "sample_rate", 1e-3, LABLINK_SIM_ACQUISITION_MAX_SAMPLE_RATE,
+                              &present, &value, error))
+    return NULL;
+  if (present)
+    self->sample_rate = value;
+
+  if (!parse_optional_number (request, "num_samples", 1, G_MAXINT32, &present, &value, error))
+    return NULL;
+  if (present)
+    {
+      if (value != floor (value))
+        {
+          invalid (error, "Invalid num_samples (expected an integer)");
+          return NULL;
+        }
+      self->num_samples = (gint64) value;
+    }
+  else if (self->mode == MODE_SINGLE_SHOT)
+    self->num_samples = 1000;
+
+  if (!parse_optional_number (request, "duration_seconds", 1e-6, 1e9, &present, &value, error))
+    return NULL;
+  if (present)
+    self->duration_seconds = value;
+
+  self->buffer_size = 10000;
+  if (!parse_optional_number (request, "buffer_size", 1, LABLINK_SIM_ACQUISITION_MAX_BUFFER, &present, &value, error))
+    return NULL;
+  if (present)
+    {
+      if (value != floor (value))
+        {
+          invalid (error, "Invalid buffer_size (expected an integer)");
+          return NULL;
+        }
+      self->buffer_size = (guint) value;
+    }
+
+  node = json_object_get_member (request, "channels");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          invalid (error, "Invalid channels (expected an array of names)");
+          return NULL;
+        }
+      array = json_node_get_array (node);
+      for (i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+            {
+              invalid (error, "Invalid channels (expected an array of names)");
+              return NULL;
+            }
+          g_ptr_array_add (channels, g_strdup (json_node_get_string (element)));
+        }
+    }
+  if (channels->len == 0)
+    g_ptr_array_add (channels, g_strdup ("CH1"));
+  if (channels->len > 64)
+    {
+      invalid (error, "Too many channels (at most 64)");
+      return NULL;
+    }
+  g_ptr_array_add (channels, NULL);
+
+  self->n_channels = channels->len - 1;
+  self->channels = (GStrv) g_ptr_array_steal (channels, NULL);
+  self->channel_index = g_new0 (guint, self->n_channels);
+  for (i = 0; i < self->n_channels; i++)
+    {
+      if (!lablink_sim_instrument_lookup_channel (instrument, self->channels[i], &self->channel_index[i]))
+        {
+          if (!allow_unknown_channels)
+            {
+              invalid (error, "Unknown channel %s for equipment %s", self->channels[i],
+                       lablink_sim_instrument_get_id (instrument));
+              return NULL;
+            }
+          self->channel_index[i] = LABLINK_SIM_CHANNEL_INVALID;
+        }
+    }
+
+  node = json_object_get_member (request, "trigger_config");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      invalid (error, "Invalid trigger_config (expected an object)");
+      return NULL;
+    }
+  if (!parse_trigger (self, node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL,
+                      allow_unknown_channels, error))
+    return NULL;
+
+  self->times = g_new0 (gint64, self->buffer_size);
+  self->values = g_new0 (double, (gsize) self->buffer_size * self->n_channels);
+  self->stats = g_new0 (ChannelStats, self->n_channels);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+lablink_sim_acquisition_get_id (LablinkSimAcquisition *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), NULL);
+  return self->id;
+}
+
+const char *
+lablink_sim_acquisition_get_equipment_id (LablinkSimAcquisition *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), NULL);
+  return lablink_sim_instrument_get_id (self->instrument);
+}
+
+LablinkSimInstrument *
+lablink_sim_acquisition_get_instrument (LablinkSimAcquisition *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), NULL);
+  return self->instrument;
+}
+
+LablinkSimAcquisitionState
+lablink_sim_acquisition_get_state (LablinkSimAcquisition *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), LABLINK_SIM_ACQUISITION_ERROR);
+  return self->state;
+}
+
+guint
+lablink_sim_acquisition_get_n_buffered (LablinkSimAcquisition *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), 0);
+  return self->length;
+}
+
+guint64
+lablink_sim_acquisition_get_total_samples (LablinkSimAcquisition *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), 0);
+  return self->total_samples;
+}
+
+static void
+reset_schedule (LablinkSimAcquisition *self)
+{
+  self->base_mono = g_get_monotonic_time ();
+  self->base_real = g_get_real_time ();
+  self->n_since_base = 0;
+}
+
+static void
+finish (LablinkSimAcquisition      *self,
+        LablinkSimAcquisitionState  state)
+{
+  clear_timer (self);
+  self->state = state;
+  self->stopped_at = g_get_real_time ();
+}
+
+static void
+store_sample (LablinkSimAcquisition *self,
+              gint64                 timestamp,
+              const double          *row)
+{
+  guint slot, i;
+
+  if (self->length == self->buffer_size)
+    {
+      slot = self->head;
+      self->head = (self->head + 1) % self->buffer_size;
+      self->buffer_overruns++;
+    }
+  else
+    {
+      slot = (self->head + self->length) % self->buffer_size;
+      self->length++;
+    }
+
+  self->times[slot] = timestamp;
+  memcpy (&self->values[(gsize) slot * self->n_channels], row, self->n_channels * sizeof (double));
+
+  for (i = 0; i < self->n_channels; i++)
+    {
+      ChannelStats *st = &self->stats[i];
+
+      if (self->total_samples == 0)
+        st->min = st->max = row[i];
+      else if (isnan (row[i]) || isnan (st->min))
+        st->min = st->max = NAN;
+      else
+        {
+          st->min = MIN (st->min, row[i]);
+          st->max = MAX (st->max, row[i]);
+        }
+      st->sum += row[i];
+    }
+  self->total_samples++;
+
+  g_mutex_lock (&self->generated_lock);
+  self->generated_count++;
+  if (self->generated_times->len < LABLINK_SIM_ACQUISITION_MAX_RECORDED)
+    g_array_append_val (self->generated_times, timestamp);
+  g_mutex_unlock (&self->generated_lock);
+}
+
+static gboolean
+trigger_fired (LablinkSimAcquisition *self,
+               double                 value)
+{
+  gboolean fired = FALSE;
+  Edge edge = self->has_trigger_edge ? self->trigger_edge : EDGE_RISING;
+
+  if (isnan (value))
+    return FALSE;
+
+  if (self->have_previous_trigger_value)
+    {
+      double prev = self->previous_trigger_value;
+      gboolean rising = prev < self->trigger_level && value >= self->trigger_level;
+      gboolean falling = prev > self->trigger_level && value <= self->trigger_level;
+
+      switch (edge)
+        {
+        case EDGE_RISING:
+          fired = rising;
+          break;
+        case EDGE_FALLING:
+          fired = falling;
+          break;
+        case EDGE_EITHER:
+        default:
+          fired = rising || falling;
+          break;
+        }
+    }
+
+  self->previous_trigger_value = value;
+  self->have_previous_trigger_value = TRUE;
+  return fired;
+}
+
+/**
+ * lablink_sim_acquisition_tick:
+ * @self: an acquisition
+ *
+ * Takes every sample due by now. Called by the acquisition's own timer;
+ * calling it more often is harmless.
+ */
+void
+lablink_sim_acquisition_tick (LablinkSimAcquisition *self)
+{
+  g_autofree double *row = NULL;
+  gint64 now_mono;
+  guint budget = 200000;
+
+  g_return_if_fail (LABLINK_SIM_IS_ACQUISITION (self));
+
+  if (self->state != LABLINK_SIM_ACQUISITION_ACQUIRING &&
+      self->state != LABLINK_SIM_ACQUISITION_WAITING_TRIGGER)
+    return;
+
+  row = g_new0 (double, MAX (self->n_channels, 1));
+  now_mono = g_get_monotonic_time ();
+
+  while (budget-- > 0)
+    {
+      gint64 offset = (gint64) floor ((double) self->n_since_base * G_USEC_PER_SEC / self->sample_rate);
+      gint64 timestamp;
+      double t;
+      guint i;
+
+      if (self->base_mono + offset > now_mono)
+        break;
+
+      timestamp = self->base_real + offset;
+      if (timestamp <= self->last_timestamp)
+        timestamp = self->last_timestamp + 1;
+      t = lablink_sim_instrument_time (self->instrument, timestamp);
+      self->n_since_base++;
+
+      if (self->state == LABLINK_SIM_ACQUISITION_WAITING_TRIGGER)
+        {
+          double v = lablink_sim_instrument_sample (self->instrument, self->trigger_index, t);
+
+          if (!trigger_fired (self, v))
+            continue;
+          self->state = LABLINK_SIM_ACQUISITION_ACQUIRING;
+        }
+
+      for (i = 0; i < self->n_channels; i++)
+        row[i] = lablink_sim_instrument_sample (self->instrument, self->channel_index[i], t);
+      store_sample (self, timestamp, row);
+      self->last_timestamp = timestamp;
+
+      if (self->mode != MODE_CONTINUOUS && self->num_samples > 0 &&
+          self->total_samples >= (guint64) self->num_samples)
+        {
+          finish (self, LABLINK_SIM_ACQUISITION_STOPPED);
+          return;
+        }
+    }
+
+  if (self->duration_seconds > 0.0 &&
+      g_get_real_time () - self->started_at >= (gint64) (self->duration_seconds * G_USEC_PER_SEC))
+    finish (self, LABLINK_SIM_ACQUISITION_STOPPED);
+}
+
+static gboolean
+timer_cb (gpointer user_data)
+{
+  LablinkSimAcquisition *self = user_data;
+
+  lablink_sim_acquisition_tick (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_timer (LablinkSimAcquisition *self,
+             GMainContext          *context)
+{
+  guint period_ms;
+
+  clear_timer (self);
+  period_ms = (guint) CLAMP (1000.0 / self->sample_rate, 5.0, 100.0);
+  self->timer = g_timeout_source_new (period_ms);
+  g_source_set_name (self->timer, "[lablink-sim] acquisition");
+  g_source_set_callback (self->timer, timer_cb, self, NULL);
+  g_source_attach (self->timer, context);
+}
+
+static gboolean
+bad_state (LablinkSimAcquisition  *self,
+           const char             *verb,
+           GError                **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               "Cannot %s acquisition in state %s", verb, state_names[self->state]);
+  return FALSE;
+}
+
+/**
+ * lablink_sim_acquisition_start:
+ * @self: an idle acquisition
+ * @context: (nullable): where the sampling timer runs (default: the
+ *   thread-default context)
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if started (acquiring, or waiting for its trigger)
+ */
+gboolean
+lablink_sim_acquisition_start (LablinkSimAcquisition  *self,
+                               GMainContext           *context,
+                               GError                **error)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), FALSE);
+
+  if (self->state != LABLINK_SIM_ACQUISITION_IDLE)
+    return bad_state (self, "start", error);
+
+  self->started_at = g_get_real_time ();
+  self->state = (self->mode == MODE_TRIGGERED && self->trigger_type != TRIGGER_IMMEDIATE)
+    ? LABLINK_SIM_ACQUISITION_WAITING_TRIGGER
+    : LABLINK_SIM_ACQUISITION_ACQUIRING;
+  reset_schedule (self);
+
+  if (context == NULL)
+    context = g_main_context_get_thread_default ();
+  start_timer (self, context);
+  lablink_sim_acquisition_tick (self);
+  return TRUE;
+}
+
+/**
+ * lablink_sim_acquisition_stop:
+ * @self: an acquisition
+ * @error: return location for a #GError
+ *
+ * Stops sampling and fills the end-of-run statistics. Stopping a stopped
+ * acquisition succeeds and changes nothing.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+lablink_sim_acquisition_stop (LablinkSimAcquisition  *self,
+                              GError                **error)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), FALSE);
+
+  if (self->state == LABLINK_SIM_ACQUISITION_STOPPED)
+    return TRUE;
+  if (self->state == LABLINK_SIM_ACQUISITION_ERROR)
+    return bad_state (self, "stop", error);
+
+  lablink_sim_acquisition_tick (self);
+  if (self->state != LABLINK_SIM_ACQUISITION_STOPPED)
+    finish (self, LABLINK_SIM_ACQUISITION_STOPPED);
+  return TRUE;
+}
+
+gboolean
+lablink_sim_acquisition_pause (LablinkSimAcquisition  *self,
+                               GError                **error)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), FALSE);
+
+  if (self->state != LABLINK_SIM_ACQUISITION_ACQUIRING &&
+      self->state != LABLINK_SIM_ACQUISITION_WAITING_TRIGGER)
+    return bad_state (self, "pause", error);
+
+  lablink_sim_acquisition_tick (self);
+  if (self->state == LABLINK_SIM_ACQUISITION_STOPPED)
+    return bad_state (self, "pause", error);
+  self->state = LABLINK_SIM_ACQUISITION_PAUSED;
+  return TRUE;
+}
+
+gboolean
+lablink_sim_acquisition_resume (LablinkSimAcquisition  *self,
+                                GError                **error)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), FALSE);
+
+  if (self->state != LABLINK_SIM_ACQUISITION_PAUSED)
+    return bad_state (self, "resume", error);
+
+  self->state = LABLINK_SIM_ACQUISITION_ACQUIRING;
+  reset_schedule (self);
+  lablink_sim_acquisition_tick (self);
+  return TRUE;
+}
+
+/**
+ * lablink_sim_acquisition_get_generated:
+ * @self: an acquisition
+ * @timestamps: (out) (optional) (transfer full) (element-type gint64): the
+ *   timestamps (µs since the epoch) of the generated samples, oldest first
+ *   (at most %LABLINK_SIM_ACQUISITION_MAX_RECORDED)
+ *
+ * What the simulator generated, whatever was buffered, streamed or dropped.
+ * Thread-safe.
+ *
+ * Returns: the number of samples generated
+ */
+guint64
+lablink_sim_acquisition_get_generated (LablinkSimAcquisition  *self,
+                                       GArray                **timestamps)
+{
+  guint64 count;
+
+  g_return_val_if_fail (LABLINK_SIM_IS_ACQUISITION (self), 0);
+
+  g_mutex_lock (&self->generated_lock);
+  count = self->generated_count;
+  if (timestamps != NULL)
+    {
+      *timestamps = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->generated_times->len);
+      g_array_append_vals (*timestamps, self->generated_times->data, self->generated_times->len);
+    }
+  g_mutex_unlock (&self->generated_lock);
+
+  return count;
+}
+
+static void
+write_channel_map_double (LablinkSimAcquisition *self,
+                          LablinkSimJson        *w,
+                          const char            *key,
+                          guint                  which)
+{
+  guint i;
+  gboolean ended = (self->state == LABLINK_SIM_ACQUISITION_STOPPED ||
+                    self->state == LABLINK_SIM_ACQUISITION_ERROR);
+
+  lablink_sim_json_key (w, key);
+  lablink_sim_json_begin_object (w);
+  if (ended && self->total_samples > 0)
+    {
+      for (i = 0; i < self->n_channels; i++)
+        {
+          const ChannelStats *st = &self->stats[i];
+          double v;
+
+          switch (which)
+            {
+            case 0:
+              v = st->min;
+              break;
+            case 1:
+              v = st->max;
+              break;
+            default:
+              v = st->sum / (double) self->total_samples;
+              break;
+            }
+          lablink_sim_json_member_double (w, self->channels[i], v);
+        }
+    }
+  lablink_sim_json_end_object (w);
+}
+
+/**
+ * lablink_sim_acquisition_write_stats:
+ * @self: an acquisition
+ * @w: a writer
+ *
+ * Writes the `stats` object. end_time, duration_seconds, actual_sample_rate
+ * and the min/max/mean maps are filled only once the acquisition has ended.
+ */
+void
+lablink_sim_acquisition_write_stats (LablinkSimAcquisition *self,
+                                     LablinkSimJson        *w)
+{
+  gboolean ended;
+  guint i;
+
+  g_return_if_fail (LABLINK_SIM_IS_ACQUISITION (self));
+
+  ended = (self->state == LABLINK_SIM_ACQUISITION_STOPPED || self->state == LABLINK_SIM_ACQUISITION_ERROR) &&
+          self->started_at != 0;
+
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_member_int (w, "total_samples", (gint64) self->total_samples);
+  lablink_sim_json_key (w, "samples_per_channel");
+  lablink_sim_json_begin_object (w);
+  if (self->total_samples > 0)
+    for (i = 0; i < self->n_channels; i++)
+      lablink_sim_json_member_int (w, self->channels[i], (gint64) self->total_samples);
+  lablink_sim_json_end_object (w);
+  lablink_sim_json_member_timestamp_or_null (w, "start_time", self->started_at);
+  lablink_sim_json_member_timestamp_or_null (w, "end_time", ended ? self->stopped_at : 0);
+  if (ended)
+    {
+      double duration = (double) (self->stopped_at - self->started_at) / G_USEC_PER_SEC;
+
+      lablink_sim_json_member_double (w, "duration_seconds", duration);
+      if (duration > 0.0)
+        lablink_sim_json_member_double (w, "actual_sample_rate", self->total_samples / duration);
+      else
+        lablink_sim_json_member_null (w, "actual_sample_rate");
+    }
+  else
+    {
+      lablink_sim_json_member_null (w, "duration_seconds");
+      lablink_sim_json_member_null (w, "actual_sample_rate");
+    }
+  lablink_sim_json_member_int (w, "buffer_overruns", (gint64) self->buffer_overruns);
+  write_channel_map_double (self, w, "min_values", 0);
+  write_channel_map_double (self, w, "max_values", 1);
+  write_channel_map_double (self, w, "mean_values", 2);
+  lablink_sim_json_end_object (w);
+}
+
+/**
+ * lablink_sim_acquisition_write_window:
+ * @self: an acquisition
+ * @w: a writer
+ * @max_samples: the window size (0 = everything buffered)
+ *
+ * Writes `{"timestamps":[…],"values":{"CH1":[…],…},"count":N}` with the
+ * latest @max_samples buffered samples, or `null` if the buffer is empty.
+ */
+void
+lablink_sim_acquisition_write_window (LablinkSimAcquisition *self,
+                                      LablinkSimJson        *w,
+                                      guint                  max_samples)
+{
+  guint n, first, i, c;
+
+  g_return_if_fail (LABLINK_SIM_IS_ACQUISITION (self));
+
+  if (self->length == 0)
+    {
+      lablink_sim_json_null (w);
+      return;
+    }
+
+  n = (max_samples == 0) ? self->length : MIN (max_samples, self->length);
+  first = self->length - n;
+
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_key (w, "timestamps");
+  lablink_sim_json_begin_array (w);
+  for (i = 0; i < n; i++)
+    lablink_sim_json_timestamp (w, self->times[(self->head + first + i) % self->buffer_size]);
+  lablink_sim_json_end_array (w);
+  lablink_sim_json_key (w, "values");
+  lablink_sim_json_begin_object (w);
+  for (c = 0; c < self->n_channels; c++)
+    {
+      lablink_sim_json_key (w, self->channels[c]);
+      lablink_sim_json_begin_array (w);
+      for (i = 0; i < n; i++)
+        {
+          guint slot = (self->head + first + i) % self->buffer_size;
+
+          lablink_sim_json_double (w, self->values[(gsize) slot * self->n_channels + c]);
+        }
+      lablink_sim_json_end_array (w);
+    }
+  lablink_sim_json_end_object (w);
+  lablink_sim_json_member_int (w, "count", n);
+  lablink_sim_json_end_object (w);
+}
+
+/**
+ * lablink_sim_acquisition_write_data:
+ * @self: an acquisition
+ * @w: a writer
+ * @max_samples: the latest samples to return (0 = everything buffered)
+ *
+ * Writes `GET /api/acquisition/session/{id}/data`.
+ */
+void
+lablink_sim_acquisition_write_data (LablinkSimAcquisition *self,
+                                    LablinkSimJson        *w,
+                                    guint                  max_samples)
+{
+  guint n, first, i, c;
+
+  g_return_if_fail (LABLINK_SIM_IS_ACQUISITION (self));
+
+  n = (max_samples == 0) ? self->length : MIN (max_samples, self->length);
+  first = self->length - n;
+
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_member_string (w, "acquisition_id", self->id);
+  lablink_sim_json_key (w, "channels");
+  lablink_sim_json_begin_array (w);
+  for (c = 0; c < self->n_channels; c++)
+    lablink_sim_json_string (w, self->channels[c]);
+  lablink_sim_json_end_array (w);
+  lablink_sim_json_key (w, "data");
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_key (w, "timestamps");
+  lablink_sim_json_begin_array (w);
+  for (i = 0; i < n; i++)
+    lablink_sim_json_timestamp (w, self->times[(self->head + first + i) % self->buffer_size]);
+  lablink_sim_json_end_array (w);
+  lablink_sim_json_key (w, "values");
+  lablink_sim_json_begin_object (w);
+  for (c = 0; c < self->n_channels; c++)
+    {
+      lablink_sim_json_key (w, self->channels[c]);
+      lablink_sim_json_begin_array (w);
+      for (i = 0; i < n; i++)
+        {
+          guint slot = (self->head + first + i) % self->buffer_size;
+
+          lablink_sim_json_double (w, self->values[(gsize) slot * self->n_channels + c]);
+        }
+      lablink_sim_json_end_array (w);
+    }
+  lablink_sim_json_end_object (w);
+  lablink_sim_json_end_object (w);
+  lablink_sim_json_member_int (w, "count", n);
+  lablink_sim_json_end_object (w);
+}
+
+static void
+write_config (LablinkSimAcquisition *self,
+              LablinkSimJson        *w)
+{
+  guint c;
+
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_member_string (w, "acquisition_id", self->id);
+  lablink_sim_json_member_string (w, "equipment_id", lablink_sim_instrument_get_id (self->instrument));
+  lablink_sim_json_member_string (w, "name", self->name);
+  lablink_sim_json_member_string (w, "description", self->description);
+  lablink_sim_json_member_string (w, "mode", mode_names[self->mode]);
+  lablink_sim_json_member_double (w, "sample_rate", self->sample_rate);
+  if (self->num_samples > 0)
+    lablink_sim_json_member_int (w, "num_samples", self->num_samples);
+  else
+    lablink_sim_json_member_null (w, "num_samples");
+  if (self->duration_seconds > 0.0)
+    lablink_sim_json_member_double (w, "duration_seconds", self->duration_seconds);
+  else
+    lablink_sim_json_member_null (w, "duration_seconds");
+  lablink_sim_json_key (w, "channels");
+  lablink_sim_json_begin_array (w);
+  for (c = 0; c < self->n_channels; c++)
+    lablink_sim_json_string (w, self->channels[c]);
+  lablink_sim_json_end_array (w);
+  lablink_sim_json_key (w, "trigger_config");
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_member_string (w, "trigger_type", trigger_names[self->trigger_type]);
+  if (self->has_trigger_level)
+    lablink_sim_json_member_double (w, "level", self->trigger_level);
+  else
+    lablink_sim_json_member_null (w, "level");
+  lablink_sim_json_member_string (w, "edge", self->has_trigger_edge ? edge_names[self->trigger_edge] : NULL);
+  lablink_sim_json_member_string (w, "channel", self->trigger_channel);
+  lablink_sim_json_member_int (w, "pre_trigger_samples", 0);
+  lablink_sim_json_end_object (w);
+  lablink_sim_json_member_int (w, "buffer_size", self->buffer_size);
+  lablink_sim_json_member_boolean (w, "auto_export", FALSE);
+  lablink_sim_json_member_string (w, "export_format", "csv");
+  lablink_sim_json_member_null (w, "export_path");
+  lablink_sim_json_key (w, "metadata");
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_end_object (w);
+  lablink_sim_json_end_object (w);
+}
+
+/**
+ * lablink_sim_acquisition_write_status:
+ * @self: an acquisition
+ * @w: a writer
+ *
+ * Writes `GET /api/acquisition/session/{id}/status`.
+ */
+void
+lablink_sim_acquisition_write_status (LablinkSimAcquisition *self,
+                                      LablinkSimJson        *w)
+{
+  g_return_if_fail (LABLINK_SIM_IS_ACQUISITION (self));
+
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_member_string (w, "acquisition_id", self->id);
+  lablink_sim_json_member_string (w, "equipment_id", lablink_sim_instrument_get_id (self->instrument));
+  lablink_sim_json_member_string (w, "state", state_names[self->state]);
+  lablink_sim_json_key (w, "config");
+  write_config (self, w);
+  lablink_sim_json_key (w, "stats");
+  lablink_sim_acquisition_write_stats (self, w);
+  lablink_sim_json_member_timestamp (w, "created_at", self->created_at);
+  lablink_sim_json_member_timestamp_or_null (w, "started_at", self->started_at);
+  lablink_sim_json_member_timestamp_or_null (w, "stopped_at",
+                                             self->state == LABLINK_SIM_ACQUISITION_STOPPED ? self->stopped_at : 0);
+  lablink_sim_json_end_object (w);
+}
+
+/**
+ * lablink_sim_acquisition_write_summary:
+ * @self: an acquisition
+ * @w: a writer
+ *
+ * Writes the acquisition's entry of `GET /api/acquisition/sessions`.
+ */
+void
+lablink_sim_acquisition_write_summary (LablinkSimAcquisition *self,
+                                       LablinkSimJson        *w)
+{
+  g_return_if_fail (LABLINK_SIM_IS_ACQUISITION (self));
+
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_member_string (w, "acquisition_id", self->id);
+  lablink_sim_json_member_string (w, "equipment_id", lablink_sim_instrument_get_id (self->instrument));
+  lablink_sim_json_member_string (w, "name", self->name);
+  lablink_sim_json_member_string (w, "state", state_names[self->state]);
+  lablink_sim_json_member_string (w, "mode", mode_names[self->mode]);
+  lablink_sim_json_member_timestamp (w, "created_at", self->created_at);
+  lablink_sim_json_member_int (w, "total_samples", (gint64) self->total_samples);
+  lablink_sim_json_end_object (w);
+}
+
+/**
+ * lablink_sim_acquisition_write_stream_frame:
+ * @self: an acquisition
+ * @w: a writer (Python style for the WebSocket)
+ * @max_samples: the window size
+ *
+ * Writes a whole `acquisition_stream` frame.
+ */
+void
+lablink_sim_acquisition_write_stream_frame (LablinkSimAcquisition *self,
+                                            LablinkSimJson        *w,
+                                            guint                  max_samples)
+{
+  g_return_if_fail (LABLINK_SIM_IS_ACQUISITION (self));
+
+  lablink_sim_acquisition_tick (self);
+
+  lablink_sim_json_begin_object (w);
+  lablink_sim_json_member_string (w, "type", "acquisition_stream");
+  lablink_sim_json_member_string (w, "acquisition_id", self->id);
+  lablink_sim_json_member_string (w, "state", state_names[self->state]);
+  lablink_sim_json_key (w, "stats");
+  lablink_sim_acquisition_write_stats (self, w);
+  lablink_sim_json_key (w, "data");
+  lablink_sim_acquisition_write_window (self, w, max_samples == 0 ? 100 : max_samples);
+  lablink_sim_json_end_object (w);
+}

@@ -1,0 +1,107 @@
+/* lablink-sim-server-private.h — internals shared by the server's files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "lablink-sim-acquisition.h"
+#include "lablink-sim-server.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SimClient SimClient;
+
+struct _LablinkSimServer
+{
+  GObject parent_instance;
+
+  /* options */
+  gboolean               compat;
+  guint32                seed;
+  char                  *auth_username;
+  char                  *auth_password;
+  guint                  token_lifetime;
+  guint                  drop_after_messages;
+  guint                  drop_after_ms;
+  guint                  refuse_ms;
+  guint                  latency_ms;
+  double                 hostile_rate;
+  LablinkSimHostileKinds hostile_kinds;
+
+  /* runtime (server thread) */
+  GMainContext          *context;
+  SoupServer            *soup;
+  char                  *url;
+  guint                  port;
+  gboolean               stopped;
+  GRand                 *rand;
+  GPtrArray             *instruments;     /* LablinkSimInstrument */
+  GPtrArray             *acquisition_order; /* LablinkSimAcquisition, creation order */
+  GList                 *clients;         /* SimClient, open */
+  GList                 *closing;         /* SimClient, close requested by stop() */
+  GList                 *dead;            /* SimClient, closed, to free */
+  GSource               *reap_source;
+  GHashTable            *streams;         /* key → SimStream */
+  gint64                 refuse_until;    /* monotonic µs */
+  guint64                next_client_id;
+
+  /* auth */
+  GHashTable            *access_tokens;   /* token → expiry (monotonic µs, boxed) */
+  GHashTable            *refresh_tokens;  /* token → expiry */
+  guint8                 secret[32];
+  gint64                 last_login;
+  gint64                 created_at;
+
+  /* events */
+  char                  *last_event_id;
+  char                  *last_job_id;
+
+  /* faults */
+  GSource               *hostile_source;
+  guint                  hostile_index;
+  GSource               *flood_source;
+  guint64                flood_target;    /* frames still to send; G_MAXUINT64 = unlimited */
+  guint                  flood_rate;
+  gint64                 flood_base_mono;
+  guint64                flood_base_sent;
+
+  /* guarded by lock: read from any thread */
+  GMutex                 lock;
+  guint                  n_clients;
+  guint64                flood_sent;
+  GHashTable            *acquisitions;    /* id → LablinkSimAcquisition */
+};
+
+/* lablink-sim-server.c */
+LablinkSimAcquisition *lablink_sim_server_lookup_acquisition (LablinkSimServer      *self,
+                                                              const char            *acquisition_id);
+void                   lablink_sim_server_add_acquisition    (LablinkSimServer      *self,
+                                                              LablinkSimAcquisition *acquisition);
+void                   lablink_sim_server_remove_acquisition (LablinkSimServer      *self,
+                                                              const char            *acquisition_id);
+char                  *lablink_sim_server_new_uuid           (LablinkSimServer      *self);
+char                  *lablink_sim_server_new_hex_id         (LablinkSimServer      *self,
+                                                              const char            *prefix);
+gboolean               lablink_sim_server_token_is_valid     (LablinkSimServer      *self,
+                                                              const char            *token);
+void                   lablink_sim_server_write_sim_status   (LablinkSimServer      *self,
+                                                              LablinkSimJson        *w);
+void                   lablink_sim_server_write_faults       (LablinkSimServer      *self,
+                                                              LablinkSimJson        *w);
+guint                  lablink_sim_server_emit_event_frame   (LablinkSimServer      *self,
+                                                              const char            *type,
+                                                              JsonNode              *data);
+guint                  lablink_sim_server_drop_all           (LablinkSimServer      *self,
+                                                              gboolean               abrupt,
+                                                              gushort                code);
+
+/* lablink-sim-rest.c */
+void                   lablink_sim_rest_handle               (SoupServer            *soup,
+                                                              SoupServerMessage     *msg,
+                                                              const char            *path,
+                                                              GHashTable            *query,
+                                                              gpointer               user_data);
+
+G_END_DECLS
