@@ -16,17 +16,22 @@ struct _LablinkMessage
 {
   gatomicrefcount     ref_count;
   LablinkMessageType  type;
-  const char         *type_name;   /* static for known types, else owned_type_name */
-  char               *owned_type_name;
-  GBytes             *bytes;
-  LablinkJsonDoc      doc;
+  const char         *type_name;   /* static for known types, else in the arena */
+  LablinkJsonDoc      doc;         /* tokens and text live in this same block */
+  gsize               text_length;
+  GBytes             *bytes;       /* made on demand by get_bytes() */
   gint64              received;
 
+  /* In the arena at the end of this block. */
   char               *equipment_id;
   char               *stream_type;
   char               *acquisition_id;
   char               *stream_key;
   char               *detail;
+  char               *arena;
+  char               *arena_end;
+  char               *owned_equipment_id;  /* events only */
+  gint                root[8];      /* token of each ROOT_* member, or -1 */
 
   /* Waveform samples (stream_data/waveform with voltage_data). */
   double             *waveform;
@@ -74,21 +79,88 @@ static const struct {
   { "discovery_progress", LABLINK_MESSAGE_EVENT },
 };
 
+/* The root members every decoder needs, found in one pass. */
+enum {
+  ROOT_TYPE,
+  ROOT_DATA,
+  ROOT_STATE,
+  ROOT_STATS,
+  ROOT_DETAIL,
+  ROOT_STREAM_TYPE,
+  ROOT_EQUIPMENT_ID,
+  ROOT_ACQUISITION_ID,
+};
+
+static gint
+root_slot (const LablinkJsonDoc *doc,
+           gint                  key)
+{
+  const LablinkJsonToken *t = &doc->tokens[key];
+  const char *k = doc->text + t->start;
+
+  if (t->flags & LABLINK_JSON_FLAG_ESCAPED)
+    return -1;
+
+#define IS(lit) (t->length == sizeof lit - 1 && memcmp (k, lit, sizeof lit - 1) == 0)
+  switch (t->length)
+    {
+    case 4: return IS ("type") ? ROOT_TYPE : IS ("data") ? ROOT_DATA : -1;
+    case 5: return IS ("state") ? ROOT_STATE : IS ("stats") ? ROOT_STATS : -1;
+    case 6: return IS ("detail") ? ROOT_DETAIL : -1;
+    case 11: return IS ("stream_type") ? ROOT_STREAM_TYPE : -1;
+    case 12: return IS ("equipment_id") ? ROOT_EQUIPMENT_ID : -1;
+    case 14: return IS ("acquisition_id") ? ROOT_ACQUISITION_ID : -1;
+    default: return -1;
+    }
+#undef IS
+}
+
+typedef enum {
+  FIELD_OTHER,
+  FIELD_NUMBER,
+  FIELD_BOOLEAN,
+  FIELD_STRING,
+} FieldKind;
+
 /* Fields whose JSON type we check when present in stream data: a wrong type
  * there is a broken frame, not a value to display. */
-static const char * const number_fields[] = {
-  "voltage_set", "current_set", "voltage_actual", "current_actual",
-  "setpoint", "voltage", "current", "power",
-  "vpp", "vmax", "vmin", "vavg", "vrms", "freq", "period",
-  "sample_rate", "time_scale", "voltage_scale", "voltage_offset",
-  "channel", "num_samples",
+static const struct {
+  const char *name;
+  guint8      length;
+  FieldKind   kind;
+} data_fields[] = {
+#define F(n, k) { n, sizeof n - 1, k }
+  F ("voltage_set", FIELD_NUMBER), F ("current_set", FIELD_NUMBER),
+  F ("voltage_actual", FIELD_NUMBER), F ("current_actual", FIELD_NUMBER),
+  F ("setpoint", FIELD_NUMBER), F ("voltage", FIELD_NUMBER), F ("current", FIELD_NUMBER),
+  F ("power", FIELD_NUMBER), F ("vpp", FIELD_NUMBER), F ("vmax", FIELD_NUMBER),
+  F ("vmin", FIELD_NUMBER), F ("vavg", FIELD_NUMBER), F ("vrms", FIELD_NUMBER),
+  F ("freq", FIELD_NUMBER), F ("period", FIELD_NUMBER), F ("sample_rate", FIELD_NUMBER),
+  F ("time_scale", FIELD_NUMBER), F ("voltage_scale", FIELD_NUMBER),
+  F ("voltage_offset", FIELD_NUMBER), F ("channel", FIELD_NUMBER), F ("num_samples", FIELD_NUMBER),
+  F ("output_enabled", FIELD_BOOLEAN), F ("in_cv_mode", FIELD_BOOLEAN),
+  F ("in_cc_mode", FIELD_BOOLEAN), F ("load_enabled", FIELD_BOOLEAN),
+  F ("equipment_id", FIELD_STRING), F ("timestamp", FIELD_STRING), F ("mode", FIELD_STRING),
+  F ("data_id", FIELD_STRING),
+#undef F
 };
-static const char * const boolean_fields[] = {
-  "output_enabled", "in_cv_mode", "in_cc_mode", "load_enabled",
-};
-static const char * const string_fields[] = {
-  "equipment_id", "timestamp", "mode", "data_id",
-};
+
+static FieldKind
+classify_field (const LablinkJsonDoc *doc,
+                gint                  key)
+{
+  const LablinkJsonToken *t = &doc->tokens[key];
+  const char *name = doc->text + t->start;
+  gsize i;
+
+  if (t->flags & LABLINK_JSON_FLAG_ESCAPED)
+    return FIELD_OTHER;
+  for (i = 0; i < G_N_ELEMENTS (data_fields); i++)
+    if (data_fields[i].length == t->length && name[0] == data_fields[i].name[0] &&
+        memcmp (name, data_fields[i].name, t->length) == 0)
+      return data_fields[i].kind;
+  return FIELD_OTHER;
+}
 
 static gboolean
 invalid (GError    **error,
@@ -101,15 +173,66 @@ invalid (GError    **error,
   return FALSE;
 }
 
+static char *
+arena_alloc (LablinkMessage *self,
+             gsize           size)
+{
+  char *p = self->arena;
+
+  g_assert (size <= (gsize) (self->arena_end - self->arena));
+  self->arena += size;
+  return p;
+}
+
+/* Copies (decoding escapes) a string token into the arena. */
+static char *
+arena_string (LablinkMessage *self,
+              gint            tok)
+{
+  const LablinkJsonToken *t = &self->doc.tokens[tok];
+  char *out;
+
+  if (t->flags & LABLINK_JSON_FLAG_ESCAPED)
+    {
+      g_autofree char *decoded = lablink_json_doc_dup_string (&self->doc, tok);
+      gsize len = strlen (decoded);
+
+      out = arena_alloc (self, len + 1);
+      memcpy (out, decoded, len + 1);
+    }
+  else
+    {
+      out = arena_alloc (self, t->length + 1);
+      memcpy (out, self->doc.text + t->start, t->length);
+      out[t->length] = '\0';
+    }
+  return out;
+}
+
+static char *
+arena_concat (LablinkMessage *self,
+              const char     *a,
+              const char     *b,
+              const char     *c)
+{
+  gsize la = strlen (a), lb = strlen (b), lc = strlen (c);
+  char *out = arena_alloc (self, la + lb + lc + 1);
+
+  memcpy (out, a, la);
+  memcpy (out + la, b, lb);
+  memcpy (out + la + lb, c, lc + 1);
+  return out;
+}
+
 static gboolean
 take_string (LablinkMessage  *self,
-             gint             object,
+             gint             slot,
              const char      *field,
              gboolean         required,
              char           **out,
              GError         **error)
 {
-  gint tok = lablink_json_doc_member (&self->doc, object, field, strlen (field));
+  gint tok = self->root[slot];
 
   if (tok < 0 || self->doc.tokens[tok].type == LABLINK_JSON_NULL)
     {
@@ -120,7 +243,7 @@ take_string (LablinkMessage  *self,
   if (self->doc.tokens[tok].type != LABLINK_JSON_STRING)
     return invalid (error, self->type_name, field, "a string");
 
-  *out = lablink_json_doc_dup_string (&self->doc, tok);
+  *out = arena_string (self, tok);
   return TRUE;
 }
 
@@ -131,35 +254,33 @@ check_types (LablinkMessage  *self,
              GError         **error)
 {
   const LablinkJsonDoc *doc = &self->doc;
-  gsize i;
+  gint k = object + 1;
+  guint i;
 
-  for (i = 0; i < G_N_ELEMENTS (number_fields); i++)
+  for (i = 0; i < doc->tokens[object].count; i++)
     {
-      gint tok = lablink_json_doc_member (doc, object, number_fields[i], strlen (number_fields[i]));
-      if (tok >= 0 && doc->tokens[tok].type != LABLINK_JSON_NUMBER && doc->tokens[tok].type != LABLINK_JSON_NULL)
+      gint v = k + 1;
+      guint8 type = doc->tokens[v].type;
+      FieldKind kind = classify_field (doc, k);
+      const char *expected = NULL;
+
+      if (type != LABLINK_JSON_NULL)
         {
-          g_autofree char *name = g_strconcat (prefix, number_fields[i], NULL);
-          return invalid (error, self->type_name, name, "a number");
+          if (kind == FIELD_NUMBER && type != LABLINK_JSON_NUMBER)
+            expected = "a number";
+          else if (kind == FIELD_BOOLEAN && type != LABLINK_JSON_TRUE && type != LABLINK_JSON_FALSE)
+            expected = "a boolean";
+          else if (kind == FIELD_STRING && type != LABLINK_JSON_STRING)
+            expected = "a string";
         }
-    }
-  for (i = 0; i < G_N_ELEMENTS (boolean_fields); i++)
-    {
-      gint tok = lablink_json_doc_member (doc, object, boolean_fields[i], strlen (boolean_fields[i]));
-      if (tok >= 0 && doc->tokens[tok].type != LABLINK_JSON_TRUE && doc->tokens[tok].type != LABLINK_JSON_FALSE &&
-          doc->tokens[tok].type != LABLINK_JSON_NULL)
+
+      if (expected != NULL)
         {
-          g_autofree char *name = g_strconcat (prefix, boolean_fields[i], NULL);
-          return invalid (error, self->type_name, name, "a boolean");
+          g_autofree char *key = lablink_json_doc_dup_string (doc, k);
+          g_autofree char *name = g_strconcat (prefix, key, NULL);
+          return invalid (error, self->type_name, name, expected);
         }
-    }
-  for (i = 0; i < G_N_ELEMENTS (string_fields); i++)
-    {
-      gint tok = lablink_json_doc_member (doc, object, string_fields[i], strlen (string_fields[i]));
-      if (tok >= 0 && doc->tokens[tok].type != LABLINK_JSON_STRING && doc->tokens[tok].type != LABLINK_JSON_NULL)
-        {
-          g_autofree char *name = g_strconcat (prefix, string_fields[i], NULL);
-          return invalid (error, self->type_name, name, "a string");
-        }
+      k = (gint) doc->tokens[v].next;
     }
 
   return TRUE;
@@ -212,13 +333,13 @@ decode_stream_data (LablinkMessage  *self,
 {
   gint data;
 
-  if (!take_string (self, 0, "equipment_id", TRUE, &self->equipment_id, error) ||
-      !take_string (self, 0, "stream_type", TRUE, &self->stream_type, error))
+  if (!take_string (self, ROOT_EQUIPMENT_ID, "equipment_id", TRUE, &self->equipment_id, error) ||
+      !take_string (self, ROOT_STREAM_TYPE, "stream_type", TRUE, &self->stream_type, error))
     return FALSE;
 
-  self->stream_key = lablink_protocol_stream_key (self->equipment_id, self->stream_type);
+  self->stream_key = arena_concat (self, self->equipment_id, "_", self->stream_type);
 
-  data = lablink_json_doc_member (&self->doc, 0, "data", 4);
+  data = self->root[ROOT_DATA];
   if (data < 0 || self->doc.tokens[data].type != LABLINK_JSON_OBJECT)
     return invalid (error, self->type_name, "data", "an object");
 
@@ -245,19 +366,19 @@ decode_acquisition_stream (LablinkMessage  *self,
   gint data, stats, timestamps, values, child, k;
   guint i;
 
-  if (!take_string (self, 0, "acquisition_id", TRUE, &self->acquisition_id, error))
+  if (!take_string (self, ROOT_ACQUISITION_ID, "acquisition_id", TRUE, &self->acquisition_id, error))
     return FALSE;
-  self->stream_key = lablink_protocol_acquisition_key (self->acquisition_id);
+  self->stream_key = arena_concat (self, "acquisition_", self->acquisition_id, "");
 
-  k = lablink_json_doc_member (doc, 0, "state", 5);
+  k = self->root[ROOT_STATE];
   if (k >= 0 && doc->tokens[k].type != LABLINK_JSON_STRING && doc->tokens[k].type != LABLINK_JSON_NULL)
     return invalid (error, self->type_name, "state", "a string");
 
-  stats = lablink_json_doc_member (doc, 0, "stats", 5);
+  stats = self->root[ROOT_STATS];
   if (stats >= 0 && doc->tokens[stats].type != LABLINK_JSON_OBJECT && doc->tokens[stats].type != LABLINK_JSON_NULL)
     return invalid (error, self->type_name, "stats", "an object");
 
-  data = lablink_json_doc_member (doc, 0, "data", 4);
+  data = self->root[ROOT_DATA];
   if (data < 0 || doc->tokens[data].type == LABLINK_JSON_NULL)
     return TRUE;  /* the server's buffer is still empty */
   if (doc->tokens[data].type != LABLINK_JSON_OBJECT)
@@ -324,6 +445,18 @@ decode_acquisition_stream (LablinkMessage  *self,
 }
 
 static gboolean
+check_number_member (LablinkMessage  *self,
+                     const char      *field,
+                     GError         **error)
+{
+  gint tok = lablink_json_doc_member (&self->doc, 0, field, strlen (field));
+
+  if (tok >= 0 && self->doc.tokens[tok].type != LABLINK_JSON_NUMBER)
+    return invalid (error, self->type_name, field, "a number");
+  return TRUE;
+}
+
+static gboolean
 decode (LablinkMessage  *self,
         GError         **error)
 {
@@ -339,51 +472,41 @@ decode (LablinkMessage  *self,
     case LABLINK_MESSAGE_STREAM_STOPPED:
     case LABLINK_MESSAGE_START_STREAM:
     case LABLINK_MESSAGE_STOP_STREAM:
-      if (!take_string (self, 0, "equipment_id", TRUE, &self->equipment_id, error) ||
-          !take_string (self, 0, "stream_type", TRUE, &self->stream_type, error))
+      if (!take_string (self, ROOT_EQUIPMENT_ID, "equipment_id", TRUE, &self->equipment_id, error) ||
+          !take_string (self, ROOT_STREAM_TYPE, "stream_type", TRUE, &self->stream_type, error))
         return FALSE;
-      self->stream_key = lablink_protocol_stream_key (self->equipment_id, self->stream_type);
+      self->stream_key = arena_concat (self, self->equipment_id, "_", self->stream_type);
       if (self->type == LABLINK_MESSAGE_START_STREAM)
-        {
-          gint tok = lablink_json_doc_member (&self->doc, 0, "interval_ms", 11);
-          if (tok >= 0 && self->doc.tokens[tok].type != LABLINK_JSON_NUMBER)
-            return invalid (error, self->type_name, "interval_ms", "a number");
-        }
+        return check_number_member (self, "interval_ms", error);
       return TRUE;
 
     case LABLINK_MESSAGE_ACQUISITION_STREAM_STARTED:
     case LABLINK_MESSAGE_ACQUISITION_STREAM_STOPPED:
     case LABLINK_MESSAGE_START_ACQUISITION_STREAM:
     case LABLINK_MESSAGE_STOP_ACQUISITION_STREAM:
-      if (!take_string (self, 0, "acquisition_id", TRUE, &self->acquisition_id, error))
+      if (!take_string (self, ROOT_ACQUISITION_ID, "acquisition_id", TRUE, &self->acquisition_id, error))
         return FALSE;
-      self->stream_key = lablink_protocol_acquisition_key (self->acquisition_id);
+      self->stream_key = arena_concat (self, "acquisition_", self->acquisition_id, "");
       if (self->type == LABLINK_MESSAGE_START_ACQUISITION_STREAM)
-        {
-          gint tok = lablink_json_doc_member (&self->doc, 0, "interval_ms", 11);
-          if (tok >= 0 && self->doc.tokens[tok].type != LABLINK_JSON_NUMBER)
-            return invalid (error, self->type_name, "interval_ms", "a number");
-          tok = lablink_json_doc_member (&self->doc, 0, "num_samples", 11);
-          if (tok >= 0 && self->doc.tokens[tok].type != LABLINK_JSON_NUMBER)
-            return invalid (error, self->type_name, "num_samples", "a number");
-        }
+        return check_number_member (self, "interval_ms", error) &&
+               check_number_member (self, "num_samples", error);
       return TRUE;
 
     case LABLINK_MESSAGE_ERROR:
-      if (!take_string (self, 0, "detail", FALSE, &self->detail, error))
+      if (!take_string (self, ROOT_DETAIL, "detail", FALSE, &self->detail, error))
         return FALSE;
       if (self->detail == NULL)
-        self->detail = g_strdup ("");
+        self->detail = arena_concat (self, "", "", "");
       return TRUE;
 
     case LABLINK_MESSAGE_EVENT:
       /* Unsolicited events: equipment_id is informative when present. */
       {
-        gint data = lablink_json_doc_member (&self->doc, 0, "data", 4);
+        gint data = self->root[ROOT_DATA];
         gint obj = (data >= 0 && self->doc.tokens[data].type == LABLINK_JSON_OBJECT) ? data : 0;
         gint tok = lablink_json_doc_member (&self->doc, obj, "equipment_id", 12);
         if (tok >= 0 && self->doc.tokens[tok].type == LABLINK_JSON_STRING)
-          self->equipment_id = lablink_json_doc_dup_string (&self->doc, tok);
+          self->equipment_id = self->owned_equipment_id = lablink_json_doc_dup_string (&self->doc, tok);
       }
       return TRUE;
 
@@ -398,20 +521,168 @@ decode (LablinkMessage  *self,
 static void
 lablink_message_free (LablinkMessage *self)
 {
-  lablink_json_doc_clear (&self->doc);
   g_clear_pointer (&self->bytes, g_bytes_unref);
-  g_free (self->owned_type_name);
-  g_free (self->equipment_id);
-  g_free (self->stream_type);
-  g_free (self->acquisition_id);
-  g_free (self->stream_key);
-  g_free (self->detail);
+  g_free (self->owned_equipment_id);
   g_free (self->waveform);
   g_strfreev (self->channel_names);
   g_free (self->sample_times);
   g_free (self->values);
   g_clear_pointer (&self->node, json_node_unref);
-  g_free (self);
+  g_free (self);  /* tokens, text and strings live in the same block */
+}
+
+static void
+scratch_free (gpointer data)
+{
+  LablinkJsonDoc *doc = data;
+
+  lablink_json_doc_clear (doc);
+  g_free (doc);
+}
+
+static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
+
+/* The tokenizer's working array, reused by each thread: a message is then
+ * one allocation (header, tokens, text and strings in one block), which
+ * matters when frames are made on one thread and freed on another. */
+static LablinkJsonDoc *
+scratch_doc (void)
+{
+  LablinkJsonDoc *doc = g_private_get (&scratch_key);
+
+  if (G_UNLIKELY (doc == NULL))
+    {
+      doc = g_new0 (LablinkJsonDoc, 1);
+      g_private_set (&scratch_key, doc);
+    }
+  return doc;
+}
+
+/* One pass over the root: where each member every decoder needs is, and
+ * how much the arena needs for the strings copied from them (ids, type,
+ * detail, and the stream keys made of them). */
+static gsize
+scan_root (const LablinkJsonDoc *doc,
+           gint                 *root)
+{
+  gsize size = 64;
+  gint k = 1;
+  guint i;
+
+  for (i = 0; i < 8; i++)
+    root[i] = -1;
+
+  for (i = 0; i < doc->tokens[0].count; i++)
+    {
+      gint v = k + 1;
+      gint slot = root_slot (doc, k);
+
+      if (slot >= 0 && root[slot] < 0)
+        {
+          root[slot] = v;
+          if (doc->tokens[v].type == LABLINK_JSON_STRING)
+            size += 2 * ((gsize) doc->tokens[v].length + 16);
+        }
+      k = (gint) doc->tokens[v].next;
+    }
+
+  return size;
+}
+
+static LablinkMessage *
+parse_text (const char  *text,
+            gsize        length,
+            gsize        max_size,
+            GError     **error)
+{
+  g_autoptr(LablinkMessage) self = NULL;
+  LablinkJsonDoc *scratch;
+  gint root[8];
+  gsize tokens_size, arena;
+  char *block;
+  gint type_tok;
+  gsize i;
+
+  if (max_size == 0)
+    max_size = LABLINK_MESSAGE_DEFAULT_MAX_SIZE;
+
+  if (length > max_size)
+    {
+      g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE,
+                   "Frame of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT " bytes",
+                   length, max_size);
+      return NULL;
+    }
+  if (length == 0)
+    {
+      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_MALFORMED, "Invalid JSON: empty frame");
+      return NULL;
+    }
+
+  scratch = scratch_doc ();
+  if (!lablink_json_doc_parse (scratch, text, length, LABLINK_MESSAGE_MAX_DEPTH, error))
+    return NULL;
+
+  if (scratch->tokens[0].type != LABLINK_JSON_OBJECT)
+    {
+      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_NOT_OBJECT,
+                           "Invalid message: the frame is not a JSON object");
+      return NULL;
+    }
+
+  tokens_size = scratch->n_tokens * sizeof (LablinkJsonToken);
+  arena = scan_root (scratch, root);
+
+  block = g_malloc (sizeof (LablinkMessage) + tokens_size + length + 1 + arena);
+  self = (LablinkMessage *) block;
+  memset (self, 0, sizeof *self);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->received = g_get_real_time ();
+  self->type_name = "";
+
+  self->doc.tokens = (LablinkJsonToken *) (block + sizeof (LablinkMessage));
+  self->doc.n_tokens = scratch->n_tokens;
+  memcpy (self->doc.tokens, scratch->tokens, tokens_size);
+  self->doc.text = block + sizeof (LablinkMessage) + tokens_size;
+  memcpy ((char *) self->doc.text, text, length);
+  ((char *) self->doc.text)[length] = '\0';
+  self->doc.length = length;
+  self->text_length = length;
+  self->arena = (char *) self->doc.text + length + 1;
+  self->arena_end = self->arena + arena;
+  memcpy (self->root, root, sizeof root);
+
+  type_tok = self->root[ROOT_TYPE];
+  if (type_tok < 0 || self->doc.tokens[type_tok].type != LABLINK_JSON_STRING)
+    {
+      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD,
+                           "Invalid message: field “type” must be a string");
+      return NULL;
+    }
+
+  for (i = 0; i < G_N_ELEMENTS (known_types); i++)
+    {
+      const LablinkJsonToken *t = &self->doc.tokens[type_tok];
+
+      if (!(t->flags & LABLINK_JSON_FLAG_ESCAPED) && known_types[i].name[0] != self->doc.text[t->start])
+        continue;
+      if (lablink_json_doc_string_equal (&self->doc, type_tok, known_types[i].name, strlen (known_types[i].name)))
+        {
+          self->type = known_types[i].type;
+          self->type_name = known_types[i].name;
+          break;
+        }
+    }
+  if (i == G_N_ELEMENTS (known_types))
+    {
+      self->type = LABLINK_MESSAGE_UNKNOWN;
+      self->type_name = arena_string (self, type_tok);
+    }
+
+  if (!decode (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
 }
 
 /**
@@ -432,76 +703,14 @@ lablink_message_parse_bytes (GBytes  *bytes,
                              gsize    max_size,
                              GError **error)
 {
-  g_autoptr(LablinkMessage) self = NULL;
   const char *text;
   gsize length;
-  gint type_tok;
-  gsize i;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (max_size == 0)
-    max_size = LABLINK_MESSAGE_DEFAULT_MAX_SIZE;
-
   text = g_bytes_get_data (bytes, &length);
-  if (length > max_size)
-    {
-      g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE,
-                   "Frame of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT " bytes",
-                   length, max_size);
-      return NULL;
-    }
-  if (length == 0)
-    {
-      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_MALFORMED, "Invalid JSON: empty frame");
-      return NULL;
-    }
-
-  self = g_new0 (LablinkMessage, 1);
-  g_atomic_ref_count_init (&self->ref_count);
-  self->bytes = g_bytes_ref (bytes);
-  self->received = g_get_real_time ();
-  self->type_name = "";
-
-  if (!lablink_json_doc_parse (&self->doc, text, length, LABLINK_MESSAGE_MAX_DEPTH, error))
-    return NULL;
-
-  if (self->doc.tokens[0].type != LABLINK_JSON_OBJECT)
-    {
-      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_NOT_OBJECT,
-                           "Invalid message: the frame is not a JSON object");
-      return NULL;
-    }
-
-  type_tok = lablink_json_doc_member (&self->doc, 0, "type", 4);
-  if (type_tok < 0 || self->doc.tokens[type_tok].type != LABLINK_JSON_STRING)
-    {
-      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD,
-                           "Invalid message: field “type” must be a string");
-      return NULL;
-    }
-
-  for (i = 0; i < G_N_ELEMENTS (known_types); i++)
-    {
-      if (lablink_json_doc_string_equal (&self->doc, type_tok, known_types[i].name, strlen (known_types[i].name)))
-        {
-          self->type = known_types[i].type;
-          self->type_name = known_types[i].name;
-          break;
-        }
-    }
-  if (i == G_N_ELEMENTS (known_types))
-    {
-      self->type = LABLINK_MESSAGE_UNKNOWN;
-      self->owned_type_name = lablink_json_doc_dup_string (&self->doc, type_tok);
-      self->type_name = self->owned_type_name;
-    }
-
-  if (!decode (self, error))
-    return NULL;
-
-  return g_steal_pointer (&self);
+  return parse_text (text, length, max_size, error);
 }
 
 /**
@@ -519,15 +728,12 @@ lablink_message_parse (const char  *text,
                        gssize       length,
                        GError     **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-
   g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (length < 0)
     length = (gssize) strlen (text);
-  bytes = g_bytes_new (text, (gsize) length);
-
-  return lablink_message_parse_bytes (bytes, 0, error);
+  return parse_text (text, (gsize) length, 0, error);
 }
 
 /**
@@ -585,8 +791,22 @@ lablink_message_get_type_name (LablinkMessage *self)
 GBytes *
 lablink_message_get_bytes (LablinkMessage *self)
 {
+  GBytes *bytes;
+
   g_return_val_if_fail (self != NULL, NULL);
-  return self->bytes;
+
+  bytes = g_atomic_pointer_get (&self->bytes);
+  if (bytes == NULL)
+    {
+      /* Points into this message, which outlives it. */
+      bytes = g_bytes_new_static (self->doc.text, self->text_length);
+      if (!g_atomic_pointer_compare_and_exchange (&self->bytes, NULL, bytes))
+        {
+          g_bytes_unref (bytes);
+          bytes = g_atomic_pointer_get (&self->bytes);
+        }
+    }
+  return bytes;
 }
 
 /**
@@ -601,7 +821,9 @@ lablink_message_get_text (LablinkMessage *self,
                           gsize          *length)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return g_bytes_get_data (self->bytes, length);
+  if (length)
+    *length = self->text_length;
+  return self->doc.text;
 }
 
 /**
@@ -1001,7 +1223,7 @@ lablink_message_new_with_waveform (LablinkMessage *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (samples != NULL || n_samples == 0, NULL);
 
-  copy = lablink_message_parse_bytes (self->bytes, G_MAXSIZE, NULL);
+  copy = parse_text (self->doc.text, self->text_length, G_MAXSIZE, NULL);
   g_return_val_if_fail (copy != NULL, NULL);
 
   g_clear_pointer (&copy->waveform, g_free);

@@ -106,40 +106,61 @@ lablink_statistics_add_stream (LablinkStatistics             *self,
   g_array_append_val (self->streams, copy);
 }
 
-/** lablink_statistics_get_messages_received: @self: a #LablinkStatistics
- * Returns: frames received, good and bad */
+/**
+ * lablink_statistics_get_messages_received:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: frames received, good and bad
+ */
 guint64
 lablink_statistics_get_messages_received (LablinkStatistics *self)
 {
   return self->messages_received;
 }
 
-/** lablink_statistics_get_messages_sent: @self: a #LablinkStatistics
- * Returns: frames sent */
+/**
+ * lablink_statistics_get_messages_sent:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: frames sent
+ */
 guint64
 lablink_statistics_get_messages_sent (LablinkStatistics *self)
 {
   return self->messages_sent;
 }
 
-/** lablink_statistics_get_bytes_received: @self: a #LablinkStatistics
- * Returns: payload bytes received */
+/**
+ * lablink_statistics_get_bytes_received:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: payload bytes received
+ */
 guint64
 lablink_statistics_get_bytes_received (LablinkStatistics *self)
 {
   return self->bytes_received;
 }
 
-/** lablink_statistics_get_bytes_sent: @self: a #LablinkStatistics
- * Returns: payload bytes sent */
+/**
+ * lablink_statistics_get_bytes_sent:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: payload bytes sent
+ */
 guint64
 lablink_statistics_get_bytes_sent (LablinkStatistics *self)
 {
   return self->bytes_sent;
 }
 
-/** lablink_statistics_get_errors: @self: a #LablinkStatistics @kind: the kind
- * Returns: errors of @kind */
+/**
+ * lablink_statistics_get_errors:
+ * @self: a #LablinkStatistics
+ * @kind: the kind
+ *
+ * Returns: errors of @kind
+ */
 guint64
 lablink_statistics_get_errors (LablinkStatistics *self,
                                LablinkErrorKind   kind)
@@ -148,8 +169,12 @@ lablink_statistics_get_errors (LablinkStatistics *self,
   return self->errors[kind];
 }
 
-/** lablink_statistics_get_errors_total: @self: a #LablinkStatistics
- * Returns: errors of every kind */
+/**
+ * lablink_statistics_get_errors_total:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: errors of every kind
+ */
 guint64
 lablink_statistics_get_errors_total (LablinkStatistics *self)
 {
@@ -161,32 +186,48 @@ lablink_statistics_get_errors_total (LablinkStatistics *self)
   return total;
 }
 
-/** lablink_statistics_get_dropped: @self: a #LablinkStatistics
- * Returns: messages dropped because the consumer fell behind */
+/**
+ * lablink_statistics_get_dropped:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: messages dropped because the consumer fell behind
+ */
 guint64
 lablink_statistics_get_dropped (LablinkStatistics *self)
 {
   return self->dropped;
 }
 
-/** lablink_statistics_get_reconnects: @self: a #LablinkStatistics
- * Returns: how often the link was re-established after a loss */
+/**
+ * lablink_statistics_get_reconnects:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: how often the link was re-established after a loss
+ */
 guint
 lablink_statistics_get_reconnects (LablinkStatistics *self)
 {
   return self->reconnects;
 }
 
-/** lablink_statistics_get_ping_latency_ms: @self: a #LablinkStatistics
- * Returns: the last ping → pong round trip, in ms (0 before the first) */
+/**
+ * lablink_statistics_get_ping_latency_ms:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: the last ping → pong round trip, in ms (0 before the first)
+ */
 double
 lablink_statistics_get_ping_latency_ms (LablinkStatistics *self)
 {
   return self->ping_latency_ms;
 }
 
-/** lablink_statistics_get_uptime_s: @self: a #LablinkStatistics
- * Returns: how long the current link has been up, in seconds */
+/**
+ * lablink_statistics_get_uptime_s:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: how long the current link has been up, in seconds
+ */
 double
 lablink_statistics_get_uptime_s (LablinkStatistics *self)
 {
@@ -212,8 +253,12 @@ lablink_statistics_get_stream_keys (LablinkStatistics *self)
   return keys;
 }
 
-/** lablink_statistics_get_n_active_streams: @self: a #LablinkStatistics
- * Returns: the streams this client runs */
+/**
+ * lablink_statistics_get_n_active_streams:
+ * @self: a #LablinkStatistics
+ *
+ * Returns: the streams this client runs
+ */
 guint
 lablink_statistics_get_n_active_streams (LablinkStatistics *self)
 {

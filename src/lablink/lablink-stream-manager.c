@@ -867,8 +867,9 @@ lablink_stream_manager_class_init (LablinkStreamManagerClass *klass)
    */
   signals[MESSAGE] =
     g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  0, NULL, NULL, g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1,
                   LABLINK_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[MESSAGE], G_TYPE_FROM_CLASS (klass), g_cclosure_marshal_VOID__BOXEDv);
 
   /**
    * LablinkStreamManager::stream-data:
@@ -879,8 +880,9 @@ lablink_stream_manager_class_init (LablinkStreamManagerClass *klass)
    */
   signals[STREAM_DATA] =
     g_signal_new ("stream-data", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  0, NULL, NULL, g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1,
                   LABLINK_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[STREAM_DATA], G_TYPE_FROM_CLASS (klass), g_cclosure_marshal_VOID__BOXEDv);
 
   /**
    * LablinkStreamManager::acquisition-data:
@@ -891,8 +893,9 @@ lablink_stream_manager_class_init (LablinkStreamManagerClass *klass)
    */
   signals[ACQUISITION_DATA] =
     g_signal_new ("acquisition-data", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  0, NULL, NULL, g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1,
                   LABLINK_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[ACQUISITION_DATA], G_TYPE_FROM_CLASS (klass), g_cclosure_marshal_VOID__BOXEDv);
 
   /**
    * LablinkStreamManager::event:
@@ -904,8 +907,9 @@ lablink_stream_manager_class_init (LablinkStreamManagerClass *klass)
    */
   signals[EVENT] =
     g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  0, NULL, NULL, g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1,
                   LABLINK_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[EVENT], G_TYPE_FROM_CLASS (klass), g_cclosure_marshal_VOID__BOXEDv);
 
   /**
    * LablinkStreamManager::server-error:

@@ -20,10 +20,15 @@
 #define CONTROL_QUEUE_LENGTH 4096
 #define N_ARRIVALS           16
 #define OTHER_STREAM_KEY     ""
+#define WAKE_BATCH           64     /* frames handed over before the owner is woken… */
+#define WAKE_LATENCY_US      2000   /* …or this long after the first of them */
 
 typedef struct {
   char               *key;
-  GQueue              queue;          /* LablinkMessage* */
+  LablinkMessage    **ring;           /* bounded FIFO of frames for the owner */
+  guint               ring_capacity;
+  guint               ring_head;
+  guint               ring_length;
   guint64             messages;
   guint64             dropped;
   gint64              arrivals[N_ARRIVALS];
@@ -57,6 +62,7 @@ struct _LablinkWsWorker
   gboolean                 report_connect;   /* a connect() waits for its first result */
   gboolean                 ever_connected;
   GRand                   *rand;
+  GSource                 *flush_source;
 
   /* Protected by lock. */
   LablinkWsConfig          config;
@@ -70,6 +76,9 @@ struct _LablinkWsWorker
   GQueue                   control;         /* LablinkWsItem* */
   guint                    queue_length;
   gboolean                 wake_pending;
+  guint                    unwoken;
+  gint64                   first_unwoken;
+  gboolean                 flush_scheduled;
   guint64                  messages_received;
   guint64                  messages_sent;
   guint64                  bytes_received;
@@ -85,12 +94,65 @@ static void start_attempt     (LablinkWsWorker *self);
 static void schedule_retry    (LablinkWsWorker *self,
                                const char      *reason);
 
+static LablinkMessage *
+ring_pop (StreamEntry *entry)
+{
+  LablinkMessage *message;
+
+  if (entry->ring_length == 0)
+    return NULL;
+  message = entry->ring[entry->ring_head];
+  entry->ring_head = (entry->ring_head + 1) % entry->ring_capacity;
+  entry->ring_length--;
+  return message;
+}
+
+/* Appends @message; when full, the oldest frame is dropped and counted. */
+static void
+ring_push (StreamEntry    *entry,
+           LablinkMessage *message,
+           guint           capacity)
+{
+  if (G_UNLIKELY (entry->ring_capacity != capacity))
+    {
+      LablinkMessage **ring = g_new (LablinkMessage *, capacity);
+      guint n = 0;
+
+      while (entry->ring_length > 0)
+        {
+          LablinkMessage *old = ring_pop (entry);
+          if (entry->ring_length >= capacity)
+            {
+              lablink_message_unref (old);
+              entry->dropped++;
+            }
+          else
+            ring[n++] = old;
+        }
+      g_free (entry->ring);
+      entry->ring = ring;
+      entry->ring_capacity = capacity;
+      entry->ring_head = 0;
+      entry->ring_length = n;
+    }
+
+  if (entry->ring_length == entry->ring_capacity)
+    {
+      lablink_message_unref (ring_pop (entry));
+      entry->dropped++;
+    }
+  entry->ring[(entry->ring_head + entry->ring_length) % entry->ring_capacity] = message;
+  entry->ring_length++;
+}
+
 static void
 stream_entry_free (gpointer data)
 {
   StreamEntry *entry = data;
 
-  g_queue_clear_full (&entry->queue, (GDestroyNotify) lablink_message_unref);
+  while (entry->ring_length > 0)
+    lablink_message_unref (ring_pop (entry));
+  g_free (entry->ring);
   g_free (entry->start_frame);
   g_free (entry->key);
   g_free (entry);
@@ -110,6 +172,42 @@ item_free (LablinkWsItem *item)
   g_free (item);
 }
 
+static gboolean
+flush_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs flush_funcs = {
+  .dispatch = flush_source_dispatch,
+};
+
+/* W: the end of a read burst — wake the owner for what is still unannounced. */
+static gboolean
+flush_cb (gpointer data)
+{
+  LablinkWsWorker *self = data;
+  gboolean wake = FALSE;
+
+  g_source_set_ready_time (self->flush_source, -1);
+
+  g_mutex_lock (&self->lock);
+  self->flush_scheduled = FALSE;
+  if (!self->wake_pending && self->unwoken > 0)
+    {
+      self->wake_pending = TRUE;
+      self->unwoken = 0;
+      wake = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (wake)
+    self->wakeup (self->wakeup_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -118,6 +216,11 @@ worker_thread (gpointer data)
   g_main_context_push_thread_default (self->context);
   self->session = soup_session_new_with_options ("timeout", 0, "idle-timeout", 0, NULL);
   self->rand = g_rand_new ();
+  self->flush_source = g_source_new (&flush_funcs, sizeof (GSource));
+  g_source_set_callback (self->flush_source, flush_cb, self, NULL);
+  g_source_set_priority (self->flush_source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_static_name (self->flush_source, "[lablink] hand-off flush");
+  g_source_attach (self->flush_source, self->context);
 
   g_main_loop_run (self->loop);
 
@@ -145,6 +248,8 @@ worker_thread (gpointer data)
   while (g_main_context_iteration (self->context, FALSE))
     ;
 
+  g_source_destroy (self->flush_source);
+  g_clear_pointer (&self->flush_source, g_source_unref);
   g_clear_pointer (&self->rand, g_rand_free);
   g_main_context_pop_thread_default (self->context);
   return NULL;
@@ -199,14 +304,60 @@ lablink_ws_worker_free (LablinkWsWorker *self)
   g_free (self);
 }
 
-/* Called with the lock held. Returns TRUE if the owner must be woken. */
+/* Called with the lock held, for control items: the owner is woken at once. */
 static gboolean
 need_wakeup_locked (LablinkWsWorker *self)
 {
   if (self->wake_pending)
     return FALSE;
   self->wake_pending = TRUE;
+  self->unwoken = 0;
   return TRUE;
+}
+
+/* Called with the lock held, on the worker thread, for stream frames: the
+ * owner is woken once per batch — after WAKE_BATCH frames, WAKE_LATENCY_US
+ * after the first unannounced one, or when the read burst ends — not once
+ * per frame, which would cost a context switch per frame. */
+static gboolean
+batch_wakeup_locked (LablinkWsWorker *self,
+                     gint64           now)
+{
+  if (self->wake_pending)
+    return FALSE;
+
+  if (self->unwoken++ == 0)
+    self->first_unwoken = now;
+
+  if (self->unwoken >= WAKE_BATCH || now - self->first_unwoken >= WAKE_LATENCY_US)
+    return need_wakeup_locked (self);
+
+  if (!self->flush_scheduled)
+    {
+      self->flush_scheduled = TRUE;
+      g_source_set_ready_time (self->flush_source, 0);
+    }
+  return FALSE;
+}
+
+static void
+push_control_locked (LablinkWsWorker   *self,
+                     LablinkWsItemKind  kind,
+                     LablinkMessage    *message,
+                     GError            *error)
+{
+  LablinkWsItem *item = g_new0 (LablinkWsItem, 1);
+
+  item->kind = kind;
+  item->message = message;
+  item->error = error;
+
+  g_queue_push_tail (&self->control, item);
+  if (self->control.length > CONTROL_QUEUE_LENGTH)
+    {
+      item_free (g_queue_pop_head (&self->control));
+      self->control_dropped++;
+    }
 }
 
 static void
@@ -215,20 +366,10 @@ post_item (LablinkWsWorker   *self,
            LablinkMessage    *message,
            GError            *error)
 {
-  LablinkWsItem *item = g_new0 (LablinkWsItem, 1);
   gboolean wake;
 
-  item->kind = kind;
-  item->message = message;
-  item->error = error;
-
   g_mutex_lock (&self->lock);
-  g_queue_push_tail (&self->control, item);
-  if (self->control.length > CONTROL_QUEUE_LENGTH)
-    {
-      item_free (g_queue_pop_head (&self->control));
-      self->control_dropped++;
-    }
+  push_control_locked (self, kind, message, error);
   wake = need_wakeup_locked (self);
   g_mutex_unlock (&self->lock);
 
@@ -278,13 +419,12 @@ lookup_entry_locked (LablinkWsWorker *self,
   entry = g_new0 (StreamEntry, 1);
   entry->key = g_strdup (key);
   entry->status = LABLINK_STREAM_STATUS_STOPPED;
-  g_queue_init (&entry->queue);
   g_hash_table_insert (self->streams, entry->key, entry);
   g_ptr_array_add (self->order, entry);
   return entry;
 }
 
-/* W: one frame arrived. */
+/* W: one frame arrived. This is the hot path: parse, then one lock. */
 static void
 on_message (SoupWebsocketConnection *conn,
             gint                     type,
@@ -298,15 +438,8 @@ on_message (SoupWebsocketConnection *conn,
   gint64 now = g_get_monotonic_time ();
   LablinkErrorKind kind = LABLINK_ERROR_KIND_MALFORMED;
   gboolean wake = FALSE;
-  gsize max_payload;
 
   self->last_rx = now;
-
-  g_mutex_lock (&self->lock);
-  max_payload = self->config.max_payload;
-  self->messages_received++;
-  self->bytes_received += size;
-  g_mutex_unlock (&self->lock);
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
@@ -316,7 +449,8 @@ on_message (SoupWebsocketConnection *conn,
     }
   else
     {
-      message = lablink_message_parse_bytes (bytes, max_payload, &error);
+      /* config.max_payload only changes on this thread (connect_cb). */
+      message = lablink_message_parse_bytes (bytes, self->config.max_payload, &error);
       if (message == NULL)
         {
           if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE) ||
@@ -329,64 +463,59 @@ on_message (SoupWebsocketConnection *conn,
         }
     }
 
+  g_mutex_lock (&self->lock);
+  self->messages_received++;
+  self->bytes_received += size;
+
   if (message == NULL)
     {
-      g_mutex_lock (&self->lock);
       self->errors[kind]++;
-      g_mutex_unlock (&self->lock);
-      post_item (self, LABLINK_WS_ITEM_FRAME_ERROR, NULL, g_steal_pointer (&error));
-      return;
+      push_control_locked (self, LABLINK_WS_ITEM_FRAME_ERROR, NULL, g_steal_pointer (&error));
+      wake = need_wakeup_locked (self);
     }
-
-  switch (lablink_message_get_message_type (message))
+  else
     {
-    case LABLINK_MESSAGE_STREAM_DATA:
-    case LABLINK_MESSAGE_ACQUISITION_STREAM:
-      {
-        StreamEntry *entry;
-
-        g_mutex_lock (&self->lock);
-        entry = lookup_entry_locked (self, lablink_message_get_stream_key (message), TRUE);
-        entry->messages++;
-        entry->last_receive = now;
-        entry->arrivals[entry->arrival_pos] = now;
-        entry->arrival_pos = (entry->arrival_pos + 1) % N_ARRIVALS;
-        entry->n_arrivals = MIN (entry->n_arrivals + 1, N_ARRIVALS);
-        g_queue_push_tail (&entry->queue, message);
-        while (entry->queue.length > self->queue_length)
-          {
-            lablink_message_unref (g_queue_pop_head (&entry->queue));
-            entry->dropped++;
-          }
-        wake = need_wakeup_locked (self);
-        g_mutex_unlock (&self->lock);
-
-        if (wake)
-          self->wakeup (self->wakeup_data);
-        return;
-      }
-
-    case LABLINK_MESSAGE_PONG:
-      if (self->ping_sent != 0)
+      switch (lablink_message_get_message_type (message))
         {
-          g_mutex_lock (&self->lock);
-          self->ping_latency_ms = (now - self->ping_sent) / 1000.0;
-          g_mutex_unlock (&self->lock);
-          self->ping_sent = 0;
+        case LABLINK_MESSAGE_STREAM_DATA:
+        case LABLINK_MESSAGE_ACQUISITION_STREAM:
+          {
+            StreamEntry *entry = lookup_entry_locked (self, lablink_message_get_stream_key (message), TRUE);
+
+            entry->messages++;
+            entry->last_receive = now;
+            entry->arrivals[entry->arrival_pos] = now;
+            entry->arrival_pos = (entry->arrival_pos + 1) % N_ARRIVALS;
+            entry->n_arrivals = MIN (entry->n_arrivals + 1, N_ARRIVALS);
+            ring_push (entry, message, self->queue_length);
+            wake = batch_wakeup_locked (self, now);
+          }
+          break;
+
+        case LABLINK_MESSAGE_PONG:
+          if (self->ping_sent != 0)
+            {
+              self->ping_latency_ms = (now - self->ping_sent) / 1000.0;
+              self->ping_sent = 0;
+            }
+          push_control_locked (self, LABLINK_WS_ITEM_MESSAGE, message, NULL);
+          wake = need_wakeup_locked (self);
+          break;
+
+        case LABLINK_MESSAGE_ERROR:
+          self->errors[LABLINK_ERROR_KIND_SERVER]++;
+          G_GNUC_FALLTHROUGH;
+
+        default:
+          push_control_locked (self, LABLINK_WS_ITEM_MESSAGE, message, NULL);
+          wake = need_wakeup_locked (self);
+          break;
         }
-      break;
-
-    case LABLINK_MESSAGE_ERROR:
-      g_mutex_lock (&self->lock);
-      self->errors[LABLINK_ERROR_KIND_SERVER]++;
-      g_mutex_unlock (&self->lock);
-      break;
-
-    default:
-      break;
     }
+  g_mutex_unlock (&self->lock);
 
-  post_item (self, LABLINK_WS_ITEM_MESSAGE, message, NULL);
+  if (wake)
+    self->wakeup (self->wakeup_data);
 }
 
 /* W */
@@ -942,7 +1071,7 @@ lablink_ws_worker_take (LablinkWsWorker *self,
       for (i = 0; i < n_streams && n < max; i++)
         {
           StreamEntry *entry = g_ptr_array_index (self->order, (self->rr_pos + i) % n_streams);
-          LablinkMessage *message = g_queue_pop_head (&entry->queue);
+          LablinkMessage *message = ring_pop (entry);
 
           if (message == NULL)
             continue;
@@ -962,7 +1091,7 @@ lablink_ws_worker_take (LablinkWsWorker *self,
     {
       guint i;
       for (i = 0; i < n_streams && !*more; i++)
-        *more = ((StreamEntry *) g_ptr_array_index (self->order, i))->queue.length > 0;
+        *more = ((StreamEntry *) g_ptr_array_index (self->order, i))->ring_length > 0;
     }
   if (!*more)
     self->wake_pending = FALSE;
