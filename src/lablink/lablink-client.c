@@ -837,10 +837,23 @@ request_stop_watching (Request *request)
     }
 }
 
+/* Drops the body stream of a request that failed: cancelling the message
+ * first makes libsoup close the connection instead of reading (blocking)
+ * whatever the server still sends. */
+static void
+request_abort_stream (Request *request)
+{
+  if (request->stream == NULL)
+    return;
+  g_cancellable_cancel (request->cancellable);
+  g_clear_object (&request->stream);
+}
+
 static void
 request_free (Request *request)
 {
   request_stop_watching (request);
+  request_abort_stream (request);
   g_clear_object (&request->message);
   g_clear_pointer (&request->method, g_free);
   g_clear_pointer (&request->path, g_free);
@@ -882,7 +895,10 @@ static void
 task_return_error (GTask  *task,
                    GError *error)
 {
-  request_stop_watching (g_task_get_task_data (task));
+  Request *request = g_task_get_task_data (task);
+
+  request_stop_watching (request);
+  request_abort_stream (request);
   g_task_return_error (task, error);
 }
 
@@ -916,8 +932,10 @@ network_error (LablinkClient *self,
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                         "%s did not answer %s %s within %u s: is the server overloaded, "
-                        "or the network down?",
-                        self->server_url, request->method, request->path, self->timeout);
+                        "or the network down?%s",
+                        self->server_url, request->method, request->path, self->timeout,
+                        g_str_equal (self->scheme, "https")
+                          ? " (a server without TLS needs an http:// URL)" : "");
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
@@ -1378,6 +1396,20 @@ static void request_read_cb (GObject      *source,
                              gpointer      user_data);
 
 static void
+request_closed_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+
+  /* the whole body was read: a failed close changes nothing for us */
+  g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
+  g_clear_object (&request->stream);
+  request_complete (task);
+}
+
+static void
 request_read_next (GTask *task)
 {
   Request *request = g_task_get_task_data (task);
@@ -1418,7 +1450,9 @@ request_read_cb (GObject      *source,
   size = g_bytes_get_size (bytes);
   if (size == 0)
     {
-      request_complete (task);
+      /* Closing hands the connection back to the session for reuse. */
+      g_input_stream_close_async (request->stream, G_PRIORITY_DEFAULT, NULL,
+                                  request_closed_cb, g_steal_pointer (&task));
       return;
     }
 

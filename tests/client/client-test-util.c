@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client-test-util.h"
 
@@ -486,4 +488,189 @@ test_free_port (void)
   g_assert_no_error (error);
   /* closed without listen(): connecting to it is refused */
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* ------------------------------------------------------------------------ */
+/* The simulator                                                            */
+
+static void
+read_line_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TestWaiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+}
+
+TestSim *
+test_sim_start (const char * const *extra_args)
+{
+  const char *path = g_getenv ("LABLINK_SIM");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *line = NULL;
+  TestWaiter waiter = { 0 };
+  gboolean expired = FALSE;
+  guint id;
+  TestSim *sim;
+
+  if (path == NULL || path[0] == '\0' || !g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("the simulator is not built (LABLINK_SIM)");
+      return NULL;
+    }
+
+  g_ptr_array_add (argv, (char *) path);
+  g_ptr_array_add (argv, (char *) "--address");
+  g_ptr_array_add (argv, (char *) "127.0.0.1");
+  g_ptr_array_add (argv, (char *) "--port");
+  g_ptr_array_add (argv, (char *) "0");
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  sim = g_new0 (TestSim, 1);
+  sim->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                    G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, cancellable, read_line_cb, &waiter);
+  id = g_timeout_add_seconds (TEST_WAIT_TIMEOUT_S, on_timeout, &expired);
+  while (waiter.result == NULL)
+    {
+      if (expired)
+        g_cancellable_cancel (cancellable);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (!expired)
+    g_source_remove (id);
+  result = g_steal_pointer (&waiter.result);
+  line = g_data_input_stream_read_line_finish_utf8 (lines, result, NULL, &error);
+  if (line == NULL)
+    {
+      test_sim_stop (sim);
+      g_error ("the simulator printed no URL: %s", error != NULL ? error->message : "end of output");
+    }
+
+  sim->url = g_strstrip (g_steal_pointer (&line));
+  g_assert_true (g_str_has_prefix (sim->url, "http://127.0.0.1:"));
+  return sim;
+}
+
+static void
+wait_check_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+void
+test_sim_stop (TestSim *sim)
+{
+  gboolean done = FALSE;
+
+  if (sim == NULL)
+    return;
+
+  g_subprocess_send_signal (sim->process, SIGTERM);
+  g_subprocess_wait_async (sim->process, NULL, wait_check_cb, &done);
+  if (!test_wait_for_flag (&done, 5000))
+    {
+      g_subprocess_force_exit (sim->process);
+      test_wait_for_flag (&done, 5000);
+    }
+  g_assert_true (done);
+
+  g_clear_object (&sim->process);
+  g_free (sim->url);
+  g_free (sim);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running programs                                                         */
+
+static void
+no_controlling_terminal (gpointer user_data)
+{
+  setsid ();
+}
+
+static void
+communicate_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TestWaiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+}
+
+int
+test_run_program (const char * const *argv,
+                  const char * const *env_extra,
+                  guint               timeout_s,
+                  char              **stdout_text,
+                  char              **stderr_text)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  TestWaiter waiter = { 0 };
+  gboolean expired = FALSE;
+  guint id;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  for (guint i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (env_extra[i], "=", 2);
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1] != NULL ? pair[1] : "", TRUE);
+    }
+  g_subprocess_launcher_set_child_setup (launcher, no_controlling_terminal, NULL, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &waiter);
+  id = g_timeout_add_seconds (timeout_s, on_timeout, &expired);
+  while (waiter.result == NULL)
+    {
+      if (expired)
+        {
+          g_test_message ("%s did not finish within %u s: killing it", argv[0], timeout_s);
+          g_subprocess_force_exit (process);
+          expired = FALSE;
+          id = 0;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (id != 0)
+    g_source_remove (id);
+
+  result = g_steal_pointer (&waiter.result);
+  g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error);
+  g_assert_no_error (error);
+
+  g_test_message ("%s → stdout: %s\nstderr: %s", argv[1] != NULL ? argv[1] : argv[0],
+                  out != NULL ? out : "", err != NULL ? err : "");
+  if (stdout_text != NULL)
+    *stdout_text = g_steal_pointer (&out);
+  if (stderr_text != NULL)
+    *stderr_text = g_steal_pointer (&err);
+
+  if (!g_subprocess_get_if_exited (process))
+    return -1;
+  return g_subprocess_get_exit_status (process);
 }

@@ -89,4 +89,29 @@ gboolean      test_wait_for_flag       (gboolean     *flag,
 /* A free TCP port on 127.0.0.1 with nothing listening. */
 guint16       test_free_port           (void);
 
+/* ---- the simulator ---- */
+
+typedef struct {
+  GSubprocess *process;
+  char *url;
+} TestSim;
+
+/* Starts "$LABLINK_SIM --port 0 EXTRA_ARGS…" and reads its URL. Returns
+ * NULL after g_test_skip() when LABLINK_SIM is unset or not built. */
+TestSim      *test_sim_start           (const char * const *extra_args);
+/* SIGTERM, bounded wait, then SIGKILL. */
+void          test_sim_stop            (TestSim      *sim);
+
+/* ---- running programs ---- */
+
+/* Runs @argv (iterating the main context meanwhile, so that an in-process
+ * server can answer), with @env_extra ("NAME=VALUE"…, may be NULL) added to
+ * the environment and no controlling terminal. Kills it after @timeout_s.
+ * Returns the exit status; -1 when it was killed by a signal. */
+int           test_run_program         (const char * const *argv,
+                                        const char * const *env_extra,
+                                        guint               timeout_s,
+                                        char              **stdout_text,
+                                        char              **stderr_text);
+
 G_END_DECLS

@@ -1,0 +1,604 @@
+/* test-cli.c — lablink-cli exit codes and output, against a replaying
+ * SoupServer and against the simulator
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "client-test-util.h"
+
+#define CLI_TIMEOUT_S 30
+
+static int
+run_cli (const char * const *env_extra,
+         char              **out,
+         char              **err,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) LABLINK_CLI_PATH);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  return test_run_program ((const char * const *) argv->pdata, env_extra, CLI_TIMEOUT_S, out, err);
+}
+
+/* pieces of @text split at newlines ("a\nb\n" → 3) */
+static guint
+count_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  return g_strv_length (lines);
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (haystack == NULL || strstr (haystack, needle) == NULL)
+    g_error ("“%s” does not contain “%s”", haystack ? haystack : "(null)", needle);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Usage                                                                    */
+
+static void
+test_usage_errors (void)
+{
+  static const char *cases[][6] = {
+    { NULL },
+    { "frobnicate", NULL },
+    { "status", NULL },
+    { "status", "a", "b", NULL },
+    { "--server", "ftp://example.org", "list", NULL },
+    { "--ws-url", "http://x/ws", "list", NULL },
+    { "list", "--no-such-option", NULL },
+    { "acquire", "ps_250e6dfe", NULL },
+    { "acquire", "ps_250e6dfe", "--channels", "CH1,,CH2", NULL },
+    { "stream", "ps_250e6dfe", "spectrum", NULL },
+    { "stream", "ps_250e6dfe", "readings", "--interval-ms", "0", NULL },
+    { "command", "ps_250e6dfe", "set_voltage", "voltage", NULL },
+    { "--timeout", "-1", "list", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      const char * const *c = cases[i];
+      int status = run_cli (NULL, &out, &err, c[0], c[1], c[2], c[3], c[4], c[5], NULL);
+
+      g_assert_cmpint (status, ==, 2);
+      g_assert_true (g_str_has_prefix (err, "lablink-cli: "));
+      assert_contains (err, "--help");
+      g_assert_cmpstr (out, ==, "");
+    }
+}
+
+static void
+test_help (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out2 = NULL;
+
+  g_assert_cmpint (run_cli (NULL, &out, &err, "--help", NULL), ==, 0);
+  assert_contains (out, "Commands:");
+  assert_contains (out, "acquire");
+  assert_contains (out, "--server");
+
+  g_assert_cmpint (run_cli (NULL, &out2, NULL, "stream", "--help", NULL), ==, 0);
+  assert_contains (out2, "--interval-ms");
+}
+
+static void
+test_connection_refused (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", test_free_port ());
+  g_autofree char *expected = g_strdup_printf ("lablink-cli: Could not connect to %s: is the "
+                                               "LabLink server running?\n", url);
+  g_autofree char *env = g_strconcat ("LABLINK_SERVER=", url, NULL);
+  const char *env_extra[] = { env, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+
+  g_assert_cmpint (run_cli (NULL, &out, &err, "--server", url, "list", NULL), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, expected);
+
+  /* $LABLINK_SERVER is the default server */
+  g_assert_cmpint (run_cli (env_extra, NULL, &err2, "info", NULL), ==, 1);
+  g_assert_cmpstr (err2, ==, expected);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Against recorded answers                                                 */
+
+typedef struct {
+  GPtrArray *patched;
+  GPtrArray *auth;
+  MockServer *server;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->patched = test_fixture_load ("lablink-1.2.5-patched.jsonl");
+  fixture->auth = test_fixture_load ("lablink-1.2.5-auth.jsonl");
+  fixture->server = mock_server_new ();
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&fixture->server, mock_server_free);
+  g_clear_pointer (&fixture->patched, g_ptr_array_unref);
+  g_clear_pointer (&fixture->auth, g_ptr_array_unref);
+}
+
+static void
+replay (Fixture    *fixture,
+        GPtrArray  *lines,
+        const char *scenario,
+        const char *method,
+        const char *path,
+        guint       status)
+{
+  mock_server_add_fixture (fixture->server,
+                           test_fixture_find_rest (lines, scenario, method, path, status, 0));
+}
+
+static void
+test_mock_list_info (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *url = mock_server_get_url (fixture->server);
+  g_autofree char *out = NULL;
+  g_autofree char *json_out = NULL;
+  g_autofree char *info_out = NULL;
+  g_autofree char *info_json = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) info = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *first;
+
+  if (fixture->patched == NULL)
+    return;
+  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/list", 200);
+  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api", 200);
+  replay (fixture, fixture->patched, "rest-discovery", "GET", "/health", 200);
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", url, "list", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "ID "));
+  assert_contains (out, "scope_386959fc  oscilloscope     Mock Instruments MockScope-2000");
+  assert_contains (out, "ps_250e6dfe");
+  assert_contains (out, "MOCK::LOAD::0");
+  g_assert_cmpuint (count_lines (out), ==, 5);  /* header, 3 rows, "" */
+
+  g_assert_cmpint (run_cli (NULL, &json_out, NULL, "list", "--json", "--server", url, NULL), ==, 0);
+  list = lablink_json_parse (json_out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 3);
+  first = json_array_get_object_element (json_node_get_array (list), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, "scope_386959fc");
+  g_assert_cmpstr (json_object_get_string_member (first, "type"), ==, "oscilloscope");
+  g_assert_true (json_object_get_null_member (first, "nickname"));
+
+  g_assert_cmpint (run_cli (NULL, &info_out, NULL, "--server", url, "info", NULL), ==, 0);
+  assert_contains (info_out, "Version:    1.2.5");
+  assert_contains (info_out, "Health:     healthy (3 connected devices)");
+  assert_contains (info_out, "Security:   disabled");
+  assert_contains (info_out, "/ws");
+
+  g_assert_cmpint (run_cli (NULL, &info_json, NULL, "--server", url, "info", "--json", NULL), ==, 0);
+  info = lablink_json_parse (info_json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (info), "info"), "version"), ==, "1.2.5");
+}
+
+static void
+test_mock_status (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *url = mock_server_get_url (fixture->server);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out2 = NULL;
+  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (fixture->patched == NULL)
+    return;
+  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/ps_250e6dfe/status", 200);
+  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/nosuch_00000000/status", 404);
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", url, "status", "ps_250e6dfe", NULL), ==, 0);
+  status = lablink_json_parse (out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status), "firmware_version"), ==, "v2.1.0-mock");
+
+  g_assert_cmpint (run_cli (NULL, &out2, &err, "--server", url, "status", "nosuch_00000000", NULL), ==, 1);
+  g_assert_cmpstr (out2, ==, "");
+  g_assert_true (g_str_has_prefix (err, "lablink-cli: Device not found"));
+}
+
+static void
+test_mock_command (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *url = mock_server_get_url (fixture->server);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  JsonObject *params;
+
+  if (fixture->patched == NULL)
+    return;
+  replay (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 200);
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", url, "command", "ps_250e6dfe",
+                            "set_voltage", "voltage=5.0", "channel=1", "label=\"x\"", NULL), ==, 0);
+  assert_contains (out, "\"success\": true");
+  sent = mock_server_last_json (fixture->server);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (sent), "action"), ==, "set_voltage");
+  params = json_object_get_object_member (json_node_get_object (sent), "parameters");
+  g_assert_cmpfloat (json_object_get_double_member (params, "voltage"), ==, 5.0);
+  g_assert_cmpint (json_object_get_int_member (params, "channel"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (params, "label"), ==, "x");
+
+  /* locks on: 401 → exit 1 with the server's words */
+  replay (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 401);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", url, "command", "ps_250e6dfe",
+                            "set_voltage", "voltage=5.0", NULL), ==, 1);
+  assert_contains (err, "session_id required");
+}
+
+static void
+test_mock_login (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *url = mock_server_get_url (fixture->server);
+  const char *good_env[] = { "LABLINK_PASSWORD=Peer-Test-123", NULL };
+  const char *bad_env[] = { "LABLINK_PASSWORD=wrong-password", NULL };
+  JsonObject *accepted;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bearer = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *info_out = NULL;
+
+  if (fixture->auth == NULL)
+    return;
+  accepted = test_fixture_find_rest (fixture->auth, "auth", "POST", "/api/security/login", 200, 0);
+  body = lablink_json_parse (json_object_get_string_member (accepted, "body"), -1, &error);
+  g_assert_no_error (error);
+  bearer = g_strconcat ("Bearer ", json_object_get_string_member (json_node_get_object (body), "access_token"), NULL);
+  replay (fixture, fixture->auth, "auth", "GET", "/api/equipment/list", 200);
+  replay (fixture, fixture->auth, "auth", "GET", "/api", 200);
+  mock_server_add_fixture (fixture->server, accepted);
+
+  g_assert_cmpint (run_cli (good_env, &out, NULL, "--server", url, "--user", "admin", "list", NULL), ==, 0);
+  assert_contains (out, "ps_250e6dfe");
+  g_assert_cmpstr (mock_server_last_path (fixture->server), ==, "/api/equipment/list");
+  g_assert_cmpstr (mock_server_last_auth (fixture->server), ==, bearer);
+
+  /* info never prints the token */
+  g_assert_cmpint (run_cli (good_env, &info_out, NULL, "--server", url, "--user", "admin", "info", NULL), ==, 0);
+  assert_contains (info_out, "Security:   enabled (logged in)");
+  assert_contains (info_out, "?token=…");
+  g_assert_null (strstr (info_out, json_object_get_string_member (json_node_get_object (body), "access_token")));
+
+  /* wrong password: exit 1, the server's words, never the password */
+  replay (fixture, fixture->auth, "auth", "POST", "/api/security/login", 401);
+  g_assert_cmpint (run_cli (bad_env, NULL, &err, "--server", url, "--user", "admin", "list", NULL), ==, 1);
+  assert_contains (err, "Invalid username or password");
+  g_assert_null (strstr (err, "wrong-password"));
+
+  /* no password and no terminal */
+  g_assert_cmpint (run_cli (NULL, NULL, &err2, "--server", url, "--user", "admin", "list", NULL), ==, 1);
+  assert_contains (err2, "LABLINK_PASSWORD");
+}
+
+static void
+test_mock_server_error (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char *url = mock_server_get_url (fixture->server);
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+
+  mock_server_add (fixture->server, "GET", "/api/equipment/list", 500, "text/plain; charset=utf-8",
+                   "Internal Server Error", 0);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", url, "list", NULL), ==, 1);
+  assert_contains (err, "lablink-cli: Internal Server Error (HTTP 500");
+
+  mock_server_add (fixture->server, "GET", "/api", 200, "text/html", "<html></html>", 0);
+  g_assert_cmpint (run_cli (NULL, NULL, &err2, "--server", url, "info", NULL), ==, 1);
+  assert_contains (err2, "not valid JSON");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Against the simulator                                                    */
+
+static void
+test_sim_rest_commands (void)
+{
+  TestSim *sim = test_sim_start (NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *json_out = NULL;
+  g_autofree char *command_out = NULL;
+  g_autofree char *status_out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (sim == NULL)
+    return;
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "list", NULL), ==, 0);
+  assert_contains (out, "ps_250e6dfe");
+  assert_contains (out, "scope_386959fc");
+  assert_contains (out, "load_47fa0d5c");
+
+  g_assert_cmpint (run_cli (NULL, &json_out, NULL, "--server", sim->url, "list", "--json", NULL), ==, 0);
+  list = lablink_json_parse (json_out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), >=, 3);
+
+  g_assert_cmpint (run_cli (NULL, &info, NULL, "--server", sim->url, "info", NULL), ==, 0);
+  assert_contains (info, "Server:     ");
+  assert_contains (info, sim->url);
+  assert_contains (info, "Health:     healthy");
+
+  g_assert_cmpint (run_cli (NULL, &command_out, NULL, "--server", sim->url, "command",
+                            "ps_250e6dfe", "set_voltage", "voltage=3.3", "channel=1", NULL), ==, 0);
+  assert_contains (command_out, "\"success\": true");
+
+  g_assert_cmpint (run_cli (NULL, &status_out, NULL, "--server", sim->url, "status", "ps_250e6dfe", NULL), ==, 0);
+  assert_contains (status_out, "\"id\": \"ps_250e6dfe\"");
+
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", sim->url, "status", "nosuch_00000000", NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (err, "lablink-cli: "));
+
+  test_sim_stop (sim);
+}
+
+static void
+test_sim_stream (void)
+{
+  TestSim *sim = test_sim_start (NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (sim == NULL)
+    return;
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "stream", "ps_250e6dfe",
+                            "readings", "--count", "3", "--interval-ms", "50", "--duration", "20",
+                            NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonNode) data = lablink_json_parse (lines[i], -1, NULL);
+
+      g_assert_nonnull (data);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (data), "equipment_id"), ==, "ps_250e6dfe");
+      g_assert_true (json_object_has_member (json_node_get_object (data), "voltage_set"));
+    }
+
+  /* a scope has no readings stream */
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", sim->url, "stream", "scope_386959fc",
+                            "readings", "--count", "1", NULL), ==, 1);
+  assert_contains (err, "waveform, measurements");
+
+  test_sim_stop (sim);
+}
+
+static void
+read_first_line_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  TestWaiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+}
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+static void
+test_sim_stream_sigint (void)
+{
+  TestSim *sim = test_sim_start (NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  TestWaiter waiter = { 0 };
+  gboolean done = FALSE;
+
+  if (sim == NULL)
+    return;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LABLINK_CLI_PATH,
+                             "--server", sim->url, "stream", "load_47fa0d5c", "readings",
+                             "--duration", "25", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, read_first_line_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  line = g_data_input_stream_read_line_finish_utf8 (lines, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  assert_contains (line, "load_47fa0d5c");
+
+  /* Ctrl-C: a clean stop, exit status 0, well before --duration */
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait_async (process, NULL, wait_cb, &done);
+  if (!test_wait_for_flag (&done, 10000))
+    {
+      g_subprocess_force_exit (process);
+      test_wait_for_flag (&done, 5000);
+      g_error ("lablink-cli did not stop on SIGINT");
+    }
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  test_sim_stop (sim);
+}
+
+static gint64
+parse_time (const char *text)
+{
+  gint64 usec = 0;
+
+  g_assert_true (lablink_parse_timestamp (text, strlen (text), &usec));
+  return usec;
+}
+
+static void
+test_sim_acquire (void)
+{
+  TestSim *sim = test_sim_start (NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *sessions = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 last = G_MININT64;
+  guint n;
+
+  if (sim == NULL)
+    return;
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "acquire", "ps_250e6dfe",
+                            "--channels", "CH1,CH2", "--rate", "50", "--num-samples", "40",
+                            "--duration", "20", NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, ==, 42);  /* header, 40 samples, "" */
+  g_assert_cmpstr (lines[0], ==, "timestamp,CH1,CH2");
+  for (guint i = 1; i < 41; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+      gint64 t;
+
+      g_assert_cmpuint (g_strv_length (cells), ==, 3);
+      t = parse_time (cells[0]);
+      /* consecutive frames overlap: no sample twice, in order */
+      g_assert_cmpint (t, >, last);
+      last = t;
+      g_assert_cmpuint (strlen (cells[1]), >, 0);
+    }
+
+  /* the acquisition was stopped and deleted */
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "--server", sim->url, "list", NULL), ==, 0);
+  {
+    g_autoptr(LablinkClient) client = lablink_client_new (sim->url, NULL);
+    TestWaiter waiter = { 0 };
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(JsonNode) list = NULL;
+    g_autoptr(GError) error = NULL;
+    JsonArray *array;
+
+    lablink_client_list_acquisitions_async (client, NULL, test_waiter_cb, &waiter);
+    result = test_waiter_wait (&waiter);
+    list = lablink_client_list_acquisitions_finish (client, result, &error);
+    g_assert_no_error (error);
+    array = JSON_NODE_HOLDS_OBJECT (list)
+      ? json_object_get_array_member (json_node_get_object (list), "sessions")
+      : json_node_get_array (list);
+    g_assert_cmpuint (json_array_get_length (array), ==, 0);
+  }
+
+  test_sim_stop (sim);
+}
+
+static void
+test_sim_stats (void)
+{
+  TestSim *sim = test_sim_start (NULL);
+  g_autofree char *out = NULL;
+
+  if (sim == NULL)
+    return;
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "stats", "--duration", "1", NULL), ==, 0);
+  assert_contains (out, "Messages received:");
+  assert_contains (out, "State:              connected");
+
+  test_sim_stop (sim);
+}
+
+static void
+test_sim_auth (void)
+{
+  static const char * const args[] = { "--auth", "admin:S3cret-pass", NULL };
+  TestSim *sim = test_sim_start (args);
+  const char *env[] = { "LABLINK_PASSWORD=S3cret-pass", NULL };
+  g_autofree char *out = NULL;
+
+  if (sim == NULL)
+    return;
+
+  /* the token reaches the WebSocket too */
+  g_assert_cmpint (run_cli (env, &out, NULL, "--server", sim->url, "--user", "admin", "stream",
+                            "ps_250e6dfe", "readings", "--count", "2", "--duration", "20", NULL), ==, 0);
+  g_assert_cmpuint (count_lines (out), ==, 3);
+
+  test_sim_stop (sim);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/connection-refused", test_connection_refused);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/cli/mock/list-info", test_mock_list_info);
+  ADD ("/cli/mock/status", test_mock_status);
+  ADD ("/cli/mock/command", test_mock_command);
+  ADD ("/cli/mock/login", test_mock_login);
+  ADD ("/cli/mock/server-error", test_mock_server_error);
+
+  g_test_add_func ("/cli/sim/rest-commands", test_sim_rest_commands);
+  g_test_add_func ("/cli/sim/stream", test_sim_stream);
+  g_test_add_func ("/cli/sim/stream-sigint", test_sim_stream_sigint);
+  g_test_add_func ("/cli/sim/acquire", test_sim_acquire);
+  g_test_add_func ("/cli/sim/stats", test_sim_stats);
+  g_test_add_func ("/cli/sim/auth", test_sim_auth);
+
+  return g_test_run ();
+}
