@@ -24,6 +24,7 @@
 #define EXIT_USAGE   2
 
 #define CONNECT_TIMEOUT_S 30
+#define OBSERVE_MS 300
 
 /* ------------------------------------------------------------------------ */
 /* Options                                                                  */
@@ -692,6 +693,8 @@ typedef struct {
   const char *equipment_id;
   const char *stream_type;
   guint64 frames;
+  gboolean started;       /* our start_stream was sent */
+  gboolean seen_before;   /* frames arrived before: another client runs it */
 } StreamState;
 
 static void
@@ -706,6 +709,11 @@ on_stream_data (LablinkStreamManager *manager,
   if (g_strcmp0 (lablink_message_get_equipment_id (message), state->equipment_id) != 0 ||
       g_strcmp0 (lablink_message_get_stream_type (message), state->stream_type) != 0)
     return;
+  if (!state->started)
+    {
+      state->seen_before = TRUE;
+      return;
+    }
   if (opt_count > 0 && state->frames >= (guint64) opt_count)
     return;
 
@@ -792,6 +800,20 @@ cmd_stream (Cli   *cli,
 
   g_signal_connect (cli->manager, "stream-data", G_CALLBACK (on_stream_data), &state);
 
+  /* Streams are global on the server and every frame goes to every client:
+   * if this one already flows, another client runs it, and stopping it at
+   * the end would stop it for that client too. Listen briefly first. */
+  {
+    gboolean expired = FALSE;
+    guint deadline = g_timeout_add (OBSERVE_MS, on_deadline, &expired);
+
+    while (!state.seen_before && !expired && !cli->stop)
+      g_main_context_iteration (NULL, TRUE);
+    if (!expired)
+      g_source_remove (deadline);
+  }
+
+  state.started = TRUE;
   if (!lablink_stream_manager_start_equipment_stream (cli->manager, args[0], args[1],
                                                      opt_interval_ms, &error))
     {
@@ -805,7 +827,8 @@ cmd_stream (Cli   *cli,
   cli_run_until_stop (cli);
   g_clear_handle_id (&cli->stop_timer, g_source_remove);
 
-  if (!lablink_stream_manager_stop_equipment_stream (cli->manager, args[0], args[1], &error))
+  if (!state.seen_before &&
+      !lablink_stream_manager_stop_equipment_stream (cli->manager, args[0], args[1], &error))
     g_clear_error (&error);   /* the link may be gone; nothing to stop then */
   cli_disconnect (cli);
 
