@@ -663,24 +663,31 @@ set_tokens (LablinkClient *self,
             gboolean       set_refresh_and_username)
 {
   gboolean was_logged_in = self->access_token != NULL;
+  /* copies first: the arguments may be our own strings */
+  char *new_access = g_strdup (access_token);
+  char *new_refresh = g_strdup (refresh_token);
 
   g_object_freeze_notify (G_OBJECT (self));
 
   clear_secret (&self->access_token);
-  self->access_token = g_strdup (access_token);
+  self->access_token = new_access;
 
   if (set_refresh_and_username)
     {
       clear_secret (&self->refresh_token);
-      self->refresh_token = g_strdup (refresh_token);
+      self->refresh_token = new_refresh;
+      new_refresh = NULL;
 
       if (g_strcmp0 (self->username, username) != 0)
         {
+          char *new_username = g_strdup (username);
+
           g_free (self->username);
-          self->username = g_strdup (username);
+          self->username = new_username;
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
         }
     }
+  secret_free (new_refresh);
 
   if (was_logged_in != (self->access_token != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);
@@ -1373,13 +1380,9 @@ request_complete (GTask *task)
         else
           {
             /* keep the old refresh token if the server did not rotate it */
-            g_autofree char *old_refresh = g_strdup (self->refresh_token);
-
             set_tokens (self, access_token,
-                        refresh_token != NULL ? refresh_token : old_refresh,
+                        refresh_token != NULL ? refresh_token : self->refresh_token,
                         username != NULL ? username : self->username, TRUE);
-            if (old_refresh != NULL)
-              secret_free (g_steal_pointer (&old_refresh));
           }
 
         g_task_return_boolean (task, TRUE);

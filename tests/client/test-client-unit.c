@@ -216,6 +216,9 @@ test_ws_url_token (void)
   /* a new token: still logged in, no notification */
   lablink_client_set_access_token (client, "t2");
   g_assert_cmpuint (notified, ==, 1);
+  /* setting the current token again is harmless */
+  lablink_client_set_access_token (client, lablink_client_get_access_token (client));
+  g_assert_cmpstr (lablink_client_get_access_token (client), ==, "t2");
 
   /* NULL or "" logs out */
   lablink_client_set_access_token (client, "");
