@@ -647,6 +647,16 @@ on_state_changed (LablinkStreamManager *manager,
     }
 }
 
+static void
+cli_disconnect (Cli *cli)
+{
+  if (cli->manager != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (cli->manager, cli);
+      lablink_stream_manager_disconnect (cli->manager);
+    }
+}
+
 static int
 cli_connect (Cli *cli)
 {
@@ -670,22 +680,21 @@ cli_connect (Cli *cli)
             g_strdup_printf ("Could not open the WebSocket %s within %d s: is the LabLink "
                              "server running?", shown, CONNECT_TIMEOUT_S);
           print_error (message);
+          cli_disconnect (cli);
+          return EXIT_RUNTIME;
+        }
+      cli_disconnect (cli);
+      if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_AUTH) &&
+          !lablink_client_get_logged_in (cli->client))
+        {
+          g_autofree char *message = g_strdup_printf ("%s (use --user NAME)", error->message);
+          print_error (message);
           return EXIT_RUNTIME;
         }
       return runtime_error (error);
     }
 
   return EXIT_OK;
-}
-
-static void
-cli_disconnect (Cli *cli)
-{
-  if (cli->manager != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (cli->manager, cli);
-      lablink_stream_manager_disconnect (cli->manager);
-    }
 }
 
 typedef struct {

@@ -563,6 +563,7 @@ test_sim_auth (void)
   TestSim *sim = test_sim_start (args);
   const char *env[] = { "LABLINK_PASSWORD=S3cret-pass", NULL };
   g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
 
   if (sim == NULL)
     return;
@@ -571,6 +572,11 @@ test_sim_auth (void)
   g_assert_cmpint (run_cli (env, &out, NULL, "--server", sim->url, "--user", "admin", "stream",
                             "ps_250e6dfe", "readings", "--count", "2", "--duration", "20", NULL), ==, 0);
   g_assert_cmpuint (count_lines (out), ==, 3);
+
+  /* without a login the WebSocket is refused: exit 1 and a hint */
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", sim->url, "stats", "--duration", "1",
+                            NULL), ==, 1);
+  assert_contains (err, "--user");
 
   test_sim_stop (sim);
 }
