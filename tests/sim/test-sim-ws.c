@@ -220,17 +220,26 @@ test_cadence (Fixture       *f,
   g_test_message ("median gaps: readings %.1f ms (%u frames), waveform %.1f ms (%u), measurements %.1f ms (%u)",
                   r_gap, readings->len, w_gap, waveform->len, m_gap, measurements->len);
 
-  /* interval + read time: ~111, ~150, ~300 ms */
+  /* interval + read time: ~111, ~150, ~300 ms (timers never fire early;
+   * the upper bounds leave room for a loaded CI machine) */
   g_assert_cmpfloat (r_gap, >=, 105.0);
-  g_assert_cmpfloat (r_gap, <=, 160.0);
-  g_assert_cmpfloat (w_gap, >=, 140.0);
-  g_assert_cmpfloat (w_gap, <=, 220.0);
-  g_assert_cmpfloat (w_gap, >, r_gap + 20.0);
-  g_assert_cmpfloat (m_gap, >=, 285.0);
-  g_assert_cmpfloat (m_gap, <=, 400.0);
+  g_assert_cmpfloat (r_gap, <=, 200.0);
+  g_assert_cmpfloat (w_gap, >=, 145.0);
+  g_assert_cmpfloat (w_gap, <=, 300.0);
+  g_assert_cmpfloat (w_gap, >, r_gap + 15.0);
+  g_assert_cmpfloat (m_gap, >=, 295.0);
+  g_assert_cmpfloat (m_gap, <=, 500.0);
+  ws_client_free (client);
 
-  /* the first readings frame comes after one read time, not one interval */
-  g_assert_cmpint ((((WsFrame *) g_ptr_array_index (readings, 0))->received - started) / 1000, <, 80);
+  /* the first frame comes after one read time, not after one interval */
+  g_ptr_array_set_size (all, 0);
+  client = connect_ok (f);
+  started = g_get_monotonic_time ();
+  start_stream (client, PSU, "readings", 2000);
+  g_assert_cmpuint (ws_collect (client, "stream_data", PSU, 1000, all), ==, 1);
+  g_test_message ("first frame after %" G_GINT64_FORMAT " ms",
+                  (((WsFrame *) g_ptr_array_index (all, 0))->received - started) / 1000);
+  g_assert_cmpint ((((WsFrame *) g_ptr_array_index (all, 0))->received - started) / 1000, <, 500);
   ws_client_free (client);
 }
 
