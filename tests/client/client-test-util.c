@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -503,10 +504,17 @@ read_line_cb (GObject      *source,
   waiter->result = g_object_ref (result);
 }
 
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 TestSim *
 test_sim_start (const char * const *extra_args)
 {
   const char *path = g_getenv ("LABLINK_SIM");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
@@ -534,8 +542,11 @@ test_sim_start (const char * const *extra_args)
   g_ptr_array_add (argv, NULL);
 
   sim = g_new0 (TestSim, 1);
-  sim->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                    G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* if this test dies, the simulator goes too (it shares our stderr, and
+   * the test runner waits for that to close) */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  sim->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
@@ -602,6 +613,7 @@ static void
 no_controlling_terminal (gpointer user_data)
 {
   setsid ();
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static void
@@ -640,6 +652,7 @@ test_run_program (const char * const *argv,
     }
   g_subprocess_launcher_set_child_setup (launcher, no_controlling_terminal, NULL, NULL);
 
+  g_test_message ("running %s %s…", argv[0], argv[1] != NULL ? argv[1] : "");
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
 

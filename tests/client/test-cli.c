@@ -484,6 +484,26 @@ parse_time (const char *text)
   return usec;
 }
 
+static guint
+count_acquisitions (TestSim *sim)
+{
+  g_autoptr(LablinkClient) client = lablink_client_new (sim->url, NULL);
+  TestWaiter waiter = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  lablink_client_list_acquisitions_async (client, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  list = lablink_client_list_acquisitions_finish (client, result, &error);
+  g_assert_no_error (error);
+  array = JSON_NODE_HOLDS_OBJECT (list)
+    ? json_object_get_array_member (json_node_get_object (list), "sessions")
+    : json_node_get_array (list);
+  return json_array_get_length (array);
+}
+
 static void
 test_sim_acquire (void)
 {
@@ -518,24 +538,58 @@ test_sim_acquire (void)
     }
 
   /* the acquisition was stopped and deleted */
-  g_assert_cmpint (run_cli (NULL, NULL, NULL, "--server", sim->url, "list", NULL), ==, 0);
-  {
-    g_autoptr(LablinkClient) client = lablink_client_new (sim->url, NULL);
-    TestWaiter waiter = { 0 };
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(JsonNode) list = NULL;
-    g_autoptr(GError) error = NULL;
-    JsonArray *array;
+  g_assert_cmpuint (count_acquisitions (sim), ==, 0);
 
-    lablink_client_list_acquisitions_async (client, NULL, test_waiter_cb, &waiter);
-    result = test_waiter_wait (&waiter);
-    list = lablink_client_list_acquisitions_finish (client, result, &error);
-    g_assert_no_error (error);
-    array = JSON_NODE_HOLDS_OBJECT (list)
-      ? json_object_get_array_member (json_node_get_object (list), "sessions")
-      : json_node_get_array (list);
-    g_assert_cmpuint (json_array_get_length (array), ==, 0);
-  }
+  test_sim_stop (sim);
+}
+
+static void
+test_sim_acquire_sigint (void)
+{
+  TestSim *sim = test_sim_start (NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  if (sim == NULL)
+    return;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LABLINK_CLI_PATH,
+                              "--server", sim->url, "acquire", "ps_250e6dfe", "--channels", "CH1",
+                              "--rate", "20", "--duration", "25", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+
+  /* the header, then a first sample */
+  for (int i = 0; i < 2; i++)
+    {
+      TestWaiter waiter = { 0 };
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autofree char *line = NULL;
+
+      g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, read_first_line_cb, &waiter);
+      result = test_waiter_wait (&waiter);
+      line = g_data_input_stream_read_line_finish_utf8 (lines, result, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (i == 0)
+        g_assert_cmpstr (line, ==, "timestamp,CH1");
+    }
+  g_assert_cmpuint (count_acquisitions (sim), ==, 1);
+
+  /* Ctrl-C: stopped and deleted on the server, exit status 0 */
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait_async (process, NULL, wait_cb, &done);
+  if (!test_wait_for_flag (&done, 15000))
+    {
+      g_subprocess_force_exit (process);
+      test_wait_for_flag (&done, 5000);
+      g_error ("lablink-cli acquire did not stop on SIGINT");
+    }
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpuint (count_acquisitions (sim), ==, 0);
 
   test_sim_stop (sim);
 }
@@ -603,6 +657,7 @@ main (int    argc,
   g_test_add_func ("/cli/sim/stream", test_sim_stream);
   g_test_add_func ("/cli/sim/stream-sigint", test_sim_stream_sigint);
   g_test_add_func ("/cli/sim/acquire", test_sim_acquire);
+  g_test_add_func ("/cli/sim/acquire-sigint", test_sim_acquire_sigint);
   g_test_add_func ("/cli/sim/stats", test_sim_stats);
   g_test_add_func ("/cli/sim/auth", test_sim_auth);
 
