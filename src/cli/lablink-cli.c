@@ -155,7 +155,8 @@ on_deadline (gpointer user_data)
 /* Runs the main context until the pending operation completes. @op is the
  * operation's cancellable: cancelled when a signal arrives if
  * @abort_on_stop (else only on the second signal), and after @timeout_s
- * seconds when not 0. */
+ * seconds when not 0. (A --duration timer or a refused login ending the
+ * command does not abort the operation under way.) */
 static GAsyncResult *
 cli_wait (Cli          *cli,
           GCancellable *op,
@@ -171,7 +172,7 @@ cli_wait (Cli          *cli,
 
   while (cli->result == NULL)
     {
-      if ((abort_on_stop && cli->stop) || cli->n_signals >= 2 || expired)
+      if ((abort_on_stop && cli->n_signals > 0) || cli->n_signals >= 2 || expired)
         g_cancellable_cancel (op);
       g_main_context_iteration (NULL, TRUE);
     }
