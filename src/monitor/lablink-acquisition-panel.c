@@ -1,0 +1,713 @@
+/* lablink-acquisition-panel.c — acquisitions: list, create, control, live chart
+ *
+ * Acquisition frames carry the latest N samples, so consecutive frames
+ * overlap: the session merges them into one ring by timestamp (each sample
+ * once) and the chart draws that ring, x = 0 at the newest sample.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "lablink-acquisition-panel.h"
+#include "lablink-units.h"
+
+struct _LablinkAcquisitionPanel
+{
+  GtkWidget       parent_instance;
+
+  GtkWidget      *paned;
+  GtkListBox     *list;
+  GtkDropDown    *equipment_dropdown;
+  GtkEntry       *channels_entry;
+  GtkSpinButton  *rate_spin;
+  GtkDropDown    *mode_dropdown;
+  GtkButton      *create_button;
+  GtkStack       *detail_stack;
+  GtkLabel       *title_label;
+  GtkLabel       *state_label;
+  GtkLabel       *stats_label;
+  GtkToggleButton *watch_button;
+  LablinkPlot    *plot;
+
+  LablinkSession *session;
+  GCancellable   *cancellable;
+  GtkStringList  *equipment_names;
+  GPtrArray      *equipment_ids;
+  char           *selected_id;
+  LablinkRing    *bound_ring;
+  guint           n_listed;
+  gboolean        syncing;
+};
+
+G_DEFINE_FINAL_TYPE (LablinkAcquisitionPanel, lablink_acquisition_panel, GTK_TYPE_WIDGET)
+
+static void
+toast (LablinkAcquisitionPanel *self,
+       const char              *text)
+{
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", text);
+}
+
+static void
+rebuild_equipment (LablinkAcquisitionPanel *self)
+{
+  GListModel *model;
+  guint i, n;
+
+  g_ptr_array_set_size (self->equipment_ids, 0);
+  gtk_string_list_splice (self->equipment_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->equipment_names)), NULL);
+  if (self->session == NULL)
+    return;
+
+  model = lablink_session_get_equipment (self->session);
+  n = g_list_model_get_n_items (model);
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(LablinkEquipment) equipment = g_list_model_get_item (model, i);
+
+      gtk_string_list_append (self->equipment_names, lablink_equipment_get_display_name (equipment));
+      g_ptr_array_add (self->equipment_ids, g_strdup (lablink_equipment_get_id (equipment)));
+    }
+}
+
+static void
+equipment_changed_cb (GListModel              *model,
+                      guint                    position,
+                      guint                    removed,
+                      guint                    added,
+                      LablinkAcquisitionPanel *self)
+{
+  rebuild_equipment (self);
+}
+
+/* Binds the chart's series to the session's ring of the selected acquisition. */
+static void
+bind_chart (LablinkAcquisitionPanel *self)
+{
+  LablinkRing *ring = self->session && self->selected_id
+    ? lablink_session_get_acquisition_ring (self->session, self->selected_id) : NULL;
+  const char * const *channels;
+  guint c;
+
+  if (ring == self->bound_ring)
+    return;
+
+  lablink_plot_remove_all_series (self->plot);
+  g_clear_pointer (&self->bound_ring, lablink_ring_unref);
+  if (ring == NULL)
+    return;
+
+  self->bound_ring = lablink_ring_ref (ring);
+  channels = lablink_session_get_acquisition_channels (self->session, self->selected_id);
+  for (c = 0; c < lablink_ring_get_n_channels (ring); c++)
+    {
+      guint series = lablink_plot_add_series (self->plot, 0, channels && channels[c] ? channels[c] : "?", NULL);
+      lablink_plot_set_series_ring (self->plot, series, ring, c);
+    }
+}
+
+static void
+update_detail (LablinkAcquisitionPanel *self,
+               LablinkMessage          *message)
+{
+  g_autoptr(GString) stats = g_string_new (NULL);
+  g_autofree char *state = NULL;
+  gint64 total = -1, overruns = -1;
+  double rate = NAN, duration = NAN;
+  LablinkRing *ring;
+
+  if (message != NULL)
+    {
+      state = lablink_message_dup_string (message, "state");
+      if (state)
+        gtk_label_set_label (self->state_label, state);
+      lablink_message_get_int (message, "stats.total_samples", &total);
+      lablink_message_get_int (message, "stats.buffer_overruns", &overruns);
+      lablink_message_get_double (message, "stats.actual_sample_rate", &rate);
+      lablink_message_get_double (message, "stats.duration_seconds", &duration);
+    }
+
+  ring = self->bound_ring;
+  if (total >= 0)
+    g_string_append_printf (stats, _("Server: %" G_GINT64_FORMAT " samples"), total);
+  if (isfinite (rate))
+    {
+      g_autofree char *r = lablink_format_si (rate, "S/s", 4);
+      g_string_append_printf (stats, " · %s", r);
+    }
+  if (isfinite (duration))
+    {
+      g_autofree char *d = lablink_format_duration (duration);
+      g_string_append_printf (stats, " · %s", d);
+    }
+  if (overruns > 0)
+    g_string_append_printf (stats, _(" · %" G_GINT64_FORMAT " overruns"), overruns);
+  if (ring)
+    {
+      if (stats->len)
+        g_string_append (stats, "\n");
+      g_string_append_printf (stats, _("Chart: %zu samples (%" G_GUINT64_FORMAT " repeated in overlapping frames, skipped)"),
+                              lablink_ring_get_length (ring),
+                              lablink_session_get_acquisition_duplicates (self->session, self->selected_id));
+    }
+  gtk_label_set_label (self->stats_label, stats->str);
+}
+
+static void
+acquisition_data_cb (LablinkSession          *session,
+                     LablinkMessage          *message,
+                     LablinkAcquisitionPanel *self)
+{
+  if (g_strcmp0 (lablink_message_get_acquisition_id (message), self->selected_id) != 0)
+    return;
+
+  bind_chart (self);
+  update_detail (self, message);
+  gtk_widget_queue_draw (GTK_WIDGET (self->plot));
+}
+
+static void
+sync_watch_button (LablinkAcquisitionPanel *self)
+{
+  self->syncing = TRUE;
+  gtk_toggle_button_set_active (self->watch_button,
+                                self->session && self->selected_id &&
+                                lablink_session_is_watching_acquisition (self->session, self->selected_id));
+  self->syncing = FALSE;
+}
+
+/**
+ * lablink_acquisition_panel_select:
+ * @self: the panel
+ * @acquisition_id: (nullable): an acquisition
+ *
+ * Shows an acquisition's state, controls and chart.
+ */
+void
+lablink_acquisition_panel_select (LablinkAcquisitionPanel *self,
+                                  const char              *acquisition_id)
+{
+  LablinkMessage *last = NULL;
+
+  g_return_if_fail (LABLINK_IS_ACQUISITION_PANEL (self));
+
+  if (g_strcmp0 (acquisition_id, self->selected_id) != 0)
+    {
+      g_free (self->selected_id);
+      self->selected_id = g_strdup (acquisition_id);
+      lablink_plot_remove_all_series (self->plot);
+      g_clear_pointer (&self->bound_ring, lablink_ring_unref);
+    }
+
+  gtk_stack_set_visible_child_name (self->detail_stack, acquisition_id ? "detail" : "empty");
+  if (acquisition_id == NULL)
+    return;
+
+  gtk_label_set_label (self->title_label, acquisition_id);
+  if (self->session)
+    {
+      g_autofree char *key = lablink_protocol_acquisition_key (acquisition_id);
+      last = lablink_session_get_last_message (self->session, key);
+    }
+  bind_chart (self);
+  update_detail (self, last);
+  sync_watch_button (self);
+}
+
+const char *
+lablink_acquisition_panel_get_selected_id (LablinkAcquisitionPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), NULL);
+  return self->selected_id;
+}
+
+static void
+row_selected_cb (LablinkAcquisitionPanel *self,
+                 GtkListBoxRow           *row)
+{
+  const char *id;
+
+  if (row == NULL || self->syncing)
+    return;
+  id = g_object_get_data (G_OBJECT (row), "acquisition-id");
+  if (id)
+    lablink_acquisition_panel_select (self, id);
+}
+
+static void
+list_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  LablinkAcquisitionPanel *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = lablink_client_list_acquisitions_finish (LABLINK_CLIENT (source), result, &error);
+  JsonArray *sessions = NULL;
+  GtkWidget *child;
+  guint i, n;
+
+  if (node == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = g_strdup_printf (_("Listing acquisitions failed: %s"), error->message);
+          toast (self, text);
+          g_object_unref (self);
+        }
+      else
+        g_object_unref (self);
+      return;
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (node) &&
+      json_object_has_member (json_node_get_object (node), "sessions") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (node), "sessions")))
+    sessions = json_object_get_array_member (json_node_get_object (node), "sessions");
+
+  self->syncing = TRUE;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))))
+    gtk_list_box_remove (self->list, child);
+
+  n = sessions ? json_array_get_length (sessions) : 0;
+  self->n_listed = 0;
+  for (i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (sessions, i);
+      JsonObject *object;
+      const char *id, *name, *state, *equipment;
+      GtkWidget *row, *action_row, *state_label;
+      g_autofree char *subtitle = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      object = json_node_get_object (element);
+      id = json_object_get_string_member_with_default (object, "acquisition_id", NULL);
+      if (id == NULL)
+        continue;
+      name = json_object_get_string_member_with_default (object, "name", NULL);
+      state = json_object_get_string_member_with_default (object, "state", "?");
+      equipment = json_object_get_string_member_with_default (object, "equipment_id", "");
+
+      action_row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (action_row), name && *name ? name : id);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (action_row), FALSE);
+      subtitle = g_strdup_printf ("%s · %.8s", equipment, id);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (action_row), subtitle);
+      state_label = gtk_label_new (state);
+      gtk_widget_add_css_class (state_label, "pill-label");
+      gtk_widget_set_valign (state_label, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (action_row), state_label);
+
+      row = action_row;
+      g_object_set_data_full (G_OBJECT (row), "acquisition-id", g_strdup (id), g_free);
+      gtk_list_box_append (self->list, row);
+      self->n_listed++;
+      if (g_strcmp0 (id, self->selected_id) == 0)
+        gtk_list_box_select_row (self->list, GTK_LIST_BOX_ROW (row));
+    }
+  self->syncing = FALSE;
+
+  g_object_unref (self);
+}
+
+void
+lablink_acquisition_panel_refresh (LablinkAcquisitionPanel *self)
+{
+  LablinkClient *client;
+
+  g_return_if_fail (LABLINK_IS_ACQUISITION_PANEL (self));
+
+  client = self->session ? lablink_session_get_client (self->session) : NULL;
+  if (client == NULL)
+    return;
+  lablink_client_list_acquisitions_async (client, self->cancellable, list_cb, g_object_ref (self));
+}
+
+typedef struct {
+  LablinkAcquisitionPanel *panel;
+  char                    *id;
+  char                    *action;
+  gboolean                 watch;
+} ControlData;
+
+static void
+control_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  ControlData *ctl = data;
+  LablinkAcquisitionPanel *self = ctl->panel;
+  g_autoptr(GError) error = NULL;
+
+  if (!lablink_client_control_acquisition_finish (LABLINK_CLIENT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not %s the acquisition: %s"), ctl->action, error->message);
+          toast (self, text);
+        }
+    }
+  else
+    {
+      if (ctl->watch && self->session &&
+          !lablink_session_is_watching_acquisition (self->session, ctl->id))
+        {
+          g_autoptr(GError) watch_error = NULL;
+
+          if (!lablink_session_watch_acquisition (self->session, ctl->id, &watch_error))
+            toast (self, watch_error->message);
+          lablink_acquisition_panel_select (self, ctl->id);
+        }
+      lablink_acquisition_panel_refresh (self);
+    }
+
+  g_object_unref (ctl->panel);
+  g_free (ctl->id);
+  g_free (ctl->action);
+  g_free (ctl);
+}
+
+static void
+control (LablinkAcquisitionPanel *self,
+         const char              *id,
+         const char              *action,
+         gboolean                 watch)
+{
+  LablinkClient *client = self->session ? lablink_session_get_client (self->session) : NULL;
+  ControlData *ctl;
+
+  if (client == NULL || id == NULL)
+    return;
+  ctl = g_new0 (ControlData, 1);
+  ctl->panel = g_object_ref (self);
+  ctl->id = g_strdup (id);
+  ctl->action = g_strdup (action);
+  ctl->watch = watch;
+  lablink_client_control_acquisition_async (client, id, action, self->cancellable, control_cb, ctl);
+}
+
+static void
+start_cb (LablinkAcquisitionPanel *self)
+{
+  control (self, self->selected_id, "start", TRUE);
+}
+
+static void
+stop_cb (LablinkAcquisitionPanel *self)
+{
+  control (self, self->selected_id, "stop", FALSE);
+}
+
+static void
+pause_cb (LablinkAcquisitionPanel *self)
+{
+  control (self, self->selected_id, "pause", FALSE);
+}
+
+static void
+resume_cb (LablinkAcquisitionPanel *self)
+{
+  control (self, self->selected_id, "resume", FALSE);
+}
+
+static void
+watch_toggled_cb (LablinkAcquisitionPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (self->syncing || self->session == NULL || self->selected_id == NULL)
+    return;
+
+  if (gtk_toggle_button_get_active (self->watch_button))
+    ok = lablink_session_watch_acquisition (self->session, self->selected_id, &error);
+  else
+    ok = lablink_session_unwatch_acquisition (self->session, self->selected_id, &error);
+  if (!ok)
+    toast (self, error->message);
+  sync_watch_button (self);
+}
+
+static void
+create_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  LablinkAcquisitionPanel *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = lablink_client_create_acquisition_finish (LABLINK_CLIENT (source), result, &error);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), TRUE);
+  if (id == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not create the acquisition: %s"), error->message);
+          toast (self, text);
+        }
+      g_object_unref (self);
+      return;
+    }
+
+  lablink_acquisition_panel_select (self, id);
+  control (self, id, "start", TRUE);
+  g_object_unref (self);
+}
+
+static void
+create_cb (LablinkAcquisitionPanel *self)
+{
+  LablinkClient *client = self->session ? lablink_session_get_client (self->session) : NULL;
+  guint selected = gtk_drop_down_get_selected (self->equipment_dropdown);
+  g_autoptr(JsonObject) config = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  JsonArray *channels;
+  GtkStringObject *mode;
+  guint i;
+
+  if (client == NULL)
+    {
+      toast (self, _("Not connected to a server"));
+      return;
+    }
+  if (selected == GTK_INVALID_LIST_POSITION || selected >= self->equipment_ids->len)
+    {
+      toast (self, _("Choose an instrument first"));
+      return;
+    }
+
+  config = json_object_new ();
+  json_object_set_string_member (config, "equipment_id", g_ptr_array_index (self->equipment_ids, selected));
+  name = g_date_time_format (now, "Monitor %H:%M:%S");
+  json_object_set_string_member (config, "name", name);
+  mode = gtk_drop_down_get_selected_item (self->mode_dropdown);
+  json_object_set_string_member (config, "mode", mode ? gtk_string_object_get_string (mode) : "continuous");
+  json_object_set_double_member (config, "sample_rate", gtk_spin_button_get_value (self->rate_spin));
+  json_object_set_int_member (config, "buffer_size", 10000);
+
+  channels = json_array_new ();
+  parts = g_strsplit_set (gtk_editable_get_text (GTK_EDITABLE (self->channels_entry)), ", ;", -1);
+  for (i = 0; parts[i]; i++)
+    if (*parts[i] != '\0')
+      json_array_add_string_element (channels, parts[i]);
+  if (json_array_get_length (channels) == 0)
+    json_array_add_string_element (channels, "CH1");
+  json_object_set_array_member (config, "channels", channels);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), FALSE);
+  lablink_client_create_acquisition_async (client, config, self->cancellable, create_done_cb, g_object_ref (self));
+}
+
+/**
+ * lablink_acquisition_panel_fill_form:
+ * @self: the panel
+ * @equipment_id: (nullable): the instrument
+ * @channels: (nullable): channel names, comma-separated
+ * @sample_rate: samples per second (0: unchanged)
+ * @mode: (nullable): "continuous", "single_shot" or "triggered"
+ */
+void
+lablink_acquisition_panel_fill_form (LablinkAcquisitionPanel *self,
+                                     const char              *equipment_id,
+                                     const char              *channels,
+                                     double                   sample_rate,
+                                     const char              *mode)
+{
+  guint i;
+
+  g_return_if_fail (LABLINK_IS_ACQUISITION_PANEL (self));
+
+  for (i = 0; equipment_id && i < self->equipment_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->equipment_ids, i), equipment_id) == 0)
+      gtk_drop_down_set_selected (self->equipment_dropdown, i);
+  if (channels)
+    gtk_editable_set_text (GTK_EDITABLE (self->channels_entry), channels);
+  if (sample_rate > 0)
+    gtk_spin_button_set_value (self->rate_spin, sample_rate);
+  if (mode)
+    {
+      GListModel *modes = gtk_drop_down_get_model (self->mode_dropdown);
+
+      for (i = 0; i < g_list_model_get_n_items (modes); i++)
+        if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (modes), i), mode) == 0)
+          gtk_drop_down_set_selected (self->mode_dropdown, i);
+    }
+}
+
+/**
+ * lablink_acquisition_panel_get_create_button:
+ * @self: the panel
+ *
+ * Returns: (transfer none): the "Create and Start" button
+ */
+GtkButton *
+lablink_acquisition_panel_get_create_button (LablinkAcquisitionPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), NULL);
+  return self->create_button;
+}
+
+/**
+ * lablink_acquisition_panel_get_plot:
+ * @self: the panel
+ *
+ * Returns: (transfer none): the chart
+ */
+LablinkPlot *
+lablink_acquisition_panel_get_plot (LablinkAcquisitionPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), NULL);
+  return self->plot;
+}
+
+const char *
+lablink_acquisition_panel_get_state_text (LablinkAcquisitionPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), NULL);
+  return gtk_label_get_label (self->state_label);
+}
+
+const char *
+lablink_acquisition_panel_get_stats_text (LablinkAcquisitionPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), NULL);
+  return gtk_label_get_label (self->stats_label);
+}
+
+guint
+lablink_acquisition_panel_get_n_listed (LablinkAcquisitionPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), 0);
+  return self->n_listed;
+}
+
+static void
+connected_cb (LablinkSession          *session,
+              GParamSpec              *pspec,
+              LablinkAcquisitionPanel *self)
+{
+  if (lablink_session_get_connected (session))
+    lablink_acquisition_panel_refresh (self);
+  sync_watch_button (self);
+}
+
+void
+lablink_acquisition_panel_set_session (LablinkAcquisitionPanel *self,
+                                       LablinkSession          *session)
+{
+  g_return_if_fail (LABLINK_IS_ACQUISITION_PANEL (self));
+
+  if (self->session)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (lablink_session_get_equipment (self->session), self);
+    }
+  g_set_object (&self->session, session);
+  if (session)
+    {
+      g_signal_connect (session, "acquisition-data", G_CALLBACK (acquisition_data_cb), self);
+      g_signal_connect (session, "notify::connected", G_CALLBACK (connected_cb), self);
+      g_signal_connect_swapped (session, "streams-changed", G_CALLBACK (sync_watch_button), self);
+      g_signal_connect (lablink_session_get_equipment (session), "items-changed",
+                        G_CALLBACK (equipment_changed_cb), self);
+    }
+  rebuild_equipment (self);
+  lablink_acquisition_panel_select (self, NULL);
+}
+
+static void
+lablink_acquisition_panel_dispose (GObject *object)
+{
+  LablinkAcquisitionPanel *self = LABLINK_ACQUISITION_PANEL (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->session)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (lablink_session_get_equipment (self->session), self);
+    }
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->bound_ring, lablink_ring_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_ACQUISITION_PANEL);
+
+  G_OBJECT_CLASS (lablink_acquisition_panel_parent_class)->dispose (object);
+}
+
+static void
+lablink_acquisition_panel_finalize (GObject *object)
+{
+  LablinkAcquisitionPanel *self = LABLINK_ACQUISITION_PANEL (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->equipment_names);
+  g_ptr_array_unref (self->equipment_ids);
+  g_free (self->selected_id);
+
+  G_OBJECT_CLASS (lablink_acquisition_panel_parent_class)->finalize (object);
+}
+
+static void
+lablink_acquisition_panel_class_init (LablinkAcquisitionPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lablink_acquisition_panel_dispose;
+  object_class->finalize = lablink_acquisition_panel_finalize;
+
+  g_type_ensure (LABLINK_TYPE_PLOT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-acquisition-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, paned);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, list);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, equipment_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, channels_entry);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, rate_spin);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, mode_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, create_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, title_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, state_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, stats_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, watch_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, plot);
+  gtk_widget_class_bind_template_callback (widget_class, lablink_acquisition_panel_refresh);
+  gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, create_cb);
+  gtk_widget_class_bind_template_callback (widget_class, start_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pause_cb);
+  gtk_widget_class_bind_template_callback (widget_class, resume_cb);
+  gtk_widget_class_bind_template_callback (widget_class, watch_toggled_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "lablinkacquisitionpanel");
+}
+
+static void
+lablink_acquisition_panel_init (LablinkAcquisitionPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->equipment_names = gtk_string_list_new (NULL);
+  self->equipment_ids = g_ptr_array_new_with_free_func (g_free);
+  gtk_drop_down_set_model (self->equipment_dropdown, G_LIST_MODEL (self->equipment_names));
+
+  lablink_plot_set_window (self->plot, 10.0, LABLINK_PLOT_ORIGIN_LATEST);
+  lablink_plot_set_pane_label (self->plot, 0, _("Value"), NULL);
+  lablink_plot_set_x_label (self->plot, _("Time before the newest sample"), "s");
+}
+
+GtkWidget *
+lablink_acquisition_panel_new (void)
+{
+  return g_object_new (LABLINK_TYPE_ACQUISITION_PANEL, NULL);
+}

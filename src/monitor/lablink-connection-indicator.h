@@ -1,0 +1,22 @@
+/* lablink-connection-indicator.h — the always-visible connection state and server bar
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lablink-session.h"
+
+G_BEGIN_DECLS
+
+#define LABLINK_TYPE_CONNECTION_INDICATOR (lablink_connection_indicator_get_type ())
+G_DECLARE_FINAL_TYPE (LablinkConnectionIndicator, lablink_connection_indicator, LABLINK, CONNECTION_INDICATOR, GtkWidget)
+
+void        lablink_connection_indicator_set_session (LablinkConnectionIndicator *self,
+                                                      LablinkSession             *session);
+const char *lablink_connection_indicator_get_text    (LablinkConnectionIndicator *self);
+void        lablink_connection_indicator_update      (LablinkConnectionIndicator *self);
+void        lablink_connection_indicator_popup       (LablinkConnectionIndicator *self);
+
+G_END_DECLS

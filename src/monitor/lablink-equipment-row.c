@@ -1,0 +1,175 @@
+/* lablink-equipment-row.c — one instrument in the sidebar
+ *
+ * Shows the instrument's type (a symbolic icon of the Adwaita theme), name,
+ * model and id, and the status of its streams ("Live", "No data",
+ * "Polling", "Idle").
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lablink-equipment-row.h"
+
+struct _LablinkEquipmentRow
+{
+  GtkListBoxRow     parent_instance;
+
+  GtkImage         *icon;
+  GtkLabel         *title_label;
+  GtkLabel         *subtitle_label;
+  GtkLabel         *status_label;
+
+  LablinkSession   *session;
+  LablinkEquipment *equipment;
+};
+
+G_DEFINE_FINAL_TYPE (LablinkEquipmentRow, lablink_equipment_row, GTK_TYPE_LIST_BOX_ROW)
+
+const char *
+lablink_equipment_kind_icon_name (LablinkEquipmentKind kind)
+{
+  switch (kind)
+    {
+    case LABLINK_EQUIPMENT_POWER_SUPPLY: return "ac-adapter-symbolic";
+    case LABLINK_EQUIPMENT_ELECTRONIC_LOAD: return "power-profile-performance-symbolic";
+    case LABLINK_EQUIPMENT_OSCILLOSCOPE: return "audio-x-generic-symbolic";
+    case LABLINK_EQUIPMENT_OTHER:
+    default: return "applications-engineering-symbolic";
+    }
+}
+
+static void
+update_status (LablinkEquipmentRow *self)
+{
+  const char * const *types = lablink_equipment_get_stream_types (self->equipment);
+  const char *id = lablink_equipment_get_id (self->equipment);
+  const char *text = _("Idle");
+  const char *css = NULL;
+  gboolean any_active = FALSE, any_running = FALSE, any_polling = FALSE, any_silent = FALSE;
+  guint i;
+
+  for (i = 0; types && types[i]; i++)
+    {
+      if (!lablink_session_is_stream_active (self->session, id, types[i]))
+        continue;
+      any_active = TRUE;
+      switch (lablink_session_get_stream_status (self->session, id, types[i]))
+        {
+        case LABLINK_STREAM_STATUS_RUNNING: any_running = TRUE; break;
+        case LABLINK_STREAM_STATUS_POLLING: any_polling = TRUE; break;
+        case LABLINK_STREAM_STATUS_NO_DATA: any_silent = TRUE; break;
+        default: break;
+        }
+    }
+
+  if (!lablink_session_get_connected (self->session))
+    text = any_active ? _("Waiting") : _("Idle");
+  else if (any_silent)
+    text = _("No data"), css = "warning";
+  else if (any_polling)
+    text = _("Polling"), css = "warning";
+  else if (any_running)
+    text = _("Live"), css = "success";
+  else if (any_active)
+    text = _("Starting");
+
+  gtk_label_set_label (self->status_label, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
+  if (css)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), css);
+}
+
+static void
+status_changed_cb (LablinkSession      *session,
+                   const char          *key,
+                   LablinkStreamStatus  status,
+                   LablinkEquipmentRow *self)
+{
+  if (key && g_str_has_prefix (key, lablink_equipment_get_id (self->equipment)))
+    update_status (self);
+}
+
+static void
+lablink_equipment_row_dispose (GObject *object)
+{
+  LablinkEquipmentRow *self = LABLINK_EQUIPMENT_ROW (object);
+
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->equipment);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_EQUIPMENT_ROW);
+
+  G_OBJECT_CLASS (lablink_equipment_row_parent_class)->dispose (object);
+}
+
+static void
+lablink_equipment_row_class_init (LablinkEquipmentRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lablink_equipment_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-equipment-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkEquipmentRow, icon);
+  gtk_widget_class_bind_template_child (widget_class, LablinkEquipmentRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkEquipmentRow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkEquipmentRow, status_label);
+}
+
+static void
+lablink_equipment_row_init (LablinkEquipmentRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+lablink_equipment_row_new (LablinkSession   *session,
+                           LablinkEquipment *equipment)
+{
+  LablinkEquipmentRow *self = g_object_new (LABLINK_TYPE_EQUIPMENT_ROW, NULL);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", lablink_equipment_get_model (equipment),
+                                               lablink_equipment_get_id (equipment));
+  g_autofree char *name = g_strdup_printf ("equipment-%s", lablink_equipment_get_id (equipment));
+
+  self->session = g_object_ref (session);
+  self->equipment = g_object_ref (equipment);
+  gtk_widget_set_name (GTK_WIDGET (self), name);
+
+  gtk_image_set_from_icon_name (self->icon, lablink_equipment_kind_icon_name (lablink_equipment_get_kind (equipment)));
+  gtk_label_set_label (self->title_label, lablink_equipment_get_display_name (equipment));
+  gtk_label_set_label (self->subtitle_label, subtitle);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  lablink_equipment_get_display_name (equipment), -1);
+
+  g_signal_connect (session, "stream-status-changed", G_CALLBACK (status_changed_cb), self);
+  g_signal_connect_swapped (session, "streams-changed", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (session, "notify::state", G_CALLBACK (update_status), self);
+  update_status (self);
+
+  return GTK_WIDGET (self);
+}
+
+/**
+ * lablink_equipment_row_get_equipment:
+ * @self: a row
+ *
+ * Returns: (transfer none): its instrument
+ */
+LablinkEquipment *
+lablink_equipment_row_get_equipment (LablinkEquipmentRow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_EQUIPMENT_ROW (self), NULL);
+  return self->equipment;
+}
+
+const char *
+lablink_equipment_row_get_status_text (LablinkEquipmentRow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_EQUIPMENT_ROW (self), NULL);
+  return gtk_label_get_label (self->status_label);
+}

@@ -1,0 +1,442 @@
+/* lablink-scope-panel.c — an oscilloscope: waveform plot and measurements
+ *
+ * Waveform frames carry their samples (the simulator inline; for the real
+ * server the library fetches them from the capture endpoint); the time axis
+ * comes from data.sample_rate. Pausing freezes the view while frames keep
+ * being ingested.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "lablink-scope-panel.h"
+#include "lablink-units.h"
+
+static const struct {
+  const char *key;
+  const char *caption;
+  const char *unit;
+} measurement_defs[] = {
+  { "vpp", N_("Vpp"), "V" },
+  { "vmax", N_("Vmax"), "V" },
+  { "vmin", N_("Vmin"), "V" },
+  { "vavg", N_("Vavg"), "V" },
+  { "vrms", N_("Vrms"), "V" },
+  { "freq", N_("Frequency"), "Hz" },
+  { "period", N_("Period"), "s" },
+};
+
+#define N_MEASUREMENTS G_N_ELEMENTS (measurement_defs)
+
+struct _LablinkScopePanel
+{
+  GtkWidget          parent_instance;
+
+  GtkWidget         *box;
+  GtkLabel          *title_label;
+  GtkLabel          *subtitle_label;
+  GtkLabel          *waveform_status_label;
+  GtkLabel          *measurements_status_label;
+  GtkToggleButton   *autoscale_button;
+  GtkSpinButton     *vdiv_spin;
+  GtkToggleButton   *pause_button;
+  GtkLabel          *info_label;
+  LablinkPlot       *plot;
+  GtkGrid           *measurements_grid;
+
+  GtkLabel          *measurement_labels[N_MEASUREMENTS];
+  double             measurements[N_MEASUREMENTS];
+  gboolean           have_measurements;
+
+  LablinkSession    *session;
+  LablinkEquipment  *equipment;
+  char              *waveform_key;
+  char              *measurements_key;
+  int                series[LABLINK_SCOPE_MAX_CHANNELS + 1];
+  gsize              n_samples[LABLINK_SCOPE_MAX_CHANNELS + 1];
+  guint64            n_waveforms;
+  gboolean           vdiv_from_data;
+  GArray            *x;
+};
+
+G_DEFINE_FINAL_TYPE (LablinkScopePanel, lablink_scope_panel, GTK_TYPE_WIDGET)
+
+static void
+scale_changed_cb (LablinkScopePanel *self)
+{
+  gboolean autoscale = gtk_toggle_button_get_active (self->autoscale_button);
+  double vdiv = gtk_spin_button_get_value (self->vdiv_spin);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->vdiv_spin), !autoscale);
+  if (autoscale)
+    lablink_plot_set_y_autoscale (self->plot, 0);
+  else
+    lablink_plot_set_y_range (self->plot, 0, -4 * vdiv, 4 * vdiv);
+}
+
+static void
+pause_toggled_cb (LablinkScopePanel *self)
+{
+  lablink_plot_set_paused (self->plot, gtk_toggle_button_get_active (self->pause_button));
+}
+
+static void
+waveform_cb (LablinkSession    *session,
+             LablinkMessage    *message,
+             LablinkScopePanel *self)
+{
+  const double *samples;
+  gsize n = 0, i;
+  gint64 channel = 1;
+  double rate = NAN, vscale;
+  double *x;
+
+  samples = lablink_message_get_waveform (message, &n);
+  if (samples == NULL || n == 0)
+    return;
+  lablink_message_get_int (message, "data.channel", &channel);
+  if (channel < 1 || channel > LABLINK_SCOPE_MAX_CHANNELS)
+    return;
+  if (!lablink_message_get_double (message, "data.sample_rate", &rate) || !(rate > 0) || !isfinite (rate))
+    {
+      double time_scale;
+
+      /* 10 divisions across the screen */
+      if (lablink_message_get_double (message, "data.time_scale", &time_scale) && time_scale > 0)
+        rate = n / (10.0 * time_scale);
+      else
+        rate = 1.0;
+    }
+
+  if (self->series[channel] < 0)
+    {
+      g_autofree char *name = g_strdup_printf ("CH%d", (int) channel);
+
+      self->series[channel] = (int) lablink_plot_add_series (self->plot, 0, name, NULL);
+      lablink_plot_set_series_palette_index (self->plot, (guint) self->series[channel], (guint) channel - 1);
+    }
+
+  if (!self->vdiv_from_data && lablink_message_get_double (message, "data.voltage_scale", &vscale) &&
+      vscale > 0 && isfinite (vscale))
+    {
+      self->vdiv_from_data = TRUE;
+      gtk_spin_button_set_value (self->vdiv_spin, vscale);
+    }
+
+  g_array_set_size (self->x, n);
+  x = (double *) self->x->data;
+  for (i = 0; i < n; i++)
+    x[i] = i / rate;
+  lablink_plot_set_series_data (self->plot, (guint) self->series[channel], x, samples, n);
+
+  self->n_samples[channel] = n;
+  self->n_waveforms++;
+
+  {
+    g_autofree char *rate_text = lablink_format_si (rate, "S/s", 4);
+    g_autofree char *info = g_strdup_printf (_("CH%d · %zu samples · %s"), (int) channel, n, rate_text);
+    gtk_label_set_label (self->info_label, info);
+  }
+}
+
+static void
+measurements_cb (LablinkSession    *session,
+                 LablinkMessage    *message,
+                 LablinkScopePanel *self)
+{
+  guint k;
+
+  for (k = 0; k < N_MEASUREMENTS; k++)
+    {
+      g_autofree char *path = g_strconcat ("data.", measurement_defs[k].key, NULL);
+      g_autofree char *text = NULL;
+      double value = NAN;
+
+      lablink_message_get_double (message, path, &value);
+      self->measurements[k] = value;
+      text = lablink_format_si (value, measurement_defs[k].unit, 4);
+      gtk_label_set_label (self->measurement_labels[k], text);
+    }
+  self->have_measurements = TRUE;
+}
+
+static void
+set_status (LablinkScopePanel *self,
+            GtkLabel          *label,
+            const char        *stream_type,
+            const char        *title)
+{
+  const char *id = lablink_equipment_get_id (self->equipment);
+  gboolean active = lablink_session_is_stream_active (self->session, id, stream_type);
+  LablinkStreamStatus status = lablink_session_get_stream_status (self->session, id, stream_type);
+  gboolean connected = lablink_session_get_connected (self->session);
+  g_autofree char *text = g_strdup_printf ("%s: %s", title,
+                                           !connected ? lablink_connection_state_describe (lablink_session_get_state (self->session))
+                                           : !active ? _("Stopped") : lablink_stream_status_describe (status));
+
+  gtk_label_set_label (label, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+  if (connected && active)
+    gtk_widget_add_css_class (GTK_WIDGET (label), status == LABLINK_STREAM_STATUS_RUNNING ? "success" : "warning");
+}
+
+static void
+update_status (LablinkScopePanel *self)
+{
+  const char *id = lablink_equipment_get_id (self->equipment);
+  gboolean connected = lablink_session_get_connected (self->session);
+
+  set_status (self, self->waveform_status_label, LABLINK_STREAM_WAVEFORM, _("Waveform"));
+  set_status (self, self->measurements_status_label, LABLINK_STREAM_MEASUREMENTS, _("Measurements"));
+
+  if (connected && lablink_session_is_stream_active (self->session, id, LABLINK_STREAM_WAVEFORM) &&
+      lablink_session_get_stream_status (self->session, id, LABLINK_STREAM_WAVEFORM) == LABLINK_STREAM_STATUS_NO_DATA)
+    lablink_plot_set_message (self->plot, _("No data: the server acknowledged the waveform stream but sends nothing"));
+  else
+    lablink_plot_set_message (self->plot, NULL);
+}
+
+static void
+status_changed_cb (LablinkSession      *session,
+                   const char          *key,
+                   LablinkStreamStatus  status,
+                   LablinkScopePanel   *self)
+{
+  update_status (self);
+}
+
+static void
+lablink_scope_panel_dispose (GObject *object)
+{
+  LablinkScopePanel *self = LABLINK_SCOPE_PANEL (object);
+
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_SCOPE_PANEL);
+  g_clear_object (&self->session);
+  g_clear_object (&self->equipment);
+
+  G_OBJECT_CLASS (lablink_scope_panel_parent_class)->dispose (object);
+}
+
+static void
+lablink_scope_panel_finalize (GObject *object)
+{
+  LablinkScopePanel *self = LABLINK_SCOPE_PANEL (object);
+
+  g_free (self->waveform_key);
+  g_free (self->measurements_key);
+  g_array_unref (self->x);
+  G_OBJECT_CLASS (lablink_scope_panel_parent_class)->finalize (object);
+}
+
+static void
+lablink_scope_panel_class_init (LablinkScopePanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lablink_scope_panel_dispose;
+  object_class->finalize = lablink_scope_panel_finalize;
+
+  g_type_ensure (LABLINK_TYPE_PLOT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-scope-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, box);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, title_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, waveform_status_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, measurements_status_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, autoscale_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, vdiv_spin);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, info_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, plot);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, measurements_grid);
+  gtk_widget_class_bind_template_callback (widget_class, scale_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pause_toggled_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "lablinkscopepanel");
+}
+
+static void
+lablink_scope_panel_init (LablinkScopePanel *self)
+{
+  GtkWidget *heading;
+  guint k;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->x = g_array_new (FALSE, FALSE, sizeof (double));
+  for (k = 0; k <= LABLINK_SCOPE_MAX_CHANNELS; k++)
+    self->series[k] = -1;
+
+  heading = gtk_label_new (_("Measurements"));
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_grid_attach (self->measurements_grid, heading, 0, 0, 2, 1);
+
+  for (k = 0; k < N_MEASUREMENTS; k++)
+    {
+      GtkWidget *caption = gtk_label_new (_(measurement_defs[k].caption));
+      GtkWidget *value = gtk_label_new ("—");
+      g_autofree char *name = g_strconcat ("meas-", measurement_defs[k].key, NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (caption), 0);
+      gtk_widget_add_css_class (caption, "dim-label");
+      gtk_label_set_xalign (GTK_LABEL (value), 1);
+      gtk_label_set_width_chars (GTK_LABEL (value), 11);
+      gtk_widget_add_css_class (value, "measurement-value");
+      gtk_widget_set_name (value, name);
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      gtk_grid_attach (self->measurements_grid, caption, 0, (int) k + 1, 1, 1);
+      gtk_grid_attach (self->measurements_grid, value, 1, (int) k + 1, 1, 1);
+      self->measurement_labels[k] = GTK_LABEL (value);
+      self->measurements[k] = NAN;
+    }
+
+  lablink_plot_set_pane_label (self->plot, 0, _("Voltage"), "V");
+  lablink_plot_set_x_label (self->plot, _("Time"), "s");
+  scale_changed_cb (self);
+}
+
+GtkWidget *
+lablink_scope_panel_new (LablinkSession   *session,
+                         LablinkEquipment *equipment)
+{
+  LablinkScopePanel *self = g_object_new (LABLINK_TYPE_SCOPE_PANEL, NULL);
+  const char *id = lablink_equipment_get_id (equipment);
+  g_autofree char *subtitle = g_strdup_printf ("%s %s · %s", lablink_equipment_get_manufacturer (equipment),
+                                               lablink_equipment_get_model (equipment), id);
+  g_autofree char *detail = NULL;
+  LablinkMessage *last;
+
+  self->session = g_object_ref (session);
+  self->equipment = g_object_ref (equipment);
+  self->waveform_key = lablink_protocol_stream_key (id, LABLINK_STREAM_WAVEFORM);
+  self->measurements_key = lablink_protocol_stream_key (id, LABLINK_STREAM_MEASUREMENTS);
+
+  gtk_label_set_label (self->title_label, lablink_equipment_get_display_name (equipment));
+  gtk_label_set_label (self->subtitle_label, subtitle);
+
+  detail = g_strconcat ("stream-data::", self->waveform_key, NULL);
+  g_signal_connect (session, detail, G_CALLBACK (waveform_cb), self);
+  g_free (g_steal_pointer (&detail));
+  detail = g_strconcat ("stream-data::", self->measurements_key, NULL);
+  g_signal_connect (session, detail, G_CALLBACK (measurements_cb), self);
+  g_free (g_steal_pointer (&detail));
+  detail = g_strconcat ("stream-status-changed::", self->waveform_key, NULL);
+  g_signal_connect (session, detail, G_CALLBACK (status_changed_cb), self);
+  g_free (g_steal_pointer (&detail));
+  detail = g_strconcat ("stream-status-changed::", self->measurements_key, NULL);
+  g_signal_connect (session, detail, G_CALLBACK (status_changed_cb), self);
+  g_signal_connect_swapped (session, "streams-changed", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (session, "notify::state", G_CALLBACK (update_status), self);
+
+  if ((last = lablink_session_get_last_message (session, self->waveform_key)))
+    waveform_cb (session, last, self);
+  if ((last = lablink_session_get_last_message (session, self->measurements_key)))
+    measurements_cb (session, last, self);
+  update_status (self);
+
+  return GTK_WIDGET (self);
+}
+
+/**
+ * lablink_scope_panel_get_plot:
+ * @self: a panel
+ *
+ * Returns: (transfer none): the waveform plot
+ */
+LablinkPlot *
+lablink_scope_panel_get_plot (LablinkScopePanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), NULL);
+  return self->plot;
+}
+
+/**
+ * lablink_scope_panel_get_measurement:
+ * @self: a panel
+ * @name: "vpp", "vmax", "vmin", "vavg", "vrms", "freq" or "period"
+ * @value: (out): the last value received
+ *
+ * Returns: %FALSE if none was received
+ */
+gboolean
+lablink_scope_panel_get_measurement (LablinkScopePanel *self,
+                                     const char        *name,
+                                     double            *value)
+{
+  guint k;
+
+  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), FALSE);
+
+  for (k = 0; k < N_MEASUREMENTS; k++)
+    if (g_strcmp0 (measurement_defs[k].key, name) == 0)
+      {
+        *value = self->measurements[k];
+        return self->have_measurements;
+      }
+  return FALSE;
+}
+
+const char *
+lablink_scope_panel_get_measurement_text (LablinkScopePanel *self,
+                                          const char        *name)
+{
+  guint k;
+
+  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), NULL);
+
+  for (k = 0; k < N_MEASUREMENTS; k++)
+    if (g_strcmp0 (measurement_defs[k].key, name) == 0)
+      return gtk_label_get_label (self->measurement_labels[k]);
+  return NULL;
+}
+
+guint64
+lablink_scope_panel_get_n_waveforms (LablinkScopePanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), 0);
+  return self->n_waveforms;
+}
+
+gsize
+lablink_scope_panel_get_n_samples (LablinkScopePanel *self,
+                                   guint              channel)
+{
+  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), 0);
+  return channel <= LABLINK_SCOPE_MAX_CHANNELS ? self->n_samples[channel] : 0;
+}
+
+void
+lablink_scope_panel_set_paused (LablinkScopePanel *self,
+                                gboolean           paused)
+{
+  g_return_if_fail (LABLINK_IS_SCOPE_PANEL (self));
+  gtk_toggle_button_set_active (self->pause_button, paused);
+}
+
+void
+lablink_scope_panel_set_autoscale (LablinkScopePanel *self,
+                                   gboolean           autoscale)
+{
+  g_return_if_fail (LABLINK_IS_SCOPE_PANEL (self));
+  gtk_toggle_button_set_active (self->autoscale_button, autoscale);
+}
+
+const char *
+lablink_scope_panel_get_status_text (LablinkScopePanel *self,
+                                     const char        *stream_type)
+{
+  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), NULL);
+
+  if (g_strcmp0 (stream_type, LABLINK_STREAM_MEASUREMENTS) == 0)
+    return gtk_label_get_label (self->measurements_status_label);
+  return gtk_label_get_label (self->waveform_status_label);
+}

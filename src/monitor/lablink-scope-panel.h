@@ -1,0 +1,37 @@
+/* lablink-scope-panel.h — an oscilloscope: waveform plot and measurements
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lablink-plot.h"
+#include "lablink-session.h"
+
+G_BEGIN_DECLS
+
+#define LABLINK_SCOPE_MAX_CHANNELS 4
+
+#define LABLINK_TYPE_SCOPE_PANEL (lablink_scope_panel_get_type ())
+G_DECLARE_FINAL_TYPE (LablinkScopePanel, lablink_scope_panel, LABLINK, SCOPE_PANEL, GtkWidget)
+
+GtkWidget   *lablink_scope_panel_new                  (LablinkSession    *session,
+                                                       LablinkEquipment  *equipment);
+LablinkPlot *lablink_scope_panel_get_plot             (LablinkScopePanel *self);
+gboolean     lablink_scope_panel_get_measurement      (LablinkScopePanel *self,
+                                                       const char        *name,
+                                                       double            *value);
+const char  *lablink_scope_panel_get_measurement_text (LablinkScopePanel *self,
+                                                       const char        *name);
+guint64      lablink_scope_panel_get_n_waveforms      (LablinkScopePanel *self);
+gsize        lablink_scope_panel_get_n_samples        (LablinkScopePanel *self,
+                                                       guint              channel);
+void         lablink_scope_panel_set_paused           (LablinkScopePanel *self,
+                                                       gboolean           paused);
+void         lablink_scope_panel_set_autoscale        (LablinkScopePanel *self,
+                                                       gboolean           autoscale);
+const char  *lablink_scope_panel_get_status_text      (LablinkScopePanel *self,
+                                                       const char        *stream_type);
+
+G_END_DECLS

@@ -1,0 +1,113 @@
+/* lablink-session.h — one server connection and the app's live data store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <lablink.h>
+
+G_BEGIN_DECLS
+
+/* Ring channels of a readings ring (PSU channel or electronic load). */
+enum {
+  LABLINK_READING_VOLTAGE,
+  LABLINK_READING_CURRENT,
+  LABLINK_READING_POWER,
+  LABLINK_N_READINGS
+};
+
+#define LABLINK_SESSION_RING_CAPACITY (1u << 17)
+#define LABLINK_SESSION_ACQ_RING_CAPACITY 200000u
+#define LABLINK_SESSION_MAX_ACQ_CHANNELS 16
+
+#define LABLINK_TYPE_SESSION (lablink_session_get_type ())
+G_DECLARE_FINAL_TYPE (LablinkSession, lablink_session, LABLINK, SESSION, GObject)
+
+LablinkSession         *lablink_session_new                  (GSettings        *settings);
+GSettings              *lablink_session_get_settings         (LablinkSession   *self);
+
+gboolean                lablink_session_set_server           (LablinkSession   *self,
+                                                              const char       *server_url,
+                                                              const char       *ws_url,
+                                                              GError          **error);
+void                    lablink_session_connect              (LablinkSession   *self);
+gboolean                lablink_session_connect_to           (LablinkSession   *self,
+                                                              const char       *server_url,
+                                                              const char       *ws_url,
+                                                              GError          **error);
+void                    lablink_session_disconnect           (LablinkSession   *self);
+void                    lablink_session_reconnect_now        (LablinkSession   *self);
+gboolean                lablink_session_start_demo           (LablinkSession   *self,
+                                                              GError          **error);
+gboolean                lablink_session_get_demo             (LablinkSession   *self);
+gpointer                lablink_session_get_sim_server       (LablinkSession   *self);
+
+void                    lablink_session_login_async          (LablinkSession   *self,
+                                                              const char       *username,
+                                                              const char       *password,
+                                                              GCancellable     *cancellable,
+                                                              GAsyncReadyCallback callback,
+                                                              gpointer          user_data);
+gboolean                lablink_session_login_finish         (LablinkSession   *self,
+                                                              GAsyncResult     *result,
+                                                              GError          **error);
+
+LablinkClient          *lablink_session_get_client           (LablinkSession   *self);
+LablinkStreamManager   *lablink_session_get_manager          (LablinkSession   *self);
+const char             *lablink_session_get_server_url       (LablinkSession   *self);
+LablinkConnectionState  lablink_session_get_state            (LablinkSession   *self);
+gboolean                lablink_session_get_connected        (LablinkSession   *self);
+
+GListModel             *lablink_session_get_equipment        (LablinkSession   *self);
+LablinkEquipment       *lablink_session_lookup_equipment     (LablinkSession   *self,
+                                                              const char       *equipment_id);
+void                    lablink_session_refresh_equipment    (LablinkSession   *self);
+gboolean                lablink_session_get_equipment_loaded (LablinkSession   *self);
+
+guint                   lablink_session_get_interval         (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *stream_type);
+void                    lablink_session_set_interval         (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *stream_type,
+                                                              guint             interval_ms);
+gboolean                lablink_session_start_stream         (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *stream_type,
+                                                              GError          **error);
+gboolean                lablink_session_stop_stream          (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *stream_type,
+                                                              GError          **error);
+gboolean                lablink_session_is_stream_active     (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *stream_type);
+LablinkStreamStatus     lablink_session_get_stream_status    (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *stream_type);
+LablinkMessage         *lablink_session_get_last_message     (LablinkSession   *self,
+                                                              const char       *stream_key);
+
+LablinkRing            *lablink_session_get_readings_ring    (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              guint             channel);
+LablinkRing            *lablink_session_get_acquisition_ring (LablinkSession   *self,
+                                                              const char       *acquisition_id);
+const char * const     *lablink_session_get_acquisition_channels (LablinkSession *self,
+                                                              const char       *acquisition_id);
+gboolean                lablink_session_watch_acquisition    (LablinkSession   *self,
+                                                              const char       *acquisition_id,
+                                                              GError          **error);
+gboolean                lablink_session_unwatch_acquisition  (LablinkSession   *self,
+                                                              const char       *acquisition_id,
+                                                              GError          **error);
+gboolean                lablink_session_is_watching_acquisition (LablinkSession *self,
+                                                              const char       *acquisition_id);
+guint64                 lablink_session_get_acquisition_duplicates (LablinkSession *self,
+                                                              const char       *acquisition_id);
+
+const char             *lablink_connection_state_describe    (LablinkConnectionState state);
+const char             *lablink_stream_status_describe       (LablinkStreamStatus    status);
+
+G_END_DECLS

@@ -1,0 +1,368 @@
+/* lablink-stream-toolbar.c — start/stop and interval of the selected instrument's streams
+ *
+ * One toggle per stream type of the instrument (activating win.toggle-stream),
+ * its interval (50 ms – 5 s, kept per stream key in GSettings) and its
+ * status ("Running", "No data", "Polling"…). The toggles follow the
+ * session — after a reconnect, after "Stop all" — not their own clicks.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lablink-settings.h"
+#include "lablink-stream-toolbar.h"
+
+typedef struct {
+  LablinkStreamToolbar *toolbar;
+  char                 *stream_type;
+  GtkToggleButton      *toggle;
+  GtkSpinButton        *interval;
+  GtkLabel             *status;
+  guint                 debounce;
+} StreamRow;
+
+struct _LablinkStreamToolbar
+{
+  GtkWidget         parent_instance;
+
+  GtkWidget        *box;
+  GtkBox           *streams_box;
+
+  LablinkSession   *session;
+  LablinkEquipment *equipment;
+  GPtrArray        *rows;
+  gboolean          syncing;
+};
+
+G_DEFINE_FINAL_TYPE (LablinkStreamToolbar, lablink_stream_toolbar, GTK_TYPE_WIDGET)
+
+static void
+stream_row_free (gpointer data)
+{
+  StreamRow *row = data;
+
+  g_clear_handle_id (&row->debounce, g_source_remove);
+  g_free (row->stream_type);
+  g_free (row);
+}
+
+static const char *
+stream_type_title (const char *stream_type)
+{
+  if (g_strcmp0 (stream_type, LABLINK_STREAM_READINGS) == 0)
+    return _("Readings");
+  if (g_strcmp0 (stream_type, LABLINK_STREAM_WAVEFORM) == 0)
+    return _("Waveform");
+  if (g_strcmp0 (stream_type, LABLINK_STREAM_MEASUREMENTS) == 0)
+    return _("Measurements");
+  return stream_type;
+}
+
+void
+lablink_stream_toolbar_sync (LablinkStreamToolbar *self)
+{
+  const char *id;
+  guint i;
+
+  g_return_if_fail (LABLINK_IS_STREAM_TOOLBAR (self));
+
+  if (self->equipment == NULL || self->session == NULL)
+    return;
+
+  id = lablink_equipment_get_id (self->equipment);
+  self->syncing = TRUE;
+  for (i = 0; i < self->rows->len; i++)
+    {
+      StreamRow *row = g_ptr_array_index (self->rows, i);
+      gboolean active = lablink_session_is_stream_active (self->session, id, row->stream_type);
+      LablinkStreamStatus status = lablink_session_get_stream_status (self->session, id, row->stream_type);
+
+      gtk_toggle_button_set_active (row->toggle, active);
+      gtk_label_set_label (row->status, active ? lablink_stream_status_describe (status) : _("Stopped"));
+      gtk_widget_remove_css_class (GTK_WIDGET (row->status), "success");
+      gtk_widget_remove_css_class (GTK_WIDGET (row->status), "warning");
+      if (active && status == LABLINK_STREAM_STATUS_RUNNING)
+        gtk_widget_add_css_class (GTK_WIDGET (row->status), "success");
+      else if (active && (status == LABLINK_STREAM_STATUS_NO_DATA || status == LABLINK_STREAM_STATUS_POLLING))
+        gtk_widget_add_css_class (GTK_WIDGET (row->status), "warning");
+      if (gtk_spin_button_get_value_as_int (row->interval) !=
+          (int) lablink_session_get_interval (self->session, id, row->stream_type) && row->debounce == 0)
+        gtk_spin_button_set_value (row->interval, lablink_session_get_interval (self->session, id, row->stream_type));
+    }
+  self->syncing = FALSE;
+}
+
+static gboolean
+apply_interval_cb (gpointer data)
+{
+  StreamRow *row = data;
+  LablinkStreamToolbar *self = row->toolbar;
+
+  row->debounce = 0;
+  if (self->equipment && self->session)
+    lablink_session_set_interval (self->session, lablink_equipment_get_id (self->equipment), row->stream_type,
+                                  (guint) gtk_spin_button_get_value_as_int (row->interval));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+interval_changed_cb (GtkSpinButton *spin,
+                     StreamRow     *row)
+{
+  if (row->toolbar->syncing)
+    return;
+  /* Spinning through values should not restart the stream at each step. */
+  g_clear_handle_id (&row->debounce, g_source_remove);
+  row->debounce = g_timeout_add (400, apply_interval_cb, row);
+}
+
+static void
+toggle_toggled_cb (GtkToggleButton      *toggle,
+                   LablinkStreamToolbar *self)
+{
+  /* The action did the work; show what the session says. */
+  if (!self->syncing)
+    lablink_stream_toolbar_sync (self);
+}
+
+static void
+rebuild (LablinkStreamToolbar *self)
+{
+  const char * const *types;
+  GtkWidget *child;
+  guint i;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->streams_box))))
+    gtk_box_remove (self->streams_box, child);
+  g_ptr_array_set_size (self->rows, 0);
+
+  if (self->equipment == NULL)
+    return;
+
+  types = lablink_equipment_get_stream_types (self->equipment);
+  for (i = 0; types && types[i]; i++)
+    {
+      StreamRow *row = g_new0 (StreamRow, 1);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *toggle = gtk_toggle_button_new_with_label (stream_type_title (types[i]));
+      GtkWidget *spin = gtk_spin_button_new_with_range (LABLINK_MIN_INTERVAL_MS, LABLINK_MAX_INTERVAL_MS, 50);
+      GtkWidget *unit = gtk_label_new (_("ms"));
+      GtkWidget *status = gtk_label_new (_("Stopped"));
+      g_autofree char *name = g_strdup_printf ("toggle-%s", types[i]);
+
+      row->toolbar = self;
+      row->stream_type = g_strdup (types[i]);
+      row->toggle = GTK_TOGGLE_BUTTON (toggle);
+      row->interval = GTK_SPIN_BUTTON (spin);
+      row->status = GTK_LABEL (status);
+      g_ptr_array_add (self->rows, row);
+
+      gtk_widget_set_name (toggle, name);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "win.toggle-stream");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (toggle), "s", types[i]);
+      gtk_widget_set_tooltip_text (toggle, _("Start or stop this stream"));
+      g_signal_connect (toggle, "toggled", G_CALLBACK (toggle_toggled_cb), self);
+
+      gtk_widget_set_tooltip_text (spin, _("Update interval of this stream, in milliseconds"));
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
+                                 self->session ? lablink_session_get_interval (self->session,
+                                                                               lablink_equipment_get_id (self->equipment),
+                                                                               types[i])
+                                               : LABLINK_DEFAULT_INTERVAL_MS);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Interval in milliseconds"), -1);
+      g_signal_connect (spin, "value-changed", G_CALLBACK (interval_changed_cb), row);
+      gtk_widget_add_css_class (unit, "dim-label");
+      gtk_widget_add_css_class (status, "stream-status");
+      gtk_label_set_width_chars (GTK_LABEL (status), 8);
+      gtk_label_set_xalign (GTK_LABEL (status), 0);
+
+      gtk_box_append (GTK_BOX (box), toggle);
+      gtk_box_append (GTK_BOX (box), spin);
+      gtk_box_append (GTK_BOX (box), unit);
+      gtk_box_append (GTK_BOX (box), status);
+      gtk_box_append (self->streams_box, box);
+    }
+
+  lablink_stream_toolbar_sync (self);
+}
+
+static void
+session_changed_cb (LablinkSession       *session,
+                    LablinkStreamToolbar *self)
+{
+  lablink_stream_toolbar_sync (self);
+}
+
+static void
+state_notify_cb (LablinkSession       *session,
+                 GParamSpec           *pspec,
+                 LablinkStreamToolbar *self)
+{
+  lablink_stream_toolbar_sync (self);
+}
+
+static void
+status_changed_cb (LablinkSession       *session,
+                   const char           *key,
+                   LablinkStreamStatus   status,
+                   LablinkStreamToolbar *self)
+{
+  lablink_stream_toolbar_sync (self);
+}
+
+void
+lablink_stream_toolbar_set_session (LablinkStreamToolbar *self,
+                                    LablinkSession       *session)
+{
+  g_return_if_fail (LABLINK_IS_STREAM_TOOLBAR (self));
+
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session)
+    {
+      g_signal_connect_object (session, "streams-changed", G_CALLBACK (session_changed_cb), self, 0);
+      g_signal_connect_object (session, "notify::state", G_CALLBACK (state_notify_cb), self, 0);
+      g_signal_connect_object (session, "stream-status-changed", G_CALLBACK (status_changed_cb), self, 0);
+    }
+  rebuild (self);
+}
+
+void
+lablink_stream_toolbar_set_equipment (LablinkStreamToolbar *self,
+                                      LablinkEquipment     *equipment)
+{
+  g_return_if_fail (LABLINK_IS_STREAM_TOOLBAR (self));
+
+  if (self->equipment == equipment)
+    return;
+  g_set_object (&self->equipment, equipment);
+  rebuild (self);
+}
+
+/**
+ * lablink_stream_toolbar_get_equipment:
+ * @self: a toolbar
+ *
+ * Returns: (transfer none) (nullable): the instrument whose streams it shows
+ */
+LablinkEquipment *
+lablink_stream_toolbar_get_equipment (LablinkStreamToolbar *self)
+{
+  g_return_val_if_fail (LABLINK_IS_STREAM_TOOLBAR (self), NULL);
+  return self->equipment;
+}
+
+static StreamRow *
+find_row (LablinkStreamToolbar *self,
+          const char           *stream_type)
+{
+  guint i;
+
+  for (i = 0; i < self->rows->len; i++)
+    {
+      StreamRow *row = g_ptr_array_index (self->rows, i);
+      if (g_strcmp0 (row->stream_type, stream_type) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+/**
+ * lablink_stream_toolbar_get_toggle:
+ * @self: a toolbar
+ * @stream_type: a stream type
+ *
+ * Returns: (transfer none) (nullable): its toggle button
+ */
+GtkToggleButton *
+lablink_stream_toolbar_get_toggle (LablinkStreamToolbar *self,
+                                   const char           *stream_type)
+{
+  StreamRow *row;
+
+  g_return_val_if_fail (LABLINK_IS_STREAM_TOOLBAR (self), NULL);
+  row = find_row (self, stream_type);
+  return row ? row->toggle : NULL;
+}
+
+/**
+ * lablink_stream_toolbar_get_interval:
+ * @self: a toolbar
+ * @stream_type: a stream type
+ *
+ * Returns: (transfer none) (nullable): its interval spin button
+ */
+GtkSpinButton *
+lablink_stream_toolbar_get_interval (LablinkStreamToolbar *self,
+                                     const char           *stream_type)
+{
+  StreamRow *row;
+
+  g_return_val_if_fail (LABLINK_IS_STREAM_TOOLBAR (self), NULL);
+  row = find_row (self, stream_type);
+  return row ? row->interval : NULL;
+}
+
+const char *
+lablink_stream_toolbar_get_status_text (LablinkStreamToolbar *self,
+                                        const char           *stream_type)
+{
+  StreamRow *row;
+
+  g_return_val_if_fail (LABLINK_IS_STREAM_TOOLBAR (self), NULL);
+  row = find_row (self, stream_type);
+  return row ? gtk_label_get_label (row->status) : NULL;
+}
+
+static void
+lablink_stream_toolbar_dispose (GObject *object)
+{
+  LablinkStreamToolbar *self = LABLINK_STREAM_TOOLBAR (object);
+
+  if (self->session)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->equipment);
+  g_ptr_array_set_size (self->rows, 0);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_STREAM_TOOLBAR);
+
+  G_OBJECT_CLASS (lablink_stream_toolbar_parent_class)->dispose (object);
+}
+
+static void
+lablink_stream_toolbar_finalize (GObject *object)
+{
+  LablinkStreamToolbar *self = LABLINK_STREAM_TOOLBAR (object);
+
+  g_ptr_array_unref (self->rows);
+  G_OBJECT_CLASS (lablink_stream_toolbar_parent_class)->finalize (object);
+}
+
+static void
+lablink_stream_toolbar_class_init (LablinkStreamToolbarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lablink_stream_toolbar_dispose;
+  object_class->finalize = lablink_stream_toolbar_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-stream-toolbar.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkStreamToolbar, box);
+  gtk_widget_class_bind_template_child (widget_class, LablinkStreamToolbar, streams_box);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "lablinkstreamtoolbar");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_TOOLBAR);
+}
+
+static void
+lablink_stream_toolbar_init (LablinkStreamToolbar *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_ptr_array_new_with_free_func (stream_row_free);
+}

@@ -1,0 +1,704 @@
+/* lablink-window.c — the main window
+ *
+ * Header bar: the connection indicator (always visible), the view switcher
+ * (Instruments, Acquisitions, Statistics, Events) and the main menu. The
+ * Instruments view is a sidebar of equipment and, for the selected one, the
+ * stream toolbar and its panel (created on first selection, then kept).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lablink-equipment-row.h"
+#include "lablink-load-panel.h"
+#include "lablink-login-dialog.h"
+#include "lablink-plot.h"
+#include "lablink-psu-panel.h"
+#include "lablink-scope-panel.h"
+#include "lablink-window.h"
+
+struct _LablinkWindow
+{
+  AdwApplicationWindow        parent_instance;
+
+  AdwToastOverlay            *toast_overlay;
+  AdwHeaderBar               *header_bar;
+  LablinkConnectionIndicator *connection_indicator;
+  AdwViewSwitcherTitle       *switcher_title;
+  AdwViewStack               *view_stack;
+  GtkPaned                   *paned;
+  GtkListBox                 *equipment_list;
+  GtkWidget                  *equipment_placeholder;
+  LablinkStreamToolbar       *stream_toolbar;
+  GtkStack                   *panel_stack;
+  GtkWidget                  *empty_page;
+  LablinkAcquisitionPanel    *acquisition_panel;
+  LablinkStatsPanel          *stats_panel;
+  AdwViewStackPage           *events_page;
+  LablinkEventsPanel         *events_panel;
+
+  LablinkSession             *session;
+  GSettings                  *settings;
+  GHashTable                 *panels;       /* equipment id → panel (owned by the stack) */
+  char                       *selected_id;
+  GtkWidget                  *login_dialog;
+  guint                       n_toasts;
+  char                       *last_toast;
+  guint                       unseen_events;
+};
+
+G_DEFINE_FINAL_TYPE (LablinkWindow, lablink_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/**
+ * lablink_widget_find_by_name:
+ * @root: a widget
+ * @name: a widget name
+ *
+ * Returns: (transfer none) (nullable): the first descendant of @root (or
+ *   @root) with that name, depth first
+ */
+GtkWidget *
+lablink_widget_find_by_name (GtkWidget  *root,
+                             const char *name)
+{
+  GtkWidget *child;
+
+  if (root == NULL)
+    return NULL;
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = lablink_widget_find_by_name (child, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+queue_draw_plots (GtkWidget *root)
+{
+  GtkWidget *child;
+
+  if (LABLINK_IS_PLOT (root))
+    gtk_widget_queue_draw (root);
+  for (child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    queue_draw_plots (child);
+}
+
+void
+lablink_window_add_toast (LablinkWindow *self,
+                          const char    *text)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  self->n_toasts++;
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (text);
+}
+
+void
+lablink_window_show_error (LablinkWindow *self,
+                           const char    *title,
+                           const char    *detail)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+
+  text = detail ? g_strdup_printf ("%s: %s", title, detail) : g_strdup (title);
+  g_warning ("%s", text);
+  lablink_window_add_toast (self, text);
+}
+
+static void
+login_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(LablinkWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lablink_session_login_finish (LABLINK_SESSION (source), result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Login failed: %s"), error->message);
+
+      if (gtk_widget_get_visible (GTK_WIDGET (self)))
+        {
+          LablinkClient *client = lablink_session_get_client (self->session);
+
+          lablink_window_add_toast (self, text);
+          lablink_window_ask_login (self, client ? lablink_client_get_username (client) : NULL);
+        }
+    }
+}
+
+static void
+login_response_cb (LablinkLoginDialog *dialog,
+                   const char         *response,
+                   LablinkWindow      *self)
+{
+  if (g_strcmp0 (response, "login") == 0)
+    lablink_session_login_async (self->session,
+                                 lablink_login_dialog_get_username (dialog),
+                                 lablink_login_dialog_get_password (dialog),
+                                 NULL, login_done_cb, g_object_ref (self));
+  self->login_dialog = NULL;
+}
+
+/**
+ * lablink_window_ask_login:
+ * @self: the window
+ * @username: (nullable): a user name to propose
+ *
+ * Asks for credentials; on "Log In" the session logs in and connects.
+ */
+void
+lablink_window_ask_login (LablinkWindow *self,
+                          const char    *username)
+{
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+
+  if (self->login_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->login_dialog));
+      return;
+    }
+
+  self->login_dialog = lablink_login_dialog_new (GTK_WINDOW (self), lablink_session_get_server_url (self->session),
+                                                 username, NULL);
+  g_signal_connect (self->login_dialog, "response", G_CALLBACK (login_response_cb), self);
+  gtk_window_present (GTK_WINDOW (self->login_dialog));
+}
+
+static GtkWidget *
+create_panel (LablinkWindow    *self,
+              LablinkEquipment *equipment)
+{
+  switch (lablink_equipment_get_kind (equipment))
+    {
+    case LABLINK_EQUIPMENT_POWER_SUPPLY:
+      return lablink_psu_panel_new (self->session, equipment);
+    case LABLINK_EQUIPMENT_ELECTRONIC_LOAD:
+      return lablink_load_panel_new (self->session, equipment);
+    case LABLINK_EQUIPMENT_OSCILLOSCOPE:
+      return lablink_scope_panel_new (self->session, equipment);
+    case LABLINK_EQUIPMENT_OTHER:
+    default:
+      {
+        GtkWidget *page = adw_status_page_new ();
+        g_autofree char *description = g_strdup_printf (_("LabLink Monitor has no panel for instruments of type “%s”."),
+                                                        lablink_equipment_get_type_name (equipment));
+
+        adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "applications-engineering-symbolic");
+        adw_status_page_set_title (ADW_STATUS_PAGE (page), lablink_equipment_get_display_name (equipment));
+        adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
+        return page;
+      }
+    }
+}
+
+static void
+show_equipment (LablinkWindow    *self,
+                LablinkEquipment *equipment)
+{
+  const char *id;
+  GtkWidget *panel;
+
+  lablink_stream_toolbar_set_equipment (self->stream_toolbar, equipment);
+  gtk_widget_set_visible (GTK_WIDGET (self->stream_toolbar), equipment != NULL);
+
+  if (equipment == NULL)
+    {
+      g_clear_pointer (&self->selected_id, g_free);
+      gtk_stack_set_visible_child_name (self->panel_stack, "empty");
+      return;
+    }
+
+  id = lablink_equipment_get_id (equipment);
+  g_free (self->selected_id);
+  self->selected_id = g_strdup (id);
+
+  panel = g_hash_table_lookup (self->panels, id);
+  if (panel == NULL)
+    {
+      panel = create_panel (self, equipment);
+      gtk_stack_add_named (self->panel_stack, panel, id);
+      g_hash_table_insert (self->panels, g_strdup (id), panel);
+    }
+  gtk_stack_set_visible_child (self->panel_stack, panel);
+}
+
+static void
+equipment_selected_cb (LablinkWindow *self,
+                       GtkListBoxRow *row)
+{
+  if (row == NULL)
+    return;
+  show_equipment (self, lablink_equipment_row_get_equipment (LABLINK_EQUIPMENT_ROW (row)));
+}
+
+/**
+ * lablink_window_select_equipment:
+ * @self: the window
+ * @equipment_id: an instrument's id
+ *
+ * Selects the instrument in the sidebar and shows its panel.
+ *
+ * Returns: %FALSE if there is no such instrument
+ */
+gboolean
+lablink_window_select_equipment (LablinkWindow *self,
+                                 const char    *equipment_id)
+{
+  GtkListBoxRow *row;
+  int i;
+
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), FALSE);
+
+  for (i = 0; (row = gtk_list_box_get_row_at_index (self->equipment_list, i)); i++)
+    if (g_strcmp0 (lablink_equipment_get_id (lablink_equipment_row_get_equipment (LABLINK_EQUIPMENT_ROW (row))),
+                   equipment_id) == 0)
+      {
+        gtk_list_box_select_row (self->equipment_list, row);
+        show_equipment (self, lablink_equipment_row_get_equipment (LABLINK_EQUIPMENT_ROW (row)));
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+lablink_window_get_selected_equipment_id (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->selected_id;
+}
+
+/**
+ * lablink_window_get_panel:
+ * @self: the window
+ * @equipment_id: an instrument's id
+ *
+ * Returns: (transfer none) (nullable): its panel, once it was shown
+ */
+GtkWidget *
+lablink_window_get_panel (LablinkWindow *self,
+                          const char    *equipment_id)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return g_hash_table_lookup (self->panels, equipment_id);
+}
+
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer data)
+{
+  LablinkWindow *self = data;
+  return lablink_equipment_row_new (self->session, LABLINK_EQUIPMENT (item));
+}
+
+static void
+remove_panels (LablinkWindow *self)
+{
+  GHashTableIter iter;
+  gpointer panel;
+
+  g_hash_table_iter_init (&iter, self->panels);
+  while (g_hash_table_iter_next (&iter, NULL, &panel))
+    gtk_stack_remove (self->panel_stack, panel);
+  g_hash_table_remove_all (self->panels);
+}
+
+static void
+equipment_loaded_cb (LablinkSession *session,
+                     LablinkWindow  *self)
+{
+  g_autofree char *previous = g_strdup (self->selected_id);
+  GListModel *model = lablink_session_get_equipment (session);
+  guint i, n = g_list_model_get_n_items (model);
+
+  /* The list was replaced: panels of the old list go. */
+  remove_panels (self);
+  show_equipment (self, NULL);
+
+  if (previous && lablink_window_select_equipment (self, previous))
+    return;
+
+  /* First look at this server: the power supply, else the first one. On
+   * the simulator, its readings start at once. */
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(LablinkEquipment) equipment = g_list_model_get_item (model, i);
+
+      if (lablink_equipment_get_kind (equipment) == LABLINK_EQUIPMENT_POWER_SUPPLY)
+        {
+          const char *id = lablink_equipment_get_id (equipment);
+
+          lablink_window_select_equipment (self, id);
+          if (lablink_session_get_demo (session) &&
+              !lablink_session_is_stream_active (session, id, LABLINK_STREAM_READINGS))
+            lablink_session_start_stream (session, id, LABLINK_STREAM_READINGS, NULL);
+          return;
+        }
+    }
+  if (n > 0)
+    {
+      g_autoptr(LablinkEquipment) first = g_list_model_get_item (model, 0);
+      lablink_window_select_equipment (self, lablink_equipment_get_id (first));
+    }
+}
+
+static void
+event_cb (LablinkSession *session,
+          LablinkMessage *message,
+          LablinkWindow  *self)
+{
+  g_autofree char *text = lablink_describe_event (message);
+
+  lablink_events_panel_add (self->events_panel, message);
+  lablink_window_add_toast (self, text);
+
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "events") != 0)
+    {
+      self->unseen_events++;
+      adw_view_stack_page_set_needs_attention (self->events_page, TRUE);
+      adw_view_stack_page_set_badge_number (self->events_page, self->unseen_events);
+    }
+}
+
+static void
+server_error_cb (LablinkSession *session,
+                 const char     *detail,
+                 LablinkWindow  *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Server error: %s"), detail ? detail : _("unknown"));
+  lablink_window_add_toast (self, text);
+}
+
+static void
+auth_required_cb (LablinkSession *session,
+                  LablinkWindow  *self)
+{
+  LablinkClient *client = lablink_session_get_client (session);
+  lablink_window_ask_login (self, client ? lablink_client_get_username (client) : NULL);
+}
+
+static void
+update_title (LablinkWindow *self)
+{
+  const char *url = lablink_session_get_server_url (self->session);
+  g_autofree char *subtitle = NULL;
+
+  if (lablink_session_get_demo (self->session))
+    subtitle = g_strdup (_("Built-in simulator"));
+  else
+    subtitle = g_strdup (url ? url : "");
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+}
+
+static void
+server_url_cb (LablinkSession *session,
+               GParamSpec     *pspec,
+               LablinkWindow  *self)
+{
+  update_title (self);
+  if (g_str_equal (g_param_spec_get_name (pspec), "server-url"))
+    {
+      remove_panels (self);
+      show_equipment (self, NULL);
+    }
+}
+
+static void
+visible_page_cb (AdwViewStack  *stack,
+                 GParamSpec    *pspec,
+                 LablinkWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "events") == 0)
+    {
+      self->unseen_events = 0;
+      adw_view_stack_page_set_needs_attention (self->events_page, FALSE);
+      adw_view_stack_page_set_badge_number (self->events_page, 0);
+    }
+  else if (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "statistics") == 0)
+    lablink_stats_panel_update (self->stats_panel);
+}
+
+void
+lablink_window_set_page (LablinkWindow *self,
+                         const char    *page)
+{
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, page);
+}
+
+const char *
+lablink_window_get_page (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+static void
+follow_theme_changed_cb (GSettings     *settings,
+                         const char    *key,
+                         LablinkWindow *self)
+{
+  lablink_plot_set_follow_theme (g_settings_get_boolean (settings, "dark-plots-follow-theme"));
+  queue_draw_plots (GTK_WIDGET (self));
+}
+
+void
+lablink_window_save_state (LablinkWindow *self)
+{
+  int width, height;
+
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_int (self->settings, "sidebar-width", gtk_paned_get_position (self->paned));
+}
+
+static gboolean
+lablink_window_close_request (GtkWindow *window)
+{
+  lablink_window_save_state (LABLINK_WINDOW (window));
+  return GTK_WINDOW_CLASS (lablink_window_parent_class)->close_request (window);
+}
+
+static void
+lablink_window_dispose (GObject *object)
+{
+  LablinkWindow *self = LABLINK_WINDOW (object);
+
+  if (self->session)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      /* The session goes with its window: stop the link and the simulator. */
+      g_object_run_dispose (G_OBJECT (self->session));
+    }
+  if (self->settings)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_WINDOW);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (lablink_window_parent_class)->dispose (object);
+}
+
+static void
+lablink_window_finalize (GObject *object)
+{
+  LablinkWindow *self = LABLINK_WINDOW (object);
+
+  g_hash_table_unref (self->panels);
+  g_free (self->selected_id);
+  g_free (self->last_toast);
+
+  G_OBJECT_CLASS (lablink_window_parent_class)->finalize (object);
+}
+
+static void
+lablink_window_class_init (LablinkWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = lablink_window_dispose;
+  object_class->finalize = lablink_window_finalize;
+  window_class->close_request = lablink_window_close_request;
+
+  g_type_ensure (LABLINK_TYPE_CONNECTION_INDICATOR);
+  g_type_ensure (LABLINK_TYPE_STREAM_TOOLBAR);
+  g_type_ensure (LABLINK_TYPE_ACQUISITION_PANEL);
+  g_type_ensure (LABLINK_TYPE_STATS_PANEL);
+  g_type_ensure (LABLINK_TYPE_EVENTS_PANEL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, connection_indicator);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, equipment_list);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, equipment_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stream_toolbar);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, panel_stack);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, acquisition_panel);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stats_panel);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, events_page);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, events_panel);
+  gtk_widget_class_bind_template_callback (widget_class, equipment_selected_cb);
+}
+
+static void
+lablink_window_init (LablinkWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->panels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->stream_toolbar), FALSE);
+  g_signal_connect (self->view_stack, "notify::visible-child-name", G_CALLBACK (visible_page_cb), self);
+  lablink_window_add_actions (self);
+}
+
+/**
+ * lablink_window_new:
+ * @application: the application
+ * @session: the session this window shows (it takes it over: disposing the
+ *   window disconnects it)
+ *
+ * Returns: (transfer none): the window (owned by the application)
+ */
+LablinkWindow *
+lablink_window_new (LablinkApplication *application,
+                    LablinkSession     *session)
+{
+  LablinkWindow *self = g_object_new (LABLINK_TYPE_WINDOW, "application", application, NULL);
+  GSettings *settings = lablink_session_get_settings (session);
+
+  self->session = g_object_ref (session);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+
+  if (self->settings)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   MAX (g_settings_get_int (self->settings, "window-width"), 360),
+                                   MAX (g_settings_get_int (self->settings, "window-height"), 400));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      gtk_paned_set_position (self->paned, CLAMP (g_settings_get_int (self->settings, "sidebar-width"), 160, 600));
+      lablink_plot_set_follow_theme (g_settings_get_boolean (self->settings, "dark-plots-follow-theme"));
+      g_signal_connect (self->settings, "changed::dark-plots-follow-theme",
+                        G_CALLBACK (follow_theme_changed_cb), self);
+    }
+
+  gtk_list_box_bind_model (self->equipment_list, lablink_session_get_equipment (session),
+                           create_row_cb, self, NULL);
+  lablink_connection_indicator_set_session (self->connection_indicator, session);
+  lablink_stream_toolbar_set_session (self->stream_toolbar, session);
+  lablink_acquisition_panel_set_session (self->acquisition_panel, session);
+  lablink_stats_panel_set_session (self->stats_panel, session);
+
+  g_signal_connect (session, "equipment-loaded", G_CALLBACK (equipment_loaded_cb), self);
+  g_signal_connect (session, "event", G_CALLBACK (event_cb), self);
+  g_signal_connect (session, "server-error", G_CALLBACK (server_error_cb), self);
+  g_signal_connect (session, "auth-required", G_CALLBACK (auth_required_cb), self);
+  g_signal_connect (session, "notify::server-url", G_CALLBACK (server_url_cb), self);
+  g_signal_connect (session, "notify::demo", G_CALLBACK (server_url_cb), self);
+  update_title (self);
+
+  return self;
+}
+
+/**
+ * lablink_window_get_session:
+ * @self: the window
+ *
+ * Returns: (transfer none): its session
+ */
+LablinkSession *
+lablink_window_get_session (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+/**
+ * lablink_window_get_connection_indicator:
+ * @self: the window
+ *
+ * Returns: (transfer none): the header bar's connection indicator
+ */
+LablinkConnectionIndicator *
+lablink_window_get_connection_indicator (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->connection_indicator;
+}
+
+/**
+ * lablink_window_get_stream_toolbar:
+ * @self: the window
+ *
+ * Returns: (transfer none): the stream toolbar
+ */
+LablinkStreamToolbar *
+lablink_window_get_stream_toolbar (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->stream_toolbar;
+}
+
+/**
+ * lablink_window_get_stats_panel:
+ * @self: the window
+ *
+ * Returns: (transfer none): the statistics view
+ */
+LablinkStatsPanel *
+lablink_window_get_stats_panel (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->stats_panel;
+}
+
+/**
+ * lablink_window_get_events_panel:
+ * @self: the window
+ *
+ * Returns: (transfer none): the events view
+ */
+LablinkEventsPanel *
+lablink_window_get_events_panel (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->events_panel;
+}
+
+/**
+ * lablink_window_get_acquisition_panel:
+ * @self: the window
+ *
+ * Returns: (transfer none): the acquisitions view
+ */
+LablinkAcquisitionPanel *
+lablink_window_get_acquisition_panel (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->acquisition_panel;
+}
+
+guint
+lablink_window_get_n_toasts (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), 0);
+  return self->n_toasts;
+}
+
+const char *
+lablink_window_get_last_toast (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->last_toast;
+}

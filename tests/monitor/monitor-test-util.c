@@ -1,0 +1,261 @@
+/* monitor-test-util.c — helpers for the GUI tests of lablink-monitor
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "lablink-units.h"
+#include "monitor-test-util.h"
+
+void
+mt_init (int    *argc,
+         char ***argv)
+{
+  /* Never talk to a session bus or an accessibility bus in tests. */
+  g_setenv ("GTK_A11Y", "none", FALSE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "disabled:", FALSE);
+  g_setenv ("ADW_DISABLE_PORTAL", "1", FALSE);
+  g_test_init (argc, argv, NULL);
+}
+
+/* The application, registered (its startup has run: GTK and libadwaita are
+ * initialised, actions and settings set up), but not running: tests iterate
+ * the main loop themselves. */
+LablinkApplication *
+mt_app_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  LablinkApplication *app = lablink_application_new (G_APPLICATION_NON_UNIQUE);
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  /* Keep it alive while no window is open. */
+  g_application_hold (G_APPLICATION (app));
+  return app;
+}
+
+LablinkWindow *
+mt_open_window (LablinkApplication *app,
+                const char         *server_url,
+                gboolean            demo)
+{
+  LablinkWindow *window;
+
+  lablink_application_set_options (app, server_url, NULL, NULL, demo);
+  window = lablink_application_open_window (app);
+  g_assert_nonnull (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  return window;
+}
+
+void
+mt_close (LablinkApplication *app,
+          LablinkWindow      *window)
+{
+  if (window)
+    gtk_window_destroy (GTK_WINDOW (window));
+  test_run_for (100);
+  g_application_release (G_APPLICATION (app));
+  g_object_unref (app);
+}
+
+gboolean
+mt_wait_connected (LablinkWindow *window,
+                   guint          timeout_ms)
+{
+  LablinkSession *session = lablink_window_get_session (window);
+
+  MT_WAIT (lablink_session_get_connected (session), timeout_ms);
+  return lablink_session_get_connected (session);
+}
+
+gboolean
+mt_wait_equipment (LablinkWindow *window,
+                   guint          timeout_ms)
+{
+  LablinkSession *session = lablink_window_get_session (window);
+
+  MT_WAIT (lablink_session_get_equipment_loaded (session), timeout_ms);
+  return lablink_session_get_equipment_loaded (session);
+}
+
+const char *
+mt_equipment_id (LablinkWindow        *window,
+                 LablinkEquipmentKind  kind)
+{
+  GListModel *model = lablink_session_get_equipment (lablink_window_get_session (window));
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(LablinkEquipment) equipment = g_list_model_get_item (model, i);
+
+      if (lablink_equipment_get_kind (equipment) == kind)
+        return lablink_equipment_get_id (equipment); /* the list keeps it */
+    }
+  return NULL;
+}
+
+GtkWidget *
+mt_find (LablinkWindow *window,
+         const char    *name)
+{
+  return lablink_widget_find_by_name (GTK_WIDGET (window), name);
+}
+
+/* What a label shows, as a number ("5.002", "1.000 kHz", "—" is none). */
+gboolean
+mt_label_number (GtkWidget *label,
+                 double     *value)
+{
+  g_return_val_if_fail (GTK_IS_LABEL (label), FALSE);
+  return lablink_parse_number (gtk_label_get_label (GTK_LABEL (label)), value);
+}
+
+gboolean
+mt_meter_number (GtkWidget *meter,
+                 double     *value)
+{
+  if (meter == NULL || !LABLINK_IS_METER (meter))
+    return FALSE;
+  return lablink_parse_number (lablink_meter_get_text (LABLINK_METER (meter)), value);
+}
+
+typedef struct {
+  JsonNode *node;
+  GError   *error;
+  gboolean  done;
+} Result;
+
+static void
+command_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Result *r = data;
+
+  r->node = lablink_client_send_command_finish (LABLINK_CLIENT (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+snapshot_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  Result *r = data;
+
+  r->node = lablink_client_get_snapshot_finish (LABLINK_CLIENT (source), result, &r->error);
+  r->done = TRUE;
+}
+
+JsonNode *
+mt_command (LablinkWindow *window,
+            const char    *equipment_id,
+            const char    *action,
+            const char    *parameters_json)
+{
+  LablinkClient *client = lablink_session_get_client (lablink_window_get_session (window));
+  g_autoptr(JsonNode) params = NULL;
+  Result r = { 0 };
+
+  g_assert_nonnull (client);
+  params = json_from_string (parameters_json ? parameters_json : "{}", NULL);
+  g_assert_nonnull (params);
+  lablink_client_send_command_async (client, equipment_id, action, json_node_get_object (params), NULL,
+                                     command_cb, &r);
+  MT_WAIT (r.done, 10000);
+  g_assert_true (r.done);
+  g_assert_no_error (r.error);
+  return r.node;
+}
+
+JsonNode *
+mt_snapshot (LablinkWindow *window,
+             const char    *equipment_id,
+             const char    *data_type)
+{
+  LablinkClient *client = lablink_session_get_client (lablink_window_get_session (window));
+  Result r = { 0 };
+
+  lablink_client_get_snapshot_async (client, equipment_id, data_type, NULL, snapshot_cb, &r);
+  MT_WAIT (r.done, 10000);
+  g_assert_true (r.done);
+  g_assert_no_error (r.error);
+  return r.node;
+}
+
+void
+mt_activate (LablinkWindow *window,
+             const char    *action,
+             GVariant      *parameter)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window), action, parameter);
+}
+
+/**
+ * mt_screenshot:
+ * @widget: a realized, mapped widget (a window)
+ * @name: file name, saved in $G_TEST_BUILDDIR/screenshots/
+ * @variance: (out): the variance of the pixels' luminance (0 = blank)
+ *
+ * Renders the widget as it is now to a PNG.
+ *
+ * Returns: (transfer full): the PNG's path
+ */
+char *
+mt_screenshot (GtkWidget  *widget,
+               const char *name,
+               double     *variance)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *dir = NULL;
+  char *path;
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  double sum = 0, sum2 = 0;
+  gsize n, i;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_nonnull (texture);
+
+  dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", "screenshots", NULL);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  n = (gsize) width * height;
+  for (i = 0; i < n; i++)
+    {
+      /* CAIRO_FORMAT_ARGB32 in memory: B G R A */
+      double y = 0.0722 * pixels[i * 4] + 0.7152 * pixels[i * 4 + 1] + 0.2126 * pixels[i * 4 + 2];
+      sum += y;
+      sum2 += y * y;
+    }
+  if (variance)
+    *variance = sum2 / n - (sum / n) * (sum / n);
+
+  g_test_message ("screenshot %s: %dx%d", path, width, height);
+  return path;
+}

@@ -1,0 +1,96 @@
+/* test-gui-acquisition.c — an acquisition created from the UI streams its
+ * samples into its chart: the count grows and no timestamp is stored twice,
+ * although consecutive frames overlap.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "lablink-acquisition-panel.h"
+#include "monitor-test-util.h"
+
+static TestSim *sim;
+static LablinkApplication *app;
+static LablinkWindow *window;
+
+static void
+test_acquisition_from_ui (void)
+{
+  LablinkAcquisitionPanel *panel = lablink_window_get_acquisition_panel (window);
+  LablinkSession *session = lablink_window_get_session (window);
+  const char *psu, *id;
+  LablinkPlot *plot;
+  LablinkRing *ring;
+  gsize n1, n2, i;
+
+  g_assert_true (mt_wait_connected (window, 10000));
+  g_assert_true (mt_wait_equipment (window, 10000));
+  psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+  g_assert_nonnull (psu);
+
+  /* A channel with a signal: PSU channel 1 on, into its load. */
+  json_node_unref (mt_command (window, psu, "set_voltage", "{\"voltage\": 5.0, \"channel\": 1}"));
+  json_node_unref (mt_command (window, psu, "set_output", "{\"enabled\": true, \"channel\": 1}"));
+
+  lablink_window_set_page (window, "acquisitions");
+  lablink_acquisition_panel_fill_form (panel, psu, "CH1, CH1_I", 100.0, "continuous");
+  g_signal_emit_by_name (lablink_acquisition_panel_get_create_button (panel), "clicked");
+
+  MT_WAIT (lablink_acquisition_panel_get_selected_id (panel) != NULL, 5000);
+  id = lablink_acquisition_panel_get_selected_id (panel);
+  g_assert_nonnull (id);
+  g_test_message ("acquisition %s", id);
+
+  plot = lablink_acquisition_panel_get_plot (panel);
+  MT_WAIT (lablink_plot_get_n_series (plot) == 2 && lablink_plot_get_series_n_points (plot, 0) >= 50, 8000);
+  g_assert_cmpuint (lablink_plot_get_n_series (plot), ==, 2);
+  n1 = lablink_plot_get_series_n_points (plot, 0);
+  g_assert_cmpuint (n1, >=, 50);
+
+  /* It keeps growing, about at the acquisition's rate. */
+  test_run_for (1500);
+  n2 = lablink_plot_get_series_n_points (plot, 0);
+  g_test_message ("chart samples: %zu, then %zu", n1, n2);
+  g_assert_cmpuint (n2, >, n1 + 50);
+
+  /* Overlapping frames were merged: strictly increasing timestamps, some
+   * samples seen again and skipped. */
+  ring = lablink_session_get_acquisition_ring (session, id);
+  g_assert_nonnull (ring);
+  for (i = 1; i < lablink_ring_get_length (ring); i++)
+    g_assert_cmpint (lablink_ring_get_time (ring, i), >, lablink_ring_get_time (ring, i - 1));
+  g_assert_cmpuint (lablink_session_get_acquisition_duplicates (session, id), >, 0);
+  /* 5 V on channel 1. */
+  g_assert_cmpfloat (fabs (lablink_ring_get_value (ring, lablink_ring_get_length (ring) - 1, 0) - 5.0), <, 0.2);
+
+  MT_WAIT (g_strcmp0 (lablink_acquisition_panel_get_state_text (panel), "acquiring") == 0, 3000);
+  g_assert_cmpstr (lablink_acquisition_panel_get_state_text (panel), ==, "acquiring");
+  g_assert_nonnull (strstr (lablink_acquisition_panel_get_stats_text (panel), "Chart:"));
+  MT_WAIT (lablink_plot_get_n_draws (plot) > 0, 3000);
+  g_assert_cmpuint (lablink_plot_get_n_draws (plot), >, 0);
+
+  /* It is listed. */
+  MT_WAIT (lablink_acquisition_panel_get_n_listed (panel) >= 1, 3000);
+  g_assert_cmpuint (lablink_acquisition_panel_get_n_listed (panel), >=, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  mt_init (&argc, &argv);
+
+  sim = test_sim_spawn (NULL);
+  app = mt_app_new ();
+  window = mt_open_window (app, test_sim_get_url (sim), FALSE);
+
+  g_test_add_func ("/gui/acquisition/from-ui", test_acquisition_from_ui);
+  ret = g_test_run ();
+
+  mt_close (app, window);
+  test_sim_free (sim);
+  return ret;
+}

@@ -1,0 +1,114 @@
+/* test-gui-demo.c — --demo: live values within 2 s, in-process through the
+ * application object; and the built executable starts and keeps running.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+
+#include "lablink-psu-panel.h"
+#include "lablink-sim-server.h"
+#include "monitor-test-util.h"
+
+static void
+test_demo_in_process (void)
+{
+  LablinkApplication *app = mt_app_new ();
+  LablinkWindow *window;
+  LablinkSession *session;
+  gint64 start = g_get_monotonic_time ();
+  double value = NAN;
+  const char *psu;
+
+  lablink_application_set_options (app, NULL, NULL, NULL, TRUE);
+  g_application_activate (G_APPLICATION (app));
+  window = LABLINK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  session = lablink_window_get_session (window);
+  g_assert_true (lablink_session_get_demo (session));
+
+  MT_WAIT (mt_meter_number (mt_find (window, "psu-ch1-voltage"), &value), 2000);
+  g_test_message ("first value after %.0f ms: %g V",
+                  (g_get_monotonic_time () - start) / 1000.0, value);
+  g_assert_true (mt_meter_number (mt_find (window, "psu-ch1-voltage"), &value));
+  g_assert_cmpfloat (fabs (value - 5.0), <, 0.1);
+
+  psu = lablink_window_get_selected_equipment_id (window);
+  g_assert_nonnull (psu);
+  g_assert_true (lablink_session_is_stream_active (session, psu, LABLINK_STREAM_READINGS));
+  g_assert_cmpstr (lablink_connection_indicator_get_text (lablink_window_get_connection_indicator (window)),
+                   ==, "Connected (simulator)");
+
+  /* A simulated alarm: a toast and a line in the events list, not an error. */
+  {
+    LablinkEventsPanel *events = lablink_window_get_events_panel (window);
+    guint toasts = lablink_window_get_n_toasts (window);
+
+    lablink_sim_server_emit_event (lablink_session_get_sim_server (session), "alarm_event");
+    MT_WAIT (lablink_events_panel_get_n_events (events) >= 1, 3000);
+    g_assert_cmpuint (lablink_events_panel_get_n_events (events), >=, 1);
+    g_assert_cmpuint (lablink_window_get_n_toasts (window), >, toasts);
+    g_test_message ("event: %s", lablink_events_panel_get_text (events, 0));
+  }
+
+  mt_close (app, window);
+}
+
+static void
+test_demo_executable (void)
+{
+  const char *exe = g_getenv ("LABLINK_MONITOR");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (exe == NULL)
+    {
+      g_test_skip ("LABLINK_MONITOR is not set");
+      return;
+    }
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, exe, "--demo", NULL);
+  g_assert_no_error (error);
+
+  /* Still running after 3 s: it started, showed its window, connected to
+   * its simulator, and did not crash. */
+  test_run_for (3000);
+  g_assert_false (g_subprocess_get_if_exited (process) || g_subprocess_get_if_signaled (process));
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_version (void)
+{
+  const char *exe = g_getenv ("LABLINK_MONITOR");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  if (exe == NULL)
+    {
+      g_test_skip ("LABLINK_MONITOR is not set");
+      return;
+    }
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, exe, "--version", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "lablink-monitor " PACKAGE_VERSION "\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  mt_init (&argc, &argv);
+
+  g_test_add_func ("/gui/demo/in-process", test_demo_in_process);
+  g_test_add_func ("/gui/demo/executable", test_demo_executable);
+  g_test_add_func ("/gui/demo/version", test_version);
+
+  return g_test_run ();
+}

@@ -1,0 +1,168 @@
+/* test-gui-plot.c — LablinkPlot: a million points drawn in one frame
+ * (decimated), at most one draw per frame however often data is set, gaps,
+ * and the cursor readout.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "lablink-plot.h"
+#include "monitor-test-util.h"
+
+static GtkWidget *window;
+static LablinkPlot *plot;
+
+static void
+wait_draw (guint64 after)
+{
+  MT_WAIT (lablink_plot_get_n_draws (plot) > after, 3000);
+  g_assert_cmpuint (lablink_plot_get_n_draws (plot), >, after);
+}
+
+static void
+test_plot_available (void)
+{
+  /* This machine has plplot-driver-cairo (the CI installs it). */
+  g_assert_true (lablink_plot_is_available ());
+}
+
+static void
+test_plot_million_points (void)
+{
+  const gsize n = 1000000;
+  g_autofree double *x = g_new (double, n);
+  g_autofree double *y = g_new (double, n);
+  guint series;
+  gsize i;
+  int width;
+
+  for (i = 0; i < n; i++)
+    {
+      x[i] = i * 1e-6;
+      y[i] = sin (2 * G_PI * 50 * x[i]);
+    }
+  y[654321] = 5.0; /* one sample spike: must survive decimation */
+
+  series = lablink_plot_add_series (plot, 0, "CH1", NULL);
+  lablink_plot_set_x_label (plot, "Time", "s");
+  lablink_plot_set_pane_label (plot, 0, "Voltage", "V");
+  lablink_plot_set_series_data (plot, series, x, y, n);
+  wait_draw (lablink_plot_get_n_draws (plot));
+  /* Again, now that fonts and the PLplot stream are set up. */
+  gtk_widget_queue_draw (GTK_WIDGET (plot));
+  wait_draw (lablink_plot_get_n_draws (plot));
+
+  width = gtk_widget_get_width (GTK_WIDGET (plot)) * gtk_widget_get_scale_factor (GTK_WIDGET (plot));
+  g_test_message ("1M points: %zu drawn, frame %.2f ms", lablink_plot_get_last_drawn_points (plot),
+                  lablink_plot_get_last_draw_ms (plot));
+  g_assert_cmpuint (lablink_plot_get_series_n_points (plot, series), ==, n);
+  g_assert_cmpuint (lablink_plot_get_last_drawn_points (plot), <=, 6 * (gsize) width + 2);
+  /* Generous for sanitizer builds; ~10 ms in a normal build. */
+  g_assert_cmpfloat (lablink_plot_get_last_draw_ms (plot), <, 250.0);
+
+  /* The spike is in the autoscaled range. */
+  {
+    double lo, hi;
+    lablink_plot_get_visible_y_range (plot, 0, &lo, &hi);
+    g_assert_cmpfloat (hi, >=, 5.0);
+    g_assert_cmpfloat (lo, <=, -1.0);
+  }
+}
+
+static void
+test_plot_one_draw_per_frame (void)
+{
+  double x[100], y[100];
+  guint64 before;
+  guint k, i;
+
+  lablink_plot_remove_all_series (plot);
+  lablink_plot_add_series (plot, 0, "a", NULL);
+  before = lablink_plot_get_n_draws (plot);
+
+  /* 500 updates without returning to the main loop: one draw. */
+  for (k = 0; k < 500; k++)
+    {
+      for (i = 0; i < 100; i++)
+        {
+          x[i] = i;
+          y[i] = sin (i * 0.1 + k);
+        }
+      lablink_plot_set_series_data (plot, 0, x, y, 100);
+    }
+  test_run_for (300);
+  g_assert_cmpuint (lablink_plot_get_n_draws (plot), >=, before + 1);
+  g_assert_cmpuint (lablink_plot_get_n_draws (plot), <=, before + 2);
+}
+
+static void
+test_plot_ring_gap_and_cursor (void)
+{
+  g_autoptr(LablinkRing) ring = lablink_ring_new (1, 1000);
+  gint64 now = g_get_real_time ();
+  guint64 before;
+  guint s;
+  int i;
+
+  for (i = 0; i < 200; i++)
+    {
+      double v = i < 100 ? 1.0 : 2.0;
+
+      if (i == 100)
+        lablink_ring_push_gap (ring, now - (gint64) (200 - i) * 50000 - 1);
+      lablink_ring_push (ring, now - (gint64) (200 - i) * 50000, &v);
+    }
+
+  lablink_plot_remove_all_series (plot);
+  lablink_plot_set_x_autoscale (plot);
+  lablink_plot_set_window (plot, 15.0, LABLINK_PLOT_ORIGIN_LATEST);
+  s = lablink_plot_add_series (plot, 0, "ring", NULL);
+  lablink_plot_set_series_ring (plot, s, ring, 0);
+
+  before = lablink_plot_get_n_draws (plot);
+  lablink_plot_set_pointer (plot, gtk_widget_get_width (GTK_WIDGET (plot)) - 30,
+                            gtk_widget_get_height (GTK_WIDGET (plot)) / 2.0);
+  wait_draw (before);
+  g_assert_nonnull (lablink_plot_get_cursor_text (plot));
+  g_assert_nonnull (strstr (lablink_plot_get_cursor_text (plot), "ring: 2.000"));
+  /* 200 values and a gap: drawn as two runs, nothing lost. */
+  g_assert_cmpuint (lablink_plot_get_last_drawn_points (plot), ==, 200);
+
+  /* Dark, paused, with a message: still draws. */
+  lablink_plot_set_dark (plot, TRUE);
+  lablink_plot_set_paused (plot, TRUE);
+  lablink_plot_set_message (plot, "No data");
+  before = lablink_plot_get_n_draws (plot);
+  wait_draw (before);
+  g_assert_cmpstr (lablink_plot_get_message (plot), ==, "No data");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(LablinkApplication) app = NULL;
+  int ret;
+
+  mt_init (&argc, &argv);
+  app = mt_app_new ();
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 500);
+  plot = LABLINK_PLOT (lablink_plot_new ());
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (plot));
+  gtk_window_present (GTK_WINDOW (window));
+  MT_WAIT (gtk_widget_get_mapped (GTK_WIDGET (plot)) && gtk_widget_get_width (GTK_WIDGET (plot)) > 100, 5000);
+
+  g_test_add_func ("/gui/plot/available", test_plot_available);
+  g_test_add_func ("/gui/plot/million-points", test_plot_million_points);
+  g_test_add_func ("/gui/plot/one-draw-per-frame", test_plot_one_draw_per_frame);
+  g_test_add_func ("/gui/plot/ring-gap-and-cursor", test_plot_ring_gap_and_cursor);
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_run_for (50);
+  g_application_release (G_APPLICATION (app));
+  return ret;
+}
