@@ -1,0 +1,425 @@
+/* test-capture-sim.c — capturing an acquisition from lablink-sim through
+ * forced disconnects
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+
+#include "capture-test-util.h"
+
+#define N_DROPS 5
+
+typedef struct {
+  GSubprocess          *sim;
+  char                 *url;
+  char                 *root;
+  LablinkClient        *client;
+  LablinkStreamManager *manager;
+  guint                 drops;        /* CONNECTED → anything else, as seen by the owner */
+  gboolean              connected;
+} Fixture;
+
+static void
+on_state (GObject    *object,
+          GParamSpec *pspec,
+          gpointer    user_data)
+{
+  Fixture *fixture = user_data;
+  gboolean connected = lablink_stream_manager_get_state (fixture->manager) == LABLINK_CONNECTION_CONNECTED;
+
+  if (fixture->connected && !connected)
+    fixture->drops++;
+  fixture->connected = connected;
+}
+
+static JsonNode *
+rest (Fixture    *fixture,
+      const char *method,
+      const char *path,
+      const char *body_json)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *answer;
+
+  if (body_json != NULL)
+    {
+      body = json_from_string (body_json, &error);
+      g_assert_no_error (error);
+    }
+  lablink_client_request_async (fixture->client, method, path, body, NULL, capture_test_store_result, &result);
+  g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+  answer = lablink_client_request_finish (fixture->client, result, &error);
+  g_assert_no_error (error);
+  return answer;
+}
+
+static gboolean
+fixture_setup (Fixture *fixture)
+{
+  const char *path = g_getenv ("LABLINK_SIM");
+  const char *argv[] = { path, "--address", "127.0.0.1", "--port", "0", NULL };
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  memset (fixture, 0, sizeof *fixture);
+  if (path == NULL || *path == '\0' || !g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("the simulator is not built (LABLINK_SIM)");
+      return FALSE;
+    }
+
+  fixture->sim = capture_test_spawn (argv);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->sim));
+  fixture->url = capture_test_read_line (lines, CAPTURE_TEST_TIMEOUT_MS);
+  g_assert_nonnull (fixture->url);
+  g_strstrip (fixture->url);
+  g_assert_true (g_str_has_prefix (fixture->url, "http://127.0.0.1:"));
+
+  fixture->root = capture_test_make_tmpdir ();
+  fixture->client = lablink_client_new (fixture->url, &error);
+  g_assert_no_error (error);
+  fixture->manager = lablink_stream_manager_new (fixture->client);
+  g_object_set (fixture->manager, "backoff-initial-ms", 50, "backoff-max-ms", 200, NULL);
+  g_signal_connect (fixture->manager, "notify::state", G_CALLBACK (on_state), fixture);
+
+  lablink_stream_manager_connect_async (fixture->manager, NULL, capture_test_store_result, &result);
+  g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+  lablink_stream_manager_connect_finish (fixture->manager, result, &error);
+  g_assert_no_error (error);
+  fixture->connected = TRUE;
+  return TRUE;
+}
+
+static void
+fixture_teardown (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (fixture->manager != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (fixture->manager, fixture);
+      lablink_stream_manager_disconnect (fixture->manager);
+      capture_test_run_for (50);
+    }
+  g_clear_object (&fixture->manager);
+  g_clear_object (&fixture->client);
+  if (fixture->sim != NULL)
+    {
+      g_subprocess_send_signal (fixture->sim, SIGKILL);
+      g_subprocess_wait (fixture->sim, NULL, &error);
+      g_clear_object (&fixture->sim);
+    }
+  capture_test_rm_rf (fixture->root);
+  g_free (fixture->root);
+  g_free (fixture->url);
+}
+
+static char *
+create_acquisition (Fixture *fixture,
+                    guint    sample_rate,
+                    guint    buffer_size)
+{
+  g_autoptr(JsonObject) config = json_object_new ();
+  g_autoptr(JsonArray) channels = json_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) started = NULL;
+  g_autoptr(GError) error = NULL;
+  char *id;
+
+  json_array_add_string_element (channels, "CH1");
+  json_array_add_string_element (channels, "CH2");
+  json_object_set_string_member (config, "equipment_id", "ps_250e6dfe");
+  json_object_set_string_member (config, "name", "capture-test");
+  json_object_set_string_member (config, "mode", "continuous");
+  json_object_set_int_member (config, "sample_rate", sample_rate);
+  json_object_set_int_member (config, "buffer_size", buffer_size);
+  json_object_set_array_member (config, "channels", json_array_ref (channels));
+
+  lablink_client_create_acquisition_async (fixture->client, config, NULL, capture_test_store_result, &result);
+  g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+  id = lablink_client_create_acquisition_finish (fixture->client, result, &error);
+  g_assert_no_error (error);
+
+  lablink_client_control_acquisition_async (fixture->client, id, "start", NULL, capture_test_store_result, &started);
+  g_assert_true (capture_test_wait_result (&started, CAPTURE_TEST_TIMEOUT_MS));
+  lablink_client_control_acquisition_finish (fixture->client, started, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+stop_acquisition (Fixture    *fixture,
+                  const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  lablink_client_control_acquisition_async (fixture->client, id, "stop", NULL, capture_test_store_result, &result);
+  g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+  lablink_client_control_acquisition_finish (fixture->client, result, &error);
+  g_assert_no_error (error);
+}
+
+/* The sim's record of every sample it generated. */
+static GArray *
+get_generated (Fixture    *fixture,
+               const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/sim/acquisition/%s/generated", id);
+  g_autoptr(JsonNode) node = rest (fixture, "GET", path, NULL);
+  JsonObject *object = json_node_get_object (node);
+  JsonArray *timestamps = json_object_get_array_member (object, "timestamps");
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint i;
+
+  g_assert_cmpint (json_object_get_int_member (object, "count"), ==, json_array_get_length (timestamps));
+  for (i = 0; i < json_array_get_length (timestamps); i++)
+    {
+      const char *text = json_array_get_string_element (timestamps, i);
+      gint64 t;
+
+      g_assert_true (lablink_parse_timestamp (text, strlen (text), &t));
+      g_array_append_val (times, t);
+    }
+  return times;
+}
+
+static void
+drop_and_wait (Fixture *fixture)
+{
+  guint before = fixture->drops;
+  gint64 deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  g_autoptr(JsonNode) answer = rest (fixture, "POST", "/api/sim/drop", "{}");
+
+  while ((fixture->drops == before || !fixture->connected) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fixture->drops, ==, before + 1);
+  g_assert_true (fixture->connected);
+}
+
+static GArray *
+read_times (LablinkCapture *capture)
+{
+  guint64 n = lablink_capture_get_n_samples (capture);
+  guint n_channels = lablink_capture_get_n_channels (capture);
+  GArray *times = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) n);
+  g_autofree double *values = g_new (double, MAX (n * n_channels, 1));
+  g_autoptr(GError) error = NULL;
+  guint64 i;
+
+  g_array_set_size (times, (guint) n);
+  lablink_capture_read (capture, 0, n, (gint64 *) (gpointer) times->data, values, &error);
+  g_assert_no_error (error);
+  for (i = 0; i < n; i++)
+    {
+      /* The sim's PSU: CH1 ≈ its voltage, CH2 too; values are real numbers. */
+      g_assert_true (isfinite (values[i * n_channels]));
+      if (i > 0)
+        g_assert_cmpint (g_array_index (times, gint64, i), >, g_array_index (times, gint64, i - 1));
+    }
+  return times;
+}
+
+/* Records through N_DROPS forced disconnects (each link down ≥ 300 ms),
+ * frames too small to reach back over an outage: what the server still held
+ * is backfilled, so the store holds exactly what the simulator generated. */
+static void
+test_backfilled (void)
+{
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(LablinkCapture) reopened = NULL;
+  g_autoptr(GArray) generated = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) faults = NULL;
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *equipment = NULL;
+  guint64 recovered = 0;
+  guint n_gaps = 0, i;
+  gint64 deadline;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  /* Each drop keeps the link down at least 300 ms. */
+  faults = rest (&fixture, "POST", "/api/sim/faults", "{\"refuse_ms\": 300}");
+  id = create_acquisition (&fixture, 200, 10000);
+
+  capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
+  g_assert_no_error (error);
+  /* 50-sample windows every 100 ms at 200 Hz: they overlap while the link
+   * is up, never across an outage. */
+  g_object_set (capture, "window-samples", 50, "interval-ms", 100, NULL);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+  g_assert_true (lablink_capture_get_recording (capture));
+
+  for (i = 0; i < N_DROPS; i++)
+    {
+      capture_test_run_for (400);
+      drop_and_wait (&fixture);
+    }
+  capture_test_run_for (400);
+  stop_acquisition (&fixture, id);
+
+  /* Frames keep coming after the stop; wait for the store to catch up. */
+  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  do
+    {
+      g_clear_pointer (&generated, g_array_unref);
+      capture_test_run_for (200);
+      generated = get_generated (&fixture, id);
+    }
+  while (lablink_capture_get_n_samples (capture) < generated->len && g_get_monotonic_time () < deadline);
+
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  stored = read_times (capture);
+  g_test_message ("generated %u, stored %u", generated->len, stored->len);
+  g_assert_cmpuint (generated->len, >, 200 * 2);
+  g_assert_cmpuint (stored->len, ==, generated->len);
+  g_assert_cmpmem (stored->data, stored->len * sizeof (gint64), generated->data, generated->len * sizeof (gint64));
+
+  /* One gap per outage, each recovered from the server. */
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  g_assert_cmpuint (n_gaps, ==, N_DROPS);
+  for (i = 0; i < n_gaps; i++)
+    {
+      g_assert_cmpint (gaps[i].end_usec, >, gaps[i].start_usec);
+      g_assert_false (gaps[i].data_lost);
+      recovered += gaps[i].n_recovered;
+    }
+  g_assert_cmpuint (recovered, >, 0);
+
+  equipment = lablink_capture_dup_equipment_id (capture);
+  g_assert_cmpstr (equipment, ==, "ps_250e6dfe");
+
+  /* The same on disk. */
+  reopened = lablink_capture_open (lablink_capture_get_directory (capture), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lablink_capture_get_n_samples (reopened), ==, generated->len);
+  g_assert_cmpuint (lablink_capture_get_n_gaps (reopened), ==, N_DROPS);
+  g_assert_cmpstr (lablink_capture_get_acquisition_id (reopened), ==, id);
+
+  g_clear_object (&capture);
+  g_clear_object (&reopened);
+  fixture_teardown (&fixture);
+}
+
+/* The server's buffer is too small to cover the outages: the store holds
+ * every sample generated while the link was up, nothing twice, and each
+ * outage is a gap marked as having lost data. */
+static void
+test_data_lost (void)
+{
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GArray) generated = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) faults = NULL;
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_autofree char *id = NULL;
+  guint n_gaps = 0, i, j, k, missing_runs = 0;
+  gboolean in_run = FALSE;
+  gint64 deadline;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  faults = rest (&fixture, "POST", "/api/sim/faults", "{\"refuse_ms\": 500}");
+  id = create_acquisition (&fixture, 200, 40);   /* 0.2 s of history */
+
+  capture = lablink_capture_new_for_acquisition (fixture.manager, fixture.client, id, fixture.root, &error);
+  g_assert_no_error (error);
+  g_object_set (capture, "window-samples", 40, "interval-ms", 100, NULL);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  for (i = 0; i < 3; i++)
+    {
+      capture_test_run_for (400);
+      drop_and_wait (&fixture);
+    }
+  capture_test_run_for (500);
+  stop_acquisition (&fixture, id);
+
+  /* Frames keep coming after the stop: wait for the last sample. */
+  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  do
+    {
+      gint64 last = 0;
+
+      g_clear_pointer (&generated, g_array_unref);
+      capture_test_run_for (200);
+      generated = get_generated (&fixture, id);
+      if (!lablink_capture_get_time_range (capture, NULL, &last) || generated->len == 0 ||
+          last < g_array_index (generated, gint64, generated->len - 1))
+        continue;
+      break;
+    }
+  while (g_get_monotonic_time () < deadline);
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  stored = read_times (capture);
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  g_test_message ("generated %u, stored %u, gaps %u", generated->len, stored->len, n_gaps);
+  g_assert_cmpuint (n_gaps, ==, 3);
+  for (i = 0; i < n_gaps; i++)
+    g_assert_true (gaps[i].data_lost);
+
+  /* stored ⊆ generated, in order, without duplicates (read_times checked
+   * the order); whatever is missing lies within an outage. */
+  for (i = 0, j = 0; i < generated->len; i++)
+    {
+      gint64 t = g_array_index (generated, gint64, i);
+
+      if (j < stored->len && g_array_index (stored, gint64, j) == t)
+        {
+          j++;
+          in_run = FALSE;
+          continue;
+        }
+      /* Missing before the first stored sample is the time before the
+       * capture started (the first window is the server's latest only). */
+      if (j == 0)
+        continue;
+      if (!in_run)
+        missing_runs++;
+      in_run = TRUE;
+      for (k = 0; k < n_gaps; k++)
+        if (t >= gaps[k].start_usec - G_USEC_PER_SEC && t <= gaps[k].end_usec + G_USEC_PER_SEC)
+          break;
+      if (k == n_gaps)
+        g_error ("sample %" G_GINT64_FORMAT " is missing outside every outage", t);
+    }
+  g_assert_cmpuint (j, ==, stored->len);   /* every stored sample was generated */
+  g_assert_cmpuint (missing_runs, <=, n_gaps);
+  g_assert_cmpuint (stored->len, >, 200);
+
+  g_clear_object (&capture);
+  fixture_teardown (&fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/capture/sim/backfilled", test_backfilled);
+  g_test_add_func ("/capture/sim/data-lost", test_data_lost);
+
+  return g_test_run ();
+}
