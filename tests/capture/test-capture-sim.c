@@ -412,6 +412,76 @@ test_data_lost (void)
   fixture_teardown (&fixture);
 }
 
+/* An equipment stream: one row per frame, its numeric fields as channels
+ * (units guessed from their names), an outage recorded as a gap. */
+static void
+test_equipment_stream (void)
+{
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) units = NULL;
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  guint n_gaps = 0, i;
+  gboolean voltage = FALSE, current = FALSE;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  capture = lablink_capture_new_for_stream (fixture.manager, "bad-key", fixture.root, &error);
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT);
+  g_assert_null (capture);
+  g_clear_error (&error);
+
+  capture = lablink_capture_new_for_stream (fixture.manager, "ps_250e6dfe_readings", fixture.root, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lablink_capture_get_source (capture), ==, LABLINK_CAPTURE_SOURCE_STREAM);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+  g_assert_true (lablink_stream_manager_is_stream_active (fixture.manager, "ps_250e6dfe_readings"));
+
+  capture_test_run_for (1000);
+  drop_and_wait (&fixture);
+  capture_test_run_for (800);
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+  /* The capture started the stream, so it stopped it. */
+  g_assert_false (lablink_stream_manager_is_stream_active (fixture.manager, "ps_250e6dfe_readings"));
+
+  names = lablink_capture_dup_channel_names (capture);
+  units = lablink_capture_dup_channel_units (capture);
+  for (i = 0; names[i] != NULL; i++)
+    {
+      g_test_message ("channel %s (%s)", names[i], units[i]);
+      g_assert_cmpstr (names[i], !=, "timestamp");
+      if (g_str_equal (names[i], "voltage_actual"))
+        {
+          g_assert_cmpstr (units[i], ==, "V");
+          voltage = TRUE;
+        }
+      if (g_str_equal (names[i], "current_actual"))
+        {
+          g_assert_cmpstr (units[i], ==, "A");
+          current = TRUE;
+        }
+    }
+  g_assert_true (voltage && current);
+
+  stored = read_times (capture);   /* strictly increasing: no frame stored twice */
+  g_test_message ("%u rows", stored->len);
+  g_assert_cmpuint (stored->len, >=, 8);
+
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  g_assert_cmpuint (n_gaps, ==, 1);
+  g_assert_true (gaps[0].data_lost);   /* no history to fetch for equipment streams */
+  g_assert_cmpint (gaps[0].end_usec, >, gaps[0].start_usec);
+
+  g_clear_object (&capture);
+  fixture_teardown (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -420,6 +490,7 @@ main (int   argc,
 
   g_test_add_func ("/capture/sim/backfilled", test_backfilled);
   g_test_add_func ("/capture/sim/data-lost", test_data_lost);
+  g_test_add_func ("/capture/sim/equipment-stream", test_equipment_stream);
 
   return g_test_run ();
 }
