@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -304,21 +305,30 @@ lablink_json_doc_parse (LablinkJsonDoc  *doc,
         case 't':
           if (!match_word (text, length, p, "true"))
             return fail (error, LABLINK_ERROR_MALFORMED, p, "bad literal");
-          doc->tokens[add_token (doc, LABLINK_JSON_TRUE, p)].length = 4;
+          {
+            gint tok = add_token (doc, LABLINK_JSON_TRUE, p);
+            doc->tokens[tok].length = 4;
+          }
           p += 4;
           break;
 
         case 'f':
           if (!match_word (text, length, p, "false"))
             return fail (error, LABLINK_ERROR_MALFORMED, p, "bad literal");
-          doc->tokens[add_token (doc, LABLINK_JSON_FALSE, p)].length = 5;
+          {
+            gint tok = add_token (doc, LABLINK_JSON_FALSE, p);
+            doc->tokens[tok].length = 5;
+          }
           p += 5;
           break;
 
         case 'n':
           if (!match_word (text, length, p, "null"))
             return fail (error, LABLINK_ERROR_MALFORMED, p, "bad literal");
-          doc->tokens[add_token (doc, LABLINK_JSON_NULL, p)].length = 4;
+          {
+            gint tok = add_token (doc, LABLINK_JSON_NULL, p);
+            doc->tokens[tok].length = 4;
+          }
           p += 4;
           break;
 
@@ -615,12 +625,17 @@ lablink_json_doc_to_node (const LablinkJsonDoc *doc,
     case LABLINK_JSON_NUMBER:
       {
         double v = 0;
-        if ((t->flags & LABLINK_JSON_FLAG_INTEGER) && t->length <= 18)
+        if ((t->flags & LABLINK_JSON_FLAG_INTEGER) && t->length <= 20)
           {
             char buf[24];
+            gint64 n;
+
             memcpy (buf, doc->text + t->start, t->length);
             buf[t->length] = '\0';
-            return json_node_init_int (json_node_alloc (), g_ascii_strtoll (buf, NULL, 10));
+            errno = 0;
+            n = g_ascii_strtoll (buf, NULL, 10);
+            if (errno == 0)
+              return json_node_init_int (json_node_alloc (), n);
           }
         lablink_json_doc_get_double (doc, token, &v);
         return json_node_init_double (json_node_alloc (), v);
@@ -655,7 +670,10 @@ lablink_json_doc_to_node (const LablinkJsonDoc *doc,
           {
             gint v = k + 1;
             g_autofree char *key = lablink_json_doc_dup_string (doc, k);
-            json_object_set_member (object, key, lablink_json_doc_to_node (doc, v));
+
+            /* Duplicate names: the first wins, as in every lookup here. */
+            if (!json_object_has_member (object, key))
+              json_object_set_member (object, key, lablink_json_doc_to_node (doc, v));
             k = (gint) doc->tokens[v].next;
           }
         node = json_node_init_object (json_node_alloc (), object);

@@ -97,12 +97,18 @@ root_slot (const LablinkJsonDoc *doc,
 {
   const LablinkJsonToken *t = &doc->tokens[key];
   const char *k = doc->text + t->start;
+  gsize length = t->length;
+  g_autofree char *decoded = NULL;
 
-  if (t->flags & LABLINK_JSON_FLAG_ESCAPED)
-    return -1;
+  if (G_UNLIKELY (t->flags & LABLINK_JSON_FLAG_ESCAPED))
+    {
+      decoded = lablink_json_doc_dup_string (doc, key);
+      k = decoded;
+      length = strlen (decoded);
+    }
 
-#define IS(lit) (t->length == sizeof lit - 1 && memcmp (k, lit, sizeof lit - 1) == 0)
-  switch (t->length)
+#define IS(lit) (length == sizeof lit - 1 && memcmp (k, lit, sizeof lit - 1) == 0)
+  switch (length)
     {
     case 4: return IS ("type") ? ROOT_TYPE : IS ("data") ? ROOT_DATA : -1;
     case 5: return IS ("state") ? ROOT_STATE : IS ("stats") ? ROOT_STATS : -1;
@@ -151,13 +157,21 @@ classify_field (const LablinkJsonDoc *doc,
 {
   const LablinkJsonToken *t = &doc->tokens[key];
   const char *name = doc->text + t->start;
+  gsize length = t->length;
+  g_autofree char *decoded = NULL;
   gsize i;
 
-  if (t->flags & LABLINK_JSON_FLAG_ESCAPED)
+  if (G_UNLIKELY (t->flags & LABLINK_JSON_FLAG_ESCAPED))
+    {
+      decoded = lablink_json_doc_dup_string (doc, key);
+      name = decoded;
+      length = strlen (decoded);
+    }
+  if (length == 0)
     return FIELD_OTHER;
   for (i = 0; i < G_N_ELEMENTS (data_fields); i++)
-    if (data_fields[i].length == t->length && name[0] == data_fields[i].name[0] &&
-        memcmp (name, data_fields[i].name, t->length) == 0)
+    if (data_fields[i].length == length && name[0] == data_fields[i].name[0] &&
+        memcmp (name, data_fields[i].name, length) == 0)
       return data_fields[i].kind;
   return FIELD_OTHER;
 }
