@@ -565,9 +565,23 @@ guess_unit (LablinkCaptureSource  source,
       return "";
     }
 
-  if (source == LABLINK_CAPTURE_SOURCE_ACQUISITION && equipment_id != NULL &&
-      (g_str_has_prefix (equipment_id, "ps_") || g_str_has_prefix (equipment_id, "scope_")))
-    return "V";
+  if (source == LABLINK_CAPTURE_SOURCE_ACQUISITION)
+    {
+      /* Power supply channels: "CH1" or "CH1_V" (voltage), "CH1_I" (current). */
+      gsize len = strlen (channel);
+
+      if (len > 2 && channel[len - 2] == '_')
+        switch (g_ascii_toupper (channel[len - 1]))
+          {
+          case 'V': return "V";
+          case 'I': return "A";
+          case 'P': return "W";
+          default: break;
+          }
+      if (equipment_id != NULL &&
+          (g_str_has_prefix (equipment_id, "ps_") || g_str_has_prefix (equipment_id, "scope_")))
+        return "V";
+    }
 
   return "";
 }
@@ -2843,7 +2857,9 @@ lablink_capture_flush (LablinkCapture  *self,
  *
  * Appends rows. Rows not newer than the last stored one are skipped (the
  * store is in strictly increasing time order, without duplicates). May
- * wait briefly if the disk lags far behind.
+ * wait briefly if the disk lags far behind. Call it on the thread that
+ * created @self (like lablink_capture_start() and lablink_capture_stop());
+ * reading and exporting work from any thread.
  *
  * Returns: %TRUE on success
  */
