@@ -51,6 +51,8 @@ struct _LablinkSession
   GHashTable           *rings;           /* "<id>:<n>" → LablinkRing */
   GHashTable           *acquisitions;    /* acquisition id → AcqStore */
   GHashTable           *intervals;       /* stream key → interval (no settings) */
+  GHashTable           *listening;       /* "signal::detail" connected on the manager */
+  LablinkMessage       *last_event;
 
   LablinkConnectionState state;
 };
@@ -220,7 +222,10 @@ emit_detailed (LablinkSession *self,
 {
   GQuark quark = detail ? g_quark_try_string (detail) : 0;
 
-  if (g_signal_has_handler_pending (self, signals[signal_id], quark, FALSE))
+  /* g_signal_has_handler_pending() matches the detail exactly: handlers
+   * connected without a detail count only when asked about detail 0. */
+  if ((quark != 0 && g_signal_has_handler_pending (self, signals[signal_id], quark, FALSE)) ||
+      g_signal_has_handler_pending (self, signals[signal_id], 0, FALSE))
     g_signal_emit (self, signals[signal_id], quark, message);
 }
 
@@ -319,7 +324,51 @@ event_cb (LablinkStreamManager *manager,
           LablinkMessage       *message,
           LablinkSession       *self)
 {
+  /* A known type reaches both its detailed handler and the one without a
+   * detail: once is enough. (The last event is kept referenced, so its
+   * address cannot be reused by another message.) */
+  if (message == self->last_event)
+    return;
+  g_clear_pointer (&self->last_event, lablink_message_unref);
+  self->last_event = lablink_message_ref (message);
+
+  /* Unsolicited server events (alarms, jobs) and unknown types: shown,
+   * never treated as errors. */
   g_signal_emit (self, signals[EVENT], 0, message);
+}
+
+/* The manager's data signals are detailed by stream key; a handler is
+ * connected per key, once (a handler without a detail is not called for an
+ * emission with a detail someone else connected to). */
+static void
+listen_to (LablinkSession *self,
+           const char     *signal_name,
+           const char     *detail)
+{
+  g_autofree char *name = g_strconcat (signal_name, "::", detail, NULL);
+
+  if (self->manager == NULL || g_hash_table_contains (self->listening, name))
+    return;
+
+  if (g_str_equal (signal_name, "stream-data"))
+    g_signal_connect (self->manager, name, G_CALLBACK (stream_data_cb), self);
+  else
+    g_signal_connect (self->manager, name, G_CALLBACK (acquisition_data_cb), self);
+  g_hash_table_add (self->listening, g_steal_pointer (&name));
+}
+
+static void
+listen_to_equipment (LablinkSession   *self,
+                     LablinkEquipment *equipment)
+{
+  const char * const *types = lablink_equipment_get_stream_types (equipment);
+  guint t;
+
+  for (t = 0; types && types[t]; t++)
+    {
+      g_autofree char *key = lablink_protocol_stream_key (lablink_equipment_get_id (equipment), types[t]);
+      listen_to (self, "stream-data", key);
+    }
 }
 
 static void
@@ -352,6 +401,12 @@ list_equipment_cb (GObject      *source,
   if (LABLINK_CLIENT (source) != self->client)
     return;
 
+  {
+    guint i;
+
+    for (i = 0; i < list->len; i++)
+      listen_to_equipment (self, g_ptr_array_index (list, i));
+  }
   g_list_store_splice (self->equipment, 0, g_list_model_get_n_items (G_LIST_MODEL (self->equipment)),
                        list->pdata, list->len);
   self->equipment_loaded = TRUE;
@@ -428,6 +483,8 @@ drop_server (LablinkSession *self)
       lablink_stream_manager_disconnect (self->manager);
       g_clear_object (&self->manager);
     }
+  g_hash_table_remove_all (self->listening);
+  g_clear_pointer (&self->last_event, lablink_message_unref);
   g_clear_object (&self->client);
   g_list_store_remove_all (self->equipment);
   self->equipment_loaded = FALSE;
@@ -498,10 +555,24 @@ lablink_session_set_server (LablinkSession  *self,
   self->manager = lablink_stream_manager_new (self->client);
   /* A lab monitor should come back quickly once the server is back. */
   g_object_set (self->manager, "backoff-max-ms", 5000, NULL);
-  g_signal_connect (self->manager, "stream-data", G_CALLBACK (stream_data_cb), self);
-  g_signal_connect (self->manager, "acquisition-data", G_CALLBACK (acquisition_data_cb), self);
+  /* stream-data and acquisition-data are connected per stream key
+   * (listen_to()); events per known type and without a detail (unknown
+   * types), each message shown once. */
+  {
+    static const char *event_types[] = {
+      "alarm", "alarm_event", "alarm_updated", "alarm_cleared", "job_created", "job_updated",
+      "job_deleted", "job_started", "job_completed", "job_failed", "discovery_progress",
+    };
+    guint e;
+
+    g_signal_connect (self->manager, "event", G_CALLBACK (event_cb), self);
+    for (e = 0; e < G_N_ELEMENTS (event_types); e++)
+      {
+        g_autofree char *name = g_strconcat ("event::", event_types[e], NULL);
+        g_signal_connect (self->manager, name, G_CALLBACK (event_cb), self);
+      }
+  }
   g_signal_connect (self->manager, "stream-status-changed", G_CALLBACK (stream_status_cb), self);
-  g_signal_connect (self->manager, "event", G_CALLBACK (event_cb), self);
   g_signal_connect (self->manager, "server-error", G_CALLBACK (server_error_cb), self);
   g_signal_connect (self->manager, "notify::state", G_CALLBACK (manager_state_cb), self);
   g_signal_connect (self->manager, "notify::next-retry-time", G_CALLBACK (manager_forward_notify_cb), self);
@@ -848,6 +919,10 @@ lablink_session_start_stream (LablinkSession  *self,
       g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, _("Not connected to a server"));
       return FALSE;
     }
+  {
+    g_autofree char *key = lablink_protocol_stream_key (equipment_id, stream_type);
+    listen_to (self, "stream-data", key);
+  }
   if (!lablink_stream_manager_start_equipment_stream (self->manager, equipment_id, stream_type,
                                                       lablink_session_get_interval (self, equipment_id, stream_type),
                                                       error))
@@ -1006,6 +1081,7 @@ lablink_session_watch_acquisition (LablinkSession  *self,
       g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, _("Not connected to a server"));
       return FALSE;
     }
+  listen_to (self, "acquisition-data", acquisition_id);
   if (!lablink_stream_manager_start_acquisition_stream (self->manager, acquisition_id, 200, 500, error))
     return FALSE;
   if (!g_hash_table_contains (self->acquisitions, acquisition_id))
@@ -1068,6 +1144,7 @@ lablink_session_finalize (GObject *object)
   g_hash_table_unref (self->rings);
   g_hash_table_unref (self->acquisitions);
   g_hash_table_unref (self->intervals);
+  g_hash_table_unref (self->listening);
 
   G_OBJECT_CLASS (lablink_session_parent_class)->finalize (object);
 }
@@ -1157,6 +1234,7 @@ lablink_session_init (LablinkSession *self)
   self->rings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) lablink_ring_unref);
   self->acquisitions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, acq_store_free);
   self->intervals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->listening = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->state = LABLINK_CONNECTION_DISCONNECTED;
 }
 

@@ -68,6 +68,15 @@ lablink_format_si (double      value,
   int_digits = fabs (scaled) < 1.0 ? 1 : (int) floor (log10 (fabs (scaled))) + 1;
   decimals = MAX (0, (int) digits - int_digits);
 
+  /* 999.96 mV to 4 digits is 1.000 V, not 1000.0 mV. */
+  if (fabs (round (scaled * pow (10, decimals)) / pow (10, decimals)) >= 1000.0 && factor > 1e-9)
+    {
+      prefix = lablink_si_prefix (value * 1.001, &factor);
+      scaled = value * factor;
+      int_digits = fabs (scaled) < 1.0 ? 1 : (int) floor (log10 (fabs (scaled))) + 1;
+      decimals = MAX (0, (int) digits - int_digits);
+    }
+
   /* Locale-dependent decimal separator: this is for display only. */
   return g_strdup_printf ("%.*f %s%s", decimals, scaled, prefix, unit ? unit : "");
 }

@@ -6,9 +6,123 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
 
 #include "lablink-units.h"
 #include "monitor-test-util.h"
+
+/* lablink-sim as a child that dies with the test (PR_SET_PDEATHSIG): a
+ * failed assertion never leaves a simulator behind holding the test's
+ * output open. */
+struct _MtSim
+{
+  GSubprocess *process;
+  char        *url;
+  guint        port;
+};
+
+typedef struct {
+  GDataInputStream *in;
+  char             *line;
+  gboolean          done;
+} LineRead;
+
+static void
+line_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  LineRead *read = data;
+
+  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  read->done = TRUE;
+}
+
+static void
+child_setup (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+sim_start (MtSim *sim,
+           guint  port)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  const char *exe = g_getenv ("LABLINK_SIM");
+  LineRead read = { 0 };
+
+  g_assert_nonnull (exe);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  sim->process = g_subprocess_launcher_spawn (launcher, &error, exe, "--port", port_text, NULL);
+  g_assert_no_error (error);
+
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
+  g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, NULL, line_cb, &read);
+  MT_WAIT (read.done, 10000);
+  g_assert_true (read.done);
+  g_assert_nonnull (read.line);
+  g_assert_true (g_str_has_prefix (read.line, "http://127.0.0.1:"));
+
+  g_free (sim->url);
+  sim->url = g_strchomp (read.line);
+  sim->port = (guint) g_ascii_strtoull (strrchr (sim->url, ':') + 1, NULL, 10);
+  g_assert_cmpuint (sim->port, >, 0);
+}
+
+MtSim *
+mt_sim_spawn (void)
+{
+  MtSim *sim = g_new0 (MtSim, 1);
+
+  sim_start (sim, 0);
+  return sim;
+}
+
+const char *
+mt_sim_get_url (MtSim *sim)
+{
+  return sim->url;
+}
+
+/* SIGKILL, as a crash or a power cut would. */
+void
+mt_sim_kill (MtSim *sim)
+{
+  if (sim->process == NULL)
+    return;
+  g_subprocess_send_signal (sim->process, SIGKILL);
+  g_subprocess_wait (sim->process, NULL, NULL);
+  g_clear_object (&sim->process);
+}
+
+/* Starts it again on the same port. */
+void
+mt_sim_restart (MtSim *sim)
+{
+  g_assert_null (sim->process);
+  sim_start (sim, sim->port);
+}
+
+void
+mt_sim_free (MtSim *sim)
+{
+  if (sim == NULL)
+    return;
+  if (sim->process)
+    {
+      g_subprocess_send_signal (sim->process, SIGTERM);
+      g_subprocess_wait (sim->process, NULL, NULL);
+      g_clear_object (&sim->process);
+    }
+  g_free (sim->url);
+  g_free (sim);
+}
 
 void
 mt_init (int    *argc,

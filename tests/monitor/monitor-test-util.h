@@ -12,6 +12,8 @@
 #include "lablink-window.h"
 #include "test-sim.h"
 
+typedef struct _MtSim MtSim;
+
 G_BEGIN_DECLS
 
 /* Iterates the main loop in slices of 25 ms until @cond holds or
@@ -22,6 +24,12 @@ G_BEGIN_DECLS
     while (!(cond) && g_get_monotonic_time () < mt_end_)                       \
       test_run_for (25);                                                       \
   } G_STMT_END
+
+MtSim              *mt_sim_spawn            (void);
+const char         *mt_sim_get_url          (MtSim            *sim);
+void                mt_sim_kill             (MtSim            *sim);
+void                mt_sim_restart          (MtSim            *sim);
+void                mt_sim_free             (MtSim            *sim);
 
 void                mt_init                 (int              *argc,
                                              char           ***argv);

@@ -10,7 +10,7 @@
 #include "lablink-psu-panel.h"
 #include "monitor-test-util.h"
 
-static TestSim *sim;
+static MtSim *sim;
 static LablinkApplication *app;
 static LablinkWindow *window;
 static const char *psu;
@@ -94,7 +94,7 @@ test_psu_meters_follow_setpoints (void)
 
   /* The history chart has the readings and was drawn. */
   plot = lablink_psu_panel_get_plot (panel);
-  MT_WAIT (lablink_plot_get_n_draws (plot) > 0, 3000);
+  MT_WAIT (lablink_plot_get_n_draws (plot) > 0 && lablink_plot_get_series_n_points (plot, 0) > 5, 3000);
   g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 0), >, 5);
   g_assert_cmpuint (lablink_plot_get_n_draws (plot), >, 0);
 }
@@ -163,9 +163,9 @@ main (int argc, char **argv)
 
   mt_init (&argc, &argv);
 
-  sim = test_sim_spawn (NULL);
+  sim = mt_sim_spawn ();
   app = mt_app_new ();
-  window = mt_open_window (app, test_sim_get_url (sim), FALSE);
+  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
 
   g_test_add_func ("/gui/psu/connect", test_psu_connect);
   g_test_add_func ("/gui/psu/meters-follow-setpoints", test_psu_meters_follow_setpoints);
@@ -174,6 +174,6 @@ main (int argc, char **argv)
   ret = g_test_run ();
 
   mt_close (app, window);
-  test_sim_free (sim);
+  mt_sim_free (sim);
   return ret;
 }

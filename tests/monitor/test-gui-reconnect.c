@@ -11,7 +11,7 @@
 #include "lablink-psu-panel.h"
 #include "monitor-test-util.h"
 
-static TestSim *sim;
+static MtSim *sim;
 static LablinkApplication *app;
 static LablinkWindow *window;
 
@@ -46,7 +46,7 @@ test_reconnect (void)
   g_assert_cmpuint (lablink_psu_panel_get_n_updates (panel), >=, 5);
   g_assert_cmpstr (indicator (), ==, "Connected");
 
-  test_sim_kill (sim);
+  mt_sim_kill (sim);
 
   MT_WAIT (g_str_has_prefix (indicator (), "Reconnecting"), 5000);
   g_test_message ("after the kill: %s", indicator ());
@@ -68,7 +68,7 @@ test_reconnect (void)
   g_test_message ("countdown seen: %s", saw_countdown ? "yes" : "no (attempts under way)");
 
   updates = lablink_psu_panel_get_n_updates (panel);
-  test_sim_restart (sim);
+  mt_sim_restart (sim);
 
   MT_WAIT (g_strcmp0 (indicator (), "Connected") == 0, 15000);
   g_assert_cmpstr (indicator (), ==, "Connected");
@@ -97,14 +97,14 @@ main (int argc, char **argv)
 
   mt_init (&argc, &argv);
 
-  sim = test_sim_spawn (NULL);
+  sim = mt_sim_spawn ();
   app = mt_app_new ();
-  window = mt_open_window (app, test_sim_get_url (sim), FALSE);
+  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
 
   g_test_add_func ("/gui/reconnect/kill-and-restart", test_reconnect);
   ret = g_test_run ();
 
   mt_close (app, window);
-  test_sim_free (sim);
+  mt_sim_free (sim);
   return ret;
 }

@@ -10,7 +10,7 @@
 #include "lablink-scope-panel.h"
 #include "monitor-test-util.h"
 
-static TestSim *sim;
+static MtSim *sim;
 static LablinkApplication *app;
 static LablinkWindow *window;
 static const char *scope;
@@ -136,9 +136,9 @@ main (int argc, char **argv)
 
   mt_init (&argc, &argv);
 
-  sim = test_sim_spawn (NULL);
+  sim = mt_sim_spawn ();
   app = mt_app_new ();
-  window = mt_open_window (app, test_sim_get_url (sim), FALSE);
+  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
 
   g_test_add_func ("/gui/scope/streams", test_scope_streams);
   g_test_add_func ("/gui/scope/measurements", test_scope_measurements);
@@ -146,6 +146,6 @@ main (int argc, char **argv)
   ret = g_test_run ();
 
   mt_close (app, window);
-  test_sim_free (sim);
+  mt_sim_free (sim);
   return ret;
 }
