@@ -34,9 +34,22 @@ lablink_equipment_kind_icon_name (LablinkEquipmentKind kind)
     {
     case LABLINK_EQUIPMENT_POWER_SUPPLY: return "ac-adapter-symbolic";
     case LABLINK_EQUIPMENT_ELECTRONIC_LOAD: return "power-profile-performance-symbolic";
-    case LABLINK_EQUIPMENT_OSCILLOSCOPE: return "audio-x-generic-symbolic";
+    case LABLINK_EQUIPMENT_OSCILLOSCOPE: return "video-display-symbolic";
     case LABLINK_EQUIPMENT_OTHER:
     default: return "applications-engineering-symbolic";
+    }
+}
+
+static const char *
+kind_title (LablinkEquipmentKind kind)
+{
+  switch (kind)
+    {
+    case LABLINK_EQUIPMENT_POWER_SUPPLY: return _("Power supply");
+    case LABLINK_EQUIPMENT_ELECTRONIC_LOAD: return _("Electronic load");
+    case LABLINK_EQUIPMENT_OSCILLOSCOPE: return _("Oscilloscope");
+    case LABLINK_EQUIPMENT_OTHER:
+    default: return _("Instrument");
     }
 }
 
@@ -132,8 +145,10 @@ lablink_equipment_row_new (LablinkSession   *session,
                            LablinkEquipment *equipment)
 {
   LablinkEquipmentRow *self = g_object_new (LABLINK_TYPE_EQUIPMENT_ROW, NULL);
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s", lablink_equipment_get_model (equipment),
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", kind_title (lablink_equipment_get_kind (equipment)),
                                                lablink_equipment_get_id (equipment));
+  const char *model = lablink_equipment_get_model (equipment);
+  const char *nickname = lablink_equipment_get_nickname (equipment);
   g_autofree char *name = g_strdup_printf ("equipment-%s", lablink_equipment_get_id (equipment));
 
   self->session = g_object_ref (session);
@@ -141,8 +156,13 @@ lablink_equipment_row_new (LablinkSession   *session,
   gtk_widget_set_name (GTK_WIDGET (self), name);
 
   gtk_image_set_from_icon_name (self->icon, lablink_equipment_kind_icon_name (lablink_equipment_get_kind (equipment)));
-  gtk_label_set_label (self->title_label, lablink_equipment_get_display_name (equipment));
+  /* The sidebar is narrow: the nickname or model, the manufacturer only in
+   * the tooltip and the panel. */
+  gtk_label_set_label (self->title_label, nickname && *nickname ? nickname
+                                          : model && *model ? model
+                                          : lablink_equipment_get_display_name (equipment));
   gtk_label_set_label (self->subtitle_label, subtitle);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), lablink_equipment_get_display_name (equipment));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   lablink_equipment_get_display_name (equipment), -1);
 

@@ -770,7 +770,8 @@ draw_plot (LablinkPlot *self,
   plflush ();
   cairo_restore (cr);
 
-  /* Legend, above the plot area. */
+  /* Legend, above the plot area; a name and colour shown in several panes
+   * is listed once. */
   {
     double lx = plot_left;
 
@@ -779,10 +780,22 @@ draw_plot (LablinkPlot *self,
         Series *s = g_ptr_array_index (self->series, i);
         GdkRGBA color;
         double w = 0;
+        gboolean seen = FALSE;
+        guint j;
 
         if (!s->visible)
           continue;
         series_color (self, i, &color);
+        for (j = 0; j < i && !seen; j++)
+          {
+            Series *o = g_ptr_array_index (self->series, j);
+            GdkRGBA other;
+
+            series_color (self, j, &other);
+            seen = o->visible && g_strcmp0 (o->name, s->name) == 0 && gdk_rgba_equal (&other, &color);
+          }
+        if (seen)
+          continue;
         gdk_cairo_set_source_rgba (cr, &color);
         cairo_rectangle (cr, lx, MARGIN_TOP / 2.0 - 2, 14, 4);
         cairo_fill (cr);

@@ -44,7 +44,6 @@ ensure_channel (LablinkPsuPanel *self,
   GtkWidget *widget;
   LablinkRing *ring;
   guint k, series;
-  static const char *quantities[] = { "V", "I", "P" };
 
   if (self->channels[channel] != NULL)
     return self->channels[channel];
@@ -75,7 +74,7 @@ ensure_channel (LablinkPsuPanel *self,
   ring = lablink_session_get_readings_ring (self->session, lablink_equipment_get_id (self->equipment), channel);
   for (k = 0; k < LABLINK_N_READINGS; k++)
     {
-      g_autofree char *name = g_strdup_printf ("CH%u %s", channel, quantities[k]);
+      g_autofree char *name = g_strdup_printf ("CH%u", channel);
 
       series = lablink_plot_add_series (self->plot, k, name, NULL);
       lablink_plot_set_series_palette_index (self->plot, series, channel - 1);

@@ -199,7 +199,7 @@ lablink_stats_panel_update (LablinkStatsPanel *self)
   set_count (self, "active-streams", lablink_statistics_get_n_active_streams (stats));
   {
     double latency = lablink_statistics_get_ping_latency_ms (stats);
-    g_autofree char *text = latency >= 0 && isfinite (latency) ? g_strdup_printf (_("%.1f ms"), latency)
+    g_autofree char *text = latency > 0 && isfinite (latency) ? g_strdup_printf (_("%.1f ms"), latency)
                                                                : g_strdup ("—");
     set_text (self, "latency", text);
   }

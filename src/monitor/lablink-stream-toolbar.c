@@ -176,7 +176,6 @@ rebuild (LablinkStreamToolbar *self)
       g_signal_connect (spin, "value-changed", G_CALLBACK (interval_changed_cb), row);
       gtk_widget_add_css_class (unit, "dim-label");
       gtk_widget_add_css_class (status, "stream-status");
-      gtk_label_set_width_chars (GTK_LABEL (status), 8);
       gtk_label_set_xalign (GTK_LABEL (status), 0);
 
       gtk_box_append (GTK_BOX (box), toggle);
