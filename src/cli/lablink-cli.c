@@ -40,6 +40,12 @@ static double opt_duration;
 static char *opt_channels;
 static double opt_rate = 10.0;
 static int opt_num_samples;
+static gboolean opt_capture;
+static char *opt_capture_dir;
+static char *opt_format;
+static char *opt_output;
+static char *opt_from;
+static char *opt_to;
 
 static const GOptionEntry global_entries[] = {
   { "server", 's', 0, G_OPTION_ARG_STRING, &opt_server,
@@ -73,6 +79,20 @@ static const GOptionEntry acquire_entries[] = {
   { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &opt_duration, "Stop after S seconds", "S" },
   { "num-samples", 'n', 0, G_OPTION_ARG_INT, &opt_num_samples,
     "Stop after N samples", "N" },
+  { "capture", 0, 0, G_OPTION_ARG_NONE, &opt_capture,
+    "Also record the samples to a capture on disk (see “export”)", NULL },
+  { "capture-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_capture_dir,
+    "Where captures go (default: ~/.local/share/lablink-monitor/captures)", "DIR" },
+  { NULL }
+};
+
+static const GOptionEntry export_entries[] = {
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "The file to write (required)", "FILE" },
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
+    "csv, json or hdf5 (default: from the --output extension, else csv)", "FORMAT" },
+  { "from", 0, 0, G_OPTION_ARG_STRING, &opt_from,
+    "Export from this time on (ISO-8601, e.g. 2026-11-25T17:14:37; local time unless it ends in Z or an offset)", "TIME" },
+  { "to", 0, 0, G_OPTION_ARG_STRING, &opt_to, "Export up to this time (inclusive)", "TIME" },
   { NULL }
 };
 
@@ -1000,6 +1020,7 @@ cmd_acquire (Cli   *cli,
   g_autofree char *acquisition_id = NULL;
   g_autoptr(GString) header = NULL;
   AcquireState state = { 0 };
+  g_autoptr(LablinkCapture) capture = NULL;
   int status = EXIT_OK;
   double window;
 
@@ -1087,6 +1108,21 @@ cmd_acquire (Cli   *cli,
       goto stop;
     }
 
+  if (opt_capture)
+    {
+      /* The stream is already ours: the capture only listens (and backfills
+       * over REST after an outage). No frame arrives before the main loop runs. */
+      capture = lablink_capture_new_for_acquisition (cli->manager, cli->client, acquisition_id,
+                                                     opt_capture_dir, &error);
+      if (capture == NULL || !lablink_capture_start (capture, &error))
+        {
+          status = runtime_error (error);
+          g_clear_error (&error);
+          goto stop;
+        }
+      fprintf (stderr, "lablink-cli: recording to %s\n", lablink_capture_get_directory (capture));
+    }
+
   header = g_string_new ("timestamp");
   for (guint i = 0; channels[i] != NULL; i++)
     g_string_append_printf (header, ",%s", channels[i]);
@@ -1124,6 +1160,20 @@ stop:
         }
     }
 
+  if (capture != NULL)
+    {
+      if (!lablink_capture_stop (capture, &error))
+        {
+          fprintf (stderr, "lablink-cli: the capture failed: %s\n", error->message);
+          g_clear_error (&error);
+          status = EXIT_RUNTIME;
+        }
+      else
+        fprintf (stderr, "lablink-cli: captured %" G_GUINT64_FORMAT " samples (%u gaps) in %s\n",
+                 lablink_capture_get_n_samples (capture), lablink_capture_get_n_gaps (capture),
+                 lablink_capture_get_directory (capture));
+    }
+
   if (!lablink_stream_manager_stop_acquisition_stream (cli->manager, acquisition_id, &error))
     g_clear_error (&error);
 
@@ -1144,6 +1194,80 @@ delete:
     }
 
   return status;
+}
+
+static void
+on_export_progress (goffset  current,
+                    goffset  total,
+                    gpointer user_data)
+{
+  if (total > 0)
+    fprintf (stderr, "\r%3d%%", (int) (100 * current / total));
+}
+
+static gboolean
+parse_time_option (const char  *name,
+                   const char  *text,
+                   gint64      *usec,
+                   GError     **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!lablink_parse_timestamp (text, strlen (text), usec))
+    {
+      g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT,
+                   "Invalid --%s time “%s”: use e.g. 2026-11-25T17:14:37, 2026-11-25T16:14:37.5Z", name, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cmd_export (Cli   *cli,
+            char **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GFile) output = NULL;
+  g_autoptr(GCancellable) op = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  LablinkExportFormat format = LABLINK_EXPORT_FORMAT_CSV;
+  gint64 from = G_MININT64, to = G_MAXINT64;
+  gboolean progress = isatty (STDERR_FILENO);
+
+  if (opt_output == NULL)
+    return usage_error ("export needs --output FILE");
+  if (opt_format != NULL)
+    {
+      if (!lablink_export_format_from_string (opt_format, &format))
+        return usage_error ("--format must be csv, json or hdf5");
+    }
+  else if (g_str_has_suffix (opt_output, ".json"))
+    format = LABLINK_EXPORT_FORMAT_JSON;
+  else if (g_str_has_suffix (opt_output, ".h5") || g_str_has_suffix (opt_output, ".hdf5"))
+    format = LABLINK_EXPORT_FORMAT_HDF5;
+  if (!parse_time_option ("from", opt_from, &from, &error) ||
+      !parse_time_option ("to", opt_to, &to, &error))
+    return usage_error (error->message);
+  if (from > to)
+    return usage_error ("--from is after --to");
+
+  capture = lablink_capture_open (args[0], &error);
+  if (capture == NULL)
+    return runtime_error (error);
+  if (lablink_capture_get_interrupted (capture))
+    fprintf (stderr, "lablink-cli: capture %s was interrupted; exporting what was recorded\n", args[0]);
+
+  output = g_file_new_for_commandline_arg (opt_output);
+  op = cli_op_cancellable (cli);
+  lablink_export_async (capture, format, output, from, to, op,
+                        progress ? on_export_progress : NULL, NULL, on_async_done, cli);
+  result = cli_wait (cli, op, TRUE, 0, NULL);
+  if (progress)
+    fputc ('\n', stderr);
+  if (!lablink_export_finish (capture, result, &error))
+    return runtime_error (error);   /* the previous FILE, if any, is untouched */
+  return EXIT_OK;
 }
 
 static const char *
@@ -1260,6 +1384,9 @@ static const Command commands[] = {
   { "command", "ID ACTION [KEY=VALUE…]",
     "Send an instrument command, e.g. command ps_250e6dfe set_voltage voltage=5 channel=1",
     NULL, 2, G_MAXUINT, cmd_command },
+  { "export", "CAPTURE_DIR --output FILE",
+    "Export a capture (see acquire --capture) to CSV, JSON or HDF5; needs no server",
+    export_entries, 1, 1, cmd_export },
 };
 
 static char *

@@ -812,8 +812,8 @@ lablink_message_get_bytes (LablinkMessage *self)
   bytes = g_atomic_pointer_get (&self->bytes);
   if (bytes == NULL)
     {
-      /* Points into this message, which outlives it. */
-      bytes = g_bytes_new_static (self->doc.text, self->text_length);
+      /* A copy: a caller may keep the bytes longer than the message. */
+      bytes = g_bytes_new (self->doc.text, self->text_length);
       if (!g_atomic_pointer_compare_and_exchange (&self->bytes, NULL, bytes))
         {
           g_bytes_unref (bytes);
@@ -1321,24 +1321,29 @@ read_digits (const char *s,
   return TRUE;
 }
 
+/* The local UTC offset in force at a naive local time. Looked up per
+ * quarter of an hour (zones move by 30 or 45 minutes, at quarter hours) and
+ * per time zone (TZ may change), cached per thread. */
 static gint64
 local_offset_usec (gint64 naive_seconds)
 {
-  static _Thread_local gint64 cached_hour = G_MININT64;
+  static _Thread_local GTimeZone *cached_tz;
+  static _Thread_local gint64 cached_quarter = G_MININT64;
   static _Thread_local gint64 cached_offset;
-  gint64 hour = naive_seconds / 3600;
+  GTimeZone *tz = g_time_zone_new_local ();
+  gint64 quarter = naive_seconds >= 0 ? naive_seconds / 900 : -((-naive_seconds + 899) / 900);
 
-  if (hour != cached_hour)
+  if (tz != cached_tz || quarter != cached_quarter)
     {
-      GTimeZone *tz = g_time_zone_new_local ();
       gint64 t = naive_seconds;
       gint interval = g_time_zone_adjust_time (tz, G_TIME_TYPE_STANDARD, &t);
 
       cached_offset = (gint64) g_time_zone_get_offset (tz, interval) * G_USEC_PER_SEC;
-      cached_hour = hour;
-      g_time_zone_unref (tz);
+      cached_quarter = quarter;
+      cached_tz = tz;  /* compared by address only; GLib keeps the local zone cached */
     }
 
+  g_time_zone_unref (tz);
   return cached_offset;
 }
 
@@ -1374,7 +1379,8 @@ lablink_parse_timestamp (const char *text,
       !read_digits (text, length, &p, 2, &second))
     return FALSE;
 
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60 ||
+      day > g_date_get_days_in_month ((GDateMonth) month, (GDateYear) CLAMP (year, 1, G_MAXUINT16)))
     return FALSE;
 
   if (p < length && text[p] == '.')
@@ -1405,8 +1411,12 @@ lablink_parse_timestamp (const char *text,
       if (!read_digits (text, length, &p, 2, &oh))
         return FALSE;
       if (p < length && text[p] == ':')
-        p++;
-      if (p < length && !read_digits (text, length, &p, 2, &om))
+        {
+          p++;
+          if (!read_digits (text, length, &p, 2, &om))
+            return FALSE;
+        }
+      else if (p < length && !read_digits (text, length, &p, 2, &om))
         return FALSE;
       if (p != length || oh > 23 || om > 59)
         return FALSE;

@@ -83,15 +83,29 @@ lablink_json_append_double (GString  *out,
       return;
     }
 
-  if (value == floor (value) && fabs (value) < 1e15)
+  if (value == floor (value) && fabs (value) < 1e16)
     {
-      /* Python's repr spells integral floats "5.0". */
-      g_string_append_printf (out, "%" G_GINT64_FORMAT ".0", (gint64) value);
-      return;
+      /* Python's repr spells integral floats "5.0" up to 1e16. */
+      g_ascii_formatd (buf, sizeof buf, "%.0f", value);
+    }
+  else
+    {
+      /* The shortest of 15, 16 or 17 significant digits that reads back
+       * to the same double. */
+      static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
+      gsize i;
+
+      for (i = 0; i < G_N_ELEMENTS (formats); i++)
+        {
+          g_ascii_formatd (buf, sizeof buf, formats[i], value);
+          if (g_ascii_strtod (buf, NULL) == value)
+            break;
+        }
     }
 
-  g_ascii_dtostr (buf, sizeof buf, value);
   g_string_append (out, buf);
+  if (strpbrk (buf, ".eEn") == NULL)
+    g_string_append (out, ".0");
 }
 
 /**

@@ -163,7 +163,10 @@ emit_message (LablinkStreamManager *self,
 {
   GQuark quark = detail_for (detail);
 
-  if (g_signal_has_handler_pending (self, signals[signal_id], quark, FALSE))
+  /* In GLib 2.74 a query with a detail does not match handlers connected
+   * without one: ask for both. */
+  if (g_signal_has_handler_pending (self, signals[signal_id], 0, FALSE) ||
+      (quark != 0 && g_signal_has_handler_pending (self, signals[signal_id], quark, FALSE)))
     g_signal_emit (self, signals[signal_id], quark, message);
 }
 
@@ -1399,7 +1402,7 @@ lablink_stream_manager_send_ping (LablinkStreamManager  *self,
 
   if (!check_connected (self, error))
     return FALSE;
-  lablink_ws_worker_send (self->worker, lablink_protocol_build_ping ());
+  lablink_ws_worker_ping (self->worker);
   return TRUE;
 }
 

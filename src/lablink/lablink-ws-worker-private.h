@@ -59,6 +59,7 @@ void             lablink_ws_worker_disconnect         (LablinkWsWorker        *s
 void             lablink_ws_worker_reconnect_now      (LablinkWsWorker        *self);
 void             lablink_ws_worker_send               (LablinkWsWorker        *self,
                                                        char                   *text);
+void             lablink_ws_worker_ping               (LablinkWsWorker        *self);
 void             lablink_ws_worker_set_stream         (LablinkWsWorker        *self,
                                                        const char             *key,
                                                        char                   *start_frame);

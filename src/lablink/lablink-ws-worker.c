@@ -999,6 +999,27 @@ send_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+ping_cb (gpointer data)
+{
+  Call *call = data;
+  LablinkWsWorker *self = call->self;
+  g_autofree char *ping = lablink_protocol_build_ping ();
+
+  /* The round trip is timed from the oldest unanswered ping. */
+  if (self->ping_sent == 0)
+    self->ping_sent = g_get_monotonic_time ();
+  send_text (self, ping);
+  return G_SOURCE_REMOVE;
+}
+
+/* Owner-side: an application ping, timed. */
+void
+lablink_ws_worker_ping (LablinkWsWorker *self)
+{
+  invoke (self, ping_cb, g_new0 (Call, 1));
+}
+
 /* Owner-side: takes @text. */
 void
 lablink_ws_worker_send (LablinkWsWorker *self,

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <string.h>
 
@@ -42,12 +43,20 @@ line_done (gpointer data)
 }
 
 static void
+die_with_parent (gpointer data)
+{
+  /* A test that aborts must not leave simulators behind. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
 start (TestSim *sim,
        guint    port)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   const char *exe = g_getenv ("LABLINK_SIM");
   LineRead read = { 0 };
   guint i;
@@ -60,8 +69,9 @@ start (TestSim *sim,
     g_ptr_array_add (argv, g_strdup (sim->args[i]));
   g_ptr_array_add (argv, NULL);
 
-  sim->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                    G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  sim->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));

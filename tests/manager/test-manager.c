@@ -1,0 +1,791 @@
+/* test-manager.c — LablinkStreamManager against lablink-sim
+ *
+ * Every test starts its own simulator on 127.0.0.1 with a free port.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <lablink.h>
+#include <math.h>
+
+#include "test-sim.h"
+
+#define PSU   "ps_250e6dfe"
+#define LOAD  "load_47fa0d5c"
+#define SCOPE "scope_386959fc"
+
+typedef struct {
+  GHashTable *counts;        /* stream key → count of stream-data */
+  guint       messages;      /* "message" signals */
+  guint       frame_errors;
+  guint       acquisition;   /* acquisition-data with samples */
+  guint       waveforms_with_samples;
+  guint       events;
+  guint64     last_seq;
+} Counter;
+
+static void
+counter_init (Counter *c)
+{
+  memset (c, 0, sizeof *c);
+  c->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+counter_clear (Counter *c)
+{
+  g_clear_pointer (&c->counts, g_hash_table_unref);
+}
+
+static guint
+count_of (Counter    *c,
+          const char *key)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (c->counts, key));
+}
+
+static void
+on_stream_data (LablinkStreamManager *manager,
+                LablinkMessage       *message,
+                Counter              *c)
+{
+  const char *key = lablink_message_get_stream_key (message);
+  gsize n = 0;
+
+  g_hash_table_replace (c->counts, g_strdup (key), GUINT_TO_POINTER (count_of (c, key) + 1));
+  if (lablink_message_get_waveform (message, &n) != NULL && n > 0)
+    c->waveforms_with_samples++;
+}
+
+static void
+on_message (LablinkStreamManager *manager,
+            LablinkMessage       *message,
+            Counter              *c)
+{
+  c->messages++;
+}
+
+static void
+on_frame_error (LablinkStreamManager *manager,
+                const GError         *error,
+                Counter              *c)
+{
+  g_assert_error (error, LABLINK_ERROR, error->code);
+  c->frame_errors++;
+}
+
+static void
+on_acquisition_data (LablinkStreamManager *manager,
+                     LablinkMessage       *message,
+                     Counter              *c)
+{
+  if (lablink_message_get_n_samples (message) > 0)
+    c->acquisition++;
+}
+
+static void
+on_event (LablinkStreamManager *manager,
+          LablinkMessage       *message,
+          Counter              *c)
+{
+  c->events++;
+}
+
+static LablinkStreamManager *
+new_manager (LablinkClient *client,
+             Counter       *c)
+{
+  LablinkStreamManager *manager = g_object_new (LABLINK_TYPE_STREAM_MANAGER,
+                                                "client", client,
+                                                "backoff-initial-ms", 100,
+                                                "backoff-max-ms", 1000,
+                                                "ping-interval-ms", 60000,
+                                                NULL);
+  g_signal_connect (manager, "stream-data", G_CALLBACK (on_stream_data), c);
+  g_signal_connect (manager, "message", G_CALLBACK (on_message), c);
+  g_signal_connect (manager, "frame-error", G_CALLBACK (on_frame_error), c);
+  g_signal_connect (manager, "acquisition-data", G_CALLBACK (on_acquisition_data), c);
+  g_signal_connect (manager, "event", G_CALLBACK (on_event), c);
+  return manager;
+}
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+  gpointer result;
+} Async;
+
+static gboolean
+async_done (gpointer data)
+{
+  return ((Async *) data)->done;
+}
+
+static void
+connect_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Async *a = data;
+
+  a->ok = lablink_stream_manager_connect_finish (LABLINK_STREAM_MANAGER (source), result, &a->error);
+  a->done = TRUE;
+}
+
+static gboolean
+connect_manager (LablinkStreamManager  *manager,
+                 GError               **error)
+{
+  Async a = { 0 };
+
+  lablink_stream_manager_connect_async (manager, NULL, connect_cb, &a);
+  g_assert_true (test_wait_until (async_done, &a, 10000));
+  if (a.error)
+    g_propagate_error (error, a.error);
+  return a.ok;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return lablink_stream_manager_get_connected (data);
+}
+
+typedef struct {
+  Counter    *c;
+  const char *key;
+  guint       at_least;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *w = data;
+  return count_of (w->c, w->key) >= w->at_least;
+}
+
+static void
+wait_count (Counter    *c,
+            const char *key,
+            guint       at_least,
+            guint       timeout_ms)
+{
+  CountWait w = { c, key, at_least };
+
+  if (!test_wait_until (count_reached, &w, timeout_ms))
+    g_error ("%s: %u frames after %u ms, expected at least %u", key, count_of (c, key), timeout_ms, at_least);
+}
+
+/* Starting a stream before connecting is a clear error. */
+static void
+test_not_connected (void)
+{
+  g_autoptr(LablinkClient) client = lablink_client_new ("http://127.0.0.1:9", NULL);
+  g_autoptr(LablinkStreamManager) manager = lablink_stream_manager_new (client);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_DISCONNECTED);
+  g_assert_false (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 100, &error));
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+  g_assert_false (lablink_stream_manager_start_acquisition_stream (manager, "x", 100, 10, &error));
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+  g_assert_false (lablink_stream_manager_send_ping (manager, &error));
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED);
+}
+
+/* Connecting to a port where nothing listens fails with a clear error,
+ * and the manager keeps trying in the background. */
+static void
+test_connection_refused (void)
+{
+  g_autoptr(LablinkClient) client = lablink_client_new ("http://127.0.0.1:9", NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_assert_false (connect_manager (manager, &error));
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED);
+  g_assert_cmpint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_RECONNECTING);
+  g_assert_cmpint (lablink_stream_manager_get_next_retry_time (manager), >, 0);
+  g_assert_nonnull (lablink_stream_manager_get_last_error (manager));
+  lablink_stream_manager_disconnect (manager);
+  counter_clear (&c);
+}
+
+/* Several streams at once, each at about its interval, then stop one. */
+static void
+test_streams (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) active = NULL;
+  guint psu, load, wave, meas, after_stop;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_assert_true (connect_manager (manager, &error));
+  g_assert_no_error (error);
+  g_assert_true (lablink_stream_manager_get_connected (manager));
+
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 100, &error));
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, LOAD, "readings", 200, &error));
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, SCOPE, "waveform", 100, &error));
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, SCOPE, "measurements", 200, &error));
+  g_assert_no_error (error);
+
+  active = lablink_stream_manager_get_active_streams (manager);
+  g_assert_cmpuint (g_strv_length (active), ==, 4);
+  g_assert_cmpstr (active[0], ==, LOAD "_readings");
+  g_assert_true (lablink_stream_manager_is_stream_active (manager, PSU "_readings"));
+
+  /* Measure over 2 s, from the first PSU frame on. */
+  wait_count (&c, PSU "_readings", 1, 3000);
+  g_hash_table_remove_all (c.counts);
+  c.waveforms_with_samples = 0;
+  test_run_for (2000);
+
+  psu = count_of (&c, PSU "_readings");
+  load = count_of (&c, LOAD "_readings");
+  wave = count_of (&c, SCOPE "_waveform");
+  meas = count_of (&c, SCOPE "_measurements");
+  g_test_message ("2 s: psu %u, load %u, waveform %u, measurements %u", psu, load, wave, meas);
+  /* Cadence = interval + read time (~111 ms, ~211 ms, ~150 ms, ~211 ms);
+   * wide bounds: this machine is shared. */
+  g_assert_cmpuint (psu, >=, 9);
+  g_assert_cmpuint (psu, <=, 22);
+  g_assert_cmpuint (load, >=, 4);
+  g_assert_cmpuint (load, <=, 12);
+  g_assert_cmpuint (wave, >=, 6);
+  g_assert_cmpuint (wave, <=, 16);
+  g_assert_cmpuint (meas, >=, 4);
+  g_assert_cmpuint (meas, <=, 12);
+  g_assert_cmpuint (c.waveforms_with_samples, ==, wave);
+  g_assert_cmpint (lablink_stream_manager_get_stream_status (manager, PSU "_readings"), ==, LABLINK_STREAM_STATUS_RUNNING);
+
+  /* Stop the PSU stream: after the frames in flight, nothing more. */
+  g_assert_true (lablink_stream_manager_stop_equipment_stream (manager, PSU, "readings", &error));
+  g_assert_no_error (error);
+  g_assert_false (lablink_stream_manager_is_stream_active (manager, PSU "_readings"));
+  test_run_for (400);
+  after_stop = count_of (&c, PSU "_readings");
+  test_run_for (800);
+  g_assert_cmpuint (count_of (&c, PSU "_readings"), ==, after_stop);
+  g_assert_cmpuint (count_of (&c, LOAD "_readings"), >, load);
+
+  counter_clear (&c);
+}
+
+typedef struct {
+  gboolean done;
+  char    *id;
+  GError  *error;
+} CreateWait;
+
+static void
+create_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  CreateWait *w = data;
+
+  w->id = lablink_client_create_acquisition_finish (LABLINK_CLIENT (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+control_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  CreateWait *w = data;
+
+  lablink_client_control_acquisition_finish (LABLINK_CLIENT (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static char *
+create_acquisition (LablinkClient *client)
+{
+  g_autoptr(JsonObject) config = json_object_new ();
+  g_autoptr(JsonArray) channels = json_array_new ();
+  CreateWait w = { 0 };
+  CreateWait s = { 0 };
+
+  json_array_add_string_element (channels, "CH1");
+  json_array_add_string_element (channels, "CH2");
+  json_object_set_string_member (config, "equipment_id", PSU);
+  json_object_set_string_member (config, "name", "test-manager");
+  json_object_set_string_member (config, "mode", "continuous");
+  json_object_set_double_member (config, "sample_rate", 50);
+  json_object_set_array_member (config, "channels", json_array_ref (channels));
+
+  lablink_client_create_acquisition_async (client, config, NULL, create_cb, &w);
+  g_assert_true (test_wait_until (async_done, &w, 5000));
+  g_assert_no_error (w.error);
+  g_assert_nonnull (w.id);
+
+  lablink_client_control_acquisition_async (client, w.id, "start", NULL, control_cb, &s);
+  g_assert_true (test_wait_until (async_done, &s, 5000));
+  g_assert_no_error (s.error);
+  return w.id;
+}
+
+static gboolean
+acquisition_frames (gpointer data)
+{
+  return ((Counter *) data)->acquisition >= 3;
+}
+
+/* An acquisition stream delivers overlapping windows of samples. */
+static void
+test_acquisition_stream (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *key = NULL;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_assert_true (connect_manager (manager, &error));
+  id = create_acquisition (client);
+  key = lablink_protocol_acquisition_key (id);
+
+  g_assert_true (lablink_stream_manager_start_acquisition_stream (manager, id, 200, 20, &error));
+  g_assert_no_error (error);
+  g_assert_true (lablink_stream_manager_is_stream_active (manager, key));
+  g_assert_true (test_wait_until (acquisition_frames, &c, 5000));
+  g_assert_cmpint (lablink_stream_manager_get_stream_status (manager, key), ==, LABLINK_STREAM_STATUS_RUNNING);
+
+  g_assert_true (lablink_stream_manager_stop_acquisition_stream (manager, id, &error));
+  g_assert_no_error (error);
+  g_assert_false (lablink_stream_manager_is_stream_active (manager, key));
+  counter_clear (&c);
+}
+
+static gboolean
+quiet_for (Counter *c,
+           guint    ms)
+{
+  guint before = c->messages + c->frame_errors;
+  test_run_for (ms);
+  return c->messages + c->frame_errors == before;
+}
+
+/* Statistics count exactly what was received, sent and rejected, also with
+ * hostile frames in the mix; the link stays up. */
+static void
+test_statistics (void)
+{
+  /* Invalid UTF-8 in a text frame is a WebSocket protocol error on which
+   * libsoup itself closes the link (1007): see test_reconnect for links
+   * that go down. Every other kind of bad frame is counted and skipped. */
+  const char *args[] = { "--hostile-rate", "40", "--hostile-kinds", "bad-json,wrong-types,unknown-type,deep-nesting", NULL };
+  g_autoptr(TestSim) sim = test_sim_spawn (args);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 messages = 0, dropped = 1;
+  double rate = 0, age = -1;
+  LablinkStreamStatus status;
+  guint i;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_assert_true (connect_manager (manager, &error));
+
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 50, &error));
+  for (i = 0; i < 3; i++)
+    g_assert_true (lablink_stream_manager_send_ping (manager, &error));
+  g_assert_no_error (error);
+  test_run_for (1500);
+  g_assert_true (lablink_stream_manager_stop_equipment_stream (manager, PSU, "readings", &error));
+
+  /* Hostile frames keep coming: stop them to compare at rest. */
+  test_sim_rest (sim, "POST", "/api/sim/faults", "{\"hostile_rate\": 0}", NULL);
+  for (i = 0; i < 20 && !quiet_for (&c, 300); i++)
+    ;
+
+  stats = lablink_stream_manager_get_statistics (manager);
+  g_assert_true (lablink_stream_manager_get_connected (manager));
+  g_assert_cmpuint (c.frame_errors, >, 0);
+  g_assert_cmpuint (lablink_statistics_get_messages_received (stats), ==, c.messages + c.frame_errors);
+  g_assert_cmpuint (lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_MALFORMED) +
+                    lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_INVALID) +
+                    lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_TOO_LARGE) +
+                    lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_BINARY), ==, c.frame_errors);
+  /* start, 3 pings, stop */
+  g_assert_cmpuint (lablink_statistics_get_messages_sent (stats), ==, 5);
+  g_assert_cmpuint (lablink_statistics_get_bytes_sent (stats), >, 5 * 16);
+  g_assert_cmpuint (lablink_statistics_get_bytes_received (stats), >, 300 * count_of (&c, PSU "_readings"));
+  g_assert_cmpuint (lablink_statistics_get_dropped (stats), ==, 0);
+  g_assert_true (lablink_statistics_get_stream (stats, PSU "_readings", &messages, &dropped, &rate, &age, &status));
+  g_assert_cmpuint (messages, ==, count_of (&c, PSU "_readings"));
+  g_assert_cmpuint (dropped, ==, 0);
+  g_assert_cmpfloat (age, >=, 0);
+  g_assert_cmpfloat (lablink_statistics_get_ping_latency_ms (stats), >, 0);
+  g_assert_cmpfloat (lablink_statistics_get_uptime_s (stats), >, 1);
+  g_assert_cmpuint (lablink_statistics_get_n_active_streams (stats), ==, 0);
+  g_assert_cmpuint (lablink_statistics_get_reconnects (stats), ==, 0);
+  counter_clear (&c);
+}
+
+typedef struct {
+  LablinkStreamManager *manager;
+  gboolean              saw_reconnecting;
+  gint64                lost_at;
+  gint64                worst_gap;
+} StateWatch;
+
+static void
+on_state (LablinkStreamManager *manager,
+          GParamSpec           *pspec,
+          StateWatch           *w)
+{
+  LablinkConnectionState state = lablink_stream_manager_get_state (manager);
+
+  if (state == LABLINK_CONNECTION_RECONNECTING)
+    {
+      if (!w->saw_reconnecting)
+        w->lost_at = g_get_monotonic_time ();
+      w->saw_reconnecting = TRUE;
+    }
+  else if (state == LABLINK_CONNECTION_CONNECTED && w->lost_at)
+    {
+      w->worst_gap = MAX (w->worst_gap, g_get_monotonic_time () - w->lost_at);
+      w->lost_at = 0;
+    }
+}
+
+static gboolean
+saw_reconnecting (gpointer data)
+{
+  return ((StateWatch *) data)->saw_reconnecting;
+}
+
+/* The link is dropped 5 times and the simulator is killed and restarted 5
+ * times: each time the client reconnects within the backoff cap and every
+ * stream runs again. */
+static void
+test_reconnect (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  StateWatch watch = { 0 };
+  guint cycle;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  watch.manager = manager;
+  g_signal_connect (manager, "notify::state", G_CALLBACK (on_state), &watch);
+  g_assert_true (connect_manager (manager, &error));
+
+  id = create_acquisition (client);
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 100, &error));
+  g_assert_true (lablink_stream_manager_start_acquisition_stream (manager, id, 100, 10, &error));
+  g_assert_no_error (error);
+  wait_count (&c, PSU "_readings", 2, 3000);
+
+  for (cycle = 0; cycle < 10; cycle++)
+    {
+      gboolean kill = cycle % 2 == 1;
+
+      watch.saw_reconnecting = FALSE;
+      if (kill)
+        {
+          test_sim_kill (sim);
+          g_assert_true (test_wait_until (saw_reconnecting, &watch, 5000));
+          test_sim_restart (sim);
+        }
+      else
+        {
+          g_autoptr(JsonNode) answer = test_sim_rest (sim, "POST", "/api/sim/drop", "{}", NULL);
+          g_assert_true (test_wait_until (saw_reconnecting, &watch, 5000));
+        }
+
+      /* Backoff cap 1 s, plus slack for a loaded machine. */
+      g_assert_true (test_wait_until (is_connected, manager, 4000));
+
+      g_hash_table_remove_all (c.counts);
+      c.acquisition = 0;
+      wait_count (&c, PSU "_readings", 2, 3000);
+      if (!kill && cycle < 1)
+        g_assert_true (test_wait_until (acquisition_frames, &c, 3000));
+      g_test_message ("cycle %u (%s): reconnected, streams resumed", cycle, kill ? "kill" : "drop");
+    }
+
+  g_assert_cmpint (watch.worst_gap, <, 6 * G_USEC_PER_SEC);
+  stats = lablink_stream_manager_get_statistics (manager);
+  g_assert_cmpuint (lablink_statistics_get_reconnects (stats), ==, 10);
+  g_assert_cmpuint (lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_CONNECTION), >=, 10);
+  counter_clear (&c);
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  Async *a = data;
+
+  a->ok = lablink_client_login_finish (LABLINK_CLIENT (source), result, &a->error);
+  a->done = TRUE;
+}
+
+/* Security on: without a token the handshake is refused, the state says
+ * so and the manager does not retry; after logging in it connects. */
+static void
+test_auth (void)
+{
+  const char *args[] = { "--auth", "admin:Peer-Test-123", NULL };
+  g_autoptr(TestSim) sim = test_sim_spawn (args);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  Async a = { 0 };
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_assert_false (connect_manager (manager, &error));
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
+  g_clear_error (&error);
+  g_assert_cmpint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_AUTH_FAILED);
+
+  /* No retry storm: still one failed attempt 2 s later. */
+  test_run_for (2000);
+  stats = lablink_stream_manager_get_statistics (manager);
+  g_assert_cmpuint (lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_CONNECTION), ==, 1);
+  g_assert_cmpint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_AUTH_FAILED);
+  g_assert_false (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 100, &error));
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+
+  /* Wrong password, then the right one. */
+  lablink_client_login_async (client, "admin", "wrong", NULL, login_cb, &a);
+  g_assert_true (test_wait_until (async_done, &a, 5000));
+  g_assert_false (a.ok);
+  g_assert_error (a.error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
+  g_clear_error (&a.error);
+
+  memset (&a, 0, sizeof a);
+  lablink_client_login_async (client, "admin", "Peer-Test-123", NULL, login_cb, &a);
+  g_assert_true (test_wait_until (async_done, &a, 5000));
+  g_assert_no_error (a.error);
+  g_assert_true (a.ok);
+
+  lablink_stream_manager_reconnect_now (manager);
+  g_assert_true (test_wait_until (is_connected, manager, 5000));
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 100, &error));
+  g_assert_no_error (error);
+  wait_count (&c, PSU "_readings", 2, 3000);
+  counter_clear (&c);
+}
+
+typedef struct {
+  gint64 last;
+  gint64 worst;
+} Ticker;
+
+static gboolean
+tick (gpointer data)
+{
+  Ticker *t = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (t->last)
+    t->worst = MAX (t->worst, now - t->last);
+  t->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+slow_consumer (LablinkStreamManager *manager,
+               LablinkMessage       *message,
+               Counter              *c)
+{
+  gint64 until = g_get_monotonic_time () + 30;
+
+  /* A consumer slower than the sender: 30 µs a frame. */
+  while (g_get_monotonic_time () < until)
+    ;
+}
+
+typedef struct {
+  TestSim              *sim;
+  LablinkStreamManager *manager;
+  Counter              *c;
+  guint64               expected;
+} FloodWait;
+
+static gboolean
+flood_accounted (gpointer data)
+{
+  FloodWait *w = data;
+  g_autoptr(LablinkStatistics) stats = lablink_stream_manager_get_statistics (w->manager);
+  guint64 messages = 0, dropped = 0;
+
+  lablink_statistics_get_stream (stats, "flood_readings", &messages, &dropped, NULL, NULL, NULL);
+  return messages == w->expected && count_of (w->c, "flood_readings") + dropped == w->expected;
+}
+
+/* The simulator floods far faster than the consumer handles: the consumer's
+ * main loop keeps turning, the excess is dropped oldest-first and counted
+ * exactly. */
+static void
+test_flood (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) started = NULL;
+  guint64 messages = 0, dropped = 0;
+  FloodWait w;
+  Ticker ticker = { 0 };
+  guint timer;
+  guint i;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_object_set (manager, "queue-length", 128, NULL);
+  g_signal_connect (manager, "stream-data::flood_readings", G_CALLBACK (slow_consumer), &c);
+  g_assert_true (connect_manager (manager, &error));
+
+  timer = g_timeout_add (5, tick, &ticker);
+  started = test_sim_rest (sim, "POST", "/api/sim/flood", "{\"n_frames\": 40000, \"rate_hz\": 0}", NULL);
+  g_assert_nonnull (started);
+
+  /* Wait for the sender to finish, then for every frame to be accounted. */
+  for (i = 0; i < 300; i++)
+    {
+      g_autoptr(JsonNode) node = test_sim_rest (sim, "GET", "/api/sim/flood", NULL, NULL);
+      JsonObject *o = json_node_get_object (node);
+
+      if (!json_object_get_boolean_member (o, "running") && json_object_get_int_member (o, "sent") == 40000)
+        break;
+      test_run_for (100);
+    }
+  g_assert_cmpuint (i, <, 300);
+
+  w = (FloodWait) { sim, manager, &c, 40000 };
+  g_assert_true (test_wait_until (flood_accounted, &w, 30000));
+  g_source_remove (timer);
+
+  stats = lablink_stream_manager_get_statistics (manager);
+  g_assert_true (lablink_statistics_get_stream (stats, "flood_readings", &messages, &dropped, NULL, NULL, NULL));
+  g_test_message ("flood: %" G_GUINT64_FORMAT " received, %u delivered, %" G_GUINT64_FORMAT " dropped, worst timer gap %.1f ms",
+                  messages, count_of (&c, "flood_readings"), dropped, ticker.worst / 1000.0);
+  g_assert_cmpuint (messages, ==, 40000);
+  g_assert_cmpuint (dropped, >, 0);
+  g_assert_cmpuint (count_of (&c, "flood_readings") + dropped, ==, 40000);
+  g_assert_cmpuint (lablink_statistics_get_dropped (stats), ==, dropped);
+  g_assert_cmpint (ticker.worst, <, 50000);
+  g_assert_true (lablink_stream_manager_get_connected (manager));
+  counter_clear (&c);
+}
+
+static gboolean
+waveforms_fetched (gpointer data)
+{
+  return ((Counter *) data)->waveforms_with_samples >= 3;
+}
+
+/* Like the real server: waveform frames without samples; the manager
+ * fetches them through the capture endpoint. */
+static void
+test_compat_waveform (void)
+{
+  const char *args[] = { "--lablink-compat", NULL };
+  g_autoptr(TestSim) sim = test_sim_spawn (args);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_assert_true (connect_manager (manager, &error));
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, SCOPE, "waveform", 100, &error));
+  g_assert_no_error (error);
+  g_assert_true (test_wait_until (waveforms_fetched, &c, 5000));
+  /* Every delivered waveform carries samples. */
+  g_assert_cmpuint (count_of (&c, SCOPE "_waveform"), ==, c.waveforms_with_samples);
+  stats = lablink_stream_manager_get_statistics (manager);
+  g_assert_cmpuint (lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_REST), ==, 0);
+  counter_clear (&c);
+}
+
+static gboolean
+got_event (gpointer data)
+{
+  return ((Counter *) data)->events >= 2;
+}
+
+/* Unsolicited events reach the event signal, never the error paths. */
+static void
+test_events (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_assert_true (connect_manager (manager, &error));
+  a = test_sim_rest (sim, "POST", "/api/sim/event", "{\"type\": \"alarm_event\"}", NULL);
+  b = test_sim_rest (sim, "POST", "/api/sim/event", "{\"type\": \"job_completed\"}", NULL);
+  g_assert_true (test_wait_until (got_event, &c, 5000));
+  stats = lablink_stream_manager_get_statistics (manager);
+  g_assert_cmpuint (lablink_statistics_get_errors_total (stats), ==, 0);
+  g_assert_cmpuint (c.frame_errors, ==, 0);
+  counter_clear (&c);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/manager/not-connected", test_not_connected);
+  g_test_add_func ("/manager/connection-refused", test_connection_refused);
+  g_test_add_func ("/manager/streams", test_streams);
+  g_test_add_func ("/manager/acquisition-stream", test_acquisition_stream);
+  g_test_add_func ("/manager/statistics", test_statistics);
+  g_test_add_func ("/manager/events", test_events);
+  g_test_add_func ("/manager/compat-waveform", test_compat_waveform);
+  g_test_add_func ("/manager/auth", test_auth);
+  g_test_add_func ("/manager/flood", test_flood);
+  g_test_add_func ("/manager/reconnect", test_reconnect);
+
+  return g_test_run ();
+}
