@@ -41,7 +41,10 @@ test_lifetime (void)
   g_assert_cmpuint (length, ==, strlen (PSU_FRAME));
   g_assert_cmpint (memcmp (text, PSU_FRAME, length), ==, 0);
   g_assert_true (text != frame);  /* lablink_message_parse() copies */
-  g_assert_true (text == g_bytes_get_data (lablink_message_get_bytes (m), NULL));
+  /* get_bytes() is the same text, owned by the bytes (they may outlive m) */
+  g_assert_true (g_bytes_get_size (lablink_message_get_bytes (m)) == length);
+  g_assert_cmpint (memcmp (g_bytes_get_data (lablink_message_get_bytes (m), NULL), text, length), ==, 0);
+  g_assert_true (lablink_message_get_bytes (m) == lablink_message_get_bytes (m));
 
   g_assert_true (lablink_message_ref (m) == m);
   copy = g_boxed_copy (LABLINK_TYPE_MESSAGE, m);
