@@ -76,6 +76,7 @@ main (int   argc,
   gint opt_flood_rate = 0;
   gint opt_flood_frames = 0;
   gint opt_token_lifetime = 1800;
+  g_autofree char *opt_silent_streams = NULL;
   GOptionEntry entries[] = {
     { "address", 0, 0, G_OPTION_ARG_STRING, &opt_address, "IP address to listen on (default 127.0.0.1)", "ADDR" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port (default 8000; 0 = pick a free one)", "N" },
@@ -99,6 +100,8 @@ main (int   argc,
       "Fault: flood every client with PSU readings frames (stream flood_readings, with \"seq\") at HZ", "HZ" },
     { "flood-frames", 0, 0, G_OPTION_ARG_INT, &opt_flood_frames,
       "Stop the flood after N frames (with --flood-rate 0: as fast as possible)", "N" },
+    { "silent-streams", 0, 0, G_OPTION_ARG_STRING, &opt_silent_streams,
+      "Fault, as the released LabLink 1.2.5: acknowledge streams of these types but never send them (e.g. readings,waveform)", "LIST" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Log debug messages", NULL },
     { NULL }
   };
@@ -152,6 +155,11 @@ main (int   argc,
   server = lablink_sim_server_new ();
   lablink_sim_server_set_seed (server, (guint32) opt_seed);
   lablink_sim_server_set_lablink_compat (server, opt_compat);
+  if (opt_silent_streams != NULL)
+    {
+      g_auto(GStrv) types = g_strsplit (opt_silent_streams, ",", -1);
+      lablink_sim_server_set_silent_streams (server, (const char * const *) types);
+    }
   lablink_sim_server_set_token_lifetime (server, (guint) opt_token_lifetime);
   if (opt_auth != NULL)
     {

@@ -19,6 +19,7 @@ struct _LablinkSimServer
 
   /* options */
   gboolean               compat;
+  GStrv                  silent_streams;  /* stream types acknowledged but never sent */
   guint32                seed;
   char                  *auth_username;
   char                  *auth_password;

@@ -345,6 +345,7 @@ lablink_sim_server_finalize (GObject *object)
 
   g_clear_pointer (&self->auth_username, g_free);
   g_clear_pointer (&self->auth_password, g_free);
+  g_clear_pointer (&self->silent_streams, g_strfreev);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->instruments, g_ptr_array_unref);
@@ -459,6 +460,25 @@ lablink_sim_server_set_lablink_compat (LablinkSimServer *self,
     return;
   self->compat = compat;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABLINK_COMPAT]);
+}
+
+/**
+ * lablink_sim_server_set_silent_streams:
+ * @self: a #LablinkSimServer
+ * @stream_types: (nullable) (array zero-terminated=1): stream types
+ *
+ * Fault, as in the released LabLink 1.2.5: streams of these types are
+ * acknowledged (`stream_started`) but never deliver a frame. The REST
+ * snapshot of the same data still answers.
+ */
+void
+lablink_sim_server_set_silent_streams (LablinkSimServer   *self,
+                                       const char * const *stream_types)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SERVER (self));
+
+  g_strfreev (self->silent_streams);
+  self->silent_streams = g_strdupv ((char **) stream_types);
 }
 
 gboolean
@@ -1349,7 +1369,10 @@ handle_message (SimClient      *client,
 
       if (stream_type == NULL)
         stream_type = LABLINK_STREAM_READINGS;
-      if (equipment_id != NULL)
+      /* The released LabLink 1.2.5 acknowledges such streams and then never
+       * sends a frame (its JSON encoder fails on their datetimes). */
+      if (equipment_id != NULL &&
+          (self->silent_streams == NULL || !g_strv_contains ((const char * const *) self->silent_streams, stream_type)))
         start_equipment_stream (self, equipment_id, stream_type, interval_ms);
       client_send_string (client, echo_stream_frame (self, "stream_started", equipment_id, stream_type));
     }

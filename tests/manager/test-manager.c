@@ -770,6 +770,71 @@ test_events (void)
   counter_clear (&c);
 }
 
+typedef struct {
+  GPtrArray *statuses;
+} StatusLog;
+
+static void
+on_status (LablinkStreamManager *manager,
+           const char           *key,
+           LablinkStreamStatus   status,
+           StatusLog            *log)
+{
+  g_ptr_array_add (log->statuses, GINT_TO_POINTER (status));
+}
+
+static gboolean
+is_polling (gpointer data)
+{
+  return lablink_stream_manager_get_stream_status (data, PSU "_readings") == LABLINK_STREAM_STATUS_POLLING;
+}
+
+/* The released LabLink 1.2.5 acknowledges readings streams and then sends
+ * nothing: the stream shows "no data" after about three intervals, values
+ * then come from polling the REST snapshot at the stream's interval. */
+static void
+test_polling_fallback (void)
+{
+  const char *args[] = { "--silent-streams", "readings", NULL };
+  g_autoptr(TestSim) sim = test_sim_spawn (args);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) statuses = g_ptr_array_new ();
+  StatusLog log = { statuses };
+  LablinkStreamStatus status = LABLINK_STREAM_STATUS_STOPPED;
+  gint64 started;
+  guint polled;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_signal_connect (manager, "stream-status-changed::" PSU "_readings", G_CALLBACK (on_status), &log);
+  g_assert_true (connect_manager (manager, &error));
+
+  started = g_get_monotonic_time ();
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 200, &error));
+  g_assert_no_error (error);
+  g_assert_true (test_wait_until (is_polling, manager, 5000));
+  /* About three intervals (plus slack), not at once. */
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 3 * 200 * 1000);
+  g_assert_cmpuint (statuses->len, >=, 1);
+
+  /* Polled values arrive as stream data, at about the interval. */
+  wait_count (&c, PSU "_readings", 1, 3000);
+  polled = count_of (&c, PSU "_readings");
+  test_run_for (1000);
+  g_assert_cmpuint (count_of (&c, PSU "_readings") - polled, >=, 3);
+  g_assert_cmpuint (count_of (&c, PSU "_readings") - polled, <=, 7);
+
+  stats = lablink_stream_manager_get_statistics (manager);
+  g_assert_true (lablink_statistics_get_stream (stats, PSU "_readings", NULL, NULL, NULL, NULL, &status));
+  g_assert_cmpint (status, ==, LABLINK_STREAM_STATUS_POLLING);
+  g_assert_cmpuint (lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_REST), ==, 0);
+  counter_clear (&c);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -784,6 +849,7 @@ main (int   argc,
   g_test_add_func ("/manager/events", test_events);
   g_test_add_func ("/manager/compat-waveform", test_compat_waveform);
   g_test_add_func ("/manager/auth", test_auth);
+  g_test_add_func ("/manager/polling-fallback", test_polling_fallback);
   g_test_add_func ("/manager/flood", test_flood);
   g_test_add_func ("/manager/reconnect", test_reconnect);
 
