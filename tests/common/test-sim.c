@@ -133,6 +133,15 @@ test_sim_kill (TestSim *sim)
   wait_exit (sim);
 }
 
+/* SIGSTOP makes a link that is up but dead; SIGCONT revives it. */
+void
+test_sim_signal (TestSim *sim,
+                 int      signum)
+{
+  g_assert_nonnull (sim->process);
+  g_subprocess_send_signal (sim->process, signum);
+}
+
 /* Starts the simulator again on the same port. */
 void
 test_sim_restart (TestSim *sim)

@@ -15,6 +15,8 @@ TestSim    *test_sim_spawn        (const char * const *extra_args);
 const char *test_sim_get_url      (TestSim            *sim);
 guint       test_sim_get_port     (TestSim            *sim);
 void        test_sim_kill         (TestSim            *sim);
+void        test_sim_signal       (TestSim            *sim,
+                                   int                 signum);
 void        test_sim_restart      (TestSim            *sim);
 void        test_sim_free         (TestSim            *sim);
 

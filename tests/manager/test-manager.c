@@ -8,6 +8,7 @@
 
 #include <lablink.h>
 #include <math.h>
+#include <signal.h>
 
 #include "test-sim.h"
 
@@ -835,6 +836,108 @@ test_polling_fallback (void)
   counter_clear (&c);
 }
 
+static gboolean
+is_reconnecting (gpointer data)
+{
+  return lablink_stream_manager_get_state (data) == LABLINK_CONNECTION_RECONNECTING;
+}
+
+/* A server that stops answering without closing (a frozen process, a pulled
+ * cable): the keepalive notices and the manager reconnects once it is back. */
+static void
+test_dead_link (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 frozen;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_object_set (manager, "ping-interval-ms", 300, NULL);
+  g_assert_true (connect_manager (manager, &error));
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 100, &error));
+  wait_count (&c, PSU "_readings", 2, 3000);
+
+  test_sim_signal (sim, SIGSTOP);
+  frozen = g_get_monotonic_time ();
+  g_assert_true (test_wait_until (is_reconnecting, manager, 5000));
+  /* Three silent ping intervals, not the OS's TCP timeout. */
+  g_assert_cmpint (g_get_monotonic_time () - frozen, <, 3 * G_USEC_PER_SEC);
+  g_assert_nonnull (lablink_stream_manager_get_last_error (manager));
+
+  test_sim_signal (sim, SIGCONT);
+  g_assert_true (test_wait_until (is_connected, manager, 5000));
+  g_hash_table_remove_all (c.counts);
+  wait_count (&c, PSU "_readings", 2, 3000);
+  counter_clear (&c);
+}
+
+typedef struct {
+  Counter *c;
+  gsize    size;
+} BigWait;
+
+static void
+on_big_event (LablinkStreamManager *manager,
+              LablinkMessage       *message,
+              BigWait              *w)
+{
+  gsize length = 0;
+
+  lablink_message_get_text (message, &length);
+  w->size = MAX (w->size, length);
+}
+
+static gboolean
+big_arrived (gpointer data)
+{
+  return ((BigWait *) data)->size > 0;
+}
+
+/* libsoup's default limit on an incoming frame is 128 KiB: the manager
+ * raises it (bounded, configurable). */
+static void
+test_large_frame (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) frame = g_string_new ("{\"type\": \"big_event\", \"blob\": \"");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *body_text = NULL;
+  BigWait w = { 0 };
+  Counter c;
+
+  while (frame->len < 2 * 1024 * 1024)
+    g_string_append (frame, "0123456789abcdef");
+  g_string_append (frame, "\"}");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, frame->str);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  body_text = json_to_string (body, FALSE);
+
+  counter_init (&c);
+  w.c = &c;
+  manager = new_manager (client, &c);
+  g_signal_connect (manager, "event::big_event", G_CALLBACK (on_big_event), &w);
+  g_assert_true (connect_manager (manager, &error));
+
+  answer = test_sim_rest (sim, "POST", "/api/sim/broadcast", body_text, NULL);
+  g_assert_true (test_wait_until (big_arrived, &w, 10000));
+  g_assert_cmpuint (w.size, ==, frame->len);
+  g_assert_true (lablink_stream_manager_get_connected (manager));
+  counter_clear (&c);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -850,6 +953,8 @@ main (int   argc,
   g_test_add_func ("/manager/compat-waveform", test_compat_waveform);
   g_test_add_func ("/manager/auth", test_auth);
   g_test_add_func ("/manager/polling-fallback", test_polling_fallback);
+  g_test_add_func ("/manager/dead-link", test_dead_link);
+  g_test_add_func ("/manager/large-frame", test_large_frame);
   g_test_add_func ("/manager/flood", test_flood);
   g_test_add_func ("/manager/reconnect", test_reconnect);
 
