@@ -390,7 +390,8 @@ complete_disconnect_tasks (LablinkStreamManager *self)
 }
 
 static void
-update_state (LablinkStreamManager *self)
+update_state (LablinkStreamManager   *self,
+              LablinkConnectionState  entered)
 {
   LablinkConnectionState state;
   g_autofree char *last_error = NULL;
@@ -398,7 +399,8 @@ update_state (LablinkStreamManager *self)
   gint64 next_retry;
   guint attempt;
 
-  lablink_ws_worker_get_state (self->worker, &state, &next_retry, &attempt, &last_error);
+  lablink_ws_worker_get_state (self->worker, NULL, &next_retry, &attempt, &last_error);
+  state = entered;
 
   g_object_freeze_notify (G_OBJECT (self));
 
@@ -463,11 +465,11 @@ handle_item (LablinkStreamManager *self,
       break;
 
     case LABLINK_WS_ITEM_STATE:
-      update_state (self);
+      update_state (self, item->state);
       break;
 
     case LABLINK_WS_ITEM_CONNECTED:
-      update_state (self);
+      /* The STATE items before it already told the state. */
       if (self->connect_task != NULL)
         {
           g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);

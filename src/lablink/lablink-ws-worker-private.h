@@ -28,9 +28,10 @@ typedef enum {
 } LablinkWsItemKind;
 
 typedef struct {
-  LablinkWsItemKind  kind;
-  LablinkMessage    *message;
-  GError            *error;
+  LablinkWsItemKind       kind;
+  LablinkMessage         *message;
+  GError                 *error;
+  LablinkConnectionState  state;   /* STATE items: the state entered, in order */
 } LablinkWsItem;
 
 typedef struct {

@@ -383,6 +383,8 @@ set_state (LablinkWsWorker        *self,
            gint64                  next_retry,
            const char             *error_message)
 {
+  gboolean wake;
+
   g_mutex_lock (&self->lock);
   self->state = state;
   self->next_retry = next_retry;
@@ -391,9 +393,15 @@ set_state (LablinkWsWorker        *self,
       g_free (self->last_error);
       self->last_error = g_strdup (error_message);
     }
+  /* Each transition is handed over with its state, so that a drop and a
+   * reconnect within one owner iteration are still both seen. */
+  push_control_locked (self, LABLINK_WS_ITEM_STATE, NULL, NULL);
+  ((LablinkWsItem *) g_queue_peek_tail (&self->control))->state = state;
+  wake = need_wakeup_locked (self);
   g_mutex_unlock (&self->lock);
 
-  post_item (self, LABLINK_WS_ITEM_STATE, NULL, NULL);
+  if (wake)
+    self->wakeup (self->wakeup_data);
 }
 
 static StreamEntry *
