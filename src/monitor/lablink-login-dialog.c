@@ -77,3 +77,22 @@ lablink_login_dialog_get_password (LablinkLoginDialog *self)
   g_return_val_if_fail (LABLINK_IS_LOGIN_DIALOG (self), NULL);
   return gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
 }
+
+/**
+ * lablink_login_dialog_set_credentials:
+ * @self: the dialog
+ * @username: (nullable): a user name
+ * @password: (nullable): a password (for scripts and tests)
+ */
+void
+lablink_login_dialog_set_credentials (LablinkLoginDialog *self,
+                                      const char         *username,
+                                      const char         *password)
+{
+  g_return_if_fail (LABLINK_IS_LOGIN_DIALOG (self));
+
+  if (username)
+    gtk_editable_set_text (GTK_EDITABLE (self->username_entry), username);
+  if (password)
+    gtk_editable_set_text (GTK_EDITABLE (self->password_entry), password);
+}

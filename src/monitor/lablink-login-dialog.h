@@ -17,5 +17,8 @@ GtkWidget  *lablink_login_dialog_new          (GtkWindow          *parent,
                                                const char         *error_text);
 const char *lablink_login_dialog_get_username (LablinkLoginDialog *self);
 const char *lablink_login_dialog_get_password (LablinkLoginDialog *self);
+void        lablink_login_dialog_set_credentials (LablinkLoginDialog *self,
+                                                  const char         *username,
+                                                  const char         *password);
 
 G_END_DECLS

@@ -702,3 +702,16 @@ lablink_window_get_last_toast (LablinkWindow *self)
   g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
   return self->last_toast;
 }
+
+/**
+ * lablink_window_get_login_dialog:
+ * @self: the window
+ *
+ * Returns: (transfer none) (nullable): the login dialog while it is shown
+ */
+GtkWidget *
+lablink_window_get_login_dialog (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->login_dialog;
+}

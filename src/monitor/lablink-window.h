@@ -44,6 +44,7 @@ LablinkEventsPanel         *lablink_window_get_events_panel       (LablinkWindow
 LablinkAcquisitionPanel    *lablink_window_get_acquisition_panel  (LablinkWindow      *self);
 guint                       lablink_window_get_n_toasts           (LablinkWindow      *self);
 const char                 *lablink_window_get_last_toast         (LablinkWindow      *self);
+GtkWidget                  *lablink_window_get_login_dialog       (LablinkWindow      *self);
 void                        lablink_window_save_state             (LablinkWindow      *self);
 
 /* lablink-monitor-window-actions.c */

@@ -18,6 +18,7 @@
  * output open. */
 struct _MtSim
 {
+  GStrv        args;
   GSubprocess *process;
   char        *url;
   guint        port;
@@ -53,13 +54,21 @@ sim_start (MtSim *sim,
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GDataInputStream) in = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   const char *exe = g_getenv ("LABLINK_SIM");
   LineRead read = { 0 };
+  guint i;
 
   g_assert_nonnull (exe);
+  g_ptr_array_add (argv, g_strdup (exe));
+  g_ptr_array_add (argv, g_strdup ("--port"));
+  g_ptr_array_add (argv, g_strdup_printf ("%u", port));
+  for (i = 0; sim->args && sim->args[i]; i++)
+    g_ptr_array_add (argv, g_strdup (sim->args[i]));
+  g_ptr_array_add (argv, NULL);
+
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  sim->process = g_subprocess_launcher_spawn (launcher, &error, exe, "--port", port_text, NULL);
+  sim->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
@@ -75,11 +84,16 @@ sim_start (MtSim *sim,
   g_assert_cmpuint (sim->port, >, 0);
 }
 
+/**
+ * mt_sim_spawn:
+ * @args: (nullable): more lablink-sim options ("--auth=u:p", …)
+ */
 MtSim *
-mt_sim_spawn (void)
+mt_sim_spawn (const char * const *args)
 {
   MtSim *sim = g_new0 (MtSim, 1);
 
+  sim->args = g_strdupv ((char **) args);
   sim_start (sim, 0);
   return sim;
 }
@@ -120,6 +134,7 @@ mt_sim_free (MtSim *sim)
       g_subprocess_wait (sim->process, NULL, NULL);
       g_clear_object (&sim->process);
     }
+  g_strfreev (sim->args);
   g_free (sim->url);
   g_free (sim);
 }

@@ -25,7 +25,7 @@ G_BEGIN_DECLS
       test_run_for (25);                                                       \
   } G_STMT_END
 
-MtSim              *mt_sim_spawn            (void);
+MtSim              *mt_sim_spawn            (const char * const *args);
 const char         *mt_sim_get_url          (MtSim            *sim);
 void                mt_sim_kill             (MtSim            *sim);
 void                mt_sim_restart          (MtSim            *sim);

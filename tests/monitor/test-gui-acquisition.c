@@ -83,7 +83,7 @@ main (int argc, char **argv)
 
   mt_init (&argc, &argv);
 
-  sim = mt_sim_spawn ();
+  sim = mt_sim_spawn (NULL);
   app = mt_app_new ();
   window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
 
