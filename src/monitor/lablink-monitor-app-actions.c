@@ -22,6 +22,8 @@ about_action (GSimpleAction *action,
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                         "transient-for", gtk_application_get_active_window (app),
+                        "modal", TRUE,
+                        "destroy-with-parent", TRUE,
                         "application-icon", APP_ID,
                         "application-name", _("LabLink Monitor"),
                         "developer-name", _("LabLink Monitor contributors"),

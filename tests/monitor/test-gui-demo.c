@@ -53,6 +53,31 @@ test_demo_in_process (void)
     g_test_message ("event: %s", lablink_events_panel_get_text (events, 0));
   }
 
+  /* The shortcuts window (gtk/help-overlay.ui) and the About window. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  test_run_for (200);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWindow *about = NULL;
+    guint i;
+
+    for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+        if (ADW_IS_ABOUT_WINDOW (toplevel))
+          about = toplevel;
+      }
+    g_assert_nonnull (about);
+    g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+    g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+    gtk_window_destroy (about);
+  }
+
+  /* Alt+4 shows the events. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("events"));
+  g_assert_cmpstr (lablink_window_get_page (window), ==, "events");
+
   mt_close (app, window);
 }
 

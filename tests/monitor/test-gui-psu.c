@@ -156,6 +156,35 @@ test_psu_interval_persisted (void)
     g_test_message ("no settings schema: interval kept in memory only");
 }
 
+static void
+test_psu_settings_kept (void)
+{
+  GSettings *settings = lablink_session_get_settings (lablink_window_get_session (window));
+  g_auto(GStrv) recent = NULL;
+  g_autofree char *last = NULL;
+
+  if (settings == NULL)
+    {
+      g_test_skip ("no settings schema");
+      return;
+    }
+
+  /* The server connected to is remembered. */
+  last = g_settings_get_string (settings, "last-server");
+  g_assert_cmpstr (last, ==, mt_sim_get_url (sim));
+  recent = g_settings_get_strv (settings, "recent-servers");
+  g_assert_nonnull (recent[0]);
+  g_assert_cmpstr (recent[0], ==, mt_sim_get_url (sim));
+
+  /* Window size and sidebar width, as saved when the window closes. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1111, 777);
+  lablink_window_save_state (window);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1111);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 777);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  g_assert_cmpint (g_settings_get_int (settings, "sidebar-width"), >=, 160);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -171,6 +200,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/psu/meters-follow-setpoints", test_psu_meters_follow_setpoints);
   g_test_add_func ("/gui/psu/stop-from-toolbar", test_psu_stop_from_toolbar);
   g_test_add_func ("/gui/psu/interval-persisted", test_psu_interval_persisted);
+  g_test_add_func ("/gui/psu/settings-kept", test_psu_settings_kept);
   ret = g_test_run ();
 
   mt_close (app, window);
