@@ -36,6 +36,8 @@ struct _LablinkAcquisitionPanel
   LablinkSession *session;
   GCancellable   *cancellable;
   GtkStringList  *equipment_names;
+  GHashTable     *names;          /* acquisition id → its name */
+  char           *pending_name;
   GPtrArray      *equipment_ids;
   char           *selected_id;
   LablinkRing    *bound_ring;
@@ -70,8 +72,10 @@ rebuild_equipment (LablinkAcquisitionPanel *self)
   for (i = 0; i < n; i++)
     {
       g_autoptr(LablinkEquipment) equipment = g_list_model_get_item (model, i);
+      const char *model_name = lablink_equipment_get_model (equipment);
+      const char *name = model_name && *model_name ? model_name : lablink_equipment_get_display_name (equipment);
 
-      gtk_string_list_append (self->equipment_names, lablink_equipment_get_display_name (equipment));
+      gtk_string_list_append (self->equipment_names, name);
       g_ptr_array_add (self->equipment_ids, g_strdup (lablink_equipment_get_id (equipment)));
     }
 }
@@ -209,7 +213,13 @@ lablink_acquisition_panel_select (LablinkAcquisitionPanel *self,
   if (acquisition_id == NULL)
     return;
 
-  gtk_label_set_label (self->title_label, acquisition_id);
+  {
+    const char *name = g_hash_table_lookup (self->names, acquisition_id);
+    g_autofree char *title = name ? g_strdup_printf ("%s · %.8s", name, acquisition_id) : g_strdup (acquisition_id);
+
+    gtk_label_set_label (self->title_label, title);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), acquisition_id);
+  }
   if (self->session)
     {
       g_autofree char *key = lablink_protocol_acquisition_key (acquisition_id);
@@ -306,6 +316,8 @@ list_cb (GObject      *source,
 
       row = action_row;
       g_object_set_data_full (G_OBJECT (row), "acquisition-id", g_strdup (id), g_free);
+      if (name && *name)
+        g_hash_table_replace (self->names, g_strdup (id), g_strdup (name));
       gtk_list_box_append (self->list, row);
       self->n_listed++;
       if (g_strcmp0 (id, self->selected_id) == 0)
@@ -455,6 +467,8 @@ create_done_cb (GObject      *source,
       return;
     }
 
+  if (self->pending_name)
+    g_hash_table_replace (self->names, g_strdup (id), g_steal_pointer (&self->pending_name));
   lablink_acquisition_panel_select (self, id);
   control (self, id, "start", TRUE);
   g_object_unref (self);
@@ -488,6 +502,8 @@ create_cb (LablinkAcquisitionPanel *self)
   json_object_set_string_member (config, "equipment_id", g_ptr_array_index (self->equipment_ids, selected));
   name = g_date_time_format (now, "Monitor %H:%M:%S");
   json_object_set_string_member (config, "name", name);
+  g_free (self->pending_name);
+  self->pending_name = g_strdup (name);
   mode = gtk_drop_down_get_selected_item (self->mode_dropdown);
   json_object_set_string_member (config, "mode", mode ? gtk_string_object_get_string (mode) : "continuous");
   json_object_set_double_member (config, "sample_rate", gtk_spin_button_get_value (self->rate_spin));
@@ -649,6 +665,8 @@ lablink_acquisition_panel_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->equipment_names);
   g_ptr_array_unref (self->equipment_ids);
+  g_hash_table_unref (self->names);
+  g_free (self->pending_name);
   g_free (self->selected_id);
 
   G_OBJECT_CLASS (lablink_acquisition_panel_parent_class)->finalize (object);
@@ -699,6 +717,7 @@ lablink_acquisition_panel_init (LablinkAcquisitionPanel *self)
   self->cancellable = g_cancellable_new ();
   self->equipment_names = gtk_string_list_new (NULL);
   self->equipment_ids = g_ptr_array_new_with_free_func (g_free);
+  self->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_drop_down_set_model (self->equipment_dropdown, G_LIST_MODEL (self->equipment_names));
 
   lablink_plot_set_window (self->plot, 10.0, LABLINK_PLOT_ORIGIN_LATEST);

@@ -34,7 +34,7 @@
 #define MARGIN_LEFT   74.0
 #define MARGIN_RIGHT  14.0
 #define MARGIN_TOP    26.0
-#define MARGIN_BOTTOM 44.0
+#define MARGIN_BOTTOM 54.0
 #define PANE_GAP      12.0
 #define SCRATCH_COLOR 15
 
@@ -418,6 +418,28 @@ nice_y_range (double *lo,
   *hi += span * 0.06;
 }
 
+/* A 1/2/5 × 10^k tick spacing giving at most @max_ticks intervals: PLplot's
+ * own choice ignores how small a pane is, and labels then collide. */
+static double
+nice_step (double range,
+           int    max_ticks)
+{
+  double raw, magnitude, norm;
+
+  if (!(range > 0) || !isfinite (range))
+    return 0.0;  /* PLplot's choice */
+  raw = range / MAX (max_ticks, 1);
+  magnitude = pow (10.0, floor (log10 (raw)));
+  norm = raw / magnitude;
+  if (norm <= 1.0)
+    return magnitude;
+  if (norm <= 2.0)
+    return 2.0 * magnitude;
+  if (norm <= 5.0)
+    return 5.0 * magnitude;
+  return 10.0 * magnitude;
+}
+
 static char *
 axis_label (const char *quantity,
             const char *unit,
@@ -739,13 +761,18 @@ draw_plot (LablinkPlot *self,
       plvpor (plot_left / width, plot_right / width, 1.0 - bottom / height, 1.0 - top / height);
       plwind (x0 * xf, x1 * xf, y0 * yf, y1 * yf);
 
-      set_color (&grid);
-      plbox ("g", 0.0, 0, "g", 0.0, 0);
-      set_color (&fg);
-      plbox (last ? "bcnst" : "bcst", 0.0, 0, "bcnstv", 0.0, 0);
+      {
+        double xtick = nice_step ((x1 - x0) * xf, (int) ((plot_right - plot_left) / 90.0));
+        double ytick = nice_step ((y1 - y0) * yf, (int) (pane_h / 32.0));
+
+        set_color (&grid);
+        plbox ("g", xtick, 0, "g", ytick, 0);
+        set_color (&fg);
+        plbox (last ? "bcnst" : "bcst", xtick, 0, "bcnstv", ytick, 0);
+      }
       plmtex ("l", 5.2, 0.5, 0.5, y_label);
       if (last)
-        plmtex ("b", 3.0, 0.5, 0.5, x_label);
+        plmtex ("b", 3.2, 0.5, 0.5, x_label);
 
       /* The traces, clipped to the pane. */
       cairo_save (cr);

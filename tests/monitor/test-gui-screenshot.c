@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "lablink-acquisition-panel.h"
 #include "lablink-psu-panel.h"
 #include "lablink-scope-panel.h"
 #include "monitor-test-util.h"
@@ -108,6 +109,43 @@ test_screenshot_stats (void)
   lablink_window_set_page (window, "instruments");
 }
 
+static void
+test_screenshot_load (void)
+{
+  g_autofree char *path = NULL;
+  const char *load = mt_equipment_id (window, LABLINK_EQUIPMENT_ELECTRONIC_LOAD);
+  double variance = 0;
+
+  json_node_unref (mt_command (window, load, "set_mode", "{\"mode\": \"CC\"}"));
+  json_node_unref (mt_command (window, load, "set_current", "{\"current\": 1.25}"));
+  json_node_unref (mt_command (window, load, "set_input", "{\"enabled\": true}"));
+  g_assert_true (lablink_window_select_equipment (window, load));
+  test_run_for (1500);
+  draw_now (GTK_WIDGET (window));
+  path = mt_screenshot (GTK_WIDGET (window), "load.png", &variance);
+  g_assert_cmpfloat (variance, >, 100.0);
+}
+
+static void
+test_screenshot_acquisition (void)
+{
+  LablinkAcquisitionPanel *panel = lablink_window_get_acquisition_panel (window);
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+  g_autofree char *path = NULL;
+  double variance = 0;
+
+  lablink_window_set_page (window, "acquisitions");
+  lablink_acquisition_panel_fill_form (panel, psu, "CH1, CH1_I", 50.0, "continuous");
+  g_signal_emit_by_name (lablink_acquisition_panel_get_create_button (panel), "clicked");
+  MT_WAIT (lablink_acquisition_panel_get_selected_id (panel) != NULL &&
+           lablink_plot_get_n_series (lablink_acquisition_panel_get_plot (panel)) > 0, 8000);
+  test_run_for (2500);
+  draw_now (GTK_WIDGET (window));
+  path = mt_screenshot (GTK_WIDGET (window), "acquisitions.png", &variance);
+  g_assert_cmpfloat (variance, >, 100.0);
+  lablink_window_set_page (window, "instruments");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -122,6 +160,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/screenshot/psu", test_screenshot_psu);
   g_test_add_func ("/gui/screenshot/scope", test_screenshot_scope);
   g_test_add_func ("/gui/screenshot/statistics", test_screenshot_stats);
+  g_test_add_func ("/gui/screenshot/load", test_screenshot_load);
+  g_test_add_func ("/gui/screenshot/acquisitions", test_screenshot_acquisition);
   ret = g_test_run ();
 
   mt_close (app, window);
