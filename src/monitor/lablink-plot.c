@@ -31,7 +31,7 @@
 #include "lablink-plot.h"
 #include "lablink-units.h"
 
-#define MARGIN_LEFT   74.0
+#define MARGIN_LEFT   88.0
 #define MARGIN_RIGHT  14.0
 #define MARGIN_TOP    26.0
 #define MARGIN_BOTTOM 54.0
@@ -404,6 +404,20 @@ nice_y_range (double *lo,
       return;
     }
   span = *hi - *lo;
+
+  /* Readable at a glance: a steady 5 V with millivolts of noise is a flat
+   * line, not a zoom into the noise. At least ±1 % of the value. */
+  {
+    double mid = (*lo + *hi) / 2, min_span = fabs (mid) * 0.02;
+
+    if (span > 1e-15 && span < min_span)
+      {
+        *lo = mid - min_span / 2;
+        *hi = mid + min_span / 2;
+        span = min_span;
+      }
+  }
+
   if (span <= fabs (*hi) * 1e-9 || span <= 1e-15)
     {
       double mid = (*lo + *hi) / 2, half = fabs (mid) * 0.1;
@@ -746,7 +760,12 @@ draw_plot (LablinkPlot *self,
         nice_y_range (&y0, &y1);
 
       y_prefix = lablink_si_prefix (MAX (fabs (y0), fabs (y1)), &yf);
-      y_label = axis_label (pane->quantity, pane->unit, y_prefix);
+      /* Stacked panes are too short for "Current (mA)" along their side:
+       * the unit there, the quantity written inside the pane. */
+      if (self->n_panes > 1 && pane->unit && *pane->unit)
+        y_label = g_strconcat (y_prefix, pane->unit, NULL);
+      else
+        y_label = axis_label (pane->quantity, pane->unit, y_prefix);
 
       pane->left = plot_left;
       pane->right = plot_right;
@@ -763,14 +782,14 @@ draw_plot (LablinkPlot *self,
 
       {
         double xtick = nice_step ((x1 - x0) * xf, (int) ((plot_right - plot_left) / 90.0));
-        double ytick = nice_step ((y1 - y0) * yf, (int) (pane_h / 32.0));
+        double ytick = nice_step ((y1 - y0) * yf, (int) (pane_h / 26.0));
 
         set_color (&grid);
         plbox ("g", xtick, 0, "g", ytick, 0);
         set_color (&fg);
         plbox (last ? "bcnst" : "bcst", xtick, 0, "bcnstv", ytick, 0);
       }
-      plmtex ("l", 5.2, 0.5, 0.5, y_label);
+      plmtex ("l", 6.4, 0.5, 0.5, y_label);
       if (last)
         plmtex ("b", 3.2, 0.5, 0.5, x_label);
 
@@ -796,6 +815,12 @@ draw_plot (LablinkPlot *self,
 
   plflush ();
   cairo_restore (cr);
+
+  if (self->n_panes > 1)
+    for (p = 0; p < self->n_panes; p++)
+      if (self->panes[p].quantity && self->panes[p].drawn)
+        draw_text (self, cr, self->panes[p].quantity, self->panes[p].left + 8, self->panes[p].top + 12,
+                   0.0, &fg, FALSE, NULL);
 
   /* Legend, above the plot area; a name and colour shown in several panes
    * is listed once. */

@@ -47,6 +47,8 @@ struct _LablinkWindow
   guint                       n_toasts;
   char                       *last_toast;
   guint                       unseen_events;
+  AdwToast                   *event_toast;    /* while shown; not owned */
+  guint                       event_toast_count;
 };
 
 G_DEFINE_FINAL_TYPE (LablinkWindow, lablink_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -357,6 +359,14 @@ equipment_loaded_cb (LablinkSession *session,
 }
 
 static void
+event_toast_dismissed_cb (AdwToast      *toast,
+                          LablinkWindow *self)
+{
+  if (self->event_toast == toast)
+    self->event_toast = NULL;
+}
+
+static void
 event_cb (LablinkSession *session,
           LablinkMessage *message,
           LablinkWindow  *self)
@@ -364,7 +374,34 @@ event_cb (LablinkSession *session,
   g_autofree char *text = lablink_describe_event (message);
 
   lablink_events_panel_add (self->events_panel, message);
-  lablink_window_add_toast (self, text);
+
+  /* An alarm storm updates one toast rather than queueing hundreds. */
+  if (self->event_toast != NULL)
+    {
+      g_autofree char *title = NULL;
+
+      self->event_toast_count++;
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (and %u more event)", "%s (and %u more events)",
+                                            self->event_toast_count),
+                               text, self->event_toast_count);
+      adw_toast_set_title (self->event_toast, title);
+    }
+  else
+    {
+      AdwToast *toast = adw_toast_new (text);
+
+      adw_toast_set_timeout (toast, 5);
+      adw_toast_set_button_label (toast, _("View"));
+      adw_toast_set_action_name (toast, "win.show-page");
+      adw_toast_set_action_target_value (toast, g_variant_new_string ("events"));
+      g_signal_connect_object (toast, "dismissed", G_CALLBACK (event_toast_dismissed_cb), self, 0);
+      self->event_toast = toast;
+      self->event_toast_count = 0;
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  self->n_toasts++;
+  g_free (self->last_toast);
+  self->last_toast = g_steal_pointer (&text);
 
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "events") != 0)
     {

@@ -41,6 +41,16 @@ test_demo_in_process (void)
   g_assert_cmpstr (lablink_connection_indicator_get_text (lablink_window_get_connection_indicator (window)),
                    ==, "Connected (simulator)");
 
+  /* What a new user sees a moment later. */
+  {
+    g_autofree char *path = NULL;
+    double variance = 0;
+
+    test_run_for (1500);
+    path = mt_screenshot (GTK_WIDGET (window), "demo.png", &variance);
+    g_assert_cmpfloat (variance, >, 100.0);
+  }
+
   /* A simulated alarm: a toast and a line in the events list, not an error. */
   {
     LablinkEventsPanel *events = lablink_window_get_events_panel (window);
