@@ -111,6 +111,8 @@ struct _LablinkPlot
 
   GArray            *scratch_x;
   GArray            *scratch_y;
+
+  guint              scroll_timer;
 };
 
 G_DEFINE_FINAL_TYPE (LablinkPlot, lablink_plot, GTK_TYPE_WIDGET)
@@ -920,6 +922,38 @@ leave_cb (GtkEventControllerMotion *controller,
   lablink_plot_clear_pointer (self);
 }
 
+/* A history against the wall clock keeps scrolling when data is slow or
+ * stopped: one redraw a second while the plot is on screen (data arriving
+ * redraws it anyway). */
+static gboolean
+scroll_cb (gpointer data)
+{
+  LablinkPlot *self = data;
+
+  if (!self->paused && self->origin == LABLINK_PLOT_ORIGIN_NOW && has_ring_series (self))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+lablink_plot_map (GtkWidget *widget)
+{
+  LablinkPlot *self = LABLINK_PLOT (widget);
+
+  GTK_WIDGET_CLASS (lablink_plot_parent_class)->map (widget);
+  if (self->scroll_timer == 0)
+    self->scroll_timer = g_timeout_add_seconds (1, scroll_cb, self);
+}
+
+static void
+lablink_plot_unmap (GtkWidget *widget)
+{
+  LablinkPlot *self = LABLINK_PLOT (widget);
+
+  g_clear_handle_id (&self->scroll_timer, g_source_remove);
+  GTK_WIDGET_CLASS (lablink_plot_parent_class)->unmap (widget);
+}
+
 static void
 lablink_plot_unrealize (GtkWidget *widget)
 {
@@ -932,6 +966,7 @@ lablink_plot_dispose (GObject *object)
 {
   LablinkPlot *self = LABLINK_PLOT (object);
 
+  g_clear_handle_id (&self->scroll_timer, g_source_remove);
   end_stream (self);
   G_OBJECT_CLASS (lablink_plot_parent_class)->dispose (object);
 }
@@ -1007,6 +1042,8 @@ lablink_plot_class_init (LablinkPlotClass *klass)
   widget_class->snapshot = lablink_plot_snapshot;
   widget_class->measure = lablink_plot_measure;
   widget_class->unrealize = lablink_plot_unrealize;
+  widget_class->map = lablink_plot_map;
+  widget_class->unmap = lablink_plot_unmap;
 
   properties[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE, rw);
   properties[PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, rw);
