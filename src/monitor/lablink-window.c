@@ -117,7 +117,7 @@ lablink_window_show_error (LablinkWindow *self,
   g_return_if_fail (LABLINK_IS_WINDOW (self));
 
   text = detail ? g_strdup_printf ("%s: %s", title, detail) : g_strdup (title);
-  g_warning ("%s", text);
+  g_message ("%s", text);
   lablink_window_add_toast (self, text);
 }
 
