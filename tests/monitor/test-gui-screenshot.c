@@ -146,6 +146,23 @@ test_screenshot_acquisition (void)
   lablink_window_set_page (window, "instruments");
 }
 
+static void
+test_screenshot_dark (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+  g_autofree char *path = NULL;
+  double variance = 0;
+
+  g_assert_true (lablink_window_select_equipment (window, psu));
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  test_run_for (500);
+  draw_now (GTK_WIDGET (window));
+  path = mt_screenshot (GTK_WIDGET (window), "main-window-dark.png", &variance);
+  g_assert_cmpfloat (variance, >, 100.0);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -162,6 +179,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/screenshot/statistics", test_screenshot_stats);
   g_test_add_func ("/gui/screenshot/load", test_screenshot_load);
   g_test_add_func ("/gui/screenshot/acquisitions", test_screenshot_acquisition);
+  g_test_add_func ("/gui/screenshot/dark", test_screenshot_dark);
   ret = g_test_run ();
 
   mt_close (app, window);
