@@ -182,7 +182,10 @@ call_handlers (LablinkStreamManager *self,
     return;
 
   type_name = lablink_message_get_type_name (message);
+  /* A copy, since a handler may add or remove handlers; it does not own
+   * them (g_ptr_array_copy() would carry the free function over). */
   snapshot = g_ptr_array_copy (self->handlers, NULL, NULL);
+  g_ptr_array_set_free_func (snapshot, NULL);
   for (i = 0; i < snapshot->len; i++)
     {
       Handler *handler = g_ptr_array_index (snapshot, i);

@@ -761,6 +761,13 @@ on_connected (GObject      *source,
   g_source_set_static_name (self->keepalive_source, "[lablink] keepalive");
   g_source_attach (self->keepalive_source, self->context);
 
+  /* A first round trip at once, so the latency is known from the start. */
+  {
+    g_autofree char *ping = lablink_protocol_build_ping ();
+    self->ping_sent = g_get_monotonic_time ();
+    send_text (self, ping);
+  }
+
   if (self->report_connect)
     {
       self->report_connect = FALSE;

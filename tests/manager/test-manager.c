@@ -429,8 +429,8 @@ test_statistics (void)
                     lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_INVALID) +
                     lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_TOO_LARGE) +
                     lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_BINARY), ==, c.frame_errors);
-  /* start, 3 pings, stop */
-  g_assert_cmpuint (lablink_statistics_get_messages_sent (stats), ==, 5);
+  /* the keepalive's first ping on connect, start, 3 pings, stop */
+  g_assert_cmpuint (lablink_statistics_get_messages_sent (stats), ==, 6);
   g_assert_cmpuint (lablink_statistics_get_bytes_sent (stats), >, 5 * 16);
   g_assert_cmpuint (lablink_statistics_get_bytes_received (stats), >, 300 * count_of (&c, PSU "_readings"));
   g_assert_cmpuint (lablink_statistics_get_dropped (stats), ==, 0);
@@ -938,6 +938,86 @@ test_large_frame (void)
   counter_clear (&c);
 }
 
+typedef struct {
+  guint typed;
+  guint generic;
+  guint after_removal;
+  guint destroyed;
+  guint id;
+  LablinkStreamManager *manager;
+} HandlerLog;
+
+static void
+typed_handler (gpointer        manager,
+               LablinkMessage *message,
+               gpointer        data)
+{
+  HandlerLog *log = data;
+
+  g_assert_cmpint (lablink_message_get_message_type (message), ==, LABLINK_MESSAGE_STREAM_DATA);
+  log->typed++;
+}
+
+static void
+generic_handler (gpointer        manager,
+                 LablinkMessage *message,
+                 gpointer        data)
+{
+  HandlerLog *log = data;
+
+  log->generic++;
+  /* A handler may remove itself (or another one) while messages flow. */
+  if (log->generic == 3)
+    lablink_stream_manager_remove_handler (log->manager, log->id);
+  else if (log->generic > 3)
+    log->after_removal++;
+}
+
+static void
+count_destroy (gpointer data)
+{
+  ((HandlerLog *) data)->destroyed++;
+}
+
+static gboolean
+handlers_done (gpointer data)
+{
+  HandlerLog *log = data;
+  return log->typed >= 4 && log->generic >= 3;
+}
+
+/* The handler API next to the signals: typed and generic handlers, removal
+ * from within a handler, destroy notifications. */
+static void
+test_handlers (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  HandlerLog log = { 0 };
+  guint typed_id;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  log.manager = manager;
+  typed_id = lablink_stream_manager_add_handler (manager, "stream_data", typed_handler, &log, count_destroy);
+  log.id = lablink_stream_manager_add_handler (manager, NULL, generic_handler, &log, count_destroy);
+  g_assert_cmpuint (typed_id, !=, log.id);
+  g_assert_true (connect_manager (manager, &error));
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 50, &error));
+  g_assert_true (test_wait_until (handlers_done, &log, 5000));
+  test_run_for (300);
+
+  g_assert_cmpuint (log.generic, ==, 3);
+  g_assert_cmpuint (log.after_removal, ==, 0);
+  g_assert_cmpuint (log.destroyed, ==, 1);
+  lablink_stream_manager_remove_handler (manager, typed_id);
+  g_assert_cmpuint (log.destroyed, ==, 2);
+  counter_clear (&c);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -950,6 +1030,7 @@ main (int   argc,
   g_test_add_func ("/manager/acquisition-stream", test_acquisition_stream);
   g_test_add_func ("/manager/statistics", test_statistics);
   g_test_add_func ("/manager/events", test_events);
+  g_test_add_func ("/manager/handlers", test_handlers);
   g_test_add_func ("/manager/compat-waveform", test_compat_waveform);
   g_test_add_func ("/manager/auth", test_auth);
   g_test_add_func ("/manager/polling-fallback", test_polling_fallback);
