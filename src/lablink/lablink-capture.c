@@ -24,6 +24,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -3331,7 +3333,7 @@ lablink_capture_read (LablinkCapture  *self,
   if (first_row > self->n_rows || n_rows > self->n_rows - first_row)
     {
       g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT,
-                   _("Rows %" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT " are outside capture “%s” (%" G_GUINT64_FORMAT " rows)"),
+                   _("Rows %" PRIu64 "–%" PRIu64 " are outside capture “%s” (%" PRIu64 " rows)"),
                    first_row, first_row + n_rows, self->name, self->n_rows);
       g_mutex_unlock (&self->lock);
       return FALSE;

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
@@ -139,7 +141,7 @@ update_detail (LablinkAcquisitionPanel *self,
 
   ring = self->bound_ring;
   if (total >= 0)
-    g_string_append_printf (stats, _("Server: %" G_GINT64_FORMAT " samples"), total);
+    g_string_append_printf (stats, _("Server: %" PRId64 " samples"), total);
   if (isfinite (rate))
     {
       g_autofree char *r = lablink_format_si (rate, "S/s", 4);
@@ -151,12 +153,12 @@ update_detail (LablinkAcquisitionPanel *self,
       g_string_append_printf (stats, " · %s", d);
     }
   if (overruns > 0)
-    g_string_append_printf (stats, _(" · %" G_GINT64_FORMAT " overruns"), overruns);
+    g_string_append_printf (stats, _(" · %" PRId64 " overruns"), overruns);
   if (ring)
     {
       if (stats->len)
         g_string_append (stats, "\n");
-      g_string_append_printf (stats, _("Chart: %zu samples (%" G_GUINT64_FORMAT " repeated in overlapping frames, skipped)"),
+      g_string_append_printf (stats, _("Chart: %zu samples (%" PRIu64 " repeated in overlapping frames, skipped)"),
                               lablink_ring_get_length (ring),
                               lablink_session_get_acquisition_duplicates (self->session, self->selected_id));
     }
