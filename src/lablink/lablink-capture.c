@@ -3292,7 +3292,7 @@ lablink_capture_get_size_bytes (LablinkCapture *self)
  * ------------------------------------------------------------------------ */
 
 /**
- * lablink_capture_read:
+ * lablink_capture_read: (skip)
  * @self: a #LablinkCapture
  * @first_row: the first row to read
  * @n_rows: how many rows

@@ -138,7 +138,7 @@ column_flush (Out    *out,
 }
 
 /**
- * lablink_decimate_minmax:
+ * lablink_decimate_minmax: (skip)
  * @x: (array length=n): x coordinates, non-decreasing
  * @y: (array length=n): y values; `NaN` marks a gap
  * @n: number of points

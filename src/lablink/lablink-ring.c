@@ -379,7 +379,7 @@ lablink_ring_get_value (LablinkRing *self,
 }
 
 /**
- * lablink_ring_get_last:
+ * lablink_ring_get_last: (skip)
  * @self: a ring
  * @time: (out) (optional): the newest entry's time
  * @values: (out caller-allocates) (optional): room for one value per channel
@@ -490,7 +490,7 @@ clamp_count (LablinkRing *self,
 }
 
 /**
- * lablink_ring_copy_times:
+ * lablink_ring_copy_times: (skip)
  * @self: a ring
  * @index: the first entry
  * @n: how many entries
@@ -517,7 +517,7 @@ lablink_ring_copy_times (LablinkRing *self,
 }
 
 /**
- * lablink_ring_copy_values:
+ * lablink_ring_copy_values: (skip)
  * @self: a ring
  * @channel: the channel
  * @index: the first entry
@@ -550,7 +550,7 @@ lablink_ring_copy_values (LablinkRing *self,
 }
 
 /**
- * lablink_ring_copy_xy:
+ * lablink_ring_copy_xy: (skip)
  * @self: a ring
  * @channel: the channel
  * @index: the first entry

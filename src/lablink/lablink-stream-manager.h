@@ -32,6 +32,9 @@ typedef enum {
   LABLINK_CONNECTION_AUTH_FAILED,
 } LablinkConnectionState;
 
+#define LABLINK_TYPE_STREAM_MANAGER (lablink_stream_manager_get_type ())
+G_DECLARE_FINAL_TYPE (LablinkStreamManager, lablink_stream_manager, LABLINK, STREAM_MANAGER, GObject)
+
 /**
  * LablinkMessageHandler:
  * @manager: the stream manager
@@ -41,12 +44,10 @@ typedef enum {
  * A handler registered with lablink_stream_manager_add_handler(); called on
  * the thread that created the manager.
  */
-typedef void (*LablinkMessageHandler) (gpointer        manager,
-                                       LablinkMessage *message,
-                                       gpointer        user_data);
+typedef void (*LablinkMessageHandler) (LablinkStreamManager *manager,
+                                       LablinkMessage       *message,
+                                       gpointer              user_data);
 
-#define LABLINK_TYPE_STREAM_MANAGER (lablink_stream_manager_get_type ())
-G_DECLARE_FINAL_TYPE (LablinkStreamManager, lablink_stream_manager, LABLINK, STREAM_MANAGER, GObject)
 
 LablinkStreamManager   *lablink_stream_manager_new                 (LablinkClient         *client);
 LablinkClient          *lablink_stream_manager_get_client          (LablinkStreamManager  *self);

@@ -948,7 +948,7 @@ typedef struct {
 } HandlerLog;
 
 static void
-typed_handler (gpointer        manager,
+typed_handler (LablinkStreamManager *manager,
                LablinkMessage *message,
                gpointer        data)
 {
@@ -959,7 +959,7 @@ typed_handler (gpointer        manager,
 }
 
 static void
-generic_handler (gpointer        manager,
+generic_handler (LablinkStreamManager *manager,
                  LablinkMessage *message,
                  gpointer        data)
 {
