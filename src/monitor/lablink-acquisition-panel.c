@@ -13,6 +13,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "lablink-acquisition-panel.h"
 #include "lablink-units.h"
@@ -33,7 +34,19 @@ struct _LablinkAcquisitionPanel
   GtkLabel       *state_label;
   GtkLabel       *stats_label;
   GtkToggleButton *watch_button;
+  GtkToggleButton *record_button;
+  GtkButton      *export_button;
+  GtkLabel       *record_label;
+  GtkWidget      *export_box;
+  GtkProgressBar *export_progress;
   LablinkPlot    *plot;
+
+  LablinkCapture *capture;        /* the current capture: recording or last recorded */
+  gulong          capture_notify;
+  GCancellable   *export_cancellable;
+  guint           n_exports;
+  guint           pulse_timer;
+  GtkNativeDialog *chooser;
 
   LablinkSession *session;
   GCancellable   *cancellable;
@@ -188,6 +201,462 @@ sync_watch_button (LablinkAcquisitionPanel *self)
   self->syncing = FALSE;
 }
 
+/* Recording: a LablinkCapture of the selected acquisition, in
+ * $LABLINK_CAPTURE_DIR if set (tests), else the default directory. */
+
+static void
+update_record_label (LablinkAcquisitionPanel *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->capture == NULL)
+    {
+      gtk_label_set_label (self->record_label, "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->record_label), NULL);
+      return;
+    }
+  if (lablink_capture_get_recording (self->capture))
+    text = g_strdup_printf (_("Recording: %" PRIu64 " samples"), lablink_capture_get_n_samples (self->capture));
+  else
+    text = g_strdup_printf (_("Recorded: %" PRIu64 " samples"), lablink_capture_get_n_samples (self->capture));
+  gtk_label_set_label (self->record_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->record_label), lablink_capture_get_directory (self->capture));
+}
+
+static void
+sync_record_button (LablinkAcquisitionPanel *self)
+{
+  self->syncing = TRUE;
+  gtk_toggle_button_set_active (self->record_button,
+                                self->capture != NULL && lablink_capture_get_recording (self->capture));
+  self->syncing = FALSE;
+}
+
+static void
+stop_recording (LablinkAcquisitionPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->capture == NULL || !lablink_capture_get_recording (self->capture))
+    return;
+  if (!lablink_capture_stop (self->capture, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not finish the recording: %s"), error->message);
+      toast (self, text);
+    }
+}
+
+/* Stops recording and forgets the capture (it stays on disk). */
+static void
+clear_capture (LablinkAcquisitionPanel *self)
+{
+  stop_recording (self);
+  if (self->capture)
+    g_clear_signal_handler (&self->capture_notify, self->capture);
+  g_clear_object (&self->capture);
+  update_record_label (self);
+  sync_record_button (self);
+}
+
+static gboolean
+start_recording (LablinkAcquisitionPanel  *self,
+                 GError                  **error)
+{
+  g_autoptr(LablinkCapture) capture = NULL;
+  const char *dir = g_getenv ("LABLINK_CAPTURE_DIR");
+
+  if (self->session == NULL || self->selected_id == NULL ||
+      lablink_session_get_client (self->session) == NULL ||
+      lablink_session_get_manager (self->session) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                           _("Not connected: connect to a server and select an acquisition first"));
+      return FALSE;
+    }
+
+  capture = lablink_capture_new_for_acquisition (lablink_session_get_manager (self->session),
+                                                 lablink_session_get_client (self->session),
+                                                 self->selected_id,
+                                                 dir && *dir ? dir : NULL,
+                                                 error);
+  if (capture == NULL || !lablink_capture_start (capture, error))
+    return FALSE;
+
+  clear_capture (self);
+  self->capture = g_steal_pointer (&capture);
+  self->capture_notify = g_signal_connect_swapped (self->capture, "notify::n-samples",
+                                                   G_CALLBACK (update_record_label), self);
+  update_record_label (self);
+  return TRUE;
+}
+
+static void
+record_toggled_cb (LablinkAcquisitionPanel *self)
+{
+  if (self->syncing)
+    return;
+
+  if (gtk_toggle_button_get_active (self->record_button))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!start_recording (self, &error))
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not start recording: %s"), error->message);
+          toast (self, text);
+        }
+    }
+  else
+    {
+      stop_recording (self);
+      update_record_label (self);
+    }
+  sync_record_button (self);
+}
+
+/**
+ * lablink_acquisition_panel_get_record_button:
+ * @self: the panel
+ *
+ * Returns: (transfer none): the "Record" toggle
+ */
+GtkToggleButton *
+lablink_acquisition_panel_get_record_button (LablinkAcquisitionPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), NULL);
+  return self->record_button;
+}
+
+/**
+ * lablink_acquisition_panel_get_capture:
+ * @self: the panel
+ *
+ * Returns: (transfer none) (nullable): the capture being recorded, or the
+ *   last one recorded for the selected acquisition
+ */
+LablinkCapture *
+lablink_acquisition_panel_get_capture (LablinkAcquisitionPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), NULL);
+  return self->capture;
+}
+
+const char *
+lablink_acquisition_panel_get_record_text (LablinkAcquisitionPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), NULL);
+  return gtk_label_get_label (self->record_label);
+}
+
+/* Export: the capture's data (lablink_export_async) or the chart
+ * (lablink_plot_export). */
+
+static gboolean
+chart_format (const char              *format,
+              LablinkPlotExportFormat *out)
+{
+  if (g_ascii_strcasecmp (format, "png") == 0)
+    *out = LABLINK_PLOT_EXPORT_PNG;
+  else if (g_ascii_strcasecmp (format, "svg") == 0)
+    *out = LABLINK_PLOT_EXPORT_SVG;
+  else if (g_ascii_strcasecmp (format, "pdf") == 0)
+    *out = LABLINK_PLOT_EXPORT_PDF;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/**
+ * lablink_acquisition_panel_export_chart:
+ * @self: the panel
+ * @file: the file to write
+ * @format: "png", "svg" or "pdf"
+ * @width: the width (0: the chart's own, or 1200)
+ * @height: the height (0: the chart's own, or 700)
+ * @error: return location for a #GError
+ *
+ * Saves the chart as it is now.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+lablink_acquisition_panel_export_chart (LablinkAcquisitionPanel  *self,
+                                        GFile                    *file,
+                                        const char               *format,
+                                        int                       width,
+                                        int                       height,
+                                        GError                  **error)
+{
+  LablinkPlotExportFormat plot_format;
+
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (format != NULL, FALSE);
+
+  if (!chart_format (format, &plot_format))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a chart format: choose PNG, SVG or PDF"), format);
+      return FALSE;
+    }
+  if (width <= 0 || height <= 0)
+    {
+      int w = gtk_widget_get_width (GTK_WIDGET (self->plot));
+      int h = gtk_widget_get_height (GTK_WIDGET (self->plot));
+
+      width = w >= 100 && h >= 100 ? w : 1200;
+      height = w >= 100 && h >= 100 ? h : 700;
+    }
+  return lablink_plot_export (self->plot, file, plot_format, width, height, error);
+}
+
+/* Progress while data exports run. Not lablink_export_async()'s progress
+ * callback: the library invokes it with g_main_context_invoke_full() while
+ * holding its progress lock, and when the worker thread wins the main
+ * context the callback runs (and deadlocks) there. So the bar pulses. */
+static gboolean
+export_pulse_cb (gpointer data)
+{
+  LablinkAcquisitionPanel *self = data;
+
+  gtk_progress_bar_pulse (self->export_progress);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+export_busy (LablinkAcquisitionPanel *self,
+             gboolean                 busy)
+{
+  if (busy)
+    {
+      if (self->n_exports++ == 0)
+        {
+          g_clear_object (&self->export_cancellable);
+          self->export_cancellable = g_cancellable_new ();
+          gtk_progress_bar_set_text (self->export_progress, _("Exporting…"));
+          gtk_progress_bar_set_pulse_step (self->export_progress, 0.1);
+          self->pulse_timer = g_timeout_add (100, export_pulse_cb, self);
+          g_source_set_name_by_id (self->pulse_timer, "[lablink] export progress");
+        }
+    }
+  else if (self->n_exports > 0 && --self->n_exports == 0)
+    g_clear_handle_id (&self->pulse_timer, g_source_remove);
+  if (self->export_box != NULL)   /* NULL once disposed */
+    gtk_widget_set_visible (self->export_box, self->n_exports > 0);
+}
+
+static void
+export_cancel_cb (LablinkAcquisitionPanel *self)
+{
+  g_cancellable_cancel (self->export_cancellable);
+}
+
+static void
+export_data_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  LablinkAcquisitionPanel *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  export_busy (self, FALSE);
+  if (lablink_export_finish (LABLINK_CAPTURE (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * lablink_acquisition_panel_export_to_file:
+ * @self: the panel
+ * @file: the file to write (replaced atomically when complete)
+ * @format: "csv", "json", "hdf5" (the whole current capture) or "png",
+ *   "svg", "pdf" (the chart, at its size on screen)
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * What the Export… dialog does with its answer; the data formats are
+ * written on a worker thread, with progress shown in the panel.
+ */
+void
+lablink_acquisition_panel_export_to_file (LablinkAcquisitionPanel *self,
+                                          GFile                   *file,
+                                          const char              *format,
+                                          GAsyncReadyCallback      callback,
+                                          gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LablinkPlotExportFormat plot_format;
+  LablinkExportFormat data_format;
+
+  g_return_if_fail (LABLINK_IS_ACQUISITION_PANEL (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (format != NULL);
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, lablink_acquisition_panel_export_to_file);
+
+  if (chart_format (format, &plot_format))
+    {
+      GError *error = NULL;
+
+      if (lablink_acquisition_panel_export_chart (self, file, format, 0, 0, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
+      return;
+    }
+
+  if (!lablink_export_format_from_string (format, &data_format))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("Unknown export format “%s”: choose CSV, JSON, HDF5, PNG, SVG or PDF"), format);
+      return;
+    }
+  if (self->capture == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("Nothing recorded yet: press Record, then export the recording"));
+      return;
+    }
+
+  export_busy (self, TRUE);
+  lablink_export_async (self->capture, data_format, file, G_MININT64, G_MAXINT64,
+                        self->export_cancellable, NULL, NULL,
+                        export_data_cb, g_steal_pointer (&task));
+}
+
+gboolean
+lablink_acquisition_panel_export_to_file_finish (LablinkAcquisitionPanel  *self,
+                                                 GAsyncResult             *result,
+                                                 GError                  **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lablink_acquisition_panel_export_to_file, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  LablinkAcquisitionPanel *self = LABLINK_ACQUISITION_PANEL (source);
+  g_autoptr(GFile) file = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *text = NULL;
+
+  if (lablink_acquisition_panel_export_to_file_finish (self, result, &error))
+    text = g_strdup_printf (_("Saved “%s”"), name);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    text = g_strdup (_("Export cancelled"));
+  else
+    text = g_strdup_printf (_("Could not export to “%s”: %s"), name, error->message);
+  toast (self, text);
+}
+
+static const struct {
+  const char *format;
+  const char *name;
+  const char *pattern;
+} export_formats[] = {
+  { "csv", N_("CSV (recorded data)"), "*.csv" },
+  { "json", N_("JSON (recorded data)"), "*.json" },
+  { "hdf5", N_("HDF5 (recorded data)"), "*.h5" },
+  { "png", N_("PNG image (chart)"), "*.png" },
+  { "svg", N_("SVG drawing (chart)"), "*.svg" },
+  { "pdf", N_("PDF document (chart)"), "*.pdf" },
+};
+
+static void
+chooser_response_cb (GtkNativeDialog         *chooser,
+                     int                      response,
+                     LablinkAcquisitionPanel *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *base = NULL;
+  GtkFileFilter *filter;
+  const char *format = NULL;
+  const char *dot;
+  guint i;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    {
+      /* The name's extension decides; else the chosen filter, whose
+       * extension is then added. */
+      base = g_file_get_basename (file);
+      dot = base ? strrchr (base, '.') : NULL;
+      for (i = 0; dot && i < G_N_ELEMENTS (export_formats); i++)
+        if (g_ascii_strcasecmp (dot + 1, export_formats[i].format) == 0 ||
+            g_ascii_strcasecmp (dot, export_formats[i].pattern + 1) == 0)
+          format = export_formats[i].format;
+      if (format == NULL)
+        {
+          g_autofree char *named = NULL;
+          g_autoptr(GFile) parent = g_file_get_parent (file);
+
+          filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+          format = filter ? g_object_get_data (G_OBJECT (filter), "format") : NULL;
+          if (format == NULL)
+            format = "csv";
+          for (i = 0; i < G_N_ELEMENTS (export_formats); i++)
+            if (g_str_equal (format, export_formats[i].format))
+              named = g_strconcat (base, export_formats[i].pattern + 1, NULL);
+          if (parent && named)
+            {
+              g_object_unref (file);
+              file = g_file_get_child (parent, named);
+            }
+        }
+      lablink_acquisition_panel_export_to_file (self, file, format, export_done_cb, g_object_ref (file));
+    }
+
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_clicked_cb (LablinkAcquisitionPanel *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+  guint i;
+
+  if (self->chooser != NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Export"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  for (i = 0; i < G_N_ELEMENTS (export_formats); i++)
+    {
+      GtkFileFilter *filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _(export_formats[i].name));
+      gtk_file_filter_add_pattern (filter, export_formats[i].pattern);
+      g_object_set_data (G_OBJECT (filter), "format", (gpointer) export_formats[i].format);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      /* Without a recording, the chart is what can be saved. */
+      if ((self->capture != NULL && i == 0) || (self->capture == NULL && i == 3))
+        gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), filter);
+      g_object_unref (filter);
+    }
+  name = g_strdup_printf ("acquisition-%.8s.%s", self->selected_id ? self->selected_id : "chart",
+                          self->capture != NULL ? "csv" : "png");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (self->chooser);
+}
+
 /**
  * lablink_acquisition_panel_select:
  * @self: the panel
@@ -205,6 +674,7 @@ lablink_acquisition_panel_select (LablinkAcquisitionPanel *self,
 
   if (g_strcmp0 (acquisition_id, self->selected_id) != 0)
     {
+      clear_capture (self);
       g_free (self->selected_id);
       self->selected_id = g_strdup (acquisition_id);
       lablink_plot_remove_all_series (self->plot);
@@ -647,6 +1117,23 @@ lablink_acquisition_panel_dispose (GObject *object)
   LablinkAcquisitionPanel *self = LABLINK_ACQUISITION_PANEL (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_handle_id (&self->pulse_timer, g_source_remove);
+  if (self->chooser)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (self->chooser);
+      g_clear_object (&self->chooser);
+    }
+  if (self->capture)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_clear_signal_handler (&self->capture_notify, self->capture);
+      if (lablink_capture_get_recording (self->capture) && !lablink_capture_stop (self->capture, &error))
+        g_warning ("Could not finish the recording: %s", error->message);
+      g_clear_object (&self->capture);
+    }
   if (self->session)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -665,6 +1152,7 @@ lablink_acquisition_panel_finalize (GObject *object)
   LablinkAcquisitionPanel *self = LABLINK_ACQUISITION_PANEL (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->export_cancellable);
   g_clear_object (&self->equipment_names);
   g_ptr_array_unref (self->equipment_ids);
   g_hash_table_unref (self->names);
@@ -698,6 +1186,14 @@ lablink_acquisition_panel_class_init (LablinkAcquisitionPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, stats_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, watch_button);
   gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, plot);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, record_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, export_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, record_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, export_box);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, export_progress);
+  gtk_widget_class_bind_template_callback (widget_class, record_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_cancel_cb);
   gtk_widget_class_bind_template_callback (widget_class, lablink_acquisition_panel_refresh);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, create_cb);

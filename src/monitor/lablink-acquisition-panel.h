@@ -35,4 +35,23 @@ const char  *lablink_acquisition_panel_get_state_text   (LablinkAcquisitionPanel
 const char  *lablink_acquisition_panel_get_stats_text   (LablinkAcquisitionPanel *self);
 guint        lablink_acquisition_panel_get_n_listed     (LablinkAcquisitionPanel *self);
 
+/* Recording and export. */
+GtkToggleButton *lablink_acquisition_panel_get_record_button (LablinkAcquisitionPanel *self);
+LablinkCapture  *lablink_acquisition_panel_get_capture     (LablinkAcquisitionPanel *self);
+const char  *lablink_acquisition_panel_get_record_text     (LablinkAcquisitionPanel *self);
+void         lablink_acquisition_panel_export_to_file      (LablinkAcquisitionPanel *self,
+                                                            GFile                   *file,
+                                                            const char              *format,
+                                                            GAsyncReadyCallback      callback,
+                                                            gpointer                 user_data);
+gboolean     lablink_acquisition_panel_export_to_file_finish (LablinkAcquisitionPanel *self,
+                                                            GAsyncResult            *result,
+                                                            GError                 **error);
+gboolean     lablink_acquisition_panel_export_chart        (LablinkAcquisitionPanel *self,
+                                                            GFile                   *file,
+                                                            const char              *format,
+                                                            int                      width,
+                                                            int                      height,
+                                                            GError                 **error);
+
 G_END_DECLS

@@ -22,6 +22,20 @@ typedef enum {
   LABLINK_PLOT_ORIGIN_LATEST,
 } LablinkPlotOrigin;
 
+/**
+ * LablinkPlotExportFormat:
+ * @LABLINK_PLOT_EXPORT_PNG: a PNG image
+ * @LABLINK_PLOT_EXPORT_SVG: an SVG drawing
+ * @LABLINK_PLOT_EXPORT_PDF: a one-page PDF
+ *
+ * The file formats of lablink_plot_export().
+ */
+typedef enum {
+  LABLINK_PLOT_EXPORT_PNG,
+  LABLINK_PLOT_EXPORT_SVG,
+  LABLINK_PLOT_EXPORT_PDF,
+} LablinkPlotExportFormat;
+
 #define LABLINK_TYPE_PLOT (lablink_plot_get_type ())
 G_DECLARE_FINAL_TYPE (LablinkPlot, lablink_plot, LABLINK, PLOT, GtkWidget)
 
@@ -87,6 +101,13 @@ void        lablink_plot_set_pointer         (LablinkPlot       *self,
                                               double             x,
                                               double             y);
 void        lablink_plot_clear_pointer       (LablinkPlot       *self);
+
+gboolean    lablink_plot_export              (LablinkPlot       *self,
+                                              GFile             *file,
+                                              LablinkPlotExportFormat format,
+                                              int                width,
+                                              int                height,
+                                              GError           **error);
 
 /* Introspection for tests and the stats pane. */
 gsize       lablink_plot_get_series_n_points (LablinkPlot       *self,
