@@ -39,6 +39,8 @@ struct _LablinkAcquisitionPanel
   GtkLabel       *record_label;
   GtkWidget      *export_box;
   GtkProgressBar *export_progress;
+  GtkListBox     *captures_list;
+  guint           n_captures;
   LablinkPlot    *plot;
 
   LablinkCapture *capture;        /* the current capture: recording or last recorded */
@@ -657,6 +659,109 @@ export_clicked_cb (LablinkAcquisitionPanel *self)
   gtk_native_dialog_show (self->chooser);
 }
 
+/* The Captures popover: the recordings in the captures directory. */
+
+static void
+delete_capture_cb (GtkButton               *button,
+                   LablinkAcquisitionPanel *self)
+{
+  const char *directory = g_object_get_data (G_OBJECT (button), "capture-directory");
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (directory == NULL)
+    return;
+  if (self->capture != NULL && g_strcmp0 (directory, lablink_capture_get_directory (self->capture)) == 0)
+    {
+      if (lablink_capture_get_recording (self->capture))
+        {
+          toast (self, _("Stop recording before deleting this capture"));
+          return;
+        }
+      ok = lablink_capture_delete (self->capture, &error);
+      if (ok)
+        clear_capture (self);
+    }
+  else
+    ok = lablink_capture_delete_directory (directory, &error);
+
+  if (!ok)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not delete the capture: %s"), error->message);
+      toast (self, text);
+    }
+  lablink_acquisition_panel_refresh_captures (self);
+}
+
+/**
+ * lablink_acquisition_panel_refresh_captures:
+ * @self: the panel
+ *
+ * Lists the captures on disk ($LABLINK_CAPTURE_DIR or the default
+ * directory) in the Captures popover.
+ *
+ * Returns: the number listed
+ */
+guint
+lablink_acquisition_panel_refresh_captures (LablinkAcquisitionPanel *self)
+{
+  const char *dir = g_getenv ("LABLINK_CAPTURE_DIR");
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+  guint i;
+
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_PANEL (self), 0);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->captures_list))))
+    gtk_list_box_remove (self->captures_list, child);
+  self->n_captures = 0;
+
+  infos = lablink_capture_list (dir && *dir ? dir : NULL, &error);
+  if (infos == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not list the captures: %s"), error->message);
+          toast (self, text);
+        }
+      return 0;
+    }
+
+  for (i = 0; i < infos->len; i++)
+    {
+      LablinkCaptureInfo *info = g_ptr_array_index (infos, i);
+      g_autofree char *size = g_format_size (info->size_bytes);
+      g_autofree char *duration = lablink_format_duration (lablink_capture_info_get_duration (info));
+      g_autofree char *channels = info->channels ? g_strjoinv (", ", info->channels) : g_strdup ("");
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row, *button;
+
+      /* TRANSLATORS: size · duration · samples · channel names */
+      subtitle = g_strdup_printf (_("%s · %s · %" PRIu64 " samples · %s"), size, duration, info->n_samples, channels);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_tooltip_text (row, info->directory);
+
+      button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      gtk_widget_set_name (button, "capture-delete");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, info->recording ? _("Being recorded: stop recording to delete it")
+                                                           : _("Delete this capture"));
+      gtk_widget_set_sensitive (button, !info->recording);
+      g_object_set_data_full (G_OBJECT (button), "capture-directory", g_strdup (info->directory), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (delete_capture_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
+      gtk_list_box_append (self->captures_list, row);
+      self->n_captures++;
+    }
+  return self->n_captures;
+}
+
 /**
  * lablink_acquisition_panel_select:
  * @self: the panel
@@ -1191,6 +1296,8 @@ lablink_acquisition_panel_class_init (LablinkAcquisitionPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, record_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, export_box);
   gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, export_progress);
+  gtk_widget_class_bind_template_child (widget_class, LablinkAcquisitionPanel, captures_list);
+  gtk_widget_class_bind_template_callback (widget_class, lablink_acquisition_panel_refresh_captures);
   gtk_widget_class_bind_template_callback (widget_class, record_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, export_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, export_cancel_cb);

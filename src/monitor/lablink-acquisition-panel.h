@@ -47,6 +47,7 @@ void         lablink_acquisition_panel_export_to_file      (LablinkAcquisitionPa
 gboolean     lablink_acquisition_panel_export_to_file_finish (LablinkAcquisitionPanel *self,
                                                             GAsyncResult            *result,
                                                             GError                 **error);
+guint        lablink_acquisition_panel_refresh_captures    (LablinkAcquisitionPanel *self);
 gboolean     lablink_acquisition_panel_export_chart        (LablinkAcquisitionPanel *self,
                                                             GFile                   *file,
                                                             const char              *format,

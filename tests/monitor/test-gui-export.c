@@ -1,6 +1,7 @@
 /* test-gui-export.c — recording an acquisition from the acquisition panel
  * and exporting it: the data to CSV, JSON and HDF5, the chart to PNG, SVG
- * and PDF (through the panel's export function, as its Export… dialog does).
+ * and PDF (through the panel's export function, as its Export… dialog does);
+ * the Captures popover lists the recording and deletes it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -231,6 +232,22 @@ test_record_and_export (void)
   g_assert_no_error (error);
   assert_prefix (path, "\x89HDF\r\n\x1a\n", 8);
   g_clear_pointer (&path, g_free);
+
+  /* The Captures popover lists it; Delete removes it from disk. */
+  {
+    g_autofree char *directory = g_strdup (lablink_capture_get_directory (capture));
+    GtkWidget *delete_button;
+
+    g_assert_cmpuint (lablink_acquisition_panel_refresh_captures (panel), ==, 1);
+    delete_button = mt_find (window, "capture-delete");
+    g_assert_nonnull (delete_button);
+    g_assert_true (gtk_widget_get_sensitive (delete_button));
+    g_signal_emit_by_name (delete_button, "clicked");
+    g_assert_null (lablink_acquisition_panel_get_capture (panel));
+    g_assert_false (g_file_test (directory, G_FILE_TEST_EXISTS));
+    g_assert_cmpuint (lablink_acquisition_panel_refresh_captures (panel), ==, 0);
+    capture = NULL;
+  }
 
   /* An unknown format is refused. */
   g_assert_false (export_file (panel, "data.xyz", "xyz", &path, &error));
