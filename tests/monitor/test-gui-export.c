@@ -37,6 +37,38 @@ rm_rf (const char *path)
     g_unlink (path);
 }
 
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *found = NULL;
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (toplevels) && found == NULL; i++)
+    {
+      GtkWidget *widget = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (widget) && gtk_widget_get_visible (widget))
+        found = widget;
+      g_object_unref (widget);   /* still listed: the list holds it */
+    }
+  return found;
+}
+
+static gboolean
+chooser_set_file (GtkWidget  *dialog,
+                  GFile      *folder,
+                  const char *name,
+                  GFile      *file)
+{
+  g_autoptr(GFile) chosen = NULL;
+
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  return chosen != NULL && g_file_equal (chosen, file);
+}
+
 static void
 store_result_cb (GObject      *source,
                  GAsyncResult *result,
@@ -232,6 +264,35 @@ test_record_and_export (void)
   g_assert_no_error (error);
   assert_prefix (path, "\x89HDF\r\n\x1a\n", 8);
   g_clear_pointer (&path, g_free);
+
+  /* The Export… button's file chooser (GTK's own dialog here, no portal):
+   * the name's extension picks the format. */
+  {
+    g_autofree char *svg = g_build_filename (tmp_dir, "dialog.svg", NULL);
+    g_autoptr(GFile) folder = g_file_new_for_path (tmp_dir);
+    GtkWidget *dialog = NULL;
+
+    g_signal_emit_by_name (mt_find (window, "acq-export"), "clicked");
+    MT_WAIT ((dialog = find_file_chooser ()) != NULL, 5000);
+    g_assert_nonnull (dialog);
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (svg);
+      g_autoptr(GFile) chosen = NULL;
+
+      /* A folder set while the dialog is still starting up is lost:
+       * set it until it holds. */
+      MT_WAIT (chooser_set_file (dialog, folder, "dialog.svg", file), 5000);
+      chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_assert_nonnull (chosen);
+      g_test_message ("chooser: %s", g_file_peek_path (chosen));
+      g_assert_true (g_file_equal (chosen, file));
+    }
+    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+    MT_WAIT (g_file_test (svg, G_FILE_TEST_EXISTS), 5000);
+    g_assert_true (g_file_test (svg, G_FILE_TEST_EXISTS));
+    MT_WAIT (find_file_chooser () == NULL, 3000);
+    g_assert_null (find_file_chooser ());
+  }
 
   /* The Captures popover lists it; Delete removes it from disk. */
   {
