@@ -194,16 +194,31 @@ report (Reporter *r,
     return;
   r->last = now;
 
-  g_mutex_lock (&r->shared->lock);
-  r->shared->current = current;
-  r->shared->total = r->total;
-  if (!r->shared->pending)
-    {
-      r->shared->pending = TRUE;
-      g_main_context_invoke_full (r->shared->context, G_PRIORITY_DEFAULT, shared_progress_dispatch,
-                                  shared_progress_ref (r->shared), shared_progress_unref);
-    }
-  g_mutex_unlock (&r->shared->lock);
+  {
+    gboolean schedule = FALSE;
+
+    g_mutex_lock (&r->shared->lock);
+    r->shared->current = current;
+    r->shared->total = r->total;
+    if (!r->shared->pending)
+      schedule = r->shared->pending = TRUE;
+    g_mutex_unlock (&r->shared->lock);
+
+    /* Always queued on the caller's context, never run here: this is the
+     * export thread (g_main_context_invoke() would run the callback at once
+     * on it whenever the caller's context is free to acquire). */
+    if (schedule)
+      {
+        GSource *source = g_idle_source_new ();
+
+        g_source_set_priority (source, G_PRIORITY_DEFAULT);
+        g_source_set_callback (source, shared_progress_dispatch,
+                               shared_progress_ref (r->shared), shared_progress_unref);
+        g_source_set_static_name (source, "[lablink] export progress");
+        g_source_attach (source, r->shared->context);
+        g_source_unref (source);
+      }
+  }
 }
 
 /* ------------------------------------------------------------------------
