@@ -412,10 +412,10 @@ lablink_acquisition_panel_export_chart (LablinkAcquisitionPanel  *self,
   return lablink_plot_export (self->plot, file, plot_format, width, height, error);
 }
 
-/* Progress while data exports run. Not lablink_export_async()'s progress
- * callback: the library invokes it with g_main_context_invoke_full() while
- * holding its progress lock, and when the worker thread wins the main
- * context the callback runs (and deadlocks) there. So the bar pulses. */
+/* Progress while data exports run: the bar pulses. lablink_export_async()
+ * can report a fraction on this thread (its progress is queued on the
+ * caller's context); showing it needs a callback that outlives the panel
+ * safely (a weak reference), which is still to do. */
 static gboolean
 export_pulse_cb (gpointer data)
 {
