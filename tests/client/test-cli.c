@@ -175,8 +175,6 @@ test_mock_list_info (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   JsonObject *first;
 
-  if (fixture->patched == NULL)
-    return;
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/list", 200);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api", 200);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/health", 200);
@@ -220,8 +218,6 @@ test_mock_status (Fixture       *fixture,
   g_autoptr(JsonNode) status = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (fixture->patched == NULL)
-    return;
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/ps_250e6dfe/status", 200);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/nosuch_00000000/status", 404);
 
@@ -245,8 +241,6 @@ test_mock_command (Fixture       *fixture,
   g_autoptr(JsonNode) sent = NULL;
   JsonObject *params;
 
-  if (fixture->patched == NULL)
-    return;
   replay (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 200);
 
   g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", url, "command", "ps_250e6dfe",

@@ -45,7 +45,6 @@ fixture_teardown (Fixture       *fixture,
   g_clear_pointer (&fixture->auth, g_ptr_array_unref);
 }
 
-#define SKIP_WITHOUT_FIXTURES(f) G_STMT_START { if ((f)->patched == NULL) return; } G_STMT_END
 
 static void
 replay (Fixture    *fixture,
@@ -97,7 +96,6 @@ test_info_health (Fixture       *fixture,
   g_autoptr(JsonNode) health = NULL;
   g_autoptr(GError) error = NULL;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api", 200, 0);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/health", 200, 0);
 
@@ -128,7 +126,6 @@ test_list_equipment (Fixture       *fixture,
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/list", 200, 0);
 
   lablink_client_list_equipment_async (fixture->client, NULL, test_waiter_cb, &waiter);
@@ -152,7 +149,6 @@ test_list_equipment_upstream_empty (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) upstream = test_fixture_load ("lablink-1.2.5-upstream.jsonl");
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   replay (fixture, upstream, "acquisition", "GET", "/api/equipment/list", 200, 0);
 
   lablink_client_list_equipment_async (fixture->client, NULL, test_waiter_cb, &waiter);
@@ -201,7 +197,6 @@ test_equipment_status (Fixture       *fixture,
   g_autoptr(JsonNode) missing = NULL;
   g_autoptr(GError) error = NULL;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/ps_250e6dfe/status", 200, 0);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/nosuch_00000000/status", 404, 0);
 
@@ -287,7 +282,6 @@ test_readings_not_supported (Fixture       *fixture,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) readings = NULL;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/scope_386959fc/readings", 501, 0);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/ps_250e6dfe/readings", 200, 0);
 
@@ -328,7 +322,6 @@ test_snapshots (Fixture       *fixture,
   g_autoptr(JsonNode) bad = NULL;
   g_autoptr(JsonNode) spectrum = NULL;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/ps_250e6dfe/snapshot?data_type=readings", 200, 0);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/scope_386959fc/snapshot?data_type=measurements", 200, 0);
   replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/scope_386959fc/snapshot?data_type=readings", 500, 0);
@@ -388,7 +381,6 @@ test_command (Fixture       *fixture,
   JsonObject *params;
   g_autofree char *first_id = NULL;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   replay (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 200, 0);
 
   json_object_set_double_member (parameters, "voltage", 5.0);
@@ -464,7 +456,6 @@ test_waveform_capture (Fixture       *fixture,
   g_autoptr(JsonNode) disabled = NULL;
   JsonObject *object;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   replay (fixture, fixture->patched, "rest-waveform-capture", "POST", "/api/waveform/capture", 200, 0);
 
   wave = capture (fixture, 1, &error);
@@ -518,7 +509,6 @@ test_acquisition (Fixture       *fixture,
   g_autoptr(GAsyncResult) r5 = NULL;
   static const char *actions[] = { "start", "pause", "resume", "stop" };
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   replay (fixture, fixture->patched, "acquisition", "POST", "/api/acquisition/session/create", 200, 0);
   for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
     {
@@ -600,7 +590,6 @@ test_acquisition_failures (Fixture       *fixture,
   g_autoptr(GAsyncResult) r1 = NULL;
   g_autoptr(GAsyncResult) r2 = NULL;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   /* the NaN acquisition: REST answers 500 text/plain */
   replay (fixture, fixture->patched, "acquisition-nan", "GET", "/api/acquisition/session/" NAN_ACQ_ID "/data?num_samples=5", 500, 0);
   replay (fixture, fixture->patched, "acquisition-nan", "GET", "/api/acquisition/session/" NAN_ACQ_ID "/status", 500, 0);
@@ -727,7 +716,6 @@ test_login (Fixture       *fixture,
   g_autoptr(GAsyncResult) r2 = NULL;
   guint notified_logged_in = 0, notified_username = 0;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   refused = test_fixture_find_rest (fixture->auth, "auth", "POST", "/api/security/login", 401, 0);
   accepted = test_fixture_find_rest (fixture->auth, "auth", "POST", "/api/security/login", 200, 0);
   refreshed = test_fixture_find_rest (fixture->auth, "auth", "POST", "/api/security/refresh", 200, 0);
@@ -883,7 +871,6 @@ test_too_large (Fixture       *fixture,
   g_autoptr(JsonNode) fits = NULL;
   JsonObject *rest;
 
-  SKIP_WITHOUT_FIXTURES (fixture);
   rest = test_fixture_find_rest (fixture->patched, "rest-waveform-capture", "POST", "/api/waveform/capture", 200, 0);
   mock_server_add_fixture (fixture->server, rest);
   mock_server_add (fixture->server, "GET", "/chunked", 200, NULL,

@@ -1,7 +1,7 @@
 /* codec-fixtures.c — the codec against real LabLink 1.2.5 traffic
  *
  * Every `recv` frame, every `sent` frame and every REST body of the three
- * recordings in /work/shared/fixtures/lablink-1.2.5 goes through the codec and
+ * recordings in tests/data/lablink-1.2.5 goes through the codec and
  * is compared with an independent reading of the same text (json-glib, and
  * GDateTime for timestamps).
  *

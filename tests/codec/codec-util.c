@@ -50,8 +50,8 @@ codec_fixture_path (const char *name)
     return g_build_filename (dir, name, NULL);
 
   /* G_TEST_SRCDIR is tests/ when run by meson (see tests/meson.build); the
-   * fixtures live in ../../shared beside the source tree. */
-  path = g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "fixtures", "lablink-1.2.5", name, NULL);
+   * recordings live in tests/data/lablink-1.2.5. */
+  path = g_test_build_filename (G_TEST_DIST, "data", "lablink-1.2.5", name, NULL);
   if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return path;
   g_free (path);
