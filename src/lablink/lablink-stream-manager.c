@@ -2,7 +2,7 @@
  *
  * The owner's side of the stream manager: the public API, the hand-off from
  * the worker (lablink-ws-worker.c) drained within a time budget, signals and
- * handlers, stream status ("no data" / polling fallback), and fetching the
+ * stream status ("no data" / polling fallback), and fetching the
  * samples of waveform frames that carry none (the real server's).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -39,14 +39,6 @@ typedef struct {
   gint64               last_capture;
 } ActiveStream;
 
-typedef struct {
-  guint                 id;
-  const char           *type_name;   /* interned; NULL = every message */
-  LablinkMessageHandler func;
-  gpointer              data;
-  GDestroyNotify        destroy;
-} Handler;
-
 struct _LablinkStreamManager
 {
   GObject                 parent_instance;
@@ -56,8 +48,6 @@ struct _LablinkStreamManager
   GSource                *dispatch_source;
   GCancellable           *cancellable;
   GHashTable             *active;           /* key → ActiveStream */
-  GPtrArray              *handlers;         /* Handler* */
-  guint                   next_handler_id;
   guint                   status_source;
 
   LablinkConnectionState  state;
@@ -129,16 +119,6 @@ active_stream_free (gpointer data)
   g_free (stream);
 }
 
-static void
-handler_free (gpointer data)
-{
-  Handler *handler = data;
-
-  if (handler->destroy)
-    handler->destroy (handler->data);
-  g_free (handler);
-}
-
 /* Worker thread: wake the owner's dispatch source. Thread-safe. */
 static void
 wakeup_owner (gpointer data)
@@ -168,34 +148,6 @@ emit_message (LablinkStreamManager *self,
   if (g_signal_has_handler_pending (self, signals[signal_id], 0, FALSE) ||
       (quark != 0 && g_signal_has_handler_pending (self, signals[signal_id], quark, FALSE)))
     g_signal_emit (self, signals[signal_id], quark, message);
-}
-
-static void
-call_handlers (LablinkStreamManager *self,
-               LablinkMessage       *message)
-{
-  const char *type_name;
-  g_autoptr(GPtrArray) snapshot = NULL;
-  guint i;
-
-  if (self->handlers->len == 0)
-    return;
-
-  type_name = lablink_message_get_type_name (message);
-  /* A copy, since a handler may add or remove handlers; it does not own
-   * them (g_ptr_array_copy() would carry the free function over). */
-  snapshot = g_ptr_array_copy (self->handlers, NULL, NULL);
-  g_ptr_array_set_free_func (snapshot, NULL);
-  for (i = 0; i < snapshot->len; i++)
-    {
-      Handler *handler = g_ptr_array_index (snapshot, i);
-
-      /* Removed by an earlier handler of this same message? */
-      if (!g_ptr_array_find (self->handlers, handler, NULL))
-        continue;
-      if (handler->type_name == NULL || g_strcmp0 (handler->type_name, type_name) == 0)
-        handler->func (self, message, handler->data);
-    }
 }
 
 static void
@@ -349,7 +301,6 @@ handle_message (LablinkStreamManager *self,
   const char *type_name = lablink_message_get_type_name (message);
 
   emit_message (self, MESSAGE, type_name, message);
-  call_handlers (self, message);
 
   switch (lablink_message_get_message_type (message))
     {
@@ -708,7 +659,6 @@ lablink_stream_manager_dispose (GObject *object)
     complete_disconnect_tasks (self);
 
   g_hash_table_remove_all (self->active);
-  g_ptr_array_set_size (self->handlers, 0);
 
   G_OBJECT_CLASS (lablink_stream_manager_parent_class)->dispose (object);
 }
@@ -721,7 +671,6 @@ lablink_stream_manager_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->active, g_hash_table_unref);
-  g_clear_pointer (&self->handlers, g_ptr_array_unref);
   g_clear_pointer (&self->disconnect_tasks, g_ptr_array_unref);
   g_free (self->last_error);
 
@@ -959,9 +908,7 @@ lablink_stream_manager_init (LablinkStreamManager *self)
 {
   self->cancellable = g_cancellable_new ();
   self->active = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, active_stream_free);
-  self->handlers = g_ptr_array_new_with_free_func (handler_free);
   self->disconnect_tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  self->next_handler_id = 1;
   self->state = LABLINK_CONNECTION_DISCONNECTED;
 }
 
@@ -1522,65 +1469,4 @@ lablink_stream_manager_reset_statistics (LablinkStreamManager *self)
 {
   g_return_if_fail (LABLINK_IS_STREAM_MANAGER (self));
   lablink_ws_worker_reset_statistics (self->worker);
-}
-
-/**
- * lablink_stream_manager_add_handler:
- * @self: a #LablinkStreamManager
- * @message_type: (nullable): a message type name (`stream_data`,
- *   `alarm_event`, …), or %NULL for every message
- * @handler: (scope notified) (closure user_data) (destroy destroy): the handler
- * @user_data: data for @handler
- * @destroy: (nullable): frees @user_data
- *
- * Registers a typed (or, with %NULL, generic) handler, called on the
- * owner's thread for each matching message, unknown types included.
- *
- * Returns: an id for lablink_stream_manager_remove_handler()
- */
-guint
-lablink_stream_manager_add_handler (LablinkStreamManager  *self,
-                                    const char            *message_type,
-                                    LablinkMessageHandler  handler,
-                                    gpointer               user_data,
-                                    GDestroyNotify         destroy)
-{
-  Handler *h;
-
-  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), 0);
-  g_return_val_if_fail (handler != NULL, 0);
-
-  h = g_new0 (Handler, 1);
-  h->id = self->next_handler_id++;
-  h->type_name = message_type ? g_intern_string (message_type) : NULL;
-  h->func = handler;
-  h->data = user_data;
-  h->destroy = destroy;
-  g_ptr_array_add (self->handlers, h);
-
-  return h->id;
-}
-
-/**
- * lablink_stream_manager_remove_handler:
- * @self: a #LablinkStreamManager
- * @handler_id: an id from lablink_stream_manager_add_handler()
- */
-void
-lablink_stream_manager_remove_handler (LablinkStreamManager *self,
-                                       guint                 handler_id)
-{
-  guint i;
-
-  g_return_if_fail (LABLINK_IS_STREAM_MANAGER (self));
-
-  for (i = 0; i < self->handlers->len; i++)
-    {
-      Handler *h = g_ptr_array_index (self->handlers, i);
-      if (h->id == handler_id)
-        {
-          g_ptr_array_remove_index (self->handlers, i);
-          return;
-        }
-    }
 }

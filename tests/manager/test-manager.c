@@ -943,14 +943,14 @@ typedef struct {
   guint generic;
   guint after_removal;
   guint destroyed;
-  guint id;
+  gulong id;
   LablinkStreamManager *manager;
 } HandlerLog;
 
 static void
 typed_handler (LablinkStreamManager *manager,
-               LablinkMessage *message,
-               gpointer        data)
+               LablinkMessage       *message,
+               gpointer              data)
 {
   HandlerLog *log = data;
 
@@ -960,21 +960,22 @@ typed_handler (LablinkStreamManager *manager,
 
 static void
 generic_handler (LablinkStreamManager *manager,
-                 LablinkMessage *message,
-                 gpointer        data)
+                 LablinkMessage       *message,
+                 gpointer              data)
 {
   HandlerLog *log = data;
 
   log->generic++;
-  /* A handler may remove itself (or another one) while messages flow. */
+  /* A handler may disconnect itself (or another one) while messages flow. */
   if (log->generic == 3)
-    lablink_stream_manager_remove_handler (log->manager, log->id);
+    g_signal_handler_disconnect (log->manager, log->id);
   else if (log->generic > 3)
     log->after_removal++;
 }
 
 static void
-count_destroy (gpointer data)
+count_destroy (gpointer  data,
+               GClosure *closure)
 {
   ((HandlerLog *) data)->destroyed++;
 }
@@ -986,8 +987,9 @@ handlers_done (gpointer data)
   return log->typed >= 4 && log->generic >= 3;
 }
 
-/* The handler API next to the signals: typed and generic handlers, removal
- * from within a handler, destroy notifications. */
+/* Subscribing is done with the detailed `message` signal alone: typed
+ * (`message::stream_data`) and generic handlers, disconnection from within
+ * a handler, destroy notifications. */
 static void
 test_handlers (void)
 {
@@ -996,14 +998,16 @@ test_handlers (void)
   g_autoptr(LablinkStreamManager) manager = NULL;
   g_autoptr(GError) error = NULL;
   HandlerLog log = { 0 };
-  guint typed_id;
+  gulong typed_id;
   Counter c;
 
   counter_init (&c);
   manager = new_manager (client, &c);
   log.manager = manager;
-  typed_id = lablink_stream_manager_add_handler (manager, "stream_data", typed_handler, &log, count_destroy);
-  log.id = lablink_stream_manager_add_handler (manager, NULL, generic_handler, &log, count_destroy);
+  typed_id = g_signal_connect_data (manager, "message::stream_data", G_CALLBACK (typed_handler),
+                                    &log, count_destroy, 0);
+  log.id = g_signal_connect_data (manager, "message", G_CALLBACK (generic_handler),
+                                  &log, count_destroy, 0);
   g_assert_cmpuint (typed_id, !=, log.id);
   g_assert_true (connect_manager (manager, &error));
   g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 50, &error));
@@ -1013,7 +1017,7 @@ test_handlers (void)
   g_assert_cmpuint (log.generic, ==, 3);
   g_assert_cmpuint (log.after_removal, ==, 0);
   g_assert_cmpuint (log.destroyed, ==, 1);
-  lablink_stream_manager_remove_handler (manager, typed_id);
+  g_signal_handler_disconnect (manager, typed_id);
   g_assert_cmpuint (log.destroyed, ==, 2);
   counter_clear (&c);
 }
