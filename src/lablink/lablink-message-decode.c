@@ -338,6 +338,49 @@ decode_stream_data (LablinkMessage  *self,
   return TRUE;
 }
 
+/* Every channel of @values must be an array of exactly n_samples elements;
+ * and since each value is a token of this frame, channels × samples can
+ * never exceed the frame's token count (checked too, overflow-safe), so
+ * what decoding allocates is bounded by the frame's size. */
+static gboolean
+check_acquisition_shape (LablinkMessage  *self,
+                         gint             values,
+                         GError         **error)
+{
+  const LablinkJsonDoc *doc = &self->doc;
+  guint n_channels = doc->tokens[values].count;
+  gint k = values + 1;
+  guint i;
+
+  for (i = 0; i < n_channels; i++)
+    {
+      const LablinkJsonToken *v = &doc->tokens[k + 1];
+
+      if (v->type != LABLINK_JSON_ARRAY)
+        return invalid (error, self->type_name, "data.values", "an object of arrays");
+      if (v->count != self->n_samples)
+        {
+          g_autofree char *name = lablink_json_doc_dup_string (doc, k);
+
+          g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD,
+                       "Invalid “%s” message: channel “%s” has %u values for %" G_GSIZE_FORMAT " timestamps",
+                       self->type_name, name, v->count, self->n_samples);
+          return FALSE;
+        }
+      k = (gint) v->next;
+    }
+
+  if (self->n_samples > 0 && n_channels > doc->n_tokens / self->n_samples)
+    {
+      g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD,
+                   "Invalid “%s” message: %u channels × %" G_GSIZE_FORMAT " samples exceed the frame",
+                   self->type_name, n_channels, self->n_samples);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 decode_acquisition_stream (LablinkMessage  *self,
                            GError         **error)
@@ -371,7 +414,13 @@ decode_acquisition_stream (LablinkMessage  *self,
   if (values < 0 || doc->tokens[values].type != LABLINK_JSON_OBJECT)
     return invalid (error, self->type_name, "data.values", "an object of arrays");
 
+  /* The shape first, from the tokens alone: every channel is an array as
+   * long as the timestamps. Only then is anything allocated, so a frame of
+   * many timestamps and many empty channels costs nothing (issue 10). */
   self->n_samples = doc->tokens[timestamps].count;
+  if (!check_acquisition_shape (self, values, error))
+    return FALSE;
+
   self->sample_times = g_new (gint64, MAX (self->n_samples, 1));
   child = lablink_json_doc_first_child (doc, timestamps);
   for (i = 0; i < self->n_samples; i++)

@@ -12,7 +12,6 @@
 
 G_BEGIN_DECLS
 
-
 struct _LablinkMessage
 {
   gatomicrefcount     ref_count;
