@@ -46,6 +46,8 @@ struct _LablinkStreamManager
   guint                   attempt;
   char                   *last_error;
   GTask                  *connect_task;
+  GCancellable           *connect_cancellable;  /* the caller's, while connect_task runs */
+  gulong                  connect_cancelled_id;
   GPtrArray              *disconnect_tasks;
 
   gboolean                reconnect;
@@ -58,6 +60,7 @@ struct _LablinkStreamManager
   guint                   dispatch_budget_us;
   gboolean                polling_fallback;
   gboolean                fetch_waveforms;
+  guint                   handshake_timeout_ms;
 };
 
 /* lablink-stream-manager.c */

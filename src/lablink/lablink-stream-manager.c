@@ -42,6 +42,7 @@ enum {
   PROP_DISPATCH_BUDGET_US,
   PROP_POLLING_FALLBACK,
   PROP_FETCH_WAVEFORMS,
+  PROP_HANDSHAKE_TIMEOUT_MS,
   N_PROPS
 };
 
@@ -214,6 +215,18 @@ update_state (LablinkStreamManager   *self,
     complete_disconnect_tasks (self);
 }
 
+/* Waits for a callback running on another thread: never call it from
+ * connect_cancelled_cb(). */
+static void
+stop_watching_cancellable (LablinkStreamManager *self)
+{
+  if (self->connect_cancellable == NULL)
+    return;
+  g_cancellable_disconnect (self->connect_cancellable, self->connect_cancelled_id);
+  self->connect_cancelled_id = 0;
+  g_clear_object (&self->connect_cancellable);
+}
+
 static void
 handle_item (LablinkStreamManager *self,
              LablinkWsItem        *item)
@@ -235,6 +248,7 @@ handle_item (LablinkStreamManager *self,
 
     case LABLINK_WS_ITEM_CONNECTED:
       /* The STATE items before it already told the state. */
+      stop_watching_cancellable (self);
       if (self->connect_task != NULL)
         {
           g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
@@ -330,6 +344,7 @@ lablink_stream_manager_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->status_source, g_source_remove);
+  stop_watching_cancellable (self);
 
   /* Stop the worker first: afterwards nothing touches the dispatch source. */
   g_clear_pointer (&self->worker, lablink_ws_worker_free);
@@ -391,6 +406,7 @@ lablink_stream_manager_get_property (GObject    *object,
     case PROP_DISPATCH_BUDGET_US: g_value_set_uint (value, self->dispatch_budget_us); break;
     case PROP_POLLING_FALLBACK: g_value_set_boolean (value, self->polling_fallback); break;
     case PROP_FETCH_WAVEFORMS: g_value_set_boolean (value, self->fetch_waveforms); break;
+    case PROP_HANDSHAKE_TIMEOUT_MS: g_value_set_uint (value, self->handshake_timeout_ms); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -447,6 +463,7 @@ lablink_stream_manager_set_property (GObject      *object,
     case PROP_DISPATCH_BUDGET_US: set_uint (self, &self->dispatch_budget_us, g_value_get_uint (value), prop_id); break;
     case PROP_POLLING_FALLBACK: set_boolean (self, &self->polling_fallback, g_value_get_boolean (value), prop_id); break;
     case PROP_FETCH_WAVEFORMS: set_boolean (self, &self->fetch_waveforms, g_value_get_boolean (value), prop_id); break;
+    case PROP_HANDSHAKE_TIMEOUT_MS: set_uint (self, &self->handshake_timeout_ms, g_value_get_uint (value), prop_id); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -499,6 +516,16 @@ lablink_stream_manager_class_init (LablinkStreamManagerClass *klass)
     g_param_spec_boolean ("polling-fallback", NULL, NULL, TRUE, rw | G_PARAM_CONSTRUCT);
   properties[PROP_FETCH_WAVEFORMS] =
     g_param_spec_boolean ("fetch-waveforms", NULL, NULL, TRUE, rw | G_PARAM_CONSTRUCT);
+  /**
+   * LablinkStreamManager:handshake-timeout-ms:
+   *
+   * How long a connection attempt may wait for the server to answer the
+   * WebSocket handshake before it counts as failed (and, with
+   * #LablinkStreamManager:reconnect, is retried); 0 waits for ever. Taken
+   * at each connect.
+   */
+  properties[PROP_HANDSHAKE_TIMEOUT_MS] =
+    g_param_spec_uint ("handshake-timeout-ms", NULL, NULL, 0, 3600000, 10000, rw | G_PARAM_CONSTRUCT);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -630,6 +657,15 @@ lablink_stream_manager_get_client (LablinkStreamManager *self)
   return self->client;
 }
 
+/* Any thread: the caller gave up on connect_async(). Disconnecting ends the
+ * attempt; the worker then reports the connect as cancelled. */
+static void
+connect_cancelled_cb (GCancellable *cancellable,
+                      gpointer      data)
+{
+  lablink_ws_worker_disconnect (data);
+}
+
 /**
  * lablink_stream_manager_connect_async:
  * @self: a #LablinkStreamManager
@@ -637,9 +673,13 @@ lablink_stream_manager_get_client (LablinkStreamManager *self)
  * @callback: called when the first attempt succeeded or failed
  * @user_data: data for @callback
  *
- * Opens the WebSocket. When the first attempt fails, the task fails, and
- * (with #LablinkStreamManager:reconnect) the manager keeps trying in the
- * background unless the server refused our credentials.
+ * Opens the WebSocket. When the first attempt fails (or the server does not
+ * answer the handshake within #LablinkStreamManager:handshake-timeout-ms),
+ * the task fails, and (with #LablinkStreamManager:reconnect) the manager
+ * keeps trying in the background unless the server refused our
+ * credentials. Cancelling @cancellable before the first result abandons the
+ * attempt: the manager disconnects and the task fails with
+ * %G_IO_ERROR_CANCELLED.
  */
 void
 lablink_stream_manager_connect_async (LablinkStreamManager *self,
@@ -669,8 +709,16 @@ lablink_stream_manager_connect_async (LablinkStreamManager *self,
   config.max_payload = self->max_payload_size;
   config.queue_length = self->queue_length;
   config.reconnect = self->reconnect;
+  config.handshake_timeout_ms = self->handshake_timeout_ms;
 
   self->connect_task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    {
+      /* Called at once if already cancelled. */
+      self->connect_cancellable = g_object_ref (cancellable);
+      self->connect_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (connect_cancelled_cb),
+                                                          self->worker, NULL);
+    }
   lablink_ws_worker_connect (self->worker, &config);
   g_free (config.uri);
 }
@@ -751,7 +799,8 @@ lablink_stream_manager_disconnect_finish (LablinkStreamManager  *self,
  * @self: a #LablinkStreamManager
  *
  * Skips the backoff wait and tries at once (also after an auth failure,
- * e.g. once the user logged in again).
+ * e.g. once the user logged in again). An attempt under way — say, to a
+ * server that never answers — is abandoned for a fresh one.
  */
 void
 lablink_stream_manager_reconnect_now (LablinkStreamManager *self)

@@ -42,6 +42,7 @@ typedef struct {
   guint    backoff_max_ms;
   guint    stable_after_ms;
   guint    ping_interval_ms;
+  guint    handshake_timeout_ms;  /* 0: none */
   gsize    max_payload;
   guint    queue_length;
   gboolean reconnect;
@@ -158,6 +159,7 @@ struct _LablinkWsWorker
   SoupWebsocketConnection *conn;
   GCancellable            *connect_cancellable;
   SoupMessage             *connect_msg;
+  GSource                 *handshake_source;
   GSource                 *retry_source;
   GSource                 *keepalive_source;
   gint64                   connected_since;

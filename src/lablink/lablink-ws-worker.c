@@ -22,6 +22,72 @@ static void start_attempt     (LablinkWsWorker *self);
 static void schedule_retry    (LablinkWsWorker *self,
                                const char      *reason);
 
+/* W: abandons the attempt under way, if any; its callback then sees
+ * G_IO_ERROR_CANCELLED and does nothing. */
+static void
+cancel_attempt (LablinkWsWorker *self)
+{
+  if (self->connect_cancellable)
+    g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  if (self->handshake_source)
+    g_source_destroy (self->handshake_source);
+  g_clear_pointer (&self->handshake_source, g_source_unref);
+  g_clear_object (&self->connect_msg);
+}
+
+/* W: an attempt failed for @reported (taken): counted, then retried (unless
+ * the server refused our credentials: @auth) and reported to a connect()
+ * waiting for its first result. */
+static void
+attempt_failed (LablinkWsWorker *self,
+                GError          *reported,
+                gboolean         auth)
+{
+  if (auth)
+    self->want_connected = FALSE;
+  g_mutex_lock (&self->lock);
+  self->errors[LABLINK_ERROR_KIND_CONNECTION]++;
+  g_mutex_unlock (&self->lock);
+
+  if (auth)
+    lablink_ws_worker_set_state (self, LABLINK_CONNECTION_AUTH_FAILED, 0, reported->message);
+  else if (self->want_connected)
+    schedule_retry (self, reported->message);
+
+  if (self->report_connect)
+    {
+      self->report_connect = FALSE;
+      lablink_ws_worker_post_item (self, LABLINK_WS_ITEM_CONNECTED, NULL, reported);
+    }
+  else
+    g_error_free (reported);
+}
+
+/* W: a server that accepts the TCP connection but never answers the
+ * upgrade would otherwise hold the attempt forever (the session has no
+ * I/O timeout: an open WebSocket may rightly be quiet for long). */
+static gboolean
+handshake_timeout_cb (gpointer data)
+{
+  LablinkWsWorker *self = data;
+  g_autofree char *what = NULL;
+  guint timeout_ms;
+
+  g_mutex_lock (&self->lock);
+  timeout_ms = self->config.handshake_timeout_ms;
+  g_mutex_unlock (&self->lock);
+
+  /* Being dispatched: dropped here so that cancel_attempt() leaves it be. */
+  g_clear_pointer (&self->handshake_source, g_source_unref);
+  cancel_attempt (self);
+
+  what = g_strdup_printf (_("no answer to the WebSocket handshake within %.1f s"), timeout_ms / 1000.0);
+  attempt_failed (self, g_error_new (LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, _("Could not connect: %s"), what),
+                  FALSE);
+  return G_SOURCE_REMOVE;
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -34,13 +100,10 @@ worker_thread (gpointer data)
 
   g_main_loop_run (self->loop);
 
-  if (self->connect_cancellable)
-    g_cancellable_cancel (self->connect_cancellable);
-  g_clear_object (&self->connect_cancellable);
+  cancel_attempt (self);
   if (self->retry_source)
     g_source_destroy (self->retry_source);
   g_clear_pointer (&self->retry_source, g_source_unref);
-  g_clear_object (&self->connect_msg);
   if (self->keepalive_source)
     g_source_destroy (self->keepalive_source);
   g_clear_pointer (&self->keepalive_source, g_source_unref);
@@ -254,47 +317,33 @@ on_connected (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  /* This attempt is over: its message, cancellable and timeout go. */
   msg = g_steal_pointer (&self->connect_msg);
-
   g_clear_object (&self->connect_cancellable);
+  if (self->handshake_source)
+    g_source_destroy (self->handshake_source);
+  g_clear_pointer (&self->handshake_source, g_source_unref);
   status = msg ? soup_message_get_status (msg) : 0;
 
   if (conn == NULL)
     {
-      g_autoptr(GError) reported = NULL;
-
       if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
-        {
-          reported = g_error_new (LABLINK_ERROR, LABLINK_ERROR_AUTH,
-                                  _("The server refused the connection (HTTP %u): log in with a valid user name and password"),
-                                  status);
-          self->want_connected = FALSE;
-          g_mutex_lock (&self->lock);
-          self->errors[LABLINK_ERROR_KIND_CONNECTION]++;
-          g_mutex_unlock (&self->lock);
-          lablink_ws_worker_set_state (self, LABLINK_CONNECTION_AUTH_FAILED, 0, reported->message);
-        }
+        attempt_failed (self,
+                        g_error_new (LABLINK_ERROR, LABLINK_ERROR_AUTH,
+                                     _("The server refused the connection (HTTP %u): log in with a valid user name and password"),
+                                     status),
+                        TRUE);
+      else if (status >= 300)
+        attempt_failed (self,
+                        g_error_new (LABLINK_ERROR, LABLINK_ERROR_HTTP,
+                                     _("The server refused the WebSocket connection (HTTP %u %s)"),
+                                     status, soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : ""),
+                        FALSE);
       else
-        {
-          if (status >= 300)
-            reported = g_error_new (LABLINK_ERROR, LABLINK_ERROR_HTTP,
-                                    _("The server refused the WebSocket connection (HTTP %u %s)"),
-                                    status, soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "");
-          else
-            reported = g_error_new (LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED,
-                                    _("Could not connect: %s"), error->message);
-          g_mutex_lock (&self->lock);
-          self->errors[LABLINK_ERROR_KIND_CONNECTION]++;
-          g_mutex_unlock (&self->lock);
-          if (self->want_connected)
-            schedule_retry (self, reported->message);
-        }
-
-      if (self->report_connect)
-        {
-          self->report_connect = FALSE;
-          lablink_ws_worker_post_item (self, LABLINK_WS_ITEM_CONNECTED, NULL, g_steal_pointer (&reported));
-        }
+        attempt_failed (self,
+                        g_error_new (LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED,
+                                     _("Could not connect: %s"), error->message),
+                        FALSE);
       return;
     }
 
@@ -369,6 +418,7 @@ start_attempt (LablinkWsWorker *self)
 {
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) error = NULL;
+  guint timeout_ms;
   char *uri_text;
 
   if (self->retry_source)
@@ -397,14 +447,26 @@ start_attempt (LablinkWsWorker *self)
       return;
     }
 
-  /* Kept so that the callback can read the handshake's HTTP status. */
-  g_clear_object (&self->connect_msg);
+  /* A fresh attempt: whatever was under way is abandoned. The message is
+   * kept so that the callback can read the handshake's HTTP status. */
+  cancel_attempt (self);
   self->connect_msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
   self->connect_cancellable = g_cancellable_new ();
 
   soup_session_websocket_connect_async (self->session, self->connect_msg, NULL, NULL,
                                         G_PRIORITY_DEFAULT, self->connect_cancellable,
                                         on_connected, self);
+
+  g_mutex_lock (&self->lock);
+  timeout_ms = self->config.handshake_timeout_ms;
+  g_mutex_unlock (&self->lock);
+  if (timeout_ms > 0)
+    {
+      self->handshake_source = g_timeout_source_new (timeout_ms);
+      g_source_set_callback (self->handshake_source, handshake_timeout_cb, self, NULL);
+      g_source_set_static_name (self->handshake_source, "[lablink] handshake timeout");
+      g_source_attach (self->handshake_source, self->context);
+    }
 }
 
 /* W */
@@ -496,9 +558,7 @@ connect_cb (gpointer data)
   Call *call = data;
   LablinkWsWorker *self = call->self;
 
-  if (self->connect_cancellable)
-    g_cancellable_cancel (self->connect_cancellable);
-  g_clear_object (&self->connect_cancellable);
+  cancel_attempt (self);
   teardown_connection (self, TRUE);
 
   g_mutex_lock (&self->lock);
@@ -545,9 +605,7 @@ disconnect_cb (gpointer data)
   LablinkWsWorker *self = call->self;
 
   self->want_connected = FALSE;
-  if (self->connect_cancellable)
-    g_cancellable_cancel (self->connect_cancellable);
-  g_clear_object (&self->connect_cancellable);
+  cancel_attempt (self);
   if (self->retry_source)
     g_source_destroy (self->retry_source);
   g_clear_pointer (&self->retry_source, g_source_unref);
@@ -578,9 +636,9 @@ reconnect_now_cb (gpointer data)
 
   if (self->conn != NULL || self->config.uri == NULL)
     return G_SOURCE_REMOVE;
-  if (self->connect_cancellable != NULL)
-    return G_SOURCE_REMOVE;  /* an attempt is already under way */
 
+  /* An attempt under way may be one that hangs (a server that never
+   * answers): start_attempt() abandons it for a fresh one. */
   self->want_connected = TRUE;
   lablink_ws_worker_set_state (self, self->ever_connected ? LABLINK_CONNECTION_RECONNECTING : LABLINK_CONNECTION_CONNECTING, 0, NULL);
   start_attempt (self);
