@@ -164,6 +164,8 @@ void                   lablink_sim_rest_handle               (SoupServer        
                                                               const char            *path,
                                                               GHashTable            *query,
                                                               gpointer               user_data);
+
+/* lablink-sim-rest-security.c */
 gboolean               lablink_sim_server_token_is_valid     (LablinkSimServer      *self,
                                                               const char            *token);
 
