@@ -1,4 +1,4 @@
-/* lablink-sim-acquisition-private.h — internals shared by the acquisition's files
+/* lablink-sim-acquisition-private.h — internals shared by the acquisition files
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,5 +1,5 @@
-/* lablink-sim-rest-acquisition.c — the simulated server's acquisition routes: create, start,
- * stop, pause, resume, status, data, list, delete, export
+/* lablink-sim-rest-acquisition.c — the simulated server's acquisition routes:
+ * create, start, stop, pause, resume, status, data, list, delete, export
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,5 +1,5 @@
-/* lablink-sim-rest-equipment.c — the simulated server's equipment routes: list, connect,
- * status, readings, commands, snapshots and waveform capture
+/* lablink-sim-rest-equipment.c — the simulated server's equipment routes:
+ * list, connect, status, readings, commands, snapshots, waveform capture
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

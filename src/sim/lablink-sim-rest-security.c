@@ -1,5 +1,5 @@
-/* lablink-sim-rest-security.c — the simulated server's access routes: security (login,
- * tokens, the user) and locks (accepted and ignored)
+/* lablink-sim-rest-security.c — the simulated server's access routes:
+ * security (login, tokens, the user) and locks (accepted and ignored)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

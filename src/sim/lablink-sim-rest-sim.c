@@ -1,5 +1,5 @@
-/* lablink-sim-rest-sim.c — the simulator's own debug routes, /api/sim/…: status,
- * generated samples, events, broadcasts, drops, floods, faults
+/* lablink-sim-rest-sim.c — the simulator's own debug routes, /api/sim/…:
+ * status, generated samples, events, broadcasts, drops, floods, faults
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,5 +1,5 @@
 /* lablink-sim-server-streams.c — the simulated server's streams: the client
- * requests that start and stop them, and the global stream tasks that send frames
+ * requests that start and stop them, and the global tasks that send the frames
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
