@@ -19,7 +19,6 @@
 #include <hdf5.h>
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lablink-capture-private.h"
 #include "lablink-enums.h"
@@ -234,18 +233,6 @@ typedef struct {
   GCancellable  *cancellable;
 } Sink;
 
-static void
-set_errno_error (GError     **error,
-                 int          saved_errno,
-                 const char  *what,
-                 const char  *path)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s “%s”: %s", what, display, g_strerror (saved_errno));
-}
-
 static gboolean
 sink_open (Sink          *sink,
            GFile         *destination,
@@ -267,7 +254,7 @@ sink_open (Sink          *sink,
         {
           int saved_errno = errno;
           g_autofree char *dir = g_path_get_dirname (sink->dest_path);
-          set_errno_error (error, saved_errno, _("Could not create a file in"), dir);
+          lablink_capture_set_io_error (error, saved_errno, _("Could not create a file in"), dir);
           g_clear_pointer (&sink->tmp_path, g_free);
           return FALSE;
         }
@@ -302,20 +289,8 @@ sink_flush (Sink    *sink,
 
   if (sink->fd >= 0)
     {
-      while (size > 0)
-        {
-          gssize n = write (sink->fd, data, size);
-          if (n < 0)
-            {
-              int saved_errno = errno;
-              if (saved_errno == EINTR)
-                continue;
-              set_errno_error (error, saved_errno, _("Could not write"), sink->tmp_path);
-              return FALSE;
-            }
-          data += n;
-          size -= (gsize) n;
-        }
+      if (!lablink_capture_write_all (sink->fd, (const guint8 *) data, size, sink->tmp_path, error))
+        return FALSE;
     }
   else if (!g_output_stream_write_all (sink->stream, data, size, NULL, sink->cancellable, error))
     return FALSE;
@@ -344,7 +319,7 @@ sink_commit (Sink    *sink,
         sink->fd = g_open (sink->tmp_path, O_RDONLY | O_CLOEXEC, 0);
       if (sink->fd < 0 || g_fsync (sink->fd) != 0)
         {
-          set_errno_error (error, errno, _("Could not sync"), sink->tmp_path);
+          lablink_capture_set_io_error (error, errno, _("Could not sync"), sink->tmp_path);
           return FALSE;
         }
       g_close (sink->fd, NULL);
@@ -353,18 +328,13 @@ sink_commit (Sink    *sink,
         return FALSE;
       if (g_rename (sink->tmp_path, sink->dest_path) != 0)
         {
-          set_errno_error (error, errno, _("Could not replace"), sink->dest_path);
+          lablink_capture_set_io_error (error, errno, _("Could not replace"), sink->dest_path);
           return FALSE;
         }
       g_clear_pointer (&sink->tmp_path, g_free);
       {
         g_autofree char *dir = g_path_get_dirname (sink->dest_path);
-        int dfd = g_open (dir, O_RDONLY | O_CLOEXEC, 0);
-        if (dfd >= 0)
-          {
-            g_fsync (dfd);
-            g_close (dfd, NULL);
-          }
+        lablink_capture_fsync_directory (dir);
       }
       return TRUE;
     }
@@ -660,18 +630,6 @@ json_append_time (GString *out,
   g_string_append_c (out, '"');
 }
 
-static const char *
-source_name (LablinkCaptureSource source)
-{
-  switch (source)
-    {
-    case LABLINK_CAPTURE_SOURCE_ACQUISITION: return "acquisition";
-    case LABLINK_CAPTURE_SOURCE_STREAM: return "stream";
-    case LABLINK_CAPTURE_SOURCE_NONE:
-    default: return "manual";
-    }
-}
-
 static gboolean
 export_json (Job           *job,
              Sink          *sink,
@@ -694,7 +652,7 @@ export_json (Job           *job,
   g_string_append (out, ",\n \"name\": ");
   lablink_json_append_string (out, lablink_capture_get_name (capture));
   g_string_append (out, ",\n \"source\": ");
-  lablink_json_append_string (out, source_name (lablink_capture_get_source (capture)));
+  lablink_json_append_string (out, lablink_capture_source_to_string (lablink_capture_get_source (capture)));
   g_string_append (out, ",\n \"acquisition_id\": ");
   json_append_nullable_string (out, lablink_capture_get_acquisition_id (capture));
   g_string_append (out, ",\n \"equipment_id\": ");
@@ -957,7 +915,7 @@ h5_write_metadata (Job     *job,
   if (!h5_set_string (file, "format", "lablink-capture") ||
       !h5_set_int64 (file, "version", 1) ||
       !h5_set_string (file, "name", lablink_capture_get_name (capture)) ||
-      !h5_set_string (file, "source", source_name (lablink_capture_get_source (capture))) ||
+      !h5_set_string (file, "source", lablink_capture_source_to_string (lablink_capture_get_source (capture))) ||
       !h5_set_string (file, "acquisition_id", lablink_capture_get_acquisition_id (capture)) ||
       !h5_set_string (file, "equipment_id", job->equipment_id) ||
       !h5_set_string (file, "stream_key", lablink_capture_get_stream_key (capture)) ||
