@@ -25,6 +25,7 @@
 #include "lablink-enums.h"
 #include "lablink-error.h"
 #include "lablink-export.h"
+#include "lablink-json-private.h"
 #include "lablink-protocol.h"
 
 #define BLOCK_ROWS          16384

@@ -37,15 +37,6 @@ char *lablink_protocol_stream_key                     (const char *equipment_id,
                                                        const char *stream_type);
 char *lablink_protocol_acquisition_key                (const char *acquisition_id);
 
-/* Writers shared by the client and the simulator: one definition of how the
- * protocol's JSON is spelled. */
-void  lablink_json_append_string                      (GString    *out,
-                                                       const char *value);
-void  lablink_json_append_double                      (GString    *out,
-                                                       double      value,
-                                                       gboolean    bare_nonfinite);
-void  lablink_json_append_timestamp                   (GString    *out,
-                                                       gint64      unix_usec);
 char *lablink_format_timestamp                        (gint64      unix_usec);
 
 G_END_DECLS
