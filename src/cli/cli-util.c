@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <lablink.h>
+#include "lablink-json-private.h"  /* internal: lablink_json_append_*() */
 
 #include "cli-util.h"
 

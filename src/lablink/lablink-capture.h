@@ -12,6 +12,7 @@
 
 #include "lablink-client.h"
 #include "lablink-stream-manager.h"
+#include "lablink-version-macros.h"
 
 G_BEGIN_DECLS
 
@@ -68,8 +69,11 @@ typedef struct {
 } LablinkCaptureGap;
 
 #define LABLINK_TYPE_CAPTURE_GAP (lablink_capture_gap_get_type ())
+LABLINK_AVAILABLE_IN_ALL
 GType               lablink_capture_gap_get_type (void) G_GNUC_CONST;
+LABLINK_AVAILABLE_IN_ALL
 LablinkCaptureGap  *lablink_capture_gap_copy     (const LablinkCaptureGap *gap);
+LABLINK_AVAILABLE_IN_ALL
 void                lablink_capture_gap_free     (LablinkCaptureGap       *gap);
 
 /**
@@ -113,42 +117,56 @@ typedef struct {
 } LablinkCaptureInfo;
 
 #define LABLINK_TYPE_CAPTURE_INFO (lablink_capture_info_get_type ())
+LABLINK_AVAILABLE_IN_ALL
 GType               lablink_capture_info_get_type     (void) G_GNUC_CONST;
+LABLINK_AVAILABLE_IN_ALL
 LablinkCaptureInfo *lablink_capture_info_copy         (const LablinkCaptureInfo *info);
+LABLINK_AVAILABLE_IN_ALL
 void                lablink_capture_info_free         (LablinkCaptureInfo       *info);
+LABLINK_AVAILABLE_IN_ALL
 double              lablink_capture_info_get_duration (const LablinkCaptureInfo *info);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LablinkCaptureGap, lablink_capture_gap_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LablinkCaptureInfo, lablink_capture_info_free)
 
 #define LABLINK_TYPE_CAPTURE (lablink_capture_get_type ())
+LABLINK_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (LablinkCapture, lablink_capture, LABLINK, CAPTURE, GObject)
 
+LABLINK_AVAILABLE_IN_ALL
 char               *lablink_capture_get_default_directory (void);
 
+LABLINK_AVAILABLE_IN_ALL
 LablinkCapture     *lablink_capture_new                 (const char            *directory,
                                                          const char            *name,
                                                          const char * const    *channels,
                                                          const char * const    *units,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 LablinkCapture     *lablink_capture_new_for_acquisition (LablinkStreamManager  *manager,
                                                          LablinkClient         *client,
                                                          const char            *acquisition_id,
                                                          const char            *directory,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 LablinkCapture     *lablink_capture_new_for_stream      (LablinkStreamManager  *manager,
                                                          const char            *stream_key,
                                                          const char            *directory,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 LablinkCapture     *lablink_capture_open                (const char            *capture_directory,
                                                          GError               **error);
 
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_start               (LablinkCapture        *self,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_stop                (LablinkCapture        *self,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_flush               (LablinkCapture        *self,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_append              (LablinkCapture        *self,
                                                          gsize                  n_rows,
                                                          const gint64          *times,
@@ -156,51 +174,77 @@ gboolean            lablink_capture_append              (LablinkCapture        *
                                                          gsize                 *n_appended,
                                                          GError               **error);
 
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_capture_get_directory       (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_capture_get_name            (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 LablinkCaptureSource lablink_capture_get_source         (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_capture_get_acquisition_id  (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 char               *lablink_capture_dup_equipment_id    (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_capture_get_stream_key      (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_get_recording       (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_get_interrupted     (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_get_read_only       (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_capture_get_n_samples       (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 guint               lablink_capture_get_n_channels      (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_capture_get_channel_name    (LablinkCapture        *self,
                                                          guint                  channel);
+LABLINK_AVAILABLE_IN_ALL
 char              **lablink_capture_dup_channel_names   (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 char              **lablink_capture_dup_channel_units   (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_set_channel_unit    (LablinkCapture        *self,
                                                          guint                  channel,
                                                          const char            *unit,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_get_time_range      (LablinkCapture        *self,
                                                          gint64                *start_usec,
                                                          gint64                *end_usec);
+LABLINK_AVAILABLE_IN_ALL
 gint64              lablink_capture_get_created_time    (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 LablinkCaptureGap  *lablink_capture_get_gaps            (LablinkCapture        *self,
                                                          guint                 *n_gaps);
+LABLINK_AVAILABLE_IN_ALL
 guint               lablink_capture_get_n_gaps          (LablinkCapture        *self);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_capture_get_size_bytes      (LablinkCapture        *self);
 
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_read                (LablinkCapture        *self,
                                                          guint64                first_row,
                                                          gsize                  n_rows,
                                                          gint64                *times,
                                                          double                *values,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_capture_find_row            (LablinkCapture        *self,
                                                          gint64                 time_usec,
                                                          GError               **error);
 
+LABLINK_AVAILABLE_IN_ALL
 GPtrArray          *lablink_capture_list                (const char            *directory,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_delete              (LablinkCapture        *self,
                                                          GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_delete_directory    (const char            *capture_directory,
                                                          GError               **error);
 
+LABLINK_AVAILABLE_IN_ALL
 char               *lablink_capture_format_time         (gint64                 unix_usec);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "lablink-version-macros.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -21,8 +23,10 @@ G_BEGIN_DECLS
  */
 #define LABLINK_DECIMATE_MAX_PER_COLUMN 6
 
+LABLINK_AVAILABLE_IN_ALL
 gsize lablink_decimate_minmax_bound (gsize         n,
                                      guint         n_columns);
+LABLINK_AVAILABLE_IN_ALL
 gsize lablink_decimate_minmax       (const double *x,
                                      const double *y,
                                      gsize         n,

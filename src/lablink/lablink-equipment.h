@@ -11,6 +11,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "lablink-version-macros.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -28,22 +30,36 @@ typedef enum {
 } LablinkEquipmentKind;
 
 #define LABLINK_TYPE_EQUIPMENT (lablink_equipment_get_type ())
+LABLINK_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (LablinkEquipment, lablink_equipment, LABLINK, EQUIPMENT, GObject)
 
+LABLINK_AVAILABLE_IN_ALL
 LablinkEquipment     *lablink_equipment_new_from_json      (JsonObject       *object,
                                                             GError          **error);
+LABLINK_AVAILABLE_IN_ALL
 const char           *lablink_equipment_get_id             (LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 const char           *lablink_equipment_get_type_name      (LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 LablinkEquipmentKind  lablink_equipment_get_kind           (LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 const char           *lablink_equipment_get_manufacturer   (LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 const char           *lablink_equipment_get_model          (LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 const char           *lablink_equipment_get_serial_number  (LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 const char           *lablink_equipment_get_connection_type(LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 const char           *lablink_equipment_get_resource_string(LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 const char           *lablink_equipment_get_nickname       (LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 const char           *lablink_equipment_get_display_name   (LablinkEquipment *self);
+LABLINK_AVAILABLE_IN_ALL
 const char * const   *lablink_equipment_get_stream_types   (LablinkEquipment *self);
 
+LABLINK_AVAILABLE_IN_ALL
 char                 *lablink_equipment_id_for_resource    (const char       *type_prefix,
                                                             const char       *resource_string);
 

@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "lablink-version-macros.h"
+
 G_BEGIN_DECLS
 
 #define LABLINK_ERROR (lablink_error_quark ())
@@ -48,6 +50,7 @@ typedef enum {
   LABLINK_ERROR_IO,
 } LablinkError;
 
+LABLINK_AVAILABLE_IN_ALL
 GQuark lablink_error_quark (void);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "lablink-capture-private.h"
 #include "lablink-export-private.h"
 #include "lablink-protocol.h"
+#include "lablink-json-private.h"
 
 static void
 json_append_number (GString *out,

@@ -312,6 +312,14 @@ job_run (LablinkExportJob *job,
   LablinkExportSink sink;
   gboolean ok;
 
+#ifndef HAVE_HDF5  /* meson -Dhdf5=disabled: fail before touching the destination */
+  if (job->format == LABLINK_EXPORT_FORMAT_HDF5)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("HDF5 support was not built"));
+      return FALSE;
+    }
+#endif
   if (!job_prepare (job, error))
     return FALSE;
   if (!lablink_export_sink_open (&sink, job->destination, job->format == LABLINK_EXPORT_FORMAT_HDF5, cancellable, error))

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "lablink-capture.h"
+#include "lablink-version-macros.h"
 
 G_BEGIN_DECLS
 
@@ -32,11 +33,15 @@ typedef enum {
   LABLINK_EXPORT_FORMAT_HDF5,
 } LablinkExportFormat;
 
+LABLINK_AVAILABLE_IN_ALL
 gboolean    lablink_export_format_from_string   (const char              *text,
                                                  LablinkExportFormat     *format);
+LABLINK_AVAILABLE_IN_ALL
 const char *lablink_export_format_to_string     (LablinkExportFormat      format);
+LABLINK_AVAILABLE_IN_ALL
 const char *lablink_export_format_get_extension (LablinkExportFormat      format);
 
+LABLINK_AVAILABLE_IN_ALL
 gboolean    lablink_export                      (LablinkCapture          *capture,
                                                  LablinkExportFormat      format,
                                                  GFile                   *destination,
@@ -46,6 +51,7 @@ gboolean    lablink_export                      (LablinkCapture          *captur
                                                  GFileProgressCallback    progress_callback,
                                                  gpointer                 progress_data,
                                                  GError                 **error);
+LABLINK_AVAILABLE_IN_ALL
 void        lablink_export_async                (LablinkCapture          *capture,
                                                  LablinkExportFormat      format,
                                                  GFile                   *destination,
@@ -56,6 +62,7 @@ void        lablink_export_async                (LablinkCapture          *captur
                                                  gpointer                 progress_data,
                                                  GAsyncReadyCallback      callback,
                                                  gpointer                 user_data);
+LABLINK_AVAILABLE_IN_ALL
 gboolean    lablink_export_finish               (LablinkCapture          *capture,
                                                  GAsyncResult            *result,
                                                  GError                 **error);

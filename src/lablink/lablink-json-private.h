@@ -1,4 +1,5 @@
-/* lablink-json-private.h — a validating, allocation-light JSON tokenizer
+/* lablink-json-private.h — a validating, allocation-light JSON tokenizer,
+ * and the JSON writers
  *
  * The protocol's hot frames are small objects arriving by the hundred
  * thousand per second; a DOM per frame (json-glib) costs more than libsoup's
@@ -84,5 +85,16 @@ lablink_json_doc_first_child (const LablinkJsonDoc *doc,
 {
   return doc->tokens[token].count > 0 ? token + 1 : -1;
 }
+
+/* Writers (lablink-protocol.c), shared by the library, the simulator, the
+ * CLI and the tests: one definition of how the protocol's JSON is spelled.
+ * Internal API: not exported from the shared library, not in the GIR. */
+void      lablink_json_append_string    (GString    *out,
+                                         const char *value);
+void      lablink_json_append_double    (GString    *out,
+                                         double      value,
+                                         gboolean    bare_nonfinite);
+void      lablink_json_append_timestamp (GString    *out,
+                                         gint64      unix_usec);
 
 G_END_DECLS

@@ -11,6 +11,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "lablink-version-macros.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -75,72 +77,104 @@ typedef enum {
 typedef struct _LablinkMessage LablinkMessage;
 
 #define LABLINK_TYPE_MESSAGE (lablink_message_get_type ())
+LABLINK_AVAILABLE_IN_ALL
 GType lablink_message_get_type (void) G_GNUC_CONST;
 
+LABLINK_AVAILABLE_IN_ALL
 LablinkMessage     *lablink_message_parse             (const char      *text,
                                                        gssize           length,
                                                        GError         **error);
+LABLINK_AVAILABLE_IN_ALL
 LablinkMessage     *lablink_message_parse_bytes       (GBytes          *bytes,
                                                        gsize            max_size,
                                                        GError         **error);
+LABLINK_AVAILABLE_IN_ALL
 LablinkMessage     *lablink_message_ref               (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 void                lablink_message_unref             (LablinkMessage  *self);
 
+LABLINK_AVAILABLE_IN_ALL
 LablinkMessageType  lablink_message_get_message_type  (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_type_name     (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 GBytes             *lablink_message_get_bytes         (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_text          (LablinkMessage  *self,
                                                        gsize           *length);
+LABLINK_AVAILABLE_IN_ALL
 gint64              lablink_message_get_received_time (LablinkMessage  *self);
 
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_equipment_id  (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_stream_type   (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_acquisition_id(LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_stream_key    (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_detail        (LablinkMessage  *self);
 
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_message_has_member        (LablinkMessage  *self,
                                                        const char      *path);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_message_is_null           (LablinkMessage  *self,
                                                        const char      *path);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_message_get_double        (LablinkMessage  *self,
                                                        const char      *path,
                                                        double          *value);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_message_get_int           (LablinkMessage  *self,
                                                        const char      *path,
                                                        gint64          *value);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_message_get_boolean       (LablinkMessage  *self,
                                                        const char      *path,
                                                        gboolean        *value);
+LABLINK_AVAILABLE_IN_ALL
 char               *lablink_message_dup_string        (LablinkMessage  *self,
                                                        const char      *path);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_message_get_timestamp     (LablinkMessage  *self,
                                                        const char      *path,
                                                        gint64          *unix_usec);
+LABLINK_AVAILABLE_IN_ALL
 JsonNode           *lablink_message_get_node          (LablinkMessage  *self);
 
 /* Sample arrays, decoded once at parse time. */
+LABLINK_AVAILABLE_IN_ALL
 const double       *lablink_message_get_waveform      (LablinkMessage  *self,
                                                        gsize           *n_samples);
+LABLINK_AVAILABLE_IN_ALL
 gsize               lablink_message_get_n_samples     (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 guint               lablink_message_get_n_channels    (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_channel_name  (LablinkMessage  *self,
                                                        guint            channel);
+LABLINK_AVAILABLE_IN_ALL
 const gint64       *lablink_message_get_sample_times  (LablinkMessage  *self,
                                                        gsize           *n_samples);
+LABLINK_AVAILABLE_IN_ALL
 const double       *lablink_message_get_channel_values(LablinkMessage  *self,
                                                        guint            channel,
                                                        gsize           *n_samples);
 
+LABLINK_AVAILABLE_IN_ALL
 LablinkMessage     *lablink_message_new_with_waveform (LablinkMessage  *self,
                                                        const double    *samples,
                                                        gsize            n_samples);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LablinkMessage, lablink_message_unref)
 
+LABLINK_AVAILABLE_IN_ALL
 JsonNode           *lablink_json_parse                (const char      *text,
                                                        gssize           length,
                                                        GError         **error);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_parse_timestamp           (const char      *text,
                                                        gsize            length,
                                                        gint64          *unix_usec);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lablink-json-private.h"
 #include "lablink-protocol.h"
 
 /**

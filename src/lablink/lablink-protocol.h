@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "lablink-version-macros.h"
+
 G_BEGIN_DECLS
 
 #define LABLINK_STREAM_READINGS     "readings"
@@ -20,32 +22,31 @@ G_BEGIN_DECLS
 #define LABLINK_DEFAULT_NUM_SAMPLES 100
 
 /* Client → server frames (newly allocated UTF-8 JSON text). */
+LABLINK_AVAILABLE_IN_ALL
 char *lablink_protocol_build_start_stream             (const char *equipment_id,
                                                        const char *stream_type,
                                                        guint       interval_ms);
+LABLINK_AVAILABLE_IN_ALL
 char *lablink_protocol_build_stop_stream              (const char *equipment_id,
                                                        const char *stream_type);
+LABLINK_AVAILABLE_IN_ALL
 char *lablink_protocol_build_start_acquisition_stream (const char *acquisition_id,
                                                        guint       interval_ms,
                                                        guint       num_samples);
+LABLINK_AVAILABLE_IN_ALL
 char *lablink_protocol_build_stop_acquisition_stream  (const char *acquisition_id);
+LABLINK_AVAILABLE_IN_ALL
 char *lablink_protocol_build_ping                     (void);
 
 /* Stream keys as the server names them: `<equipment_id>_<stream_type>`, and
  * `acquisition_<id>` for acquisition streams. */
+LABLINK_AVAILABLE_IN_ALL
 char *lablink_protocol_stream_key                     (const char *equipment_id,
                                                        const char *stream_type);
+LABLINK_AVAILABLE_IN_ALL
 char *lablink_protocol_acquisition_key                (const char *acquisition_id);
 
-/* Writers shared by the client and the simulator: one definition of how the
- * protocol's JSON is spelled. */
-void  lablink_json_append_string                      (GString    *out,
-                                                       const char *value);
-void  lablink_json_append_double                      (GString    *out,
-                                                       double      value,
-                                                       gboolean    bare_nonfinite);
-void  lablink_json_append_timestamp                   (GString    *out,
-                                                       gint64      unix_usec);
+LABLINK_AVAILABLE_IN_ALL
 char *lablink_format_timestamp                        (gint64      unix_usec);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
 
 #include <glib-object.h>
 
+#include "lablink-version-macros.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -52,24 +54,40 @@ typedef enum {
 typedef struct _LablinkStatistics LablinkStatistics;
 
 #define LABLINK_TYPE_STATISTICS (lablink_statistics_get_type ())
+LABLINK_AVAILABLE_IN_ALL
 GType               lablink_statistics_get_type            (void) G_GNUC_CONST;
 
+LABLINK_AVAILABLE_IN_ALL
 LablinkStatistics  *lablink_statistics_ref                 (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 void                lablink_statistics_unref               (LablinkStatistics *self);
 
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_statistics_get_messages_received (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_statistics_get_messages_sent     (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_statistics_get_bytes_received    (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_statistics_get_bytes_sent        (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_statistics_get_errors            (LablinkStatistics *self,
                                                               LablinkErrorKind   kind);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_statistics_get_errors_total      (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_statistics_get_dropped           (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 guint               lablink_statistics_get_reconnects        (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 double              lablink_statistics_get_ping_latency_ms   (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 double              lablink_statistics_get_uptime_s          (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 char              **lablink_statistics_get_stream_keys       (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 guint               lablink_statistics_get_n_active_streams  (LablinkStatistics *self);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_statistics_get_stream            (LablinkStatistics *self,
                                                               const char        *stream_key,
                                                               guint64           *messages,

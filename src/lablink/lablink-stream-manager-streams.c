@@ -17,6 +17,7 @@
 #include "lablink-error.h"
 #include "lablink-protocol.h"
 #include "lablink-stream-manager-private.h"
+#include "lablink-json-private.h"
 
 void
 _lablink_active_stream_free (gpointer data)

@@ -15,6 +15,7 @@
 
 #include "lablink-enums.h"
 #include "lablink-error.h"
+#include "lablink-json-private.h"
 #include "lablink-protocol.h"
 #include "lablink-stream-manager-private.h"
 

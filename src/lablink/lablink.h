@@ -5,6 +5,8 @@
 #pragma once
 
 #define LABLINK_INSIDE
+# include "lablink-version.h"
+# include "lablink-version-macros.h"
 # include "lablink-error.h"
 # include "lablink-message.h"
 # include "lablink-protocol.h"

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include <lablink.h>
+#include "lablink-json-private.h"  /* internal: lablink_json_append_*() */
 
 #include "lablink-sim-json.h"
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Installs the project into a temporary DESTDIR and checks that everything is there.
 
-usage: check-install.py MESON BUILD_ROOT APP_ID GIR(yes|no) PREFIX BINDIR LIBDIR INCLUDEDIR
-                        DATADIR MANDIR LOCALEDIR LINGUAS_FILE
+usage: check-install.py MESON BUILD_ROOT APP_ID GIR(yes|no) GUI(yes|no) PREFIX BINDIR LIBDIR
+                        INCLUDEDIR DATADIR MANDIR LOCALEDIR LINGUAS_FILE
 """
 import glob
 import os
@@ -10,8 +10,8 @@ import subprocess
 import sys
 import tempfile
 
-(meson, build_root, app_id, gir, prefix, bindir, libdir, includedir, datadir, mandir,
- localedir, linguas_file) = sys.argv[1:13]
+(meson, build_root, app_id, gir, gui, prefix, bindir, libdir, includedir, datadir, mandir,
+ localedir, linguas_file) = sys.argv[1:14]
 
 
 def under(d):
@@ -25,7 +25,6 @@ with open(linguas_file, encoding='utf-8') as f:
 
 expected = [
     # (what, path, must be executable)
-    ('binary', f'{bindir}/lablink-monitor', True),
     ('binary', f'{bindir}/lablink-sim', True),
     ('binary', f'{bindir}/lablink-cli', True),
     ('library', f'{libdir}/liblablink-1.0.so', False),
@@ -33,16 +32,23 @@ expected = [
     ('header', f'{includedir}/lablink-1.0/lablink.h', False),
     ('header', f'{includedir}/lablink-1.0/lablink-enums.h', False),
     ('header', f'{includedir}/lablink-1.0/lablink-stream-manager.h', False),
+    ('header', f'{includedir}/lablink-1.0/lablink-version.h', False),
+    ('header', f'{includedir}/lablink-1.0/lablink-version-macros.h', False),
     ('pkg-config file', f'{libdir}/pkgconfig/lablink-1.0.pc', False),
+    ('man page', f'{mandir}/man1/lablink-sim.1', False),
+    ('man page', f'{mandir}/man1/lablink-cli.1', False),
+]
+gui_expected = [
+    ('binary', f'{bindir}/lablink-monitor', True),
     ('desktop file', f'{datadir}/applications/{app_id}.desktop', False),
     ('metainfo', f'{datadir}/metainfo/{app_id}.metainfo.xml', False),
     ('GSettings schema', f'{datadir}/glib-2.0/schemas/{app_id}.gschema.xml', False),
     ('icon', f'{datadir}/icons/hicolor/scalable/apps/{app_id}.svg', False),
     ('symbolic icon', f'{datadir}/icons/hicolor/symbolic/apps/{app_id}-symbolic.svg', False),
     ('man page', f'{mandir}/man1/lablink-monitor.1', False),
-    ('man page', f'{mandir}/man1/lablink-sim.1', False),
-    ('man page', f'{mandir}/man1/lablink-cli.1', False),
 ]
+if gui == 'yes':
+    expected += gui_expected
 for lang in langs:
     expected.append(('translation', f'{localedir}/{lang}/LC_MESSAGES/lablink-monitor.mo', False))
 if gir == 'yes':
@@ -70,6 +76,10 @@ with tempfile.TemporaryDirectory(prefix='lablink-install-') as destdir:
         else:
             print(f'ok   {what:17} {path}')
 
+    # Internal headers stay in the source tree.
+    unexpected = [p[len(destdir):] for p in
+                  sorted(glob.glob(staged(f'{includedir}/lablink-1.0/*-private.h')))]
+
     # The installed files must still be valid once merged and installed.
     checks = [
         ['desktop-file-validate', staged(f'{datadir}/applications/{app_id}.desktop')],
@@ -85,4 +95,6 @@ with tempfile.TemporaryDirectory(prefix='lablink-install-') as destdir:
     print(f'{n_files} files installed under DESTDIR{prefix}')
     for m in missing:
         print('MISSING:', m)
-    sys.exit(1 if missing else 0)
+    for u in unexpected:
+        print('UNEXPECTED (an internal header):', u)
+    sys.exit(1 if missing or unexpected else 0)
