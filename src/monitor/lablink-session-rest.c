@@ -1,0 +1,55 @@
+/* lablink-session-rest.c — LablinkSession: the REST door
+ *
+ * What the widgets ask the server through the session: the equipment list.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lablink-session-private.h"
+
+static void
+list_equipment_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(LablinkSession) self = data;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  list = lablink_client_list_equipment_finish (LABLINK_CLIENT (source), result, &error);
+  if (list == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_warning ("Listing the equipment failed: %s", error->message);
+          g_signal_emit (self, lablink_session_signals[SERVER_ERROR], 0, error->message);
+        }
+      return;
+    }
+  if (LABLINK_CLIENT (source) != self->client)
+    return;
+
+  {
+    guint i;
+
+    for (i = 0; i < list->len; i++)
+      _lablink_session_listen_to_equipment (self, g_ptr_array_index (list, i));
+  }
+  g_list_store_splice (self->equipment, 0, g_list_model_get_n_items (G_LIST_MODEL (self->equipment)),
+                       list->pdata, list->len);
+  self->equipment_loaded = TRUE;
+  g_signal_emit (self, lablink_session_signals[EQUIPMENT_LOADED], 0);
+}
+
+void
+lablink_session_refresh_equipment (LablinkSession *self)
+{
+  g_return_if_fail (LABLINK_IS_SESSION (self));
+
+  if (self->client == NULL)
+    return;
+  lablink_client_list_equipment_async (self->client, self->cancellable, list_equipment_cb, g_object_ref (self));
+}
