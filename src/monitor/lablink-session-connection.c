@@ -67,6 +67,15 @@ manager_forward_notify_cb (LablinkStreamManager *manager,
 }
 
 void
+_lablink_session_connection_init (LablinkSession *self)
+{
+  g_signal_group_connect (self->manager_signals, "notify::state", G_CALLBACK (manager_state_cb), self);
+  g_signal_group_connect (self->manager_signals, "notify::next-retry-time", G_CALLBACK (manager_forward_notify_cb), self);
+  g_signal_group_connect (self->manager_signals, "notify::retry-attempt", G_CALLBACK (manager_forward_notify_cb), self);
+  g_signal_group_connect (self->manager_signals, "notify::last-error", G_CALLBACK (manager_forward_notify_cb), self);
+}
+
+void
 _lablink_session_drop_server (LablinkSession *self)
 {
   g_cancellable_cancel (self->cancellable);
@@ -75,12 +84,10 @@ _lablink_session_drop_server (LablinkSession *self)
 
   if (self->manager)
     {
-      g_signal_handlers_disconnect_by_data (self->manager, self);
+      g_signal_group_set_target (self->manager_signals, NULL);
       lablink_stream_manager_disconnect (self->manager);
       g_clear_object (&self->manager);
     }
-  g_hash_table_remove_all (self->listening);
-  g_clear_pointer (&self->last_event, lablink_message_unref);
   g_clear_object (&self->client);
   g_list_store_remove_all (self->equipment);
   self->equipment_loaded = FALSE;
@@ -151,29 +158,8 @@ lablink_session_set_server (LablinkSession  *self,
   self->manager = lablink_stream_manager_new (self->client);
   /* A lab monitor should come back quickly once the server is back. */
   g_object_set (self->manager, "backoff-max-ms", 5000, NULL);
-  /* stream-data and acquisition-data are connected per stream key
-   * (listen_to()); events per known type and without a detail (unknown
-   * types), each message shown once. */
-  {
-    static const char *event_types[] = {
-      "alarm", "alarm_event", "alarm_updated", "alarm_cleared", "job_created", "job_updated",
-      "job_deleted", "job_started", "job_completed", "job_failed", "discovery_progress",
-    };
-    guint e;
-
-    g_signal_connect (self->manager, "event", G_CALLBACK (_lablink_session_event_cb), self);
-    for (e = 0; e < G_N_ELEMENTS (event_types); e++)
-      {
-        g_autofree char *name = g_strconcat ("event::", event_types[e], NULL);
-        g_signal_connect (self->manager, name, G_CALLBACK (_lablink_session_event_cb), self);
-      }
-  }
-  g_signal_connect (self->manager, "stream-status-changed", G_CALLBACK (_lablink_session_stream_status_cb), self);
-  g_signal_connect (self->manager, "server-error", G_CALLBACK (_lablink_session_server_error_cb), self);
-  g_signal_connect (self->manager, "notify::state", G_CALLBACK (manager_state_cb), self);
-  g_signal_connect (self->manager, "notify::next-retry-time", G_CALLBACK (manager_forward_notify_cb), self);
-  g_signal_connect (self->manager, "notify::retry-attempt", G_CALLBACK (manager_forward_notify_cb), self);
-  g_signal_connect (self->manager, "notify::last-error", G_CALLBACK (manager_forward_notify_cb), self);
+  /* The handlers (connected once, _lablink_session_*_init()) follow. */
+  g_signal_group_set_target (self->manager_signals, self->manager);
 
   g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_SERVER_URL]);
   g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_MANAGER]);

@@ -28,6 +28,7 @@ struct _LablinkSession
   GSettings            *settings;
   LablinkClient        *client;
   LablinkStreamManager *manager;
+  GSignalGroup         *manager_signals; /* target: manager */
   char                 *server_url;
   GObject              *sim;
   gboolean              demo;
@@ -40,8 +41,6 @@ struct _LablinkSession
   GHashTable           *rings;           /* "<id>:<n>" → LablinkRing */
   GHashTable           *acquisitions;    /* acquisition id → AcqStore */
   GHashTable           *intervals;       /* stream key → interval (no settings) */
-  GHashTable           *listening;       /* "signal::detail" connected on the manager */
-  LablinkMessage       *last_event;
 
   LablinkConnectionState state;
 };
@@ -78,23 +77,13 @@ extern guint lablink_session_signals[N_SIGNALS];
 void     _lablink_session_acq_store_free       (gpointer              data);
 
 /* lablink-session-connection.c */
+void     _lablink_session_connection_init      (LablinkSession       *self);
 void     _lablink_session_drop_server          (LablinkSession       *self);
 void     _lablink_session_stop_sim             (LablinkSession       *self);
 
 /* lablink-session-streams.c */
+void     _lablink_session_streams_init         (LablinkSession       *self);
 void     _lablink_session_push_gaps            (LablinkSession       *self,
                                                 const char           *equipment_id);
-void     _lablink_session_listen_to_equipment  (LablinkSession       *self,
-                                                LablinkEquipment     *equipment);
-void     _lablink_session_stream_status_cb     (LablinkStreamManager *manager,
-                                                const char           *key,
-                                                LablinkStreamStatus   status,
-                                                LablinkSession       *self);
-void     _lablink_session_event_cb             (LablinkStreamManager *manager,
-                                                LablinkMessage       *message,
-                                                LablinkSession       *self);
-void     _lablink_session_server_error_cb      (LablinkStreamManager *manager,
-                                                const char           *detail,
-                                                LablinkSession       *self);
 
 G_END_DECLS

@@ -32,12 +32,6 @@ list_equipment_cb (GObject      *source,
   if (LABLINK_CLIENT (source) != self->client)
     return;
 
-  {
-    guint i;
-
-    for (i = 0; i < list->len; i++)
-      _lablink_session_listen_to_equipment (self, g_ptr_array_index (list, i));
-  }
   g_list_store_splice (self->equipment, 0, g_list_model_get_n_items (G_LIST_MODEL (self->equipment)),
                        list->pdata, list->len);
   self->equipment_loaded = TRUE;

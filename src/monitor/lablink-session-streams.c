@@ -199,8 +199,8 @@ acquisition_data_cb (LablinkStreamManager *manager,
   emit_detailed (self, ACQUISITION_DATA, id, message);
 }
 
-void
-_lablink_session_stream_status_cb (LablinkStreamManager *manager,
+static void
+stream_status_cb (LablinkStreamManager *manager,
                   const char           *key,
                   LablinkStreamStatus   status,
                   LablinkSession       *self)
@@ -210,64 +210,36 @@ _lablink_session_stream_status_cb (LablinkStreamManager *manager,
   g_signal_emit (self, lablink_session_signals[STREAM_STATUS_CHANGED], quark, key, status);
 }
 
-void
-_lablink_session_event_cb (LablinkStreamManager *manager,
+static void
+event_cb (LablinkStreamManager *manager,
           LablinkMessage       *message,
           LablinkSession       *self)
 {
-  /* A known type reaches both its detailed handler and the one without a
-   * detail: once is enough. (The last event is kept referenced, so its
-   * address cannot be reused by another message.) */
-  if (message == self->last_event)
-    return;
-  g_clear_pointer (&self->last_event, lablink_message_unref);
-  self->last_event = lablink_message_ref (message);
-
   /* Unsolicited server events (alarms, jobs) and unknown types: shown,
    * never treated as errors. */
   g_signal_emit (self, lablink_session_signals[EVENT], 0, message);
 }
 
-/* The manager's data signals are detailed by stream key; a handler is
- * connected per key, once (a handler without a detail is not called for an
- * emission with a detail someone else connected to). */
 static void
-listen_to (LablinkSession *self,
-           const char     *signal_name,
-           const char     *detail)
-{
-  g_autofree char *name = g_strconcat (signal_name, "::", detail, NULL);
-
-  if (self->manager == NULL || g_hash_table_contains (self->listening, name))
-    return;
-
-  if (g_str_equal (signal_name, "stream-data"))
-    g_signal_connect (self->manager, name, G_CALLBACK (stream_data_cb), self);
-  else
-    g_signal_connect (self->manager, name, G_CALLBACK (acquisition_data_cb), self);
-  g_hash_table_add (self->listening, g_steal_pointer (&name));
-}
-
-void
-_lablink_session_listen_to_equipment (LablinkSession   *self,
-                     LablinkEquipment *equipment)
-{
-  const char * const *types = lablink_equipment_get_stream_types (equipment);
-  guint t;
-
-  for (t = 0; types && types[t]; t++)
-    {
-      g_autofree char *key = lablink_protocol_stream_key (lablink_equipment_get_id (equipment), types[t]);
-      listen_to (self, "stream-data", key);
-    }
-}
-
-void
-_lablink_session_server_error_cb (LablinkStreamManager *manager,
+server_error_cb (LablinkStreamManager *manager,
                  const char           *detail,
                  LablinkSession       *self)
 {
   g_signal_emit (self, lablink_session_signals[SERVER_ERROR], 0, detail);
+}
+
+/* The manager's signals arrive through the session's signal group (its
+ * target is the manager of the current server). Each is connected once,
+ * without a detail: the manager emits to undetailed handlers too, and an
+ * undetailed handler runs once per emission whatever its detail. */
+void
+_lablink_session_streams_init (LablinkSession *self)
+{
+  g_signal_group_connect (self->manager_signals, "stream-data", G_CALLBACK (stream_data_cb), self);
+  g_signal_group_connect (self->manager_signals, "acquisition-data", G_CALLBACK (acquisition_data_cb), self);
+  g_signal_group_connect (self->manager_signals, "stream-status-changed", G_CALLBACK (stream_status_cb), self);
+  g_signal_group_connect (self->manager_signals, "event", G_CALLBACK (event_cb), self);
+  g_signal_group_connect (self->manager_signals, "server-error", G_CALLBACK (server_error_cb), self);
 }
 
 guint
@@ -326,10 +298,6 @@ lablink_session_start_stream (LablinkSession  *self,
       g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, _("Not connected to a server"));
       return FALSE;
     }
-  {
-    g_autofree char *key = lablink_protocol_stream_key (equipment_id, stream_type);
-    listen_to (self, "stream-data", key);
-  }
   if (!lablink_stream_manager_start_equipment_stream (self->manager, equipment_id, stream_type,
                                                       lablink_session_get_interval (self, equipment_id, stream_type),
                                                       error))
@@ -488,7 +456,6 @@ lablink_session_watch_acquisition (LablinkSession  *self,
       g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, _("Not connected to a server"));
       return FALSE;
     }
-  listen_to (self, "acquisition-data", acquisition_id);
   if (!lablink_stream_manager_start_acquisition_stream (self->manager, acquisition_id, 200, 500, error))
     return FALSE;
   if (!g_hash_table_contains (self->acquisitions, acquisition_id))

@@ -163,7 +163,7 @@ lablink_session_finalize (GObject *object)
   g_hash_table_unref (self->rings);
   g_hash_table_unref (self->acquisitions);
   g_hash_table_unref (self->intervals);
-  g_hash_table_unref (self->listening);
+  g_clear_object (&self->manager_signals);
 
   G_OBJECT_CLASS (lablink_session_parent_class)->finalize (object);
 }
@@ -253,8 +253,11 @@ lablink_session_init (LablinkSession *self)
   self->rings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) lablink_ring_unref);
   self->acquisitions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _lablink_session_acq_store_free);
   self->intervals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->listening = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->manager_signals = g_signal_group_new (LABLINK_TYPE_STREAM_MANAGER);
   self->state = LABLINK_CONNECTION_DISCONNECTED;
+
+  _lablink_session_connection_init (self);
+  _lablink_session_streams_init (self);
 }
 
 /**
