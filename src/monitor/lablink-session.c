@@ -63,6 +63,101 @@ lablink_stream_status_describe (LablinkStreamStatus status)
     }
 }
 
+/**
+ * lablink_session_describe_stream:
+ * @self: a session
+ * @equipment_id: an instrument
+ * @stream_type: one of its stream types
+ * @level: (out) (optional): how it should look
+ *
+ * What every widget shows as a stream's status: the connection's state
+ * while not connected, "Stopped" when the stream is not running, else its
+ * status ("Running", good; "Starting", "No data", "Polling": warnings).
+ *
+ * Returns: the text
+ */
+const char *
+lablink_session_describe_stream (LablinkSession     *self,
+                                 const char         *equipment_id,
+                                 const char         *stream_type,
+                                 LablinkStatusLevel *level)
+{
+  LablinkStreamStatus status;
+
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
+
+  if (level)
+    *level = LABLINK_STATUS_NEUTRAL;
+  if (self->state != LABLINK_CONNECTION_CONNECTED)
+    return lablink_connection_state_describe (self->state);
+  if (!lablink_session_is_stream_active (self, equipment_id, stream_type))
+    return _("Stopped");
+  status = lablink_session_get_stream_status (self, equipment_id, stream_type);
+  if (level)
+    *level = status == LABLINK_STREAM_STATUS_RUNNING ? LABLINK_STATUS_GOOD : LABLINK_STATUS_WARNING;
+  return lablink_stream_status_describe (status);
+}
+
+/**
+ * lablink_session_describe_equipment:
+ * @self: a session
+ * @equipment: an instrument
+ * @level: (out) (optional): how it should look
+ *
+ * One word for all the streams of an instrument (the sidebar): "Idle",
+ * "Waiting" (offline, streams to resume), "Starting", "Live", or the worst
+ * of "Polling" and "No data".
+ *
+ * Returns: the text
+ */
+const char *
+lablink_session_describe_equipment (LablinkSession     *self,
+                                    LablinkEquipment   *equipment,
+                                    LablinkStatusLevel *level)
+{
+  const char * const *types;
+  const char *id;
+  gboolean any_active = FALSE, any_running = FALSE, any_polling = FALSE, any_silent = FALSE;
+  guint i;
+
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
+  g_return_val_if_fail (LABLINK_IS_EQUIPMENT (equipment), NULL);
+
+  types = lablink_equipment_get_stream_types (equipment);
+  id = lablink_equipment_get_id (equipment);
+  for (i = 0; types && types[i]; i++)
+    {
+      if (!lablink_session_is_stream_active (self, id, types[i]))
+        continue;
+      any_active = TRUE;
+      switch (lablink_session_get_stream_status (self, id, types[i]))
+        {
+        case LABLINK_STREAM_STATUS_RUNNING: any_running = TRUE; break;
+        case LABLINK_STREAM_STATUS_POLLING: any_polling = TRUE; break;
+        case LABLINK_STREAM_STATUS_NO_DATA: any_silent = TRUE; break;
+        default: break;
+        }
+    }
+
+  if (level)
+    *level = LABLINK_STATUS_NEUTRAL;
+  if (self->state != LABLINK_CONNECTION_CONNECTED)
+    return any_active ? _("Waiting") : _("Idle");
+  if (any_silent || any_polling)
+    {
+      if (level)
+        *level = LABLINK_STATUS_WARNING;
+      return any_silent ? _("No data") : _("Polling");
+    }
+  if (any_running)
+    {
+      if (level)
+        *level = LABLINK_STATUS_GOOD;
+      return _("Live");
+    }
+  return any_active ? _("Starting") : _("Idle");
+}
+
 GSettings *
 lablink_session_get_settings (LablinkSession *self)
 {
@@ -82,6 +177,27 @@ lablink_session_get_manager (LablinkSession *self)
 {
   g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
   return self->manager;
+}
+
+gint64
+lablink_session_get_next_retry_time (LablinkSession *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), 0);
+  return self->manager ? lablink_stream_manager_get_next_retry_time (self->manager) : 0;
+}
+
+guint
+lablink_session_get_retry_attempt (LablinkSession *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), 0);
+  return self->manager ? lablink_stream_manager_get_retry_attempt (self->manager) : 0;
+}
+
+const char *
+lablink_session_get_last_error (LablinkSession *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
+  return self->manager ? lablink_stream_manager_get_last_error (self->manager) : NULL;
 }
 
 const char *
@@ -183,15 +299,9 @@ lablink_session_get_property (GObject    *object,
     case PROP_SERVER_URL: g_value_set_string (value, self->server_url); break;
     case PROP_DEMO: g_value_set_boolean (value, self->demo); break;
     case PROP_MANAGER: g_value_set_object (value, self->manager); break;
-    case PROP_NEXT_RETRY_TIME:
-      g_value_set_int64 (value, self->manager ? lablink_stream_manager_get_next_retry_time (self->manager) : 0);
-      break;
-    case PROP_RETRY_ATTEMPT:
-      g_value_set_uint (value, self->manager ? lablink_stream_manager_get_retry_attempt (self->manager) : 0);
-      break;
-    case PROP_LAST_ERROR:
-      g_value_set_string (value, self->manager ? lablink_stream_manager_get_last_error (self->manager) : NULL);
-      break;
+    case PROP_NEXT_RETRY_TIME: g_value_set_int64 (value, lablink_session_get_next_retry_time (self)); break;
+    case PROP_RETRY_ATTEMPT: g_value_set_uint (value, lablink_session_get_retry_attempt (self)); break;
+    case PROP_LAST_ERROR: g_value_set_string (value, lablink_session_get_last_error (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
