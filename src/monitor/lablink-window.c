@@ -12,11 +12,9 @@
 #include <glib/gi18n.h>
 
 #include "lablink-equipment-row.h"
-#include "lablink-load-panel.h"
+#include "lablink-instrument-panel.h"
 #include "lablink-login-dialog.h"
 #include "lablink-plot.h"
-#include "lablink-psu-panel.h"
-#include "lablink-scope-panel.h"
 #include "lablink-window.h"
 
 struct _LablinkWindow
@@ -185,27 +183,19 @@ static GtkWidget *
 create_panel (LablinkWindow    *self,
               LablinkEquipment *equipment)
 {
-  switch (lablink_equipment_get_kind (equipment))
-    {
-    case LABLINK_EQUIPMENT_POWER_SUPPLY:
-      return lablink_psu_panel_new (self->session, equipment);
-    case LABLINK_EQUIPMENT_ELECTRONIC_LOAD:
-      return lablink_load_panel_new (self->session, equipment);
-    case LABLINK_EQUIPMENT_OSCILLOSCOPE:
-      return lablink_scope_panel_new (self->session, equipment);
-    case LABLINK_EQUIPMENT_OTHER:
-    default:
-      {
-        GtkWidget *page = adw_status_page_new ();
-        g_autofree char *description = g_strdup_printf (_("LabLink Monitor has no panel for instruments of type “%s”."),
-                                                        lablink_equipment_get_type_name (equipment));
+  GtkWidget *page = lablink_instrument_panel_new (self->session, equipment);
+  g_autofree char *description = NULL;
 
-        adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "applications-engineering-symbolic");
-        adw_status_page_set_title (ADW_STATUS_PAGE (page), lablink_equipment_get_display_name (equipment));
-        adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
-        return page;
-      }
-    }
+  if (page != NULL)
+    return page;
+
+  page = adw_status_page_new ();
+  description = g_strdup_printf (_("LabLink Monitor has no panel for instruments of type “%s”."),
+                                 lablink_equipment_get_type_name (equipment));
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "applications-engineering-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), lablink_equipment_get_display_name (equipment));
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
+  return page;
 }
 
 static void
