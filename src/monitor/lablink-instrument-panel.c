@@ -4,9 +4,10 @@
  * the instrument's streams (stream-data and stream-status-changed detailed by
  * stream key, streams-changed, notify::state, all through one GSignalGroup
  * on the session), the status labels, and the frames stored before the
- * panel existed. A panel (PSU, load, scope) says which streams it shows
- * (stream_types) and implements session_set, stream_data and
- * status_changed.
+ * panel existed. Both are construct-only: a panel is made for one instrument
+ * of one session (lablink_instrument_panel_new()). A panel (PSU, load,
+ * scope) says which streams it shows (stream_types) and implements
+ * session_set, stream_data and status_changed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -171,8 +172,7 @@ status_changed_cb (LablinkSession         *session,
   update_status (self);
 }
 
-/* Connects the instrument's streams (once both the session's type and the
- * instrument are known: the details are its stream keys). */
+/* Connects the instrument's streams: the details are its stream keys. */
 static void
 subscribe (LablinkInstrumentPanel *self)
 {
@@ -192,44 +192,6 @@ subscribe (LablinkInstrumentPanel *self)
     }
   g_signal_group_connect_swapped (priv->session_signals, "streams-changed", G_CALLBACK (update_status), self);
   g_signal_group_connect_swapped (priv->session_signals, "notify::state", G_CALLBACK (update_status), self);
-}
-
-void
-lablink_instrument_panel_set_session (LablinkInstrumentPanel *self,
-                                      LablinkSession         *session)
-{
-  LablinkInstrumentPanelPrivate *priv = lablink_instrument_panel_get_instance_private (self);
-  LablinkInstrumentPanelClass *klass;
-  guint t;
-
-  g_return_if_fail (LABLINK_IS_INSTRUMENT_PANEL (self));
-  g_return_if_fail (session == NULL || LABLINK_IS_SESSION (session));
-
-  if (!g_set_object (&priv->session, session))
-    return;
-
-  klass = LABLINK_INSTRUMENT_PANEL_GET_CLASS (self);
-  g_signal_group_set_target (priv->session_signals, session);
-  if (session != NULL && priv->equipment != NULL)
-    {
-      const char *id = lablink_equipment_get_id (priv->equipment);
-
-      if (klass->session_set)
-        klass->session_set (self, session);
-
-      /* What arrived before the panel existed. */
-      for (t = 0; klass->stream_types && klass->stream_types[t]; t++)
-        {
-          g_autofree char *key = lablink_protocol_stream_key (id, klass->stream_types[t]);
-          LablinkMessage *last = lablink_session_get_last_message (session, key);
-
-          if (last && klass->stream_data)
-            klass->stream_data (self, klass->stream_types[t], last);
-        }
-      update_status (self);
-    }
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 /**
@@ -413,6 +375,38 @@ dup_subtitle (LablinkEquipment *equipment)
 }
 
 static void
+lablink_instrument_panel_constructed (GObject *object)
+{
+  LablinkInstrumentPanel *self = LABLINK_INSTRUMENT_PANEL (object);
+  LablinkInstrumentPanelPrivate *priv = lablink_instrument_panel_get_instance_private (self);
+  LablinkInstrumentPanelClass *klass = LABLINK_INSTRUMENT_PANEL_GET_CLASS (self);
+  const char *id;
+  guint t;
+
+  G_OBJECT_CLASS (lablink_instrument_panel_parent_class)->constructed (object);
+
+  g_return_if_fail (priv->session != NULL && priv->equipment != NULL);
+
+  subscribe (self);
+  g_signal_group_set_target (priv->session_signals, priv->session);
+
+  if (klass->session_set)
+    klass->session_set (self, priv->session);
+
+  /* What arrived before the panel existed. */
+  id = lablink_equipment_get_id (priv->equipment);
+  for (t = 0; klass->stream_types && klass->stream_types[t]; t++)
+    {
+      g_autofree char *key = lablink_protocol_stream_key (id, klass->stream_types[t]);
+      LablinkMessage *last = lablink_session_get_last_message (priv->session, key);
+
+      if (last && klass->stream_data)
+        klass->stream_data (self, klass->stream_types[t], last);
+    }
+  update_status (self);
+}
+
+static void
 lablink_instrument_panel_dispose (GObject *object)
 {
   LablinkInstrumentPanel *self = LABLINK_INSTRUMENT_PANEL (object);
@@ -473,14 +467,10 @@ lablink_instrument_panel_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SESSION:
-      lablink_instrument_panel_set_session (self, g_value_get_object (value));
+      priv->session = g_value_dup_object (value);
       break;
     case PROP_EQUIPMENT:
-      /* Construct-only, and set before the session (construct properties
-       * come first): the subscriptions need its id. */
       priv->equipment = g_value_dup_object (value);
-      if (priv->equipment)
-        subscribe (self);
       g_object_notify_by_pspec (object, properties[PROP_TITLE]);
       g_object_notify_by_pspec (object, properties[PROP_SUBTITLE]);
       break;
@@ -494,6 +484,7 @@ lablink_instrument_panel_class_init (LablinkInstrumentPanelClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = lablink_instrument_panel_constructed;
   object_class->dispose = lablink_instrument_panel_dispose;
   object_class->finalize = lablink_instrument_panel_finalize;
   object_class->get_property = lablink_instrument_panel_get_property;
@@ -501,7 +492,7 @@ lablink_instrument_panel_class_init (LablinkInstrumentPanelClass *klass)
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, LABLINK_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_EQUIPMENT] =
     g_param_spec_object ("equipment", NULL, NULL, LABLINK_TYPE_EQUIPMENT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);

@@ -21,7 +21,8 @@ struct _LablinkInstrumentPanelClass
    * its main stream. Set in class_init (static storage). */
   const char * const *stream_types;
 
-  /* The session was set: set up what depends on it (rings, history window). */
+  /* At construction, once the session and instrument are set: set up what
+   * depends on them (rings, history window), before the stored frames. */
   void (*session_set)    (LablinkInstrumentPanel *self,
                           LablinkSession         *session);
   /* A frame of one of stream_types arrived (or was the last one stored
@@ -40,8 +41,6 @@ struct _LablinkInstrumentPanelClass
 GtkWidget        *lablink_instrument_panel_new              (LablinkSession         *session,
                                                              LablinkEquipment       *equipment);
 LablinkSession   *lablink_instrument_panel_get_session      (LablinkInstrumentPanel *self);
-void              lablink_instrument_panel_set_session      (LablinkInstrumentPanel *self,
-                                                             LablinkSession         *session);
 LablinkEquipment *lablink_instrument_panel_get_equipment    (LablinkInstrumentPanel *self);
 const char       *lablink_instrument_panel_get_equipment_id (LablinkInstrumentPanel *self);
 void              lablink_instrument_panel_add_status_label (LablinkInstrumentPanel *self,
