@@ -5,7 +5,8 @@
  *   lablink-session-connection.c  server, connect/disconnect, demo, login, connection state
  *   lablink-session-streams.c     what arrives: the data store, stream and acquisition
  *                                 subscriptions, events
- *   lablink-session-rest.c        the REST door: equipment list
+ *   lablink-session-rest.c        the door widgets use: equipment list, commands, user,
+ *                                 statistics
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
