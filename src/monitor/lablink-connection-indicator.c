@@ -3,7 +3,8 @@
  * "Connected", "Connecting…", "Reconnecting in 3 s (attempt 2)" (counted
  * down once a second from the manager's next-retry-time), "Login required",
  * "Offline"; its popover is the server bar: URL, WebSocket override,
- * connect/disconnect, reconnect now, log in, recent servers.
+ * connect/disconnect, reconnect now, log in, recent servers (a list model
+ * that follows the settings).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,6 +34,9 @@ struct _LablinkConnectionIndicator
   GtkWidget      *login_button;
 
   LablinkSession *session;
+  GSignalGroup   *session_signals;
+  GSignalGroup   *settings_signals;  /* the session's settings */
+  GtkStringList  *recent;            /* recent servers, newest first */
   guint           countdown;
 };
 
@@ -44,7 +48,6 @@ void
 lablink_connection_indicator_update (LablinkConnectionIndicator *self)
 {
   LablinkConnectionState state;
-  LablinkStreamManager *manager;
   g_autofree char *text = NULL;
   g_autofree char *detail = NULL;
   const char *icon = "network-offline-symbolic";
@@ -54,9 +57,8 @@ lablink_connection_indicator_update (LablinkConnectionIndicator *self)
   g_return_if_fail (LABLINK_IS_CONNECTION_INDICATOR (self));
 
   state = self->session ? lablink_session_get_state (self->session) : LABLINK_CONNECTION_DISCONNECTED;
-  manager = self->session ? lablink_session_get_manager (self->session) : NULL;
   url = self->session ? lablink_session_get_server_url (self->session) : NULL;
-  last_error = manager ? lablink_stream_manager_get_last_error (manager) : NULL;
+  last_error = self->session ? lablink_session_get_last_error (self->session) : NULL;
 
   switch (state)
     {
@@ -74,8 +76,8 @@ lablink_connection_indicator_update (LablinkConnectionIndicator *self)
 
     case LABLINK_CONNECTION_RECONNECTING:
       {
-        gint64 next = lablink_stream_manager_get_next_retry_time (manager);
-        guint attempt = lablink_stream_manager_get_retry_attempt (manager);
+        gint64 next = lablink_session_get_next_retry_time (self->session);
+        guint attempt = lablink_session_get_retry_attempt (self->session);
         gint64 now = g_get_monotonic_time ();
 
         if (next > now)
@@ -150,50 +152,40 @@ countdown_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The recent servers as the settings have them now. */
 static void
-session_notify_cb (LablinkSession             *session,
-                   GParamSpec                 *pspec,
-                   LablinkConnectionIndicator *self)
-{
-  lablink_connection_indicator_update (self);
-}
-
-static void
-fill_recent (LablinkConnectionIndicator *self)
+sync_recent (LablinkConnectionIndicator *self)
 {
   g_auto(GStrv) recent = NULL;
-  GtkWidget *child;
-  guint i;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))))
-    gtk_list_box_remove (self->recent_list, child);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->recent));
 
   recent = lablink_settings_dup_recent_servers (self->session ? lablink_session_get_settings (self->session) : NULL);
-  for (i = 0; recent[i]; i++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), recent[i]);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "url", g_strdup (recent[i]), g_free);
-      gtk_list_box_append (self->recent_list, row);
-    }
+  gtk_string_list_splice (self->recent, 0, n, (const char * const *) recent);
   gtk_widget_set_visible (self->recent_title, recent[0] != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->recent_list), recent[0] != NULL);
+}
+
+static GtkWidget *
+create_recent_row_cb (gpointer item,
+                      gpointer data)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), gtk_string_object_get_string (item));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  return row;
 }
 
 static void
 popover_show_cb (LablinkConnectionIndicator *self)
 {
   const char *url = self->session ? lablink_session_get_server_url (self->session) : NULL;
-  LablinkClient *client = self->session ? lablink_session_get_client (self->session) : NULL;
-  const char *ws = client ? lablink_client_get_ws_url_override (client) : NULL;
+  const char *ws = self->session ? lablink_session_get_ws_url_override (self->session) : NULL;
 
   if (self->session && !lablink_session_get_demo (self->session) && url)
     gtk_editable_set_text (GTK_EDITABLE (self->server_entry), url);
   gtk_editable_set_text (GTK_EDITABLE (self->ws_entry), ws ? ws : "");
-  fill_recent (self);
 }
 
 static void
@@ -212,7 +204,9 @@ static void
 recent_activated_cb (LablinkConnectionIndicator *self,
                      GtkListBoxRow              *row)
 {
-  const char *url = g_object_get_data (G_OBJECT (row), "url");
+  g_autoptr(GtkStringObject) item = g_list_model_get_item (G_LIST_MODEL (self->recent),
+                                                           (guint) gtk_list_box_row_get_index (row));
+  const char *url = item ? gtk_string_object_get_string (item) : NULL;
 
   if (url == NULL)
     return;
@@ -227,18 +221,10 @@ lablink_connection_indicator_set_session (LablinkConnectionIndicator *self,
 {
   g_return_if_fail (LABLINK_IS_CONNECTION_INDICATOR (self));
 
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
-  if (session)
-    {
-      g_signal_connect (session, "notify::state", G_CALLBACK (session_notify_cb), self);
-      g_signal_connect (session, "notify::next-retry-time", G_CALLBACK (session_notify_cb), self);
-      g_signal_connect (session, "notify::retry-attempt", G_CALLBACK (session_notify_cb), self);
-      g_signal_connect (session, "notify::last-error", G_CALLBACK (session_notify_cb), self);
-      g_signal_connect (session, "notify::server-url", G_CALLBACK (session_notify_cb), self);
-      g_signal_connect (session, "notify::demo", G_CALLBACK (session_notify_cb), self);
-    }
+  g_signal_group_set_target (self->session_signals, session);
+  g_signal_group_set_target (self->settings_signals, session ? lablink_session_get_settings (session) : NULL);
+  sync_recent (self);
   lablink_connection_indicator_update (self);
 }
 
@@ -268,9 +254,12 @@ lablink_connection_indicator_dispose (GObject *object)
   LablinkConnectionIndicator *self = LABLINK_CONNECTION_INDICATOR (object);
 
   g_clear_handle_id (&self->countdown, g_source_remove);
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->settings_signals);
   g_clear_object (&self->session);
+  if (self->recent_list)
+    gtk_list_box_bind_model (self->recent_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->recent);
   gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_CONNECTION_INDICATOR);
 
   G_OBJECT_CLASS (lablink_connection_indicator_parent_class)->dispose (object);
@@ -309,5 +298,21 @@ lablink_connection_indicator_class_init (LablinkConnectionIndicatorClass *klass)
 static void
 lablink_connection_indicator_init (LablinkConnectionIndicator *self)
 {
+  static const char *notifications[] = {
+    "notify::state", "notify::next-retry-time", "notify::retry-attempt", "notify::last-error",
+    "notify::server-url", "notify::demo",
+  };
+  guint i;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->recent = gtk_string_list_new (NULL);
+  gtk_list_box_bind_model (self->recent_list, G_LIST_MODEL (self->recent), create_recent_row_cb, NULL, NULL);
+
+  self->session_signals = g_signal_group_new (LABLINK_TYPE_SESSION);
+  for (i = 0; i < G_N_ELEMENTS (notifications); i++)
+    g_signal_group_connect_swapped (self->session_signals, notifications[i],
+                                    G_CALLBACK (lablink_connection_indicator_update), self);
+  self->settings_signals = g_signal_group_new (G_TYPE_SETTINGS);
+  g_signal_group_connect_swapped (self->settings_signals, "changed::recent-servers", G_CALLBACK (sync_recent), self);
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "lablink-equipment-row.h"
+#include "lablink-instrument-panel.h"
 
 struct _LablinkEquipmentRow
 {
@@ -22,6 +23,7 @@ struct _LablinkEquipmentRow
   GtkLabel         *status_label;
 
   LablinkSession   *session;
+  GSignalGroup     *session_signals;
   LablinkEquipment *equipment;
 };
 
@@ -56,43 +58,10 @@ kind_title (LablinkEquipmentKind kind)
 static void
 update_status (LablinkEquipmentRow *self)
 {
-  const char * const *types = lablink_equipment_get_stream_types (self->equipment);
-  const char *id = lablink_equipment_get_id (self->equipment);
-  const char *text = _("Idle");
-  const char *css = NULL;
-  gboolean any_active = FALSE, any_running = FALSE, any_polling = FALSE, any_silent = FALSE;
-  guint i;
+  LablinkStatusLevel level;
+  const char *text = lablink_session_describe_equipment (self->session, self->equipment, &level);
 
-  for (i = 0; types && types[i]; i++)
-    {
-      if (!lablink_session_is_stream_active (self->session, id, types[i]))
-        continue;
-      any_active = TRUE;
-      switch (lablink_session_get_stream_status (self->session, id, types[i]))
-        {
-        case LABLINK_STREAM_STATUS_RUNNING: any_running = TRUE; break;
-        case LABLINK_STREAM_STATUS_POLLING: any_polling = TRUE; break;
-        case LABLINK_STREAM_STATUS_NO_DATA: any_silent = TRUE; break;
-        default: break;
-        }
-    }
-
-  if (!lablink_session_get_connected (self->session))
-    text = any_active ? _("Waiting") : _("Idle");
-  else if (any_silent)
-    text = _("No data"), css = "warning";
-  else if (any_polling)
-    text = _("Polling"), css = "warning";
-  else if (any_running)
-    text = _("Live"), css = "success";
-  else if (any_active)
-    text = _("Starting");
-
-  gtk_label_set_label (self->status_label, text);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
-  if (css)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), css);
+  lablink_status_label_set (self->status_label, text, level);
 }
 
 static void
@@ -110,8 +79,7 @@ lablink_equipment_row_dispose (GObject *object)
 {
   LablinkEquipmentRow *self = LABLINK_EQUIPMENT_ROW (object);
 
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session_signals);
   g_clear_object (&self->session);
   g_clear_object (&self->equipment);
   gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_EQUIPMENT_ROW);
@@ -166,9 +134,11 @@ lablink_equipment_row_new (LablinkSession   *session,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   lablink_equipment_get_display_name (equipment), -1);
 
-  g_signal_connect (session, "stream-status-changed", G_CALLBACK (status_changed_cb), self);
-  g_signal_connect_swapped (session, "streams-changed", G_CALLBACK (update_status), self);
-  g_signal_connect_swapped (session, "notify::state", G_CALLBACK (update_status), self);
+  self->session_signals = g_signal_group_new (LABLINK_TYPE_SESSION);
+  g_signal_group_connect (self->session_signals, "stream-status-changed", G_CALLBACK (status_changed_cb), self);
+  g_signal_group_connect_swapped (self->session_signals, "streams-changed", G_CALLBACK (update_status), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::state", G_CALLBACK (update_status), self);
+  g_signal_group_set_target (self->session_signals, session);
   update_status (self);
 
   return GTK_WIDGET (self);

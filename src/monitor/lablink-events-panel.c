@@ -1,7 +1,8 @@
 /* lablink-events-panel.c — unsolicited server events (alarms, jobs)
  *
  * Events are information, never errors: newest first, at most
- * LABLINK_EVENTS_MAX kept.
+ * LABLINK_EVENTS_MAX kept, in a GListStore of LablinkEventItem that the
+ * list box is bound to.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +13,43 @@
 
 #include "lablink-events-panel.h"
 
+/* One event as the list shows it. */
+#define LABLINK_TYPE_EVENT_ITEM (lablink_event_item_get_type ())
+G_DECLARE_FINAL_TYPE (LablinkEventItem, lablink_event_item, LABLINK, EVENT_ITEM, GObject)
+
+struct _LablinkEventItem
+{
+  GObject  parent_instance;
+
+  char    *text;
+  char    *subtitle;
+  char    *type;
+};
+
+G_DEFINE_FINAL_TYPE (LablinkEventItem, lablink_event_item, G_TYPE_OBJECT)
+
+static void
+lablink_event_item_finalize (GObject *object)
+{
+  LablinkEventItem *self = LABLINK_EVENT_ITEM (object);
+
+  g_free (self->text);
+  g_free (self->subtitle);
+  g_free (self->type);
+  G_OBJECT_CLASS (lablink_event_item_parent_class)->finalize (object);
+}
+
+static void
+lablink_event_item_class_init (LablinkEventItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = lablink_event_item_finalize;
+}
+
+static void
+lablink_event_item_init (LablinkEventItem *self)
+{
+}
+
 struct _LablinkEventsPanel
 {
   GtkWidget   parent_instance;
@@ -21,7 +59,7 @@ struct _LablinkEventsPanel
   GtkStack   *stack;
   GtkListBox *list;
 
-  GPtrArray  *texts;   /* newest first */
+  GListStore *events;   /* LablinkEventItem, newest first */
 };
 
 G_DEFINE_FINAL_TYPE (LablinkEventsPanel, lablink_events_panel, GTK_TYPE_WIDGET)
@@ -79,11 +117,25 @@ icon_for (const char *type)
 static void
 update_count (LablinkEventsPanel *self)
 {
-  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u event", "%u events", self->texts->len),
-                                           self->texts->len);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u event", "%u events", n), n);
 
   gtk_label_set_label (self->count_label, text);
-  gtk_stack_set_visible_child_name (self->stack, self->texts->len ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->stack, n ? "list" : "empty");
+}
+
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer data)
+{
+  LablinkEventItem *event = item;
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), event->text);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), event->subtitle);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_for (event->type)));
+  return row;
 }
 
 void
@@ -92,36 +144,28 @@ lablink_events_panel_add (LablinkEventsPanel *self,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *time = g_date_time_format (now, "%H:%M:%S");
-  g_autofree char *text = lablink_describe_event (message);
+  g_autoptr(LablinkEventItem) event = NULL;
   const char *type = lablink_message_get_type_name (message);
-  GtkWidget *row, *last;
+  guint n;
 
   g_return_if_fail (LABLINK_IS_EVENTS_PANEL (self));
 
-  row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-  {
-    g_autofree char *subtitle = g_strdup_printf ("%s · %s", time, type ? type : "");
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  }
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_for (type)));
-  gtk_list_box_prepend (self->list, row);
-  g_ptr_array_insert (self->texts, 0, g_strdup (text));
+  event = g_object_new (LABLINK_TYPE_EVENT_ITEM, NULL);
+  event->text = lablink_describe_event (message);
+  event->subtitle = g_strdup_printf ("%s · %s", time, type ? type : "");
+  event->type = g_strdup (type);
 
-  while (self->texts->len > LABLINK_EVENTS_MAX && (last = gtk_widget_get_last_child (GTK_WIDGET (self->list))))
-    {
-      gtk_list_box_remove (self->list, last);
-      g_ptr_array_remove_index (self->texts, self->texts->len - 1);
-    }
-  update_count (self);
+  g_list_store_insert (self->events, 0, event);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+  if (n > LABLINK_EVENTS_MAX)
+    g_list_store_splice (self->events, LABLINK_EVENTS_MAX, n - LABLINK_EVENTS_MAX, NULL, 0);
 }
 
 guint
 lablink_events_panel_get_n_events (LablinkEventsPanel *self)
 {
   g_return_val_if_fail (LABLINK_IS_EVENTS_PANEL (self), 0);
-  return self->texts->len;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->events));
 }
 
 /**
@@ -135,37 +179,45 @@ const char *
 lablink_events_panel_get_text (LablinkEventsPanel *self,
                                guint               index)
 {
+  g_autoptr(LablinkEventItem) event = NULL;
+
   g_return_val_if_fail (LABLINK_IS_EVENTS_PANEL (self), NULL);
-  return index < self->texts->len ? g_ptr_array_index (self->texts, index) : NULL;
+
+  event = g_list_model_get_item (G_LIST_MODEL (self->events), index);
+  /* The store keeps the item alive. */
+  return event ? event->text : NULL;
+}
+
+/**
+ * lablink_events_panel_get_model:
+ * @self: the panel
+ *
+ * Returns: (transfer none): the events shown, newest first
+ */
+GListModel *
+lablink_events_panel_get_model (LablinkEventsPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_EVENTS_PANEL (self), NULL);
+  return G_LIST_MODEL (self->events);
 }
 
 void
 lablink_events_panel_clear (LablinkEventsPanel *self)
 {
-  GtkWidget *child;
-
   g_return_if_fail (LABLINK_IS_EVENTS_PANEL (self));
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))))
-    gtk_list_box_remove (self->list, child);
-  g_ptr_array_set_size (self->texts, 0);
-  update_count (self);
+  g_list_store_remove_all (self->events);
 }
 
 static void
 lablink_events_panel_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), LABLINK_TYPE_EVENTS_PANEL);
-  G_OBJECT_CLASS (lablink_events_panel_parent_class)->dispose (object);
-}
-
-static void
-lablink_events_panel_finalize (GObject *object)
-{
   LablinkEventsPanel *self = LABLINK_EVENTS_PANEL (object);
 
-  g_ptr_array_unref (self->texts);
-  G_OBJECT_CLASS (lablink_events_panel_parent_class)->finalize (object);
+  if (self->events)
+    g_signal_handlers_disconnect_by_func (self->events, update_count, self);
+  gtk_widget_dispose_template (GTK_WIDGET (object), LABLINK_TYPE_EVENTS_PANEL);
+  g_clear_object (&self->events);
+  G_OBJECT_CLASS (lablink_events_panel_parent_class)->dispose (object);
 }
 
 static void
@@ -175,7 +227,6 @@ lablink_events_panel_class_init (LablinkEventsPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lablink_events_panel_dispose;
-  object_class->finalize = lablink_events_panel_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-events-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, LablinkEventsPanel, box);
@@ -192,7 +243,9 @@ static void
 lablink_events_panel_init (LablinkEventsPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->texts = g_ptr_array_new_with_free_func (g_free);
+  self->events = g_list_store_new (LABLINK_TYPE_EVENT_ITEM);
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->events), create_row_cb, NULL, NULL);
+  g_signal_connect_swapped (self->events, "items-changed", G_CALLBACK (update_count), self);
   update_count (self);
 }
 

@@ -21,6 +21,7 @@ void        lablink_events_panel_add          (LablinkEventsPanel *self,
 guint       lablink_events_panel_get_n_events (LablinkEventsPanel *self);
 const char *lablink_events_panel_get_text     (LablinkEventsPanel *self,
                                                guint               index);
+GListModel *lablink_events_panel_get_model    (LablinkEventsPanel *self);
 void        lablink_events_panel_clear        (LablinkEventsPanel *self);
 
 char       *lablink_describe_event            (LablinkMessage     *message);

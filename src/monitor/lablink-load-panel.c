@@ -8,17 +8,14 @@
 #include <math.h>
 
 #include "lablink-load-panel.h"
-#include "lablink-psu-channel.h"
 #include "lablink-settings.h"
 #include "lablink-units.h"
 
 struct _LablinkLoadPanel
 {
-  GtkWidget         parent_instance;
+  LablinkInstrumentPanel parent_instance;
 
   GtkWidget        *box;
-  GtkLabel         *title_label;
-  GtkLabel         *subtitle_label;
   GtkLabel         *status_label;
   GtkLabel         *mode_label;
   GtkLabel         *input_label;
@@ -30,13 +27,10 @@ struct _LablinkLoadPanel
   LablinkPlot      *plot;
 
   LablinkMeter     *meters[LABLINK_N_READINGS];
-  LablinkSession   *session;
-  LablinkEquipment *equipment;
-  char             *stream_key;
   gboolean          updating;
 };
 
-G_DEFINE_FINAL_TYPE (LablinkLoadPanel, lablink_load_panel, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (LablinkLoadPanel, lablink_load_panel, LABLINK_TYPE_INSTRUMENT_PANEL)
 
 static const struct {
   const char *mode;
@@ -56,7 +50,6 @@ apply_cb (LablinkLoadPanel *self)
   guint m = gtk_drop_down_get_selected (self->mode_dropdown);
   g_autoptr(JsonObject) mode_params = json_object_new ();
   g_autoptr(JsonObject) params = NULL;
-  const char *id = lablink_equipment_get_id (self->equipment);
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->setpoint_entry));
   double value;
 
@@ -64,7 +57,7 @@ apply_cb (LablinkLoadPanel *self)
     return;
 
   json_object_set_string_member (mode_params, "mode", modes[m].mode);
-  lablink_send_command_from_widget (GTK_WIDGET (self), self->session, id, "set_mode", mode_params);
+  lablink_instrument_panel_send_command (LABLINK_INSTRUMENT_PANEL (self), "set_mode", mode_params);
 
   if (*text == '\0')
     return;
@@ -77,7 +70,7 @@ apply_cb (LablinkLoadPanel *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->setpoint_entry), "error");
   params = json_object_new ();
   json_object_set_double_member (params, modes[m].parameter, value);
-  lablink_send_command_from_widget (GTK_WIDGET (self), self->session, id, modes[m].action, params);
+  lablink_instrument_panel_send_command (LABLINK_INSTRUMENT_PANEL (self), modes[m].action, params);
 }
 
 static gboolean
@@ -90,16 +83,16 @@ input_state_set_cb (LablinkLoadPanel *self,
     return FALSE;
   params = json_object_new ();
   json_object_set_boolean_member (params, "enabled", state);
-  lablink_send_command_from_widget (GTK_WIDGET (self), self->session,
-                                    lablink_equipment_get_id (self->equipment), "set_input", params);
+  lablink_instrument_panel_send_command (LABLINK_INSTRUMENT_PANEL (self), "set_input", params);
   return FALSE;
 }
 
 static void
-stream_data_cb (LablinkSession   *session,
-                LablinkMessage   *message,
-                LablinkLoadPanel *self)
+lablink_load_panel_stream_data (LablinkInstrumentPanel *panel,
+                                const char             *stream_type,
+                                LablinkMessage         *message)
 {
+  LablinkLoadPanel *self = LABLINK_LOAD_PANEL (panel);
   double v = NAN, i = NAN, p = NAN, setpoint = NAN;
   gboolean enabled = FALSE;
   g_autofree char *mode = lablink_message_dup_string (message, "data.mode");
@@ -148,76 +141,66 @@ stream_data_cb (LablinkSession   *session,
 }
 
 static void
-update_status (LablinkLoadPanel *self)
+lablink_load_panel_status_changed (LablinkInstrumentPanel *panel)
 {
-  const char *id = lablink_equipment_get_id (self->equipment);
-  gboolean active = lablink_session_is_stream_active (self->session, id, LABLINK_STREAM_READINGS);
-  LablinkStreamStatus status = lablink_session_get_stream_status (self->session, id, LABLINK_STREAM_READINGS);
-  gboolean connected = lablink_session_get_connected (self->session);
+  LablinkLoadPanel *self = LABLINK_LOAD_PANEL (panel);
+  LablinkStreamStatus status;
+  gboolean live = lablink_instrument_panel_is_live (panel, LABLINK_STREAM_READINGS, &status);
   guint m;
 
-  gtk_label_set_label (self->status_label,
-                       !connected ? lablink_connection_state_describe (lablink_session_get_state (self->session))
-                       : !active ? _("Stopped") : lablink_stream_status_describe (status));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
-  if (connected && active)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label),
-                              status == LABLINK_STREAM_STATUS_RUNNING ? "success" : "warning");
   lablink_plot_set_message (self->plot,
-                            connected && active && status == LABLINK_STREAM_STATUS_NO_DATA
+                            live && status == LABLINK_STREAM_STATUS_NO_DATA
                               ? _("No data: the server acknowledged the stream but sends nothing")
                               : NULL);
   for (m = 0; m < LABLINK_N_READINGS; m++)
-    lablink_meter_set_stale (self->meters[m], !connected || !active || status == LABLINK_STREAM_STATUS_NO_DATA);
+    lablink_meter_set_stale (self->meters[m], !live || status == LABLINK_STREAM_STATUS_NO_DATA);
 }
 
 static void
-status_changed_cb (LablinkSession      *session,
-                   const char          *key,
-                   LablinkStreamStatus  status,
-                   LablinkLoadPanel    *self)
+lablink_load_panel_session_set (LablinkInstrumentPanel *panel,
+                                LablinkSession         *session)
 {
-  update_status (self);
+  LablinkLoadPanel *self = LABLINK_LOAD_PANEL (panel);
+  static const char *names[] = { "V", "I", "P" };
+  LablinkRing *ring;
+  guint k;
+
+  ring = lablink_session_get_readings_ring (session, lablink_instrument_panel_get_equipment_id (panel), 0);
+  for (k = 0; k < LABLINK_N_READINGS; k++)
+    {
+      guint series = lablink_plot_add_series (self->plot, k, names[k], NULL);
+      lablink_plot_set_series_ring (self->plot, series, ring, k);
+    }
+  lablink_plot_set_window (self->plot, lablink_settings_get_history_seconds (lablink_session_get_settings (session)),
+                           LABLINK_PLOT_ORIGIN_NOW);
 }
 
 static void
 lablink_load_panel_dispose (GObject *object)
 {
-  LablinkLoadPanel *self = LABLINK_LOAD_PANEL (object);
-
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_LOAD_PANEL);
-  g_clear_object (&self->session);
-  g_clear_object (&self->equipment);
+  gtk_widget_dispose_template (GTK_WIDGET (object), LABLINK_TYPE_LOAD_PANEL);
 
   G_OBJECT_CLASS (lablink_load_panel_parent_class)->dispose (object);
 }
 
 static void
-lablink_load_panel_finalize (GObject *object)
-{
-  LablinkLoadPanel *self = LABLINK_LOAD_PANEL (object);
-
-  g_free (self->stream_key);
-  G_OBJECT_CLASS (lablink_load_panel_parent_class)->finalize (object);
-}
-
-static void
 lablink_load_panel_class_init (LablinkLoadPanelClass *klass)
 {
+  static const char * const stream_types[] = { LABLINK_STREAM_READINGS, NULL };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LablinkInstrumentPanelClass *panel_class = LABLINK_INSTRUMENT_PANEL_CLASS (klass);
 
   object_class->dispose = lablink_load_panel_dispose;
-  object_class->finalize = lablink_load_panel_finalize;
+
+  panel_class->stream_types = stream_types;
+  panel_class->session_set = lablink_load_panel_session_set;
+  panel_class->stream_data = lablink_load_panel_stream_data;
+  panel_class->status_changed = lablink_load_panel_status_changed;
 
   g_type_ensure (LABLINK_TYPE_PLOT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-load-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, box);
-  gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, title_label);
-  gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, mode_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, input_label);
@@ -230,7 +213,6 @@ lablink_load_panel_class_init (LablinkLoadPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, input_state_set_cb);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lablinkloadpanel");
 }
 
@@ -245,6 +227,8 @@ lablink_load_panel_init (LablinkLoadPanel *self)
   guint k;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  lablink_instrument_panel_add_status_label (LABLINK_INSTRUMENT_PANEL (self), self->status_label,
+                                             LABLINK_STREAM_READINGS, NULL);
 
   for (k = 0; k < LABLINK_N_READINGS; k++)
     {
@@ -257,52 +241,6 @@ lablink_load_panel_init (LablinkLoadPanel *self)
   lablink_plot_set_pane_label (self->plot, 0, _("Voltage"), "V");
   lablink_plot_set_pane_label (self->plot, 1, _("Current"), "A");
   lablink_plot_set_pane_label (self->plot, 2, _("Power"), "W");
-}
-
-GtkWidget *
-lablink_load_panel_new (LablinkSession   *session,
-                        LablinkEquipment *equipment)
-{
-  LablinkLoadPanel *self = g_object_new (LABLINK_TYPE_LOAD_PANEL, NULL);
-  const char *id = lablink_equipment_get_id (equipment);
-  g_autofree char *subtitle = g_strdup_printf ("%s %s · %s", lablink_equipment_get_manufacturer (equipment),
-                                               lablink_equipment_get_model (equipment), id);
-  g_autofree char *detail = NULL;
-  LablinkRing *ring;
-  LablinkMessage *last;
-  static const char *names[] = { "V", "I", "P" };
-  guint k;
-
-  self->session = g_object_ref (session);
-  self->equipment = g_object_ref (equipment);
-  self->stream_key = lablink_protocol_stream_key (id, LABLINK_STREAM_READINGS);
-
-  gtk_label_set_label (self->title_label, lablink_equipment_get_display_name (equipment));
-  gtk_label_set_label (self->subtitle_label, subtitle);
-
-  ring = lablink_session_get_readings_ring (session, id, 0);
-  for (k = 0; k < LABLINK_N_READINGS; k++)
-    {
-      guint series = lablink_plot_add_series (self->plot, k, names[k], NULL);
-      lablink_plot_set_series_ring (self->plot, series, ring, k);
-    }
-  lablink_plot_set_window (self->plot, lablink_settings_get_history_seconds (lablink_session_get_settings (session)),
-                           LABLINK_PLOT_ORIGIN_NOW);
-
-  detail = g_strconcat ("stream-data::", self->stream_key, NULL);
-  g_signal_connect (session, detail, G_CALLBACK (stream_data_cb), self);
-  g_free (g_steal_pointer (&detail));
-  detail = g_strconcat ("stream-status-changed::", self->stream_key, NULL);
-  g_signal_connect (session, detail, G_CALLBACK (status_changed_cb), self);
-  g_signal_connect_swapped (session, "streams-changed", G_CALLBACK (update_status), self);
-  g_signal_connect_swapped (session, "notify::state", G_CALLBACK (update_status), self);
-
-  last = lablink_session_get_last_message (session, self->stream_key);
-  if (last)
-    stream_data_cb (session, last, self);
-  update_status (self);
-
-  return GTK_WIDGET (self);
 }
 
 /**
@@ -339,11 +277,4 @@ lablink_load_panel_get_mode_text (LablinkLoadPanel *self)
 {
   g_return_val_if_fail (LABLINK_IS_LOAD_PANEL (self), NULL);
   return gtk_label_get_label (self->mode_label);
-}
-
-const char *
-lablink_load_panel_get_status_text (LablinkLoadPanel *self)
-{
-  g_return_val_if_fail (LABLINK_IS_LOAD_PANEL (self), NULL);
-  return gtk_label_get_label (self->status_label);
 }

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lablink-instrument-panel.h"
 #include "lablink-meter.h"
 #include "lablink-plot.h"
 #include "lablink-session.h"
@@ -13,14 +14,11 @@
 G_BEGIN_DECLS
 
 #define LABLINK_TYPE_LOAD_PANEL (lablink_load_panel_get_type ())
-G_DECLARE_FINAL_TYPE (LablinkLoadPanel, lablink_load_panel, LABLINK, LOAD_PANEL, GtkWidget)
+G_DECLARE_FINAL_TYPE (LablinkLoadPanel, lablink_load_panel, LABLINK, LOAD_PANEL, LablinkInstrumentPanel)
 
-GtkWidget    *lablink_load_panel_new             (LablinkSession   *session,
-                                                  LablinkEquipment *equipment);
 LablinkMeter *lablink_load_panel_get_meter       (LablinkLoadPanel *self,
                                                   guint             reading);
 LablinkPlot  *lablink_load_panel_get_plot        (LablinkLoadPanel *self);
 const char   *lablink_load_panel_get_mode_text   (LablinkLoadPanel *self);
-const char   *lablink_load_panel_get_status_text (LablinkLoadPanel *self);
 
 G_END_DECLS

@@ -53,8 +53,7 @@ reconnect_action (GSimpleAction *action,
 
   if (lablink_session_get_state (session) == LABLINK_CONNECTION_AUTH_FAILED)
     {
-      LablinkClient *client = lablink_session_get_client (session);
-      lablink_window_ask_login (self, client ? lablink_client_get_username (client) : NULL);
+      lablink_window_ask_login (self, lablink_session_get_username (session));
       return;
     }
   lablink_session_reconnect_now (session);
@@ -78,9 +77,8 @@ login_action (GSimpleAction *action,
               gpointer       data)
 {
   LablinkWindow *self = data;
-  LablinkClient *client = lablink_session_get_client (lablink_window_get_session (self));
 
-  lablink_window_ask_login (self, client ? lablink_client_get_username (client) : NULL);
+  lablink_window_ask_login (self, lablink_session_get_username (lablink_window_get_session (self)));
 }
 
 static void

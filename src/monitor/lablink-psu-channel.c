@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "lablink-instrument-panel.h"
 #include "lablink-psu-channel.h"
 #include "lablink-units.h"
 
@@ -32,49 +33,6 @@ struct _LablinkPsuChannel
 };
 
 G_DEFINE_FINAL_TYPE (LablinkPsuChannel, lablink_psu_channel, GTK_TYPE_WIDGET)
-
-typedef struct {
-  GtkWidget *widget;
-  char      *action;
-} CommandData;
-
-static void
-command_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  CommandData *cmd = data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  node = lablink_client_send_command_finish (LABLINK_CLIENT (source), result, &error);
-  if (node == NULL && gtk_widget_get_root (cmd->widget) != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Command %s failed: %s"), cmd->action, error->message);
-      gtk_widget_activate_action (cmd->widget, "win.show-toast", "s", text);
-    }
-  g_object_unref (cmd->widget);
-  g_free (cmd->action);
-  g_free (cmd);
-}
-
-void
-lablink_send_command_from_widget (GtkWidget      *widget,
-                                  LablinkSession *session,
-                                  const char     *equipment_id,
-                                  const char     *action,
-                                  JsonObject     *parameters)
-{
-  LablinkClient *client = lablink_session_get_client (session);
-  CommandData *cmd;
-
-  if (client == NULL)
-    return;
-  cmd = g_new0 (CommandData, 1);
-  cmd->widget = g_object_ref (widget);
-  cmd->action = g_strdup (action);
-  lablink_client_send_command_async (client, equipment_id, action, parameters, NULL, command_cb, cmd);
-}
 
 static void
 send_number (LablinkPsuChannel *self,

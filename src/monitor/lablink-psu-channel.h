@@ -28,11 +28,4 @@ const char   *lablink_psu_channel_get_mode_text     (LablinkPsuChannel *self);
 const char   *lablink_psu_channel_get_output_text   (LablinkPsuChannel *self);
 const char   *lablink_psu_channel_get_setpoint_text (LablinkPsuChannel *self);
 
-/* Shared with the load panel: sends a command, a toast on failure. */
-void          lablink_send_command_from_widget (GtkWidget         *widget,
-                                                LablinkSession    *session,
-                                                const char        *equipment_id,
-                                                const char        *action,
-                                                JsonObject        *parameters);
-
 G_END_DECLS

@@ -18,29 +18,27 @@
 
 struct _LablinkPsuPanel
 {
-  GtkWidget          parent_instance;
+  LablinkInstrumentPanel parent_instance;
 
   GtkWidget         *box;
-  GtkLabel          *title_label;
-  GtkLabel          *subtitle_label;
   GtkLabel          *status_label;
   GtkBox            *channels_box;
   GtkWidget         *waiting_page;
   LablinkPlot       *plot;
 
-  LablinkSession    *session;
-  LablinkEquipment  *equipment;
-  char              *stream_key;
   LablinkPsuChannel *channels[MAX_CHANNELS + 1];
   guint64            n_updates;
 };
 
-G_DEFINE_FINAL_TYPE (LablinkPsuPanel, lablink_psu_panel, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (LablinkPsuPanel, lablink_psu_panel, LABLINK_TYPE_INSTRUMENT_PANEL)
 
 static LablinkPsuChannel *
 ensure_channel (LablinkPsuPanel *self,
                 guint            channel)
 {
+  LablinkInstrumentPanel *panel = LABLINK_INSTRUMENT_PANEL (self);
+  LablinkSession *session = lablink_instrument_panel_get_session (panel);
+  const char *id = lablink_instrument_panel_get_equipment_id (panel);
   GtkWidget *widget;
   LablinkRing *ring;
   guint k, series;
@@ -54,7 +52,7 @@ ensure_channel (LablinkPsuPanel *self,
       self->waiting_page = NULL;
     }
 
-  widget = lablink_psu_channel_new (self->session, lablink_equipment_get_id (self->equipment), channel);
+  widget = lablink_psu_channel_new (session, id, channel);
   self->channels[channel] = LABLINK_PSU_CHANNEL (widget);
 
   /* Keep the cards in channel order. */
@@ -71,7 +69,7 @@ ensure_channel (LablinkPsuPanel *self,
     gtk_box_insert_child_after (self->channels_box, widget, sibling);
   }
 
-  ring = lablink_session_get_readings_ring (self->session, lablink_equipment_get_id (self->equipment), channel);
+  ring = lablink_session_get_readings_ring (session, id, channel);
   for (k = 0; k < LABLINK_N_READINGS; k++)
     {
       g_autofree char *name = g_strdup_printf ("CH%u", channel);
@@ -85,10 +83,11 @@ ensure_channel (LablinkPsuPanel *self,
 }
 
 static void
-stream_data_cb (LablinkSession  *session,
-                LablinkMessage  *message,
-                LablinkPsuPanel *self)
+lablink_psu_panel_stream_data (LablinkInstrumentPanel *panel,
+                               const char             *stream_type,
+                               LablinkMessage         *message)
 {
+  LablinkPsuPanel *self = LABLINK_PSU_PANEL (panel);
   gint64 channel = 1;
 
   if (!lablink_message_has_member (message, "data.voltage_actual"))
@@ -103,99 +102,64 @@ stream_data_cb (LablinkSession  *session,
 }
 
 static void
-update_status (LablinkPsuPanel *self)
+lablink_psu_panel_status_changed (LablinkInstrumentPanel *panel)
 {
-  const char *id = lablink_equipment_get_id (self->equipment);
-  gboolean active = lablink_session_is_stream_active (self->session, id, LABLINK_STREAM_READINGS);
-  LablinkStreamStatus status = lablink_session_get_stream_status (self->session, id, LABLINK_STREAM_READINGS);
-  gboolean connected = lablink_session_get_connected (self->session);
-  const char *text;
+  LablinkPsuPanel *self = LABLINK_PSU_PANEL (panel);
+  LablinkStreamStatus status;
+  gboolean live = lablink_instrument_panel_is_live (panel, LABLINK_STREAM_READINGS, &status);
   guint c;
 
-  if (!connected)
-    text = lablink_connection_state_describe (lablink_session_get_state (self->session));
-  else if (!active)
-    text = _("Stopped");
-  else
-    text = lablink_stream_status_describe (status);
-
-  gtk_label_set_label (self->status_label, text);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
-  if (connected && active && status == LABLINK_STREAM_STATUS_RUNNING)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "success");
-  else if (connected && active)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "warning");
-
   lablink_plot_set_message (self->plot,
-                            connected && active && status == LABLINK_STREAM_STATUS_NO_DATA
+                            live && status == LABLINK_STREAM_STATUS_NO_DATA
                               ? _("No data: the server acknowledged the stream but sends nothing")
                               : NULL);
 
   for (c = 1; c <= MAX_CHANNELS; c++)
     if (self->channels[c])
-      lablink_psu_channel_set_stale (self->channels[c],
-                                     !connected || !active || status == LABLINK_STREAM_STATUS_NO_DATA);
+      lablink_psu_channel_set_stale (self->channels[c], !live || status == LABLINK_STREAM_STATUS_NO_DATA);
 }
 
 static void
-status_changed_cb (LablinkSession      *session,
-                   const char          *key,
-                   LablinkStreamStatus  status,
-                   LablinkPsuPanel     *self)
+lablink_psu_panel_session_set (LablinkInstrumentPanel *panel,
+                               LablinkSession         *session)
 {
-  update_status (self);
-}
+  LablinkPsuPanel *self = LABLINK_PSU_PANEL (panel);
 
-static void
-session_changed_cb (LablinkPsuPanel *self)
-{
-  update_status (self);
+  lablink_plot_set_window (self->plot, lablink_settings_get_history_seconds (lablink_session_get_settings (session)),
+                           LABLINK_PLOT_ORIGIN_NOW);
 }
 
 static void
 lablink_psu_panel_dispose (GObject *object)
 {
-  LablinkPsuPanel *self = LABLINK_PSU_PANEL (object);
-
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_PSU_PANEL);
-  g_clear_object (&self->session);
-  g_clear_object (&self->equipment);
+  gtk_widget_dispose_template (GTK_WIDGET (object), LABLINK_TYPE_PSU_PANEL);
 
   G_OBJECT_CLASS (lablink_psu_panel_parent_class)->dispose (object);
 }
 
 static void
-lablink_psu_panel_finalize (GObject *object)
-{
-  LablinkPsuPanel *self = LABLINK_PSU_PANEL (object);
-
-  g_free (self->stream_key);
-  G_OBJECT_CLASS (lablink_psu_panel_parent_class)->finalize (object);
-}
-
-static void
 lablink_psu_panel_class_init (LablinkPsuPanelClass *klass)
 {
+  static const char * const stream_types[] = { LABLINK_STREAM_READINGS, NULL };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LablinkInstrumentPanelClass *panel_class = LABLINK_INSTRUMENT_PANEL_CLASS (klass);
 
   object_class->dispose = lablink_psu_panel_dispose;
-  object_class->finalize = lablink_psu_panel_finalize;
+
+  panel_class->stream_types = stream_types;
+  panel_class->session_set = lablink_psu_panel_session_set;
+  panel_class->stream_data = lablink_psu_panel_stream_data;
+  panel_class->status_changed = lablink_psu_panel_status_changed;
 
   g_type_ensure (LABLINK_TYPE_PLOT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-psu-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, box);
-  gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, title_label);
-  gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, channels_box);
   gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, waiting_page);
   gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, plot);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lablinkpsupanel");
 }
 
@@ -203,49 +167,14 @@ static void
 lablink_psu_panel_init (LablinkPsuPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lablink_instrument_panel_add_status_label (LABLINK_INSTRUMENT_PANEL (self), self->status_label,
+                                             LABLINK_STREAM_READINGS, NULL);
 
   lablink_plot_set_n_panes (self->plot, 3);
   lablink_plot_set_pane_label (self->plot, 0, _("Voltage"), "V");
   lablink_plot_set_pane_label (self->plot, 1, _("Current"), "A");
   lablink_plot_set_pane_label (self->plot, 2, _("Power"), "W");
   lablink_plot_set_x_label (self->plot, _("Time"), "s");
-}
-
-GtkWidget *
-lablink_psu_panel_new (LablinkSession   *session,
-                       LablinkEquipment *equipment)
-{
-  LablinkPsuPanel *self = g_object_new (LABLINK_TYPE_PSU_PANEL, NULL);
-  const char *id = lablink_equipment_get_id (equipment);
-  g_autofree char *subtitle = g_strdup_printf ("%s %s · %s", lablink_equipment_get_manufacturer (equipment),
-                                               lablink_equipment_get_model (equipment), id);
-  g_autofree char *detail = NULL;
-  LablinkMessage *last;
-
-  self->session = g_object_ref (session);
-  self->equipment = g_object_ref (equipment);
-  self->stream_key = lablink_protocol_stream_key (id, LABLINK_STREAM_READINGS);
-
-  gtk_label_set_label (self->title_label, lablink_equipment_get_display_name (equipment));
-  gtk_label_set_label (self->subtitle_label, subtitle);
-  lablink_plot_set_window (self->plot, lablink_settings_get_history_seconds (lablink_session_get_settings (session)),
-                           LABLINK_PLOT_ORIGIN_NOW);
-
-  detail = g_strconcat ("stream-data::", self->stream_key, NULL);
-  g_signal_connect (session, detail, G_CALLBACK (stream_data_cb), self);
-  g_free (g_steal_pointer (&detail));
-  detail = g_strconcat ("stream-status-changed::", self->stream_key, NULL);
-  g_signal_connect (session, detail, G_CALLBACK (status_changed_cb), self);
-  g_signal_connect_swapped (session, "streams-changed", G_CALLBACK (session_changed_cb), self);
-  g_signal_connect_swapped (session, "notify::state", G_CALLBACK (session_changed_cb), self);
-
-  /* What arrived before the panel existed. */
-  last = lablink_session_get_last_message (session, self->stream_key);
-  if (last)
-    stream_data_cb (session, last, self);
-  update_status (self);
-
-  return GTK_WIDGET (self);
 }
 
 /**
@@ -274,13 +203,6 @@ lablink_psu_panel_get_plot (LablinkPsuPanel *self)
 {
   g_return_val_if_fail (LABLINK_IS_PSU_PANEL (self), NULL);
   return self->plot;
-}
-
-const char *
-lablink_psu_panel_get_status_text (LablinkPsuPanel *self)
-{
-  g_return_val_if_fail (LABLINK_IS_PSU_PANEL (self), NULL);
-  return gtk_label_get_label (self->status_label);
 }
 
 guint64

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lablink-instrument-panel.h"
 #include "lablink-plot.h"
 #include "lablink-psu-channel.h"
 #include "lablink-session.h"
@@ -13,14 +14,11 @@
 G_BEGIN_DECLS
 
 #define LABLINK_TYPE_PSU_PANEL (lablink_psu_panel_get_type ())
-G_DECLARE_FINAL_TYPE (LablinkPsuPanel, lablink_psu_panel, LABLINK, PSU_PANEL, GtkWidget)
+G_DECLARE_FINAL_TYPE (LablinkPsuPanel, lablink_psu_panel, LABLINK, PSU_PANEL, LablinkInstrumentPanel)
 
-GtkWidget         *lablink_psu_panel_new             (LablinkSession   *session,
-                                                      LablinkEquipment *equipment);
 LablinkPsuChannel *lablink_psu_panel_get_channel     (LablinkPsuPanel  *self,
                                                       guint             channel);
 LablinkPlot       *lablink_psu_panel_get_plot        (LablinkPsuPanel  *self);
-const char        *lablink_psu_panel_get_status_text (LablinkPsuPanel  *self);
 guint64            lablink_psu_panel_get_n_updates   (LablinkPsuPanel  *self);
 
 G_END_DECLS

@@ -33,11 +33,9 @@ static const struct {
 
 struct _LablinkScopePanel
 {
-  GtkWidget          parent_instance;
+  LablinkInstrumentPanel parent_instance;
 
   GtkWidget         *box;
-  GtkLabel          *title_label;
-  GtkLabel          *subtitle_label;
   GtkLabel          *waveform_status_label;
   GtkLabel          *measurements_status_label;
   GtkToggleButton   *autoscale_button;
@@ -51,10 +49,6 @@ struct _LablinkScopePanel
   double             measurements[N_MEASUREMENTS];
   gboolean           have_measurements;
 
-  LablinkSession    *session;
-  LablinkEquipment  *equipment;
-  char              *waveform_key;
-  char              *measurements_key;
   int                series[LABLINK_SCOPE_MAX_CHANNELS + 1];
   gsize              n_samples[LABLINK_SCOPE_MAX_CHANNELS + 1];
   guint64            n_waveforms;
@@ -62,7 +56,7 @@ struct _LablinkScopePanel
   GArray            *x;
 };
 
-G_DEFINE_FINAL_TYPE (LablinkScopePanel, lablink_scope_panel, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (LablinkScopePanel, lablink_scope_panel, LABLINK_TYPE_INSTRUMENT_PANEL)
 
 static void
 scale_changed_cb (LablinkScopePanel *self)
@@ -84,9 +78,8 @@ pause_toggled_cb (LablinkScopePanel *self)
 }
 
 static void
-waveform_cb (LablinkSession    *session,
-             LablinkMessage    *message,
-             LablinkScopePanel *self)
+waveform_data (LablinkScopePanel *self,
+               LablinkMessage    *message)
 {
   const double *samples;
   gsize n = 0, i;
@@ -143,9 +136,8 @@ waveform_cb (LablinkSession    *session,
 }
 
 static void
-measurements_cb (LablinkSession    *session,
-                 LablinkMessage    *message,
-                 LablinkScopePanel *self)
+measurements_data (LablinkScopePanel *self,
+                   LablinkMessage    *message)
 {
   guint k;
 
@@ -164,61 +156,35 @@ measurements_cb (LablinkSession    *session,
 }
 
 static void
-set_status (LablinkScopePanel *self,
-            GtkLabel          *label,
-            const char        *stream_type,
-            const char        *title)
+lablink_scope_panel_stream_data (LablinkInstrumentPanel *panel,
+                                 const char             *stream_type,
+                                 LablinkMessage         *message)
 {
-  const char *id = lablink_equipment_get_id (self->equipment);
-  gboolean active = lablink_session_is_stream_active (self->session, id, stream_type);
-  LablinkStreamStatus status = lablink_session_get_stream_status (self->session, id, stream_type);
-  gboolean connected = lablink_session_get_connected (self->session);
-  g_autofree char *text = g_strdup_printf ("%s: %s", title,
-                                           !connected ? lablink_connection_state_describe (lablink_session_get_state (self->session))
-                                           : !active ? _("Stopped") : lablink_stream_status_describe (status));
+  LablinkScopePanel *self = LABLINK_SCOPE_PANEL (panel);
 
-  gtk_label_set_label (label, text);
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
-  if (connected && active)
-    gtk_widget_add_css_class (GTK_WIDGET (label), status == LABLINK_STREAM_STATUS_RUNNING ? "success" : "warning");
+  if (g_strcmp0 (stream_type, LABLINK_STREAM_WAVEFORM) == 0)
+    waveform_data (self, message);
+  else if (g_strcmp0 (stream_type, LABLINK_STREAM_MEASUREMENTS) == 0)
+    measurements_data (self, message);
 }
 
 static void
-update_status (LablinkScopePanel *self)
+lablink_scope_panel_status_changed (LablinkInstrumentPanel *panel)
 {
-  const char *id = lablink_equipment_get_id (self->equipment);
-  gboolean connected = lablink_session_get_connected (self->session);
+  LablinkScopePanel *self = LABLINK_SCOPE_PANEL (panel);
+  LablinkStreamStatus status;
 
-  set_status (self, self->waveform_status_label, LABLINK_STREAM_WAVEFORM, _("Waveform"));
-  set_status (self, self->measurements_status_label, LABLINK_STREAM_MEASUREMENTS, _("Measurements"));
-
-  if (connected && lablink_session_is_stream_active (self->session, id, LABLINK_STREAM_WAVEFORM) &&
-      lablink_session_get_stream_status (self->session, id, LABLINK_STREAM_WAVEFORM) == LABLINK_STREAM_STATUS_NO_DATA)
+  if (lablink_instrument_panel_is_live (panel, LABLINK_STREAM_WAVEFORM, &status) &&
+      status == LABLINK_STREAM_STATUS_NO_DATA)
     lablink_plot_set_message (self->plot, _("No data: the server acknowledged the waveform stream but sends nothing"));
   else
     lablink_plot_set_message (self->plot, NULL);
 }
 
 static void
-status_changed_cb (LablinkSession      *session,
-                   const char          *key,
-                   LablinkStreamStatus  status,
-                   LablinkScopePanel   *self)
-{
-  update_status (self);
-}
-
-static void
 lablink_scope_panel_dispose (GObject *object)
 {
-  LablinkScopePanel *self = LABLINK_SCOPE_PANEL (object);
-
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_SCOPE_PANEL);
-  g_clear_object (&self->session);
-  g_clear_object (&self->equipment);
+  gtk_widget_dispose_template (GTK_WIDGET (object), LABLINK_TYPE_SCOPE_PANEL);
 
   G_OBJECT_CLASS (lablink_scope_panel_parent_class)->dispose (object);
 }
@@ -228,8 +194,6 @@ lablink_scope_panel_finalize (GObject *object)
 {
   LablinkScopePanel *self = LABLINK_SCOPE_PANEL (object);
 
-  g_free (self->waveform_key);
-  g_free (self->measurements_key);
   g_array_unref (self->x);
   G_OBJECT_CLASS (lablink_scope_panel_parent_class)->finalize (object);
 }
@@ -237,17 +201,21 @@ lablink_scope_panel_finalize (GObject *object)
 static void
 lablink_scope_panel_class_init (LablinkScopePanelClass *klass)
 {
+  static const char * const stream_types[] = { LABLINK_STREAM_WAVEFORM, LABLINK_STREAM_MEASUREMENTS, NULL };
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LablinkInstrumentPanelClass *panel_class = LABLINK_INSTRUMENT_PANEL_CLASS (klass);
 
   object_class->dispose = lablink_scope_panel_dispose;
   object_class->finalize = lablink_scope_panel_finalize;
 
+  panel_class->stream_types = stream_types;
+  panel_class->stream_data = lablink_scope_panel_stream_data;
+  panel_class->status_changed = lablink_scope_panel_status_changed;
+
   g_type_ensure (LABLINK_TYPE_PLOT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-scope-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, box);
-  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, title_label);
-  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, waveform_status_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, measurements_status_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, autoscale_button);
@@ -259,7 +227,6 @@ lablink_scope_panel_class_init (LablinkScopePanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, scale_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_toggled_cb);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lablinkscopepanel");
 }
 
@@ -270,6 +237,10 @@ lablink_scope_panel_init (LablinkScopePanel *self)
   guint k;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  lablink_instrument_panel_add_status_label (LABLINK_INSTRUMENT_PANEL (self), self->waveform_status_label,
+                                             LABLINK_STREAM_WAVEFORM, _("Waveform"));
+  lablink_instrument_panel_add_status_label (LABLINK_INSTRUMENT_PANEL (self), self->measurements_status_label,
+                                             LABLINK_STREAM_MEASUREMENTS, _("Measurements"));
 
   self->x = g_array_new (FALSE, FALSE, sizeof (double));
   for (k = 0; k <= LABLINK_SCOPE_MAX_CHANNELS; k++)
@@ -302,48 +273,6 @@ lablink_scope_panel_init (LablinkScopePanel *self)
   lablink_plot_set_pane_label (self->plot, 0, _("Voltage"), "V");
   lablink_plot_set_x_label (self->plot, _("Time"), "s");
   scale_changed_cb (self);
-}
-
-GtkWidget *
-lablink_scope_panel_new (LablinkSession   *session,
-                         LablinkEquipment *equipment)
-{
-  LablinkScopePanel *self = g_object_new (LABLINK_TYPE_SCOPE_PANEL, NULL);
-  const char *id = lablink_equipment_get_id (equipment);
-  g_autofree char *subtitle = g_strdup_printf ("%s %s · %s", lablink_equipment_get_manufacturer (equipment),
-                                               lablink_equipment_get_model (equipment), id);
-  g_autofree char *detail = NULL;
-  LablinkMessage *last;
-
-  self->session = g_object_ref (session);
-  self->equipment = g_object_ref (equipment);
-  self->waveform_key = lablink_protocol_stream_key (id, LABLINK_STREAM_WAVEFORM);
-  self->measurements_key = lablink_protocol_stream_key (id, LABLINK_STREAM_MEASUREMENTS);
-
-  gtk_label_set_label (self->title_label, lablink_equipment_get_display_name (equipment));
-  gtk_label_set_label (self->subtitle_label, subtitle);
-
-  detail = g_strconcat ("stream-data::", self->waveform_key, NULL);
-  g_signal_connect (session, detail, G_CALLBACK (waveform_cb), self);
-  g_free (g_steal_pointer (&detail));
-  detail = g_strconcat ("stream-data::", self->measurements_key, NULL);
-  g_signal_connect (session, detail, G_CALLBACK (measurements_cb), self);
-  g_free (g_steal_pointer (&detail));
-  detail = g_strconcat ("stream-status-changed::", self->waveform_key, NULL);
-  g_signal_connect (session, detail, G_CALLBACK (status_changed_cb), self);
-  g_free (g_steal_pointer (&detail));
-  detail = g_strconcat ("stream-status-changed::", self->measurements_key, NULL);
-  g_signal_connect (session, detail, G_CALLBACK (status_changed_cb), self);
-  g_signal_connect_swapped (session, "streams-changed", G_CALLBACK (update_status), self);
-  g_signal_connect_swapped (session, "notify::state", G_CALLBACK (update_status), self);
-
-  if ((last = lablink_session_get_last_message (session, self->waveform_key)))
-    waveform_cb (session, last, self);
-  if ((last = lablink_session_get_last_message (session, self->measurements_key)))
-    measurements_cb (session, last, self);
-  update_status (self);
-
-  return GTK_WIDGET (self);
 }
 
 /**
@@ -428,15 +357,4 @@ lablink_scope_panel_set_autoscale (LablinkScopePanel *self,
 {
   g_return_if_fail (LABLINK_IS_SCOPE_PANEL (self));
   gtk_toggle_button_set_active (self->autoscale_button, autoscale);
-}
-
-const char *
-lablink_scope_panel_get_status_text (LablinkScopePanel *self,
-                                     const char        *stream_type)
-{
-  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), NULL);
-
-  if (g_strcmp0 (stream_type, LABLINK_STREAM_MEASUREMENTS) == 0)
-    return gtk_label_get_label (self->measurements_status_label);
-  return gtk_label_get_label (self->waveform_status_label);
 }

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lablink-instrument-panel.h"
 #include "lablink-plot.h"
 #include "lablink-session.h"
 
@@ -14,10 +15,8 @@ G_BEGIN_DECLS
 #define LABLINK_SCOPE_MAX_CHANNELS 4
 
 #define LABLINK_TYPE_SCOPE_PANEL (lablink_scope_panel_get_type ())
-G_DECLARE_FINAL_TYPE (LablinkScopePanel, lablink_scope_panel, LABLINK, SCOPE_PANEL, GtkWidget)
+G_DECLARE_FINAL_TYPE (LablinkScopePanel, lablink_scope_panel, LABLINK, SCOPE_PANEL, LablinkInstrumentPanel)
 
-GtkWidget   *lablink_scope_panel_new                  (LablinkSession    *session,
-                                                       LablinkEquipment  *equipment);
 LablinkPlot *lablink_scope_panel_get_plot             (LablinkScopePanel *self);
 gboolean     lablink_scope_panel_get_measurement      (LablinkScopePanel *self,
                                                        const char        *name,
@@ -31,7 +30,5 @@ void         lablink_scope_panel_set_paused           (LablinkScopePanel *self,
                                                        gboolean           paused);
 void         lablink_scope_panel_set_autoscale        (LablinkScopePanel *self,
                                                        gboolean           autoscale);
-const char  *lablink_scope_panel_get_status_text      (LablinkScopePanel *self,
-                                                       const char        *stream_type);
 
 G_END_DECLS

@@ -21,6 +21,13 @@ enum {
 #define LABLINK_SESSION_ACQ_RING_CAPACITY 200000u
 #define LABLINK_SESSION_MAX_ACQ_CHANNELS 16
 
+/* How a status should look (a widget maps it to a style class). */
+typedef enum {
+  LABLINK_STATUS_NEUTRAL,
+  LABLINK_STATUS_GOOD,
+  LABLINK_STATUS_WARNING,
+} LablinkStatusLevel;
+
 #define LABLINK_TYPE_SESSION (lablink_session_get_type ())
 G_DECLARE_FINAL_TYPE (LablinkSession, lablink_session, LABLINK, SESSION, GObject)
 
@@ -53,11 +60,32 @@ gboolean                lablink_session_login_finish         (LablinkSession   *
                                                               GAsyncResult     *result,
                                                               GError          **error);
 
+const char             *lablink_session_get_username         (LablinkSession   *self);
+const char             *lablink_session_get_ws_url_override  (LablinkSession   *self);
+
+void                    lablink_session_send_command_async   (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *action,
+                                                              JsonObject       *parameters,
+                                                              GCancellable     *cancellable,
+                                                              GAsyncReadyCallback callback,
+                                                              gpointer          user_data);
+JsonNode               *lablink_session_send_command_finish  (LablinkSession   *self,
+                                                              GAsyncResult     *result,
+                                                              GError          **error);
+
+/* The widgets' door is the session; these two are for what works on the
+ * link itself (a LablinkCapture) and for tests. */
 LablinkClient          *lablink_session_get_client           (LablinkSession   *self);
 LablinkStreamManager   *lablink_session_get_manager          (LablinkSession   *self);
+
 const char             *lablink_session_get_server_url       (LablinkSession   *self);
 LablinkConnectionState  lablink_session_get_state            (LablinkSession   *self);
 gboolean                lablink_session_get_connected        (LablinkSession   *self);
+gint64                  lablink_session_get_next_retry_time  (LablinkSession   *self);
+guint                   lablink_session_get_retry_attempt    (LablinkSession   *self);
+const char             *lablink_session_get_last_error       (LablinkSession   *self);
+LablinkStatistics      *lablink_session_get_statistics       (LablinkSession   *self);
 
 GListModel             *lablink_session_get_equipment        (LablinkSession   *self);
 LablinkEquipment       *lablink_session_lookup_equipment     (LablinkSession   *self,
@@ -86,6 +114,13 @@ gboolean                lablink_session_is_stream_active     (LablinkSession   *
 LablinkStreamStatus     lablink_session_get_stream_status    (LablinkSession   *self,
                                                               const char       *equipment_id,
                                                               const char       *stream_type);
+const char             *lablink_session_describe_stream      (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *stream_type,
+                                                              LablinkStatusLevel *level);
+const char             *lablink_session_describe_equipment   (LablinkSession   *self,
+                                                              LablinkEquipment *equipment,
+                                                              LablinkStatusLevel *level);
 LablinkMessage         *lablink_session_get_last_message     (LablinkSession   *self,
                                                               const char       *stream_key);
 

@@ -1,6 +1,6 @@
 /* lablink-stats-panel.c — live connection statistics
  *
- * Polls lablink_stream_manager_get_statistics() once a second (a snapshot:
+ * Polls lablink_session_get_statistics() once a second (a snapshot:
  * cheap) and updates labels in place.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -175,20 +175,18 @@ set_stream (LablinkStatsPanel *self,
 void
 lablink_stats_panel_update (LablinkStatsPanel *self)
 {
-  LablinkStreamManager *manager;
   g_autoptr(LablinkStatistics) stats = NULL;
   g_auto(GStrv) keys = NULL;
   guint i;
 
   g_return_if_fail (LABLINK_IS_STATS_PANEL (self));
 
-  manager = self->session ? lablink_session_get_manager (self->session) : NULL;
   set_text (self, "state", self->session ? lablink_connection_state_describe (lablink_session_get_state (self->session))
                                          : _("Offline"));
-  if (manager == NULL)
+  stats = self->session ? lablink_session_get_statistics (self->session) : NULL;
+  if (stats == NULL)
     return;
 
-  stats = lablink_stream_manager_get_statistics (manager);
   set_count (self, "messages-received", lablink_statistics_get_messages_received (stats));
   set_bytes (self, "bytes-received", lablink_statistics_get_bytes_received (stats));
   set_count (self, "messages-sent", lablink_statistics_get_messages_sent (stats));

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lablink-instrument-panel.h"
 #include "lablink-settings.h"
 #include "lablink-stream-toolbar.h"
 
@@ -31,6 +32,7 @@ struct _LablinkStreamToolbar
   GtkBox           *streams_box;
 
   LablinkSession   *session;
+  GSignalGroup     *session_signals;
   LablinkEquipment *equipment;
   GPtrArray        *rows;
   gboolean          syncing;
@@ -76,17 +78,11 @@ lablink_stream_toolbar_sync (LablinkStreamToolbar *self)
   for (i = 0; i < self->rows->len; i++)
     {
       StreamRow *row = g_ptr_array_index (self->rows, i);
-      gboolean active = lablink_session_is_stream_active (self->session, id, row->stream_type);
-      LablinkStreamStatus status = lablink_session_get_stream_status (self->session, id, row->stream_type);
+      LablinkStatusLevel level;
+      const char *text = lablink_session_describe_stream (self->session, id, row->stream_type, &level);
 
-      gtk_toggle_button_set_active (row->toggle, active);
-      gtk_label_set_label (row->status, active ? lablink_stream_status_describe (status) : _("Stopped"));
-      gtk_widget_remove_css_class (GTK_WIDGET (row->status), "success");
-      gtk_widget_remove_css_class (GTK_WIDGET (row->status), "warning");
-      if (active && status == LABLINK_STREAM_STATUS_RUNNING)
-        gtk_widget_add_css_class (GTK_WIDGET (row->status), "success");
-      else if (active && (status == LABLINK_STREAM_STATUS_NO_DATA || status == LABLINK_STREAM_STATUS_POLLING))
-        gtk_widget_add_css_class (GTK_WIDGET (row->status), "warning");
+      gtk_toggle_button_set_active (row->toggle, lablink_session_is_stream_active (self->session, id, row->stream_type));
+      lablink_status_label_set (row->status, text, level);
       if (gtk_spin_button_get_value_as_int (row->interval) !=
           (int) lablink_session_get_interval (self->session, id, row->stream_type) && row->debounce == 0)
         gtk_spin_button_set_value (row->interval, lablink_session_get_interval (self->session, id, row->stream_type));
@@ -188,45 +184,15 @@ rebuild (LablinkStreamToolbar *self)
   lablink_stream_toolbar_sync (self);
 }
 
-static void
-session_changed_cb (LablinkSession       *session,
-                    LablinkStreamToolbar *self)
-{
-  lablink_stream_toolbar_sync (self);
-}
-
-static void
-state_notify_cb (LablinkSession       *session,
-                 GParamSpec           *pspec,
-                 LablinkStreamToolbar *self)
-{
-  lablink_stream_toolbar_sync (self);
-}
-
-static void
-status_changed_cb (LablinkSession       *session,
-                   const char           *key,
-                   LablinkStreamStatus   status,
-                   LablinkStreamToolbar *self)
-{
-  lablink_stream_toolbar_sync (self);
-}
-
 void
 lablink_stream_toolbar_set_session (LablinkStreamToolbar *self,
                                     LablinkSession       *session)
 {
   g_return_if_fail (LABLINK_IS_STREAM_TOOLBAR (self));
 
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session)
-    {
-      g_signal_connect_object (session, "streams-changed", G_CALLBACK (session_changed_cb), self, 0);
-      g_signal_connect_object (session, "notify::state", G_CALLBACK (state_notify_cb), self, 0);
-      g_signal_connect_object (session, "stream-status-changed", G_CALLBACK (status_changed_cb), self, 0);
-    }
+  if (!g_set_object (&self->session, session))
+    return;
+  g_signal_group_set_target (self->session_signals, session);
   rebuild (self);
 }
 
@@ -322,8 +288,7 @@ lablink_stream_toolbar_dispose (GObject *object)
 {
   LablinkStreamToolbar *self = LABLINK_STREAM_TOOLBAR (object);
 
-  if (self->session)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_signal_group_set_target (self->session_signals, NULL);
   g_clear_object (&self->session);
   g_clear_object (&self->equipment);
   g_ptr_array_set_size (self->rows, 0);
@@ -338,6 +303,7 @@ lablink_stream_toolbar_finalize (GObject *object)
   LablinkStreamToolbar *self = LABLINK_STREAM_TOOLBAR (object);
 
   g_ptr_array_unref (self->rows);
+  g_clear_object (&self->session_signals);
   G_OBJECT_CLASS (lablink_stream_toolbar_parent_class)->finalize (object);
 }
 
@@ -364,4 +330,13 @@ lablink_stream_toolbar_init (LablinkStreamToolbar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new_with_free_func (stream_row_free);
+
+  /* Whatever changed, show what the session says. */
+  self->session_signals = g_signal_group_new (LABLINK_TYPE_SESSION);
+  g_signal_group_connect_swapped (self->session_signals, "streams-changed",
+                                  G_CALLBACK (lablink_stream_toolbar_sync), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::state",
+                                  G_CALLBACK (lablink_stream_toolbar_sync), self);
+  g_signal_group_connect_swapped (self->session_signals, "stream-status-changed",
+                                  G_CALLBACK (lablink_stream_toolbar_sync), self);
 }

@@ -12,11 +12,9 @@
 #include <glib/gi18n.h>
 
 #include "lablink-equipment-row.h"
-#include "lablink-load-panel.h"
+#include "lablink-instrument-panel.h"
 #include "lablink-login-dialog.h"
 #include "lablink-plot.h"
-#include "lablink-psu-panel.h"
-#include "lablink-scope-panel.h"
 #include "lablink-window.h"
 
 struct _LablinkWindow
@@ -40,7 +38,9 @@ struct _LablinkWindow
   LablinkEventsPanel         *events_panel;
 
   LablinkSession             *session;
+  GSignalGroup               *session_signals;
   GSettings                  *settings;
+  GSignalGroup               *settings_signals;
   GHashTable                 *panels;       /* equipment id → panel (owned by the stack) */
   char                       *selected_id;
   GtkWidget                  *login_dialog;
@@ -135,10 +135,8 @@ login_done_cb (GObject      *source,
 
       if (gtk_widget_get_visible (GTK_WIDGET (self)))
         {
-          LablinkClient *client = lablink_session_get_client (self->session);
-
           lablink_window_add_toast (self, text);
-          lablink_window_ask_login (self, client ? lablink_client_get_username (client) : NULL);
+          lablink_window_ask_login (self, lablink_session_get_username (self->session));
         }
     }
 }
@@ -185,27 +183,19 @@ static GtkWidget *
 create_panel (LablinkWindow    *self,
               LablinkEquipment *equipment)
 {
-  switch (lablink_equipment_get_kind (equipment))
-    {
-    case LABLINK_EQUIPMENT_POWER_SUPPLY:
-      return lablink_psu_panel_new (self->session, equipment);
-    case LABLINK_EQUIPMENT_ELECTRONIC_LOAD:
-      return lablink_load_panel_new (self->session, equipment);
-    case LABLINK_EQUIPMENT_OSCILLOSCOPE:
-      return lablink_scope_panel_new (self->session, equipment);
-    case LABLINK_EQUIPMENT_OTHER:
-    default:
-      {
-        GtkWidget *page = adw_status_page_new ();
-        g_autofree char *description = g_strdup_printf (_("LabLink Monitor has no panel for instruments of type “%s”."),
-                                                        lablink_equipment_get_type_name (equipment));
+  GtkWidget *page = lablink_instrument_panel_new (self->session, equipment);
+  g_autofree char *description = NULL;
 
-        adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "applications-engineering-symbolic");
-        adw_status_page_set_title (ADW_STATUS_PAGE (page), lablink_equipment_get_display_name (equipment));
-        adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
-        return page;
-      }
-    }
+  if (page != NULL)
+    return page;
+
+  page = adw_status_page_new ();
+  description = g_strdup_printf (_("LabLink Monitor has no panel for instruments of type “%s”."),
+                                 lablink_equipment_get_type_name (equipment));
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "applications-engineering-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), lablink_equipment_get_display_name (equipment));
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
+  return page;
 }
 
 static void
@@ -424,8 +414,7 @@ static void
 auth_required_cb (LablinkSession *session,
                   LablinkWindow  *self)
 {
-  LablinkClient *client = lablink_session_get_client (session);
-  lablink_window_ask_login (self, client ? lablink_client_get_username (client) : NULL);
+  lablink_window_ask_login (self, lablink_session_get_username (session));
 }
 
 static void
@@ -525,14 +514,11 @@ lablink_window_dispose (GObject *object)
 {
   LablinkWindow *self = LABLINK_WINDOW (object);
 
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->settings_signals);
+  /* The session goes with its window: stop the link and the simulator. */
   if (self->session)
-    {
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      /* The session goes with its window: stop the link and the simulator. */
-      g_object_run_dispose (G_OBJECT (self->session));
-    }
-  if (self->settings)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
+    g_object_run_dispose (G_OBJECT (self->session));
   gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
@@ -594,6 +580,17 @@ lablink_window_init (LablinkWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->panels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  self->session_signals = g_signal_group_new (LABLINK_TYPE_SESSION);
+  g_signal_group_connect (self->session_signals, "equipment-loaded", G_CALLBACK (equipment_loaded_cb), self);
+  g_signal_group_connect (self->session_signals, "event", G_CALLBACK (event_cb), self);
+  g_signal_group_connect (self->session_signals, "server-error", G_CALLBACK (server_error_cb), self);
+  g_signal_group_connect (self->session_signals, "auth-required", G_CALLBACK (auth_required_cb), self);
+  g_signal_group_connect (self->session_signals, "notify::server-url", G_CALLBACK (server_url_cb), self);
+  g_signal_group_connect (self->session_signals, "notify::demo", G_CALLBACK (server_url_cb), self);
+  self->settings_signals = g_signal_group_new (G_TYPE_SETTINGS);
+  g_signal_group_connect (self->settings_signals, "changed::dark-plots-follow-theme",
+                          G_CALLBACK (follow_theme_changed_cb), self);
   gtk_widget_set_visible (GTK_WIDGET (self->stream_toolbar), FALSE);
   g_signal_connect (self->view_stack, "notify::visible-child-name", G_CALLBACK (visible_page_cb), self);
   lablink_window_add_actions (self);
@@ -626,8 +623,7 @@ lablink_window_new (LablinkApplication *application,
         gtk_window_maximize (GTK_WINDOW (self));
       gtk_paned_set_position (self->paned, CLAMP (g_settings_get_int (self->settings, "sidebar-width"), 160, 600));
       lablink_plot_set_follow_theme (g_settings_get_boolean (self->settings, "dark-plots-follow-theme"));
-      g_signal_connect (self->settings, "changed::dark-plots-follow-theme",
-                        G_CALLBACK (follow_theme_changed_cb), self);
+      g_signal_group_set_target (self->settings_signals, self->settings);
     }
 
   gtk_list_box_bind_model (self->equipment_list, lablink_session_get_equipment (session),
@@ -637,12 +633,7 @@ lablink_window_new (LablinkApplication *application,
   lablink_acquisition_panel_set_session (self->acquisition_panel, session);
   lablink_stats_panel_set_session (self->stats_panel, session);
 
-  g_signal_connect (session, "equipment-loaded", G_CALLBACK (equipment_loaded_cb), self);
-  g_signal_connect (session, "event", G_CALLBACK (event_cb), self);
-  g_signal_connect (session, "server-error", G_CALLBACK (server_error_cb), self);
-  g_signal_connect (session, "auth-required", G_CALLBACK (auth_required_cb), self);
-  g_signal_connect (session, "notify::server-url", G_CALLBACK (server_url_cb), self);
-  g_signal_connect (session, "notify::demo", G_CALLBACK (server_url_cb), self);
+  g_signal_group_set_target (self->session_signals, session);
   update_title (self);
 
   return self;

@@ -34,8 +34,8 @@ test_no_data (void)
   g_object_set (lablink_session_get_manager (session), "polling-fallback", FALSE, NULL);
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
 
-  MT_WAIT (g_strcmp0 (lablink_psu_panel_get_status_text (panel), "No data") == 0, 5000);
-  g_assert_cmpstr (lablink_psu_panel_get_status_text (panel), ==, "No data");
+  MT_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "No data") == 0, 5000);
+  g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), ==, "No data");
   g_assert_cmpstr (lablink_stream_toolbar_get_status_text (toolbar, LABLINK_STREAM_READINGS), ==, "No data");
   g_assert_nonnull (lablink_plot_get_message (lablink_psu_panel_get_plot (panel)));
   lablink_stats_panel_update (stats);
@@ -59,8 +59,8 @@ test_polling (void)
   json_node_unref (mt_command (window, psu, "set_output", "{\"enabled\": true, \"channel\": 1}"));
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
 
-  MT_WAIT (g_strcmp0 (lablink_psu_panel_get_status_text (panel), "Polling") == 0, 5000);
-  g_assert_cmpstr (lablink_psu_panel_get_status_text (panel), ==, "Polling");
+  MT_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "Polling") == 0, 5000);
+  g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), ==, "Polling");
   g_assert_cmpstr (lablink_stream_toolbar_get_status_text (toolbar, LABLINK_STREAM_READINGS), ==, "Polling");
   g_assert_null (lablink_plot_get_message (lablink_psu_panel_get_plot (panel)));
 

@@ -72,8 +72,8 @@ test_psu_meters_follow_setpoints (void)
   g_assert_nonnull (channel);
   g_assert_cmpstr (lablink_psu_channel_get_output_text (channel), ==, "Output ON");
   g_assert_nonnull (strstr (lablink_psu_channel_get_setpoint_text (channel), "7.250"));
-  MT_WAIT (g_strcmp0 (lablink_psu_panel_get_status_text (panel), "Running") == 0, 3000);
-  g_assert_cmpstr (lablink_psu_panel_get_status_text (panel), ==, "Running");
+  MT_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "Running") == 0, 3000);
+  g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), ==, "Running");
   g_assert_cmpstr (lablink_stream_toolbar_get_status_text (toolbar, LABLINK_STREAM_READINGS), ==, "Running");
 
   /* A current and a power follow from the load. */
@@ -114,7 +114,7 @@ test_psu_stop_from_toolbar (void)
   mt_activate (window, "toggle-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
   g_assert_false (gtk_toggle_button_get_active (toggle));
   g_assert_false (lablink_session_is_stream_active (session, psu, LABLINK_STREAM_READINGS));
-  g_assert_cmpstr (lablink_psu_panel_get_status_text (panel), ==, "Stopped");
+  g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), ==, "Stopped");
 
   /* Frames already on their way may still land; then nothing. */
   test_run_for (500);

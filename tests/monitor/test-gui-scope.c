@@ -52,7 +52,7 @@ test_scope_streams (void)
   /* Decimated: PLplot never got more than a few points per pixel column. */
   g_assert_cmpuint (lablink_plot_get_last_drawn_points (plot), <=,
                     6 * (gsize) gtk_widget_get_width (GTK_WIDGET (plot)) * 2 + 16);
-  g_assert_cmpstr (lablink_scope_panel_get_status_text (panel, LABLINK_STREAM_WAVEFORM), ==, "Waveform: Running");
+  g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), LABLINK_STREAM_WAVEFORM), ==, "Waveform: Running");
 }
 
 static void

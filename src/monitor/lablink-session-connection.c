@@ -1,0 +1,371 @@
+/* lablink-session-connection.c — LablinkSession: the server and the link to it
+ *
+ * Which server (set_server, or the in-process simulator for --demo),
+ * connecting, disconnecting, reconnecting, logging in, and following the
+ * stream manager's connection state.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#ifdef HAVE_LABLINK_SIM
+# include "lablink-sim-load.h"
+# include "lablink-sim-psu.h"
+# include "lablink-sim-server.h"
+#endif
+
+#include "lablink-session-private.h"
+#include "lablink-settings.h"
+
+static void
+manager_state_cb (LablinkStreamManager *manager,
+                  GParamSpec           *pspec,
+                  LablinkSession       *self)
+{
+  LablinkConnectionState state = lablink_stream_manager_get_state (manager);
+  LablinkConnectionState old = self->state;
+
+  if (state == old)
+    return;
+
+  self->state = state;
+
+  if (old == LABLINK_CONNECTION_CONNECTED)
+    _lablink_session_push_gaps (self, NULL);
+
+  if (state == LABLINK_CONNECTION_CONNECTED)
+    {
+      if (!self->demo)
+        lablink_settings_add_recent_server (self->settings, self->server_url);
+      if (!self->equipment_loaded)
+        lablink_session_refresh_equipment (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_STATE]);
+  if ((old == LABLINK_CONNECTION_CONNECTED) != (state == LABLINK_CONNECTION_CONNECTED))
+    g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_CONNECTED]);
+
+  if (state == LABLINK_CONNECTION_AUTH_FAILED)
+    g_signal_emit (self, lablink_session_signals[AUTH_REQUIRED], 0);
+}
+
+static void
+manager_forward_notify_cb (LablinkStreamManager *manager,
+                           GParamSpec           *pspec,
+                           LablinkSession       *self)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "next-retry-time"))
+    g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_NEXT_RETRY_TIME]);
+  else if (g_str_equal (name, "retry-attempt"))
+    g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_RETRY_ATTEMPT]);
+  else if (g_str_equal (name, "last-error"))
+    g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_LAST_ERROR]);
+}
+
+void
+_lablink_session_connection_init (LablinkSession *self)
+{
+  g_signal_group_connect (self->manager_signals, "notify::state", G_CALLBACK (manager_state_cb), self);
+  g_signal_group_connect (self->manager_signals, "notify::next-retry-time", G_CALLBACK (manager_forward_notify_cb), self);
+  g_signal_group_connect (self->manager_signals, "notify::retry-attempt", G_CALLBACK (manager_forward_notify_cb), self);
+  g_signal_group_connect (self->manager_signals, "notify::last-error", G_CALLBACK (manager_forward_notify_cb), self);
+}
+
+void
+_lablink_session_drop_server (LablinkSession *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  if (self->manager)
+    {
+      g_signal_group_set_target (self->manager_signals, NULL);
+      lablink_stream_manager_disconnect (self->manager);
+      g_clear_object (&self->manager);
+    }
+  g_clear_object (&self->client);
+  g_list_store_remove_all (self->equipment);
+  self->equipment_loaded = FALSE;
+  g_hash_table_remove_all (self->last_messages);
+  g_hash_table_remove_all (self->rings);
+  g_hash_table_remove_all (self->acquisitions);
+
+  if (self->state != LABLINK_CONNECTION_DISCONNECTED)
+    {
+      gboolean was_connected = self->state == LABLINK_CONNECTION_CONNECTED;
+
+      self->state = LABLINK_CONNECTION_DISCONNECTED;
+      g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_STATE]);
+      if (was_connected)
+        g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_CONNECTED]);
+    }
+}
+
+void
+_lablink_session_stop_sim (LablinkSession *self)
+{
+#ifdef HAVE_LABLINK_SIM
+  if (self->sim)
+    lablink_sim_server_stop (LABLINK_SIM_SERVER (self->sim));
+#endif
+  g_clear_object (&self->sim);
+  if (self->demo)
+    {
+      self->demo = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_DEMO]);
+    }
+}
+
+/**
+ * lablink_session_set_server:
+ * @self: a session
+ * @server_url: the server's URL ("http://host:8000")
+ * @ws_url: (nullable): a WebSocket URL overriding the derived one
+ * @error: return location for an error
+ *
+ * Forgets the current server and prepares a client and stream manager for
+ * @server_url, without connecting (lablink_session_connect()).
+ *
+ * Returns: %FALSE if the URLs are unusable
+ */
+gboolean
+lablink_session_set_server (LablinkSession  *self,
+                            const char      *server_url,
+                            const char      *ws_url,
+                            GError         **error)
+{
+  g_autoptr(LablinkClient) client = NULL;
+
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), FALSE);
+
+  client = lablink_client_new (server_url, error);
+  if (client == NULL)
+    return FALSE;
+  if (ws_url != NULL && *ws_url != '\0' && !lablink_client_set_ws_url_override (client, ws_url, error))
+    return FALSE;
+
+  _lablink_session_drop_server (self);
+
+  self->client = g_steal_pointer (&client);
+  g_free (self->server_url);
+  self->server_url = g_strdup (lablink_client_get_server_url (self->client));
+
+  self->manager = lablink_stream_manager_new (self->client);
+  /* A lab monitor should come back quickly once the server is back. */
+  g_object_set (self->manager, "backoff-max-ms", 5000, NULL);
+  /* The handlers (connected once, _lablink_session_*_init()) follow. */
+  g_signal_group_set_target (self->manager_signals, self->manager);
+
+  g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_SERVER_URL]);
+  g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_MANAGER]);
+  g_signal_emit (self, lablink_session_signals[STREAMS_CHANGED], 0);
+  return TRUE;
+}
+
+static void
+connect_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lablink_stream_manager_connect_finish (LABLINK_STREAM_MANAGER (source), result, &error))
+    g_debug ("Connecting: %s", error->message);
+}
+
+void
+lablink_session_connect (LablinkSession *self)
+{
+  g_return_if_fail (LABLINK_IS_SESSION (self));
+
+  if (self->manager == NULL)
+    return;
+  if (self->state == LABLINK_CONNECTION_DISCONNECTED || self->state == LABLINK_CONNECTION_AUTH_FAILED)
+    lablink_stream_manager_connect_async (self->manager, NULL, connect_cb, NULL);
+  else
+    lablink_stream_manager_reconnect_now (self->manager);
+}
+
+gboolean
+lablink_session_connect_to (LablinkSession  *self,
+                            const char      *server_url,
+                            const char      *ws_url,
+                            GError         **error)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), FALSE);
+
+  if (!lablink_session_set_server (self, server_url, ws_url, error))
+    return FALSE;
+  lablink_session_connect (self);
+  return TRUE;
+}
+
+void
+lablink_session_disconnect (LablinkSession *self)
+{
+  g_return_if_fail (LABLINK_IS_SESSION (self));
+
+  if (self->manager)
+    lablink_stream_manager_disconnect (self->manager);
+}
+
+void
+lablink_session_reconnect_now (LablinkSession *self)
+{
+  g_return_if_fail (LABLINK_IS_SESSION (self));
+
+  if (self->manager == NULL)
+    return;
+  if (self->state == LABLINK_CONNECTION_DISCONNECTED)
+    lablink_session_connect (self);
+  else
+    lablink_stream_manager_reconnect_now (self->manager);
+}
+
+#ifdef HAVE_LABLINK_SIM
+/* Something to watch at once: PSU channel 1 at 5 V into its load, the
+ * electronic load sinking 1.5 A. (The simulator runs on this thread.) */
+static void
+setup_demo_instruments (LablinkSimServer *sim)
+{
+  GPtrArray *instruments = lablink_sim_server_get_instruments (sim);
+  guint i;
+
+  for (i = 0; instruments && i < instruments->len; i++)
+    {
+      gpointer instrument = g_ptr_array_index (instruments, i);
+
+      if (LABLINK_SIM_IS_PSU (instrument))
+        {
+          lablink_sim_psu_set_voltage (instrument, 1, 5.0, NULL);
+          lablink_sim_psu_set_current (instrument, 1, 1.0, NULL);
+          lablink_sim_psu_set_output (instrument, 1, TRUE);
+        }
+      else if (LABLINK_SIM_IS_LOAD (instrument))
+        {
+          lablink_sim_load_set_mode (instrument, LABLINK_SIM_LOAD_CC);
+          lablink_sim_load_set_setpoint (instrument, LABLINK_SIM_LOAD_CC, 1.5, NULL);
+          lablink_sim_load_set_enabled (instrument, TRUE);
+        }
+    }
+}
+#endif
+
+/**
+ * lablink_session_start_demo:
+ * @self: a session
+ * @error: return location for an error
+ *
+ * Starts the simulated server in this process (127.0.0.1, a free port, on
+ * the main context: its work per frame is tiny) and connects to it.
+ *
+ * Returns: whether the simulator runs
+ */
+gboolean
+lablink_session_start_demo (LablinkSession  *self,
+                            GError         **error)
+{
+#ifdef HAVE_LABLINK_SIM
+  g_autoptr(LablinkSimServer) sim = NULL;
+
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), FALSE);
+
+  _lablink_session_drop_server (self);
+  _lablink_session_stop_sim (self);
+
+  sim = lablink_sim_server_new ();
+  if (!lablink_sim_server_listen (sim, "127.0.0.1", 0, error))
+    return FALSE;
+  setup_demo_instruments (sim);
+  if (!lablink_session_set_server (self, lablink_sim_server_get_url (sim), NULL, error))
+    {
+      lablink_sim_server_stop (sim);
+      return FALSE;
+    }
+  self->sim = G_OBJECT (g_steal_pointer (&sim));
+  self->demo = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), lablink_session_properties[PROP_DEMO]);
+  lablink_session_connect (self);
+  return TRUE;
+#else
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("This build has no simulator"));
+  return FALSE;
+#endif
+}
+
+gboolean
+lablink_session_get_demo (LablinkSession *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), FALSE);
+  return self->demo;
+}
+
+/**
+ * lablink_session_get_sim_server:
+ * @self: a session
+ *
+ * Returns: (transfer none) (nullable): the in-process LablinkSimServer of
+ *   --demo
+ */
+gpointer
+lablink_session_get_sim_server (LablinkSession *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
+  return self->sim;
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  LablinkSession *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!lablink_client_login_finish (LABLINK_CLIENT (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (LABLINK_CLIENT (source) == self->client)
+    lablink_session_connect (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+lablink_session_login_async (LablinkSession      *self,
+                             const char          *username,
+                             const char          *password,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LABLINK_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lablink_session_login_async);
+  if (self->client == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, _("No server is set"));
+      return;
+    }
+  lablink_client_login_async (self->client, username, password, cancellable, login_cb, g_steal_pointer (&task));
+}
+
+gboolean
+lablink_session_login_finish (LablinkSession  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

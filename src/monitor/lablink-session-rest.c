@@ -1,0 +1,160 @@
+/* lablink-session-rest.c — LablinkSession: the REST door
+ *
+ * What the widgets ask of the server go through the session, never to the
+ * LablinkClient or LablinkStreamManager themselves: the equipment list,
+ * instrument commands, who is logged in, the link's statistics.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lablink-session-private.h"
+
+static void
+list_equipment_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(LablinkSession) self = data;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  list = lablink_client_list_equipment_finish (LABLINK_CLIENT (source), result, &error);
+  if (list == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_warning ("Listing the equipment failed: %s", error->message);
+          g_signal_emit (self, lablink_session_signals[SERVER_ERROR], 0, error->message);
+        }
+      return;
+    }
+  if (LABLINK_CLIENT (source) != self->client)
+    return;
+
+  g_list_store_splice (self->equipment, 0, g_list_model_get_n_items (G_LIST_MODEL (self->equipment)),
+                       list->pdata, list->len);
+  self->equipment_loaded = TRUE;
+  g_signal_emit (self, lablink_session_signals[EQUIPMENT_LOADED], 0);
+}
+
+void
+lablink_session_refresh_equipment (LablinkSession *self)
+{
+  g_return_if_fail (LABLINK_IS_SESSION (self));
+
+  if (self->client == NULL)
+    return;
+  lablink_client_list_equipment_async (self->client, self->cancellable, list_equipment_cb, g_object_ref (self));
+}
+
+static void
+send_command_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  node = lablink_client_send_command_finish (LABLINK_CLIENT (source), result, &error);
+  if (node == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+/**
+ * lablink_session_send_command_async:
+ * @self: a session
+ * @equipment_id: the instrument
+ * @action: the command ("set_voltage", …)
+ * @parameters: (nullable): its parameters
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Sends a command to an instrument of the current server.
+ */
+void
+lablink_session_send_command_async (LablinkSession      *self,
+                                    const char          *equipment_id,
+                                    const char          *action,
+                                    JsonObject          *parameters,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LABLINK_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lablink_session_send_command_async);
+  if (self->client == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, _("No server is set"));
+      return;
+    }
+  lablink_client_send_command_async (self->client, equipment_id, action, parameters, cancellable,
+                                     send_command_cb, g_steal_pointer (&task));
+}
+
+/**
+ * lablink_session_send_command_finish:
+ * @self: a session
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the server's answer
+ */
+JsonNode *
+lablink_session_send_command_finish (LablinkSession  *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * lablink_session_get_username:
+ * @self: a session
+ *
+ * Returns: (nullable): the user the client logged in as, if any
+ */
+const char *
+lablink_session_get_username (LablinkSession *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
+  return self->client ? lablink_client_get_username (self->client) : NULL;
+}
+
+/**
+ * lablink_session_get_ws_url_override:
+ * @self: a session
+ *
+ * Returns: (nullable): the WebSocket URL given to lablink_session_set_server()
+ */
+const char *
+lablink_session_get_ws_url_override (LablinkSession *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
+  return self->client ? lablink_client_get_ws_url_override (self->client) : NULL;
+}
+
+/**
+ * lablink_session_get_statistics:
+ * @self: a session
+ *
+ * Returns: (transfer full) (nullable): a snapshot of the link's statistics,
+ *   or %NULL without a server
+ */
+LablinkStatistics *
+lablink_session_get_statistics (LablinkSession *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
+  return self->manager ? lablink_stream_manager_get_statistics (self->manager) : NULL;
+}
