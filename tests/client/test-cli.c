@@ -101,6 +101,54 @@ test_help (void)
   assert_contains (out2, "--interval-ms");
 }
 
+/* Every command line of "--help" has its summary in the same column,
+ * counted in characters ("…" is one), after at least two spaces. */
+static void
+test_help_aligned (void)
+{
+  const char *env[] = { "LC_ALL=C.UTF-8", NULL };
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  glong column = -1;
+  guint n_commands = 0;
+  gboolean in_commands = FALSE;
+
+  g_assert_cmpint (run_cli (env, &out, NULL, "--help", NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      const char *gap, *summary;
+      glong at;
+
+      if (g_str_equal (line, "Commands:"))
+        {
+          in_commands = TRUE;
+          continue;
+        }
+      if (!in_commands)
+        continue;
+      if (line[0] == '\0')
+        break;
+
+      g_assert_true (g_str_has_prefix (line, "  ") && line[2] != ' ');
+      gap = strstr (line + 2, "  ");
+      if (gap == NULL)
+        g_error ("no gap between synopsis and summary in “%s”", line);
+      for (summary = gap; *summary == ' '; summary++)
+        ;
+      at = g_utf8_pointer_to_offset (line, summary);
+      if (column < 0)
+        column = at;
+      else if (at != column)
+        g_error ("“%s”: summary in column %ld, not %ld", line, at, column);
+      n_commands++;
+    }
+
+  g_assert_cmpuint (n_commands, >=, 8);
+  assert_contains (out, "command ID ACTION [KEY=VALUE…]");
+}
+
 static void
 test_connection_refused (void)
 {
@@ -637,6 +685,7 @@ main (int    argc,
 
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/help-aligned", test_help_aligned);
   g_test_add_func ("/cli/connection-refused", test_connection_refused);
 
 #define ADD(path, func) \
