@@ -652,6 +652,94 @@ test_sim_stats (void)
   test_sim_stop (sim);
 }
 
+/* A stream manager of the test's own, connected to @sim: streams are
+ * global, so it sees the frames of streams any client runs. */
+static LablinkStreamManager *
+connect_listener (TestSim *sim)
+{
+  g_autoptr(LablinkClient) client = lablink_client_new (sim->url, NULL);
+  g_autoptr(LablinkStreamManager) manager = lablink_stream_manager_new (client);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TestWaiter waiter = { 0 };
+
+  lablink_stream_manager_connect_async (manager, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  g_assert_true (lablink_stream_manager_connect_finish (manager, result, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&manager);
+}
+
+/* The character column where the value of "LABEL: VALUE" starts; fails
+ * when the line has no colon, or nothing but a space after it. */
+static glong
+value_column (const char *line)
+{
+  const char *colon = strchr (line, ':');
+  const char *value;
+
+  if (colon == NULL || colon[1] != ' ')
+    g_error ("“%s” is not “LABEL: VALUE”", line);
+  for (value = colon + 1; *value == ' '; value++)
+    ;
+  g_assert_cmpint (*value, !=, '\0');
+  return g_utf8_pointer_to_offset (line, value);
+}
+
+/* "stats": each label apart from its value, the values in one column (one
+ * for the counters and error kinds, one for the streams). */
+static void
+test_sim_stats_aligned (void)
+{
+  static const char * const args[] = { "--hostile-rate", "40", NULL };
+  TestSim *sim = test_sim_start (args);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  glong column = -1, stream_column = -1;
+  gboolean in_streams = FALSE, saw_error_kind = FALSE, saw_stream = FALSE;
+
+  if (sim == NULL)
+    return;
+
+  manager = connect_listener (sim);
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, "ps_250e6dfe", "readings",
+                                                                100, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "stats", "--duration", "2",
+                            NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      glong at = value_column (lines[i]);
+
+      if (in_streams)
+        {
+          g_assert_true (g_str_has_prefix (lines[i], "  "));
+          if (stream_column < 0)
+            stream_column = at;
+          g_assert_cmpint (at, ==, stream_column);
+          saw_stream = saw_stream || g_str_has_prefix (lines[i], "  ps_250e6dfe_readings:");
+          continue;
+        }
+
+      if (column < 0)
+        column = at;
+      if (at != column)
+        g_error ("“%s”: value in column %ld, not %ld", lines[i], at, column);
+      saw_error_kind = saw_error_kind || g_str_has_prefix (lines[i], "  ");
+      in_streams = g_str_has_prefix (lines[i], "Streams:");
+    }
+
+  g_assert_true (saw_error_kind);
+  g_assert_true (saw_stream);
+
+  lablink_stream_manager_disconnect (manager);
+  test_sim_stop (sim);
+}
+
 static void
 test_sim_auth (void)
 {
@@ -702,6 +790,7 @@ main (int    argc,
   g_test_add_func ("/cli/sim/acquire", test_sim_acquire);
   g_test_add_func ("/cli/sim/acquire-sigint", test_sim_acquire_sigint);
   g_test_add_func ("/cli/sim/stats", test_sim_stats);
+  g_test_add_func ("/cli/sim/stats-aligned", test_sim_stats_aligned);
   g_test_add_func ("/cli/sim/auth", test_sim_auth);
 
   return g_test_run ();
