@@ -13,8 +13,12 @@
  *    that this changes it for every client, and leaves the stream running;
  *  - not running: it starts the stream and stops it at the end.
  *
- * It says on stderr when the stream manager falls back to REST polling (the
- * stream went silent) and when frames arrive over the WebSocket again.
+ * Printing blocks when stdout is a slow pipe or file; meanwhile the stream
+ * manager's worker keeps receiving and drops the oldest frames it holds.
+ * The drops are counted per stream (LablinkStatistics): the command reports
+ * them on stderr, at most once a second, and in a summary at the end. It
+ * also says when the stream manager falls back to REST polling (the stream
+ * went silent) and when frames arrive over the WebSocket again.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,6 +32,7 @@
 
 #define PLAUSIBLE_MAX_INTERVAL_MS 5000   /* lablink-monitor's longest interval */
 #define LISTEN_MS                 (PLAUSIBLE_MAX_INTERVAL_MS * 3 / 2)
+#define DROP_REPORT_US            G_USEC_PER_SEC
 #define INTERVAL_UNSET            G_MININT
 
 static int opt_interval_ms = INTERVAL_UNSET;
@@ -52,7 +57,25 @@ typedef struct {
   gboolean owned;             /* started by us: stopped at the end */
   guint interval_ms;          /* what we asked for, when we started it */
   LablinkStreamStatus status;
+  guint64 dropped_reported;
+  gint64 last_drop_check;
 } StreamState;
+
+/* Reports on stderr the frames of the stream dropped since the last report. */
+static void
+report_drops (StreamState *state)
+{
+  g_autoptr(LablinkStatistics) stats = lablink_stream_manager_get_statistics (state->cli->manager);
+  guint64 dropped = 0;
+
+  if (!lablink_statistics_get_stream (stats, state->key, NULL, &dropped, NULL, NULL, NULL) ||
+      dropped <= state->dropped_reported)
+    return;
+
+  fprintf (stderr, "lablink-cli: dropped %" G_GUINT64_FORMAT " frames (consumer too slow)\n",
+           dropped - state->dropped_reported);
+  state->dropped_reported = dropped;
+}
 
 static void
 on_stream_data (LablinkStreamManager *manager,
@@ -62,6 +85,7 @@ on_stream_data (LablinkStreamManager *manager,
   StreamState *state = user_data;
   JsonNode *root, *data;
   g_autofree char *text = NULL;
+  gint64 now;
 
   if (g_strcmp0 (lablink_message_get_equipment_id (message), state->equipment_id) != 0 ||
       g_strcmp0 (lablink_message_get_stream_type (message), state->stream_type) != 0)
@@ -80,6 +104,14 @@ on_stream_data (LablinkStreamManager *manager,
   if (opt_count > 0 && state->frames >= (guint64) opt_count)
     state->cli->stop = TRUE;
 
+  /* Drops happen only while frames arrive: checking here, at most once a
+   * second, needs no timer. */
+  now = g_get_monotonic_time ();
+  if (now - state->last_drop_check >= DROP_REPORT_US)
+    {
+      state->last_drop_check = now;
+      report_drops (state);
+    }
 }
 
 static void
@@ -169,10 +201,12 @@ cmd_stream (Cli   *cli,
     LABLINK_STREAM_READINGS, LABLINK_STREAM_WAVEFORM, LABLINK_STREAM_MEASUREMENTS, NULL
   };
   g_autoptr(GError) error = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
   g_autofree char *key = NULL;
   gboolean explicit_interval = opt_interval_ms != INTERVAL_UNSET;
   StreamState state = { 0 };
   gboolean running = FALSE;
+  guint64 received = 0, dropped = 0;
   int status;
 
   if (!g_strv_contains (types, args[1]))
@@ -235,6 +269,16 @@ cmd_stream (Cli   *cli,
   if (state.owned &&
       !lablink_stream_manager_stop_equipment_stream (cli->manager, args[0], args[1], &error))
     g_clear_error (&error);   /* the link may be gone; nothing to stop then */
+
+  /* The drops not reported yet, and a summary */
+  report_drops (&state);
+  stats = lablink_stream_manager_get_statistics (cli->manager);
+  if (lablink_statistics_get_stream (stats, key, &received, &dropped, NULL, NULL, NULL) &&
+      dropped > 0)
+    fprintf (stderr, "lablink-cli: %s: %" G_GUINT64_FORMAT " frames received, %" G_GUINT64_FORMAT
+             " printed, %" G_GUINT64_FORMAT " dropped (consumer too slow), %" G_GUINT64_FORMAT
+             " unprinted at the end\n", key, received, state.frames, dropped,
+             received - MIN (received, state.frames + dropped));
 
   cli_disconnect (cli);
 

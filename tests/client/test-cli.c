@@ -948,6 +948,107 @@ test_sim_stream_polling (void)
 }
 
 static void
+communicate_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TestWaiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+}
+
+/* Sums the N of every "dropped N frames" line of @err */
+static guint64
+sum_drop_reports (const char *err)
+{
+  g_auto(GStrv) lines = g_strsplit (err, "\n", -1);
+  guint64 sum = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *at = strstr (lines[i], "lablink-cli: dropped ");
+
+      if (at != NULL)
+        sum += g_ascii_strtoull (at + strlen ("lablink-cli: dropped "), NULL, 10);
+    }
+  return sum;
+}
+
+/* stdout blocked: the frames the command could not print in time are
+ * dropped, and stderr says how many */
+static void
+test_sim_stream_drops (void)
+{
+  TestSim *sim = test_sim_start (NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *received = NULL;
+  g_autofree char *printed = NULL;
+  g_autofree char *dropped = NULL;
+  g_autofree char *unprinted = NULL;
+  FrameLog log = { "ps_250e6dfe_readings", NULL };
+  TestWaiter waiter = { 0 };
+  guint64 n_received, n_printed, n_dropped;
+
+  if (sim == NULL)
+    return;
+
+  log.times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  manager = connect_listener (sim);
+  g_signal_connect (manager, "stream-data", G_CALLBACK (frame_log_cb), &log);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, LABLINK_CLI_PATH, "--server", sim->url, "stream",
+                              "ps_250e6dfe", "readings", "--interval-ms", "1", "--duration", "250",
+                              NULL);
+  g_assert_no_error (error);
+
+  /* Nobody reads stdout: once the pipe (64 KiB, ~230 lines) and the
+   * manager's queue (256 frames) are full, frames are dropped. */
+  if (!frame_log_wait (&log, 1000, 120))
+    g_error ("the stream delivered only %u frames", log.times->len);
+
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_test_message ("stderr: %s", err);
+
+  regex = g_regex_new ("ps_250e6dfe_readings: ([0-9]+) frames received, ([0-9]+) printed, "
+                       "([0-9]+) dropped \\(consumer too slow\\), ([0-9]+) unprinted at the end", 0, 0, &error);
+  g_assert_no_error (error);
+  if (!g_regex_match (regex, err, 0, &match))
+    g_error ("no summary of dropped frames in “%s”", err);
+  received = g_match_info_fetch (match, 1);
+  printed = g_match_info_fetch (match, 2);
+  dropped = g_match_info_fetch (match, 3);
+  n_received = g_ascii_strtoull (received, NULL, 10);
+  n_printed = g_ascii_strtoull (printed, NULL, 10);
+  n_dropped = g_ascii_strtoull (dropped, NULL, 10);
+
+  g_assert_cmpuint (n_dropped, >, 0);
+  g_assert_cmpuint (n_printed, ==, count_lines (out) - 1);
+  g_assert_cmpuint (n_printed + n_dropped, <=, n_received);
+  unprinted = g_match_info_fetch (match, 4);
+  g_assert_cmpuint (n_printed + n_dropped + g_ascii_strtoull (unprinted, NULL, 10), ==, n_received);
+  /* the reports along the way and at the end add up to the total */
+  g_assert_cmpuint (sum_drop_reports (err), ==, n_dropped);
+
+  lablink_stream_manager_disconnect (manager);
+  g_array_unref (log.times);
+  test_sim_stop (sim);
+}
+
+static void
 test_sim_auth (void)
 {
   static const char * const args[] = { "--auth", "admin:S3cret-pass", NULL };
@@ -996,6 +1097,7 @@ main (int    argc,
   g_test_add_func ("/cli/sim/stream-sigint", test_sim_stream_sigint);
   g_test_add_func ("/cli/sim/stream-shared", test_sim_stream_shared);
   g_test_add_func ("/cli/sim/stream-polling", test_sim_stream_polling);
+  g_test_add_func ("/cli/sim/stream-drops", test_sim_stream_drops);
   g_test_add_func ("/cli/sim/acquire", test_sim_acquire);
   g_test_add_func ("/cli/sim/acquire-sigint", test_sim_acquire_sigint);
   g_test_add_func ("/cli/sim/stats", test_sim_stats);
