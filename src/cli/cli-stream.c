@@ -56,7 +56,7 @@ typedef struct {
   guint64 frames;             /* printed */
   gboolean owned;             /* started by us: stopped at the end */
   guint interval_ms;          /* what we asked for, when we started it */
-  LablinkStreamStatus status;
+  gboolean polling;           /* the fall-back to polling was announced */
   guint64 dropped_reported;
   gint64 last_drop_check;
 } StreamState;
@@ -125,14 +125,19 @@ on_stream_status_changed (LablinkStreamManager *manager,
   if (g_strcmp0 (key, state->key) != 0)
     return;
 
-  if (status == LABLINK_STREAM_STATUS_POLLING)
-    fprintf (stderr, "lablink-cli: no frames of %s over the WebSocket: falling back to REST "
-             "polling every %u ms\n", key, state->interval_ms);
-  else if (status == LABLINK_STREAM_STATUS_RUNNING &&
-           state->status == LABLINK_STREAM_STATUS_POLLING)
-    fprintf (stderr, "lablink-cli: frames of %s arrive over the WebSocket again: "
-             "streaming resumed, polling stopped\n", key);
-  state->status = status;
+  /* (a reconnect goes from polling through "starting" to "running") */
+  if (status == LABLINK_STREAM_STATUS_POLLING && !state->polling)
+    {
+      fprintf (stderr, "lablink-cli: no frames of %s over the WebSocket: falling back to REST "
+               "polling every %u ms\n", key, state->interval_ms);
+      state->polling = TRUE;
+    }
+  else if (status == LABLINK_STREAM_STATUS_RUNNING && state->polling)
+    {
+      fprintf (stderr, "lablink-cli: frames of %s arrive over the WebSocket again: "
+               "streaming resumed, polling stopped\n", key);
+      state->polling = FALSE;
+    }
 }
 
 /* Whether the server says @key runs: the simulator lists its streams in
@@ -231,7 +236,6 @@ cmd_stream (Cli   *cli,
   state.equipment_id = args[0];
   state.stream_type = args[1];
   state.key = key;
-  state.status = LABLINK_STREAM_STATUS_STOPPED;
   state.interval_ms = explicit_interval ? (guint) opt_interval_ms : LABLINK_DEFAULT_INTERVAL_MS;
   g_signal_connect (cli->manager, "stream-data", G_CALLBACK (on_stream_data), &state);
   g_signal_connect (cli->manager, "stream-status-changed",
