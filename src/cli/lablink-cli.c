@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 
 #include "cli-private.h"
+#include "cli-util.h"
 
 static char *opt_server;
 static char *opt_ws_url;
@@ -42,16 +43,30 @@ static const CliCommand * const commands[] = {
   &cli_command_export,
 };
 
+/* The command list of "lablink-cli --help": synopses in one column, padded
+ * by characters (a synopsis may hold "…"), summaries aligned after it. */
 static char *
 commands_description (void)
 {
   GString *text = g_string_new ("Commands:\n");
+  g_autoptr(GPtrArray) synopses = g_ptr_array_new_with_free_func (g_free);
+  guint width = 0;
 
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *synopsis = g_strdup_printf ("%s %s", commands[i]->name,
-                                                   commands[i]->parameters);
-      g_string_append_printf (text, "  %-36s %s\n", synopsis, commands[i]->summary);
+      char *synopsis = commands[i]->parameters[0] != '\0'
+        ? g_strdup_printf ("%s %s", commands[i]->name, commands[i]->parameters)
+        : g_strdup (commands[i]->name);
+
+      width = MAX (width, (guint) g_utf8_strlen (synopsis, -1));
+      g_ptr_array_add (synopses, synopsis);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_string_append (text, "  ");
+      cli_append_padded (text, g_ptr_array_index (synopses, i), width + 2);
+      g_string_append_printf (text, "%s\n", commands[i]->summary);
     }
   g_string_append (text,
                    "\n“lablink-cli COMMAND --help” shows a command's options.\n"
