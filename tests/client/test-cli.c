@@ -332,7 +332,7 @@ test_mock_server_error (Fixture       *fixture,
 static void
 test_sim_rest_commands (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autofree char *out = NULL;
   g_autofree char *info = NULL;
   g_autofree char *json_out = NULL;
@@ -345,38 +345,38 @@ test_sim_rest_commands (void)
   if (sim == NULL)
     return;
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "list", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "list", NULL), ==, 0);
   assert_contains (out, "ps_250e6dfe");
   assert_contains (out, "scope_386959fc");
   assert_contains (out, "load_47fa0d5c");
 
-  g_assert_cmpint (run_cli (NULL, &json_out, NULL, "--server", sim->url, "list", "--json", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &json_out, NULL, "--server", test_sim_get_url (sim), "list", "--json", NULL), ==, 0);
   list = lablink_json_parse (json_out, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), >=, 3);
 
-  g_assert_cmpint (run_cli (NULL, &info, NULL, "--server", sim->url, "info", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &info, NULL, "--server", test_sim_get_url (sim), "info", NULL), ==, 0);
   assert_contains (info, "Server:     ");
-  assert_contains (info, sim->url);
+  assert_contains (info, test_sim_get_url (sim));
   assert_contains (info, "Health:     healthy");
 
-  g_assert_cmpint (run_cli (NULL, &command_out, NULL, "--server", sim->url, "command",
+  g_assert_cmpint (run_cli (NULL, &command_out, NULL, "--server", test_sim_get_url (sim), "command",
                             "ps_250e6dfe", "set_voltage", "voltage=3.3", "channel=1", NULL), ==, 0);
   assert_contains (command_out, "\"success\": true");
 
-  g_assert_cmpint (run_cli (NULL, &status_out, NULL, "--server", sim->url, "status", "ps_250e6dfe", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &status_out, NULL, "--server", test_sim_get_url (sim), "status", "ps_250e6dfe", NULL), ==, 0);
   assert_contains (status_out, "\"id\": \"ps_250e6dfe\"");
 
-  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", sim->url, "status", "nosuch_00000000", NULL), ==, 1);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", test_sim_get_url (sim), "status", "nosuch_00000000", NULL), ==, 1);
   g_assert_true (g_str_has_prefix (err, "lablink-cli: "));
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
 test_sim_stream (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_auto(GStrv) lines = NULL;
@@ -384,7 +384,7 @@ test_sim_stream (void)
   if (sim == NULL)
     return;
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "stream", "ps_250e6dfe",
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "stream", "ps_250e6dfe",
                             "readings", "--count", "3", "--interval-ms", "50", "--duration", "20",
                             NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
@@ -399,11 +399,11 @@ test_sim_stream (void)
     }
 
   /* a scope has no readings stream */
-  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", sim->url, "stream", "scope_386959fc",
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", test_sim_get_url (sim), "stream", "scope_386959fc",
                             "readings", "--count", "1", NULL), ==, 1);
   assert_contains (err, "waveform, measurements");
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
@@ -430,7 +430,7 @@ wait_cb (GObject      *source,
 static void
 test_sim_stream_sigint (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -442,10 +442,10 @@ test_sim_stream_sigint (void)
   if (sim == NULL)
     return;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LABLINK_CLI_PATH,
-                             "--server", sim->url, "stream", "load_47fa0d5c", "readings",
-                             "--duration", "25", NULL);
-  g_assert_no_error (error);
+  process = test_spawn ((const char * const[]) { LABLINK_CLI_PATH, "--server", test_sim_get_url (sim),
+                                                  "stream", "load_47fa0d5c", "readings",
+                                                  "--duration", "3600", NULL },
+                       G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, read_first_line_cb, &waiter);
   result = test_waiter_wait (&waiter);
@@ -454,19 +454,19 @@ test_sim_stream_sigint (void)
   g_assert_nonnull (line);
   assert_contains (line, "load_47fa0d5c");
 
-  /* Ctrl-C: a clean stop, exit status 0, well before --duration */
+  /* Ctrl-C: a clean stop, exit status 0, long before --duration */
   g_subprocess_send_signal (process, SIGINT);
   g_subprocess_wait_async (process, NULL, wait_cb, &done);
-  if (!test_wait_for_flag (&done, 10000))
+  if (!test_wait_for_flag (&done, TEST_TIMEOUT_MS))
     {
       g_subprocess_force_exit (process);
-      test_wait_for_flag (&done, 5000);
+      test_wait_for_flag (&done, TEST_TIMEOUT_MS);
       g_error ("lablink-cli did not stop on SIGINT");
     }
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static gint64
@@ -481,7 +481,7 @@ parse_time (const char *text)
 static guint
 count_acquisitions (TestSim *sim)
 {
-  g_autoptr(LablinkClient) client = lablink_client_new (sim->url, NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
   TestWaiter waiter = { 0 };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonNode) list = NULL;
@@ -501,7 +501,7 @@ count_acquisitions (TestSim *sim)
 static void
 test_sim_acquire (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autofree char *out = NULL;
   g_autofree char *sessions = NULL;
   g_auto(GStrv) lines = NULL;
@@ -511,7 +511,7 @@ test_sim_acquire (void)
   if (sim == NULL)
     return;
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "acquire", "ps_250e6dfe",
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "acquire", "ps_250e6dfe",
                             "--channels", "CH1,CH2", "--rate", "50", "--num-samples", "40",
                             "--duration", "20", NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
@@ -534,13 +534,13 @@ test_sim_acquire (void)
   /* the acquisition was stopped and deleted */
   g_assert_cmpuint (count_acquisitions (sim), ==, 0);
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
 test_sim_acquire_sigint (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
@@ -549,10 +549,10 @@ test_sim_acquire_sigint (void)
   if (sim == NULL)
     return;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LABLINK_CLI_PATH,
-                              "--server", sim->url, "acquire", "ps_250e6dfe", "--channels", "CH1",
-                              "--rate", "20", "--duration", "25", NULL);
-  g_assert_no_error (error);
+  process = test_spawn ((const char * const[]) { LABLINK_CLI_PATH, "--server", test_sim_get_url (sim),
+                                                  "acquire", "ps_250e6dfe", "--channels", "CH1",
+                                                  "--rate", "20", "--duration", "3600", NULL },
+                       G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
 
   /* the header, then a first sample */
@@ -575,40 +575,40 @@ test_sim_acquire_sigint (void)
   /* Ctrl-C: stopped and deleted on the server, exit status 0 */
   g_subprocess_send_signal (process, SIGINT);
   g_subprocess_wait_async (process, NULL, wait_cb, &done);
-  if (!test_wait_for_flag (&done, 15000))
+  if (!test_wait_for_flag (&done, TEST_TIMEOUT_MS))
     {
       g_subprocess_force_exit (process);
-      test_wait_for_flag (&done, 5000);
+      test_wait_for_flag (&done, TEST_TIMEOUT_MS);
       g_error ("lablink-cli acquire did not stop on SIGINT");
     }
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
   g_assert_cmpuint (count_acquisitions (sim), ==, 0);
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
 test_sim_stats (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autofree char *out = NULL;
 
   if (sim == NULL)
     return;
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "stats", "--duration", "1", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "stats", "--duration", "1", NULL), ==, 0);
   assert_contains (out, "Messages received:");
   assert_contains (out, "State:              connected");
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
 test_sim_auth (void)
 {
   static const char * const args[] = { "--auth", "admin:S3cret-pass", NULL };
-  TestSim *sim = test_sim_start (args);
+  TestSim *sim = test_sim_spawn (args);
   const char *env[] = { "LABLINK_PASSWORD=S3cret-pass", NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -617,16 +617,16 @@ test_sim_auth (void)
     return;
 
   /* the token reaches the WebSocket too */
-  g_assert_cmpint (run_cli (env, &out, NULL, "--server", sim->url, "--user", "admin", "stream",
+  g_assert_cmpint (run_cli (env, &out, NULL, "--server", test_sim_get_url (sim), "--user", "admin", "stream",
                             "ps_250e6dfe", "readings", "--count", "2", "--duration", "20", NULL), ==, 0);
   g_assert_cmpuint (count_lines (out), ==, 3);
 
   /* without a login the WebSocket is refused: exit 1 and a hint */
-  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", sim->url, "stats", "--duration", "1",
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", test_sim_get_url (sim), "stats", "--duration", "1",
                             NULL), ==, 1);
   assert_contains (err, "--user");
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 int
