@@ -118,7 +118,7 @@ exited_cb (GObject      *source,
 /* Waits for the exit on a private context (the caller's sources stay put);
  * SIGKILL when it takes longer than a healthy process ever would. */
 static void
-wait_exit (TestSim *sim)
+wait_exit_keep (TestSim *sim)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   gboolean exited = FALSE;
@@ -134,7 +134,28 @@ wait_exit (TestSim *sim)
     }
   g_main_context_pop_thread_default (context);
   g_assert_true (exited);
+}
+
+static void
+wait_exit (TestSim *sim)
+{
+  wait_exit_keep (sim);
   g_clear_object (&sim->process);
+}
+
+int
+test_sim_stop (TestSim *sim,
+               int      signum)
+{
+  int status;
+
+  g_assert_nonnull (sim->process);
+  g_subprocess_send_signal (sim->process, signum);
+  g_subprocess_send_signal (sim->process, SIGCONT);
+  wait_exit_keep (sim);
+  status = g_subprocess_get_if_exited (sim->process) ? g_subprocess_get_exit_status (sim->process) : -1;
+  g_clear_object (&sim->process);
+  return status;
 }
 
 void

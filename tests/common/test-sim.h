@@ -24,6 +24,9 @@ void         test_sim_signal       (TestSim            *sim,
                                     int                 signum);
 /* After test_sim_kill(): starts the simulator again on the same port. */
 void         test_sim_restart      (TestSim            *sim);
+/* Sends @signum, waits (bounded) for the exit: its status, -1 if killed. */
+int          test_sim_stop         (TestSim            *sim,
+                                    int                 signum);
 /* SIGTERM (and SIGCONT, should it be stopped), a bounded wait, then SIGKILL. */
 void         test_sim_free         (TestSim            *sim);
 
