@@ -403,7 +403,9 @@ test_acquisition_rest (Fixture       *f,
 
   g_free (path);
   path = g_strdup_printf ("/api/acquisition/session/%s/status", id);
-  /* asked for until it has samples (only a hang takes TEST_TIMEOUT_MS) */
+  /* at least 300 ms (the duration checked below), then asked for until it
+   * has samples (only a hang takes TEST_TIMEOUT_MS) */
+  test_run_for (300);
   for (guint k = 0; k < TEST_TIMEOUT_MS / 20; k++)
     {
       g_clear_pointer (&status, http_result_free);
