@@ -11,13 +11,25 @@
 #include "lablink-acquisition-panel.h"
 #include "monitor-test-util.h"
 
-static TestSim *sim;
-static LablinkApplication *app;
-static LablinkWindow *window;
+static void
+setup (MtFixture     *f,
+       gconstpointer  data)
+{
+  mt_fixture_setup (f, NULL);
+}
 
 static void
-test_acquisition_from_ui (void)
+teardown (MtFixture     *f,
+          gconstpointer  data)
 {
+  mt_fixture_teardown (f);
+}
+
+static void
+test_acquisition_from_ui (MtFixture     *f,
+                          gconstpointer  data)
+{
+  LablinkWindow *window = f->window;
   LablinkAcquisitionPanel *panel = lablink_window_get_acquisition_panel (window);
   LablinkSession *session = lablink_window_get_session (window);
   const char *psu, *id;
@@ -25,8 +37,6 @@ test_acquisition_from_ui (void)
   LablinkRing *ring;
   gsize n1, n2, i;
 
-  g_assert_true (mt_wait_connected (window, TEST_TIMEOUT_MS));
-  g_assert_true (mt_wait_equipment (window, TEST_TIMEOUT_MS));
   psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   g_assert_nonnull (psu);
 
@@ -79,18 +89,9 @@ test_acquisition_from_ui (void)
 int
 main (int argc, char **argv)
 {
-  int ret;
-
   mt_init (&argc, &argv);
 
-  sim = test_sim_spawn (NULL);
-  app = mt_app_new ();
-  window = mt_open_window (app, test_sim_get_url (sim), FALSE);
+  g_test_add ("/gui/acquisition/from-ui", MtFixture, NULL, setup, test_acquisition_from_ui, teardown);
 
-  g_test_add_func ("/gui/acquisition/from-ui", test_acquisition_from_ui);
-  ret = g_test_run ();
-
-  mt_close (app, window);
-  test_sim_free (sim);
-  return ret;
+  return g_test_run ();
 }

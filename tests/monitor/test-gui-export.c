@@ -13,9 +13,7 @@
 #include "lablink-acquisition-panel.h"
 #include "monitor-test-util.h"
 
-static TestSim *sim;
-static LablinkApplication *app;
-static LablinkWindow *window;
+/* This case's directory (captures, exports), made by setup (). */
 static char *tmp_dir;
 
 static void
@@ -35,6 +33,29 @@ rm_rf (const char *path)
     }
   else
     g_unlink (path);
+}
+
+static void
+setup (MtFixture     *f,
+       gconstpointer  data)
+{
+  g_autofree char *captures = NULL;
+
+  /* Captures and exports go to a directory of this case's own. */
+  tmp_dir = g_dir_make_tmp ("lablink-export-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  captures = g_build_filename (tmp_dir, "captures", NULL);
+  g_setenv ("LABLINK_CAPTURE_DIR", captures, TRUE);
+  mt_fixture_setup (f, NULL);
+}
+
+static void
+teardown (MtFixture     *f,
+          gconstpointer  data)
+{
+  mt_fixture_teardown (f);
+  rm_rf (tmp_dir);
+  g_clear_pointer (&tmp_dir, g_free);
 }
 
 static GtkWidget *
@@ -130,8 +151,10 @@ assert_prefix (const char *path,
 }
 
 static void
-test_record_and_export (void)
+test_record_and_export (MtFixture     *f,
+                        gconstpointer  test_data)
 {
+  LablinkWindow *window = f->window;
   LablinkAcquisitionPanel *panel = lablink_window_get_acquisition_panel (window);
   GtkToggleButton *record;
   LablinkCapture *capture;
@@ -143,8 +166,6 @@ test_record_and_export (void)
   guint64 n_before, n_after, n;
   guint rows;
 
-  g_assert_true (mt_wait_connected (window, TEST_TIMEOUT_MS));
-  g_assert_true (mt_wait_equipment (window, TEST_TIMEOUT_MS));
   psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   g_assert_nonnull (psu);
   json_node_unref (mt_command (window, psu, "set_voltage", "{\"voltage\": 5.0, \"channel\": 1}"));
@@ -320,27 +341,9 @@ test_record_and_export (void)
 int
 main (int argc, char **argv)
 {
-  int ret;
-
   mt_init (&argc, &argv);
 
-  tmp_dir = g_dir_make_tmp ("lablink-export-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  {
-    g_autofree char *captures = g_build_filename (tmp_dir, "captures", NULL);
-    g_setenv ("LABLINK_CAPTURE_DIR", captures, TRUE);
-  }
+  g_test_add ("/gui/export/record-and-export", MtFixture, NULL, setup, test_record_and_export, teardown);
 
-  sim = test_sim_spawn (NULL);
-  app = mt_app_new ();
-  window = mt_open_window (app, test_sim_get_url (sim), FALSE);
-
-  g_test_add_func ("/gui/export/record-and-export", test_record_and_export);
-  ret = g_test_run ();
-
-  mt_close (app, window);
-  test_sim_free (sim);
-  rm_rf (tmp_dir);
-  g_free (tmp_dir);
-  return ret;
+  return g_test_run ();
 }

@@ -11,19 +11,31 @@
 #include "lablink-psu-panel.h"
 #include "monitor-test-util.h"
 
-static TestSim *sim;
-static LablinkApplication *app;
-static LablinkWindow *window;
+static void
+setup (MtFixture     *f,
+       gconstpointer  data)
+{
+  mt_fixture_setup (f, NULL);
+}
+
+static void
+teardown (MtFixture     *f,
+          gconstpointer  data)
+{
+  mt_fixture_teardown (f);
+}
 
 static const char *
-indicator (void)
+indicator (LablinkWindow *window)
 {
   return lablink_connection_indicator_get_text (lablink_window_get_connection_indicator (window));
 }
 
 static void
-test_reconnect (void)
+test_reconnect (MtFixture     *f,
+                gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
   LablinkSession *session = lablink_window_get_session (window);
   LablinkPsuPanel *panel;
   LablinkRing *ring;
@@ -34,8 +46,6 @@ test_reconnect (void)
   gsize i;
   gboolean gap = FALSE;
 
-  g_assert_true (mt_wait_connected (window, TEST_TIMEOUT_MS));
-  g_assert_true (mt_wait_equipment (window, TEST_TIMEOUT_MS));
   psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   g_assert_cmpstr (lablink_window_get_selected_equipment_id (window), ==, psu);
   panel = LABLINK_PSU_PANEL (lablink_window_get_panel (window, psu));
@@ -43,13 +53,13 @@ test_reconnect (void)
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
   TEST_WAIT (lablink_psu_panel_get_n_updates (panel) >= 5, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_psu_panel_get_n_updates (panel), >=, 5);
-  g_assert_cmpstr (indicator (), ==, "Connected");
+  g_assert_cmpstr (indicator (window), ==, "Connected");
 
-  test_sim_kill (sim);
+  test_sim_kill (f->sim);
 
-  TEST_WAIT (g_str_has_prefix (indicator (), "Reconnecting"), TEST_TIMEOUT_MS);
-  g_test_message ("after the kill: %s", indicator ());
-  g_assert_true (g_str_has_prefix (indicator (), "Reconnecting"));
+  TEST_WAIT (g_str_has_prefix (indicator (window), "Reconnecting"), TEST_TIMEOUT_MS);
+  g_test_message ("after the kill: %s", indicator (window));
+  g_assert_true (g_str_has_prefix (indicator (window), "Reconnecting"));
   g_assert_cmpstr (lablink_psu_panel_get_status_text (panel), !=, "Running");
 
   /* The trace breaks where the link went. */
@@ -58,15 +68,15 @@ test_reconnect (void)
   g_assert_true (isnan (last[LABLINK_READING_VOLTAGE]));
 
   /* A countdown while it waits ("Reconnecting in 2 s (attempt 1)"). */
-  TEST_WAIT ((saw_countdown = strstr (indicator (), " in ") != NULL && strstr (indicator (), "attempt") != NULL),
+  TEST_WAIT ((saw_countdown = strstr (indicator (window), " in ") != NULL && strstr (indicator (window), "attempt") != NULL),
              1500);
   g_test_message ("countdown seen: %s", saw_countdown ? "yes" : "no (attempts under way)");
 
   updates = lablink_psu_panel_get_n_updates (panel);
-  test_sim_restart (sim);
+  test_sim_restart (f->sim);
 
-  TEST_WAIT (g_strcmp0 (indicator (), "Connected") == 0, TEST_TIMEOUT_MS);
-  g_assert_cmpstr (indicator (), ==, "Connected");
+  TEST_WAIT (g_strcmp0 (indicator (window), "Connected") == 0, TEST_TIMEOUT_MS);
+  g_assert_cmpstr (indicator (window), ==, "Connected");
 
   /* The readings stream was restarted by itself. */
   TEST_WAIT (lablink_psu_panel_get_n_updates (panel) > updates + 3, TEST_TIMEOUT_MS);
@@ -88,18 +98,9 @@ test_reconnect (void)
 int
 main (int argc, char **argv)
 {
-  int ret;
-
   mt_init (&argc, &argv);
 
-  sim = test_sim_spawn (NULL);
-  app = mt_app_new ();
-  window = mt_open_window (app, test_sim_get_url (sim), FALSE);
+  g_test_add ("/gui/reconnect/kill-and-restart", MtFixture, NULL, setup, test_reconnect, teardown);
 
-  g_test_add_func ("/gui/reconnect/kill-and-restart", test_reconnect);
-  ret = g_test_run ();
-
-  mt_close (app, window);
-  test_sim_free (sim);
-  return ret;
+  return g_test_run ();
 }
