@@ -1,9 +1,9 @@
 /* lablink-stream-manager.c — WebSocket streams of a LabLink server
  *
- * The owner's side of the stream manager: the public API, the hand-off from
- * the worker (lablink-ws-worker.c) drained within a time budget, signals and
- * handlers, stream status ("no data" / polling fallback), and fetching the
- * samples of waveform frames that carry none (the real server's).
+ * The owner's side of the stream manager: the object (properties, signals),
+ * connecting and disconnecting, and the dispatch of what the worker
+ * (lablink-ws-worker.c) hands over, drained within a time budget. The
+ * streams it runs are in lablink-stream-manager-streams.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -16,68 +16,11 @@
 #include "lablink-enums.h"
 #include "lablink-error.h"
 #include "lablink-protocol.h"
-#include "lablink-stream-manager.h"
-#include "lablink-ws-worker-private.h"
+#include "lablink-stream-manager-private.h"
 
 #define TAKE_BATCH          64
 #define STATUS_INTERVAL_MS  100
 #define MAX_PAYLOAD_LIMIT   (256u * 1024u * 1024u)
-
-typedef struct {
-  char                *key;
-  gboolean             acquisition;
-  char                *equipment_id;
-  char                *stream_type;
-  char                *acquisition_id;
-  guint                interval_ms;
-  guint                num_samples;
-  gint64               started_at;
-  LablinkStreamStatus  status;
-  guint                poll_source;
-  gboolean             poll_in_flight;
-  gboolean             capture_in_flight;
-  gint64               last_capture;
-} ActiveStream;
-
-typedef struct {
-  guint                 id;
-  const char           *type_name;   /* interned; NULL = every message */
-  LablinkMessageHandler func;
-  gpointer              data;
-  GDestroyNotify        destroy;
-} Handler;
-
-struct _LablinkStreamManager
-{
-  GObject                 parent_instance;
-
-  LablinkClient          *client;
-  LablinkWsWorker        *worker;
-  GSource                *dispatch_source;
-  GCancellable           *cancellable;
-  GHashTable             *active;           /* key → ActiveStream */
-  GPtrArray              *handlers;         /* Handler* */
-  guint                   next_handler_id;
-  guint                   status_source;
-
-  LablinkConnectionState  state;
-  gint64                  next_retry;
-  guint                   attempt;
-  char                   *last_error;
-  GTask                  *connect_task;
-  GPtrArray              *disconnect_tasks;
-
-  gboolean                reconnect;
-  guint                   backoff_initial_ms;
-  guint                   backoff_max_ms;
-  guint                   stable_after_ms;
-  guint                   ping_interval_ms;
-  guint                   max_payload_size;
-  guint                   queue_length;
-  guint                   dispatch_budget_us;
-  gboolean                polling_fallback;
-  gboolean                fetch_waveforms;
-};
 
 G_DEFINE_FINAL_TYPE (LablinkStreamManager, lablink_stream_manager, G_TYPE_OBJECT)
 
@@ -99,6 +42,7 @@ enum {
   PROP_DISPATCH_BUDGET_US,
   PROP_POLLING_FALLBACK,
   PROP_FETCH_WAVEFORMS,
+  PROP_HANDSHAKE_TIMEOUT_MS,
   N_PROPS
 };
 
@@ -115,29 +59,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static void
-active_stream_free (gpointer data)
-{
-  ActiveStream *stream = data;
-
-  g_clear_handle_id (&stream->poll_source, g_source_remove);
-  g_free (stream->key);
-  g_free (stream->equipment_id);
-  g_free (stream->stream_type);
-  g_free (stream->acquisition_id);
-  g_free (stream);
-}
-
-static void
-handler_free (gpointer data)
-{
-  Handler *handler = data;
-
-  if (handler->destroy)
-    handler->destroy (handler->data);
-  g_free (handler);
-}
 
 /* Worker thread: wake the owner's dispatch source. Thread-safe. */
 static void
@@ -170,176 +91,19 @@ emit_message (LablinkStreamManager *self,
     g_signal_emit (self, signals[signal_id], quark, message);
 }
 
-static void
-call_handlers (LablinkStreamManager *self,
-               LablinkMessage       *message)
+void
+_lablink_stream_manager_emit_stream_data (LablinkStreamManager *self,
+                                          LablinkMessage       *message)
 {
-  const char *type_name;
-  g_autoptr(GPtrArray) snapshot = NULL;
-  guint i;
-
-  if (self->handlers->len == 0)
-    return;
-
-  type_name = lablink_message_get_type_name (message);
-  /* A copy, since a handler may add or remove handlers; it does not own
-   * them (g_ptr_array_copy() would carry the free function over). */
-  snapshot = g_ptr_array_copy (self->handlers, NULL, NULL);
-  g_ptr_array_set_free_func (snapshot, NULL);
-  for (i = 0; i < snapshot->len; i++)
-    {
-      Handler *handler = g_ptr_array_index (snapshot, i);
-
-      /* Removed by an earlier handler of this same message? */
-      if (!g_ptr_array_find (self->handlers, handler, NULL))
-        continue;
-      if (handler->type_name == NULL || g_strcmp0 (handler->type_name, type_name) == 0)
-        handler->func (self, message, handler->data);
-    }
+  emit_message (self, STREAM_DATA, lablink_message_get_stream_key (message), message);
 }
 
-static void
-set_stream_status (LablinkStreamManager *self,
-                   ActiveStream         *stream,
-                   LablinkStreamStatus   status)
+void
+_lablink_stream_manager_emit_stream_status (LablinkStreamManager *self,
+                                            const char           *key,
+                                            LablinkStreamStatus   status)
 {
-  if (stream->status == status)
-    return;
-
-  stream->status = status;
-  lablink_ws_worker_set_stream_status (self->worker, stream->key, status);
-  g_signal_emit (self, signals[STREAM_STATUS_CHANGED], detail_for (stream->key), stream->key, status);
-}
-
-static void deliver_stream_data (LablinkStreamManager *self,
-                                 LablinkMessage       *message,
-                                 gboolean              from_socket);
-
-typedef struct {
-  GWeakRef        manager;
-  char           *key;
-  LablinkMessage *message;
-} FetchData;
-
-static void
-fetch_data_free (FetchData *fetch)
-{
-  g_weak_ref_clear (&fetch->manager);
-  g_free (fetch->key);
-  g_clear_pointer (&fetch->message, lablink_message_unref);
-  g_free (fetch);
-}
-
-static FetchData *
-fetch_data_new (LablinkStreamManager *self,
-                const char           *key,
-                LablinkMessage       *message)
-{
-  FetchData *fetch = g_new0 (FetchData, 1);
-
-  g_weak_ref_init (&fetch->manager, self);
-  fetch->key = g_strdup (key);
-  fetch->message = message ? lablink_message_ref (message) : NULL;
-  return fetch;
-}
-
-static void
-capture_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  FetchData *fetch = data;
-  g_autoptr(LablinkStreamManager) self = g_weak_ref_get (&fetch->manager);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LablinkMessage) complete = NULL;
-  g_autofree double *samples = NULL;
-  ActiveStream *stream;
-  JsonObject *object;
-  JsonArray *array;
-  guint i, n;
-
-  node = lablink_client_capture_waveform_finish (LABLINK_CLIENT (source), result, &error);
-
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    goto out;
-
-  stream = g_hash_table_lookup (self->active, fetch->key);
-  if (stream != NULL)
-    stream->capture_in_flight = FALSE;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      (object = json_node_get_object (node), !json_object_has_member (object, "voltage_data")) ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "voltage_data")))
-    {
-      g_debug ("Waveform capture for %s failed: %s", fetch->key, error ? error->message : "no voltage_data");
-      lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
-      goto out;
-    }
-
-  array = json_object_get_array_member (object, "voltage_data");
-  n = json_array_get_length (array);
-  samples = g_new (double, MAX (n, 1));
-  for (i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      samples[i] = JSON_NODE_HOLDS_VALUE (element) ? json_node_get_double (element) : NAN;
-    }
-
-  complete = lablink_message_new_with_waveform (fetch->message, samples, n);
-  if (complete != NULL)
-    deliver_stream_data (self, complete, FALSE);
-
-out:
-  fetch_data_free (fetch);
-}
-
-static void
-maybe_fetch_waveform (LablinkStreamManager *self,
-                      LablinkMessage       *message)
-{
-  ActiveStream *stream = g_hash_table_lookup (self->active, lablink_message_get_stream_key (message));
-  gint64 now = g_get_monotonic_time ();
-  gint64 channel = 1;
-
-  /* Only for streams we run, one request in flight, never faster than the
-   * stream's interval. */
-  if (stream == NULL || stream->capture_in_flight ||
-      now - stream->last_capture < (gint64) stream->interval_ms * 1000)
-    return;
-
-  lablink_message_get_int (message, "data.channel", &channel);
-  stream->capture_in_flight = TRUE;
-  stream->last_capture = now;
-  lablink_client_capture_waveform_async (self->client, stream->equipment_id, (guint) CLAMP (channel, 1, G_MAXUINT),
-                                         self->cancellable, capture_cb,
-                                         fetch_data_new (self, stream->key, message));
-}
-
-static void
-deliver_stream_data (LablinkStreamManager *self,
-                     LablinkMessage       *message,
-                     gboolean              from_socket)
-{
-  const char *key = lablink_message_get_stream_key (message);
-  ActiveStream *stream = g_hash_table_lookup (self->active, key);
-
-  if (from_socket && stream != NULL && stream->status != LABLINK_STREAM_STATUS_RUNNING)
-    {
-      g_clear_handle_id (&stream->poll_source, g_source_remove);
-      set_stream_status (self, stream, LABLINK_STREAM_STATUS_RUNNING);
-    }
-
-  if (self->fetch_waveforms &&
-      g_strcmp0 (lablink_message_get_stream_type (message), LABLINK_STREAM_WAVEFORM) == 0 &&
-      lablink_message_get_waveform (message, NULL) == NULL)
-    {
-      /* The real server sends waveform metadata without samples. */
-      maybe_fetch_waveform (self, message);
-      return;
-    }
-
-  emit_message (self, STREAM_DATA, key, message);
+  g_signal_emit (self, signals[STREAM_STATUS_CHANGED], detail_for (key), key, status);
 }
 
 static void
@@ -349,19 +113,18 @@ handle_message (LablinkStreamManager *self,
   const char *type_name = lablink_message_get_type_name (message);
 
   emit_message (self, MESSAGE, type_name, message);
-  call_handlers (self, message);
 
   switch (lablink_message_get_message_type (message))
     {
     case LABLINK_MESSAGE_STREAM_DATA:
-      deliver_stream_data (self, message, TRUE);
+      _lablink_stream_manager_deliver_stream_data (self, message, TRUE);
       break;
 
     case LABLINK_MESSAGE_ACQUISITION_STREAM:
       {
         ActiveStream *stream = g_hash_table_lookup (self->active, lablink_message_get_stream_key (message));
         if (stream != NULL)
-          set_stream_status (self, stream, LABLINK_STREAM_STATUS_RUNNING);
+          _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_RUNNING);
         emit_message (self, ACQUISITION_DATA, lablink_message_get_acquisition_id (message), message);
       }
       break;
@@ -425,7 +188,7 @@ update_state (LablinkStreamManager   *self,
             {
               stream->started_at = now;
               g_clear_handle_id (&stream->poll_source, g_source_remove);
-              set_stream_status (self, stream, LABLINK_STREAM_STATUS_STARTING);
+              _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_STARTING);
             }
         }
     }
@@ -452,6 +215,18 @@ update_state (LablinkStreamManager   *self,
     complete_disconnect_tasks (self);
 }
 
+/* Waits for a callback running on another thread: never call it from
+ * connect_cancelled_cb(). */
+static void
+stop_watching_cancellable (LablinkStreamManager *self)
+{
+  if (self->connect_cancellable == NULL)
+    return;
+  g_cancellable_disconnect (self->connect_cancellable, self->connect_cancelled_id);
+  self->connect_cancelled_id = 0;
+  g_clear_object (&self->connect_cancellable);
+}
+
 static void
 handle_item (LablinkStreamManager *self,
              LablinkWsItem        *item)
@@ -473,6 +248,7 @@ handle_item (LablinkStreamManager *self,
 
     case LABLINK_WS_ITEM_CONNECTED:
       /* The STATE items before it already told the state. */
+      stop_watching_cancellable (self);
       if (self->connect_task != NULL)
         {
           g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
@@ -541,129 +317,6 @@ static GSourceFuncs dispatch_funcs = {
 };
 
 static void
-poll_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  FetchData *fetch = data;
-  g_autoptr(LablinkStreamManager) self = g_weak_ref_get (&fetch->manager);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  ActiveStream *stream;
-
-  node = lablink_client_get_snapshot_finish (LABLINK_CLIENT (source), result, &error);
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    goto out;
-
-  stream = g_hash_table_lookup (self->active, fetch->key);
-  if (stream == NULL)
-    goto out;
-  stream->poll_in_flight = FALSE;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
-      goto out;
-    }
-
-  if (stream->status == LABLINK_STREAM_STATUS_POLLING)
-    {
-      g_autofree char *data_text = json_to_string (node, FALSE);
-      g_autoptr(GString) frame = g_string_new ("{\"type\": \"stream_data\", \"equipment_id\": ");
-      g_autoptr(LablinkMessage) message = NULL;
-      g_autoptr(GError) parse_error = NULL;
-
-      lablink_json_append_string (frame, stream->equipment_id);
-      g_string_append (frame, ", \"stream_type\": ");
-      lablink_json_append_string (frame, stream->stream_type);
-      g_string_append_printf (frame, ", \"data\": %s}", data_text);
-
-      message = lablink_message_parse (frame->str, (gssize) frame->len, &parse_error);
-      if (message == NULL)
-        lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
-      else
-        deliver_stream_data (self, message, FALSE);
-    }
-
-out:
-  fetch_data_free (fetch);
-}
-
-static gboolean
-poll_timeout_cb (gpointer data)
-{
-  FetchData *fetch = data;
-  g_autoptr(LablinkStreamManager) self = g_weak_ref_get (&fetch->manager);
-  ActiveStream *stream;
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
-
-  stream = g_hash_table_lookup (self->active, fetch->key);
-  if (stream == NULL || self->state != LABLINK_CONNECTION_CONNECTED)
-    return G_SOURCE_CONTINUE;
-
-  if (!stream->poll_in_flight)
-    {
-      stream->poll_in_flight = TRUE;
-      lablink_client_get_snapshot_async (self->client, stream->equipment_id, stream->stream_type,
-                                         self->cancellable, poll_cb,
-                                         fetch_data_new (self, stream->key, NULL));
-    }
-
-  return G_SOURCE_CONTINUE;
-}
-
-/* Streams the server acknowledged but that deliver nothing (the released
- * 1.2.5 server does this for readings and waveforms) show as "no data"
- * after about three intervals and, for equipment streams, fall back to
- * polling the REST snapshot at the stream's interval. */
-static gboolean
-status_cb (gpointer data)
-{
-  LablinkStreamManager *self = data;
-  GHashTableIter iter;
-  ActiveStream *stream;
-  gint64 now = g_get_monotonic_time ();
-
-  if (self->state != LABLINK_CONNECTION_CONNECTED)
-    return G_SOURCE_CONTINUE;
-
-  g_hash_table_iter_init (&iter, self->active);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
-    {
-      gint64 last = lablink_ws_worker_get_last_receive (self->worker, stream->key);
-      gint64 limit = 3 * (gint64) stream->interval_ms * 1000 + 100000;
-      gint64 since = MAX (last, stream->started_at);
-
-      if (last > stream->started_at && now - last <= limit)
-        continue; /* running: deliver_stream_data() marks it */
-
-      if (now - since <= limit)
-        continue; /* still starting */
-
-      if (stream->status == LABLINK_STREAM_STATUS_POLLING)
-        continue;
-
-      if (self->polling_fallback && !stream->acquisition)
-        {
-          FetchData *fetch = fetch_data_new (self, stream->key, NULL);
-
-          set_stream_status (self, stream, LABLINK_STREAM_STATUS_POLLING);
-          g_clear_handle_id (&stream->poll_source, g_source_remove);
-          stream->poll_source = g_timeout_add_full (G_PRIORITY_DEFAULT, MAX (stream->interval_ms, 20),
-                                                    poll_timeout_cb, fetch,
-                                                    (GDestroyNotify) fetch_data_free);
-          poll_timeout_cb (fetch);
-        }
-      else
-        set_stream_status (self, stream, LABLINK_STREAM_STATUS_NO_DATA);
-    }
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
 lablink_stream_manager_constructed (GObject *object)
 {
   LablinkStreamManager *self = (LablinkStreamManager *) object;
@@ -681,7 +334,7 @@ lablink_stream_manager_constructed (GObject *object)
 
   self->worker = lablink_ws_worker_new (wakeup_owner, self->dispatch_source);
 
-  self->status_source = g_timeout_add (STATUS_INTERVAL_MS, status_cb, self);
+  self->status_source = g_timeout_add (STATUS_INTERVAL_MS, _lablink_stream_manager_check_streams, self);
 }
 
 static void
@@ -691,6 +344,7 @@ lablink_stream_manager_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->status_source, g_source_remove);
+  stop_watching_cancellable (self);
 
   /* Stop the worker first: afterwards nothing touches the dispatch source. */
   g_clear_pointer (&self->worker, lablink_ws_worker_free);
@@ -708,7 +362,6 @@ lablink_stream_manager_dispose (GObject *object)
     complete_disconnect_tasks (self);
 
   g_hash_table_remove_all (self->active);
-  g_ptr_array_set_size (self->handlers, 0);
 
   G_OBJECT_CLASS (lablink_stream_manager_parent_class)->dispose (object);
 }
@@ -721,7 +374,6 @@ lablink_stream_manager_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->active, g_hash_table_unref);
-  g_clear_pointer (&self->handlers, g_ptr_array_unref);
   g_clear_pointer (&self->disconnect_tasks, g_ptr_array_unref);
   g_free (self->last_error);
 
@@ -754,6 +406,7 @@ lablink_stream_manager_get_property (GObject    *object,
     case PROP_DISPATCH_BUDGET_US: g_value_set_uint (value, self->dispatch_budget_us); break;
     case PROP_POLLING_FALLBACK: g_value_set_boolean (value, self->polling_fallback); break;
     case PROP_FETCH_WAVEFORMS: g_value_set_boolean (value, self->fetch_waveforms); break;
+    case PROP_HANDSHAKE_TIMEOUT_MS: g_value_set_uint (value, self->handshake_timeout_ms); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -810,6 +463,7 @@ lablink_stream_manager_set_property (GObject      *object,
     case PROP_DISPATCH_BUDGET_US: set_uint (self, &self->dispatch_budget_us, g_value_get_uint (value), prop_id); break;
     case PROP_POLLING_FALLBACK: set_boolean (self, &self->polling_fallback, g_value_get_boolean (value), prop_id); break;
     case PROP_FETCH_WAVEFORMS: set_boolean (self, &self->fetch_waveforms, g_value_get_boolean (value), prop_id); break;
+    case PROP_HANDSHAKE_TIMEOUT_MS: set_uint (self, &self->handshake_timeout_ms, g_value_get_uint (value), prop_id); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -862,6 +516,16 @@ lablink_stream_manager_class_init (LablinkStreamManagerClass *klass)
     g_param_spec_boolean ("polling-fallback", NULL, NULL, TRUE, rw | G_PARAM_CONSTRUCT);
   properties[PROP_FETCH_WAVEFORMS] =
     g_param_spec_boolean ("fetch-waveforms", NULL, NULL, TRUE, rw | G_PARAM_CONSTRUCT);
+  /**
+   * LablinkStreamManager:handshake-timeout-ms:
+   *
+   * How long a connection attempt may wait for the server to answer the
+   * WebSocket handshake before it counts as failed (and, with
+   * #LablinkStreamManager:reconnect, is retried); 0 waits for ever. Taken
+   * at each connect.
+   */
+  properties[PROP_HANDSHAKE_TIMEOUT_MS] =
+    g_param_spec_uint ("handshake-timeout-ms", NULL, NULL, 0, 3600000, 10000, rw | G_PARAM_CONSTRUCT);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -958,10 +622,8 @@ static void
 lablink_stream_manager_init (LablinkStreamManager *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->active = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, active_stream_free);
-  self->handlers = g_ptr_array_new_with_free_func (handler_free);
+  self->active = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _lablink_active_stream_free);
   self->disconnect_tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  self->next_handler_id = 1;
   self->state = LABLINK_CONNECTION_DISCONNECTED;
 }
 
@@ -995,6 +657,15 @@ lablink_stream_manager_get_client (LablinkStreamManager *self)
   return self->client;
 }
 
+/* Any thread: the caller gave up on connect_async(). Disconnecting ends the
+ * attempt; the worker then reports the connect as cancelled. */
+static void
+connect_cancelled_cb (GCancellable *cancellable,
+                      gpointer      data)
+{
+  lablink_ws_worker_disconnect (data);
+}
+
 /**
  * lablink_stream_manager_connect_async:
  * @self: a #LablinkStreamManager
@@ -1002,9 +673,13 @@ lablink_stream_manager_get_client (LablinkStreamManager *self)
  * @callback: called when the first attempt succeeded or failed
  * @user_data: data for @callback
  *
- * Opens the WebSocket. When the first attempt fails, the task fails, and
- * (with #LablinkStreamManager:reconnect) the manager keeps trying in the
- * background unless the server refused our credentials.
+ * Opens the WebSocket. When the first attempt fails (or the server does not
+ * answer the handshake within #LablinkStreamManager:handshake-timeout-ms),
+ * the task fails, and (with #LablinkStreamManager:reconnect) the manager
+ * keeps trying in the background unless the server refused our
+ * credentials. Cancelling @cancellable before the first result abandons the
+ * attempt: the manager disconnects and the task fails with
+ * %G_IO_ERROR_CANCELLED.
  */
 void
 lablink_stream_manager_connect_async (LablinkStreamManager *self,
@@ -1034,8 +709,16 @@ lablink_stream_manager_connect_async (LablinkStreamManager *self,
   config.max_payload = self->max_payload_size;
   config.queue_length = self->queue_length;
   config.reconnect = self->reconnect;
+  config.handshake_timeout_ms = self->handshake_timeout_ms;
 
   self->connect_task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    {
+      /* Called at once if already cancelled. */
+      self->connect_cancellable = g_object_ref (cancellable);
+      self->connect_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (connect_cancelled_cb),
+                                                          self->worker, NULL);
+    }
   lablink_ws_worker_connect (self->worker, &config);
   g_free (config.uri);
 }
@@ -1116,7 +799,8 @@ lablink_stream_manager_disconnect_finish (LablinkStreamManager  *self,
  * @self: a #LablinkStreamManager
  *
  * Skips the backoff wait and tries at once (also after an auth failure,
- * e.g. once the user logged in again).
+ * e.g. once the user logged in again). An attempt under way — say, to a
+ * server that never answers — is abandoned for a fresh one.
  */
 void
 lablink_stream_manager_reconnect_now (LablinkStreamManager *self)
@@ -1186,9 +870,9 @@ lablink_stream_manager_get_last_error (LablinkStreamManager *self)
   return self->last_error;
 }
 
-static gboolean
-check_connected (LablinkStreamManager  *self,
-                 GError               **error)
+gboolean
+_lablink_stream_manager_check_connected (LablinkStreamManager  *self,
+                                         GError               **error)
 {
   if (self->state == LABLINK_CONNECTION_CONNECTED || self->state == LABLINK_CONNECTION_RECONNECTING)
     return TRUE;
@@ -1198,198 +882,6 @@ check_connected (LablinkStreamManager  *self,
                          ? _("Not connected: the server refused our credentials. Log in, then connect again.")
                          : _("Not connected to a LabLink server. Connect first."));
   return FALSE;
-}
-
-static gboolean
-check_id (const char  *value,
-          const char  *what,
-          GError     **error)
-{
-  if (value != NULL && *value != '\0' && g_utf8_validate (value, -1, NULL) && strlen (value) <= 256)
-    return TRUE;
-
-  g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT,
-               _("Invalid %s: it must be a non-empty name"), what);
-  return FALSE;
-}
-
-static gboolean
-check_interval (guint    interval_ms,
-                GError **error)
-{
-  if (interval_ms >= 1 && interval_ms <= 3600000)
-    return TRUE;
-
-  g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT,
-               _("Invalid interval of %u ms: use 1 ms to 1 hour"), interval_ms);
-  return FALSE;
-}
-
-static ActiveStream *
-register_stream (LablinkStreamManager *self,
-                 char                 *key,
-                 const char           *start_frame)
-{
-  ActiveStream *stream = g_new0 (ActiveStream, 1);
-
-  stream->key = key;
-  stream->started_at = g_get_monotonic_time ();
-  stream->status = LABLINK_STREAM_STATUS_STARTING;
-  g_hash_table_replace (self->active, stream->key, stream);
-
-  lablink_ws_worker_set_stream (self->worker, key, g_strdup (start_frame));
-  lablink_ws_worker_send (self->worker, g_strdup (start_frame));
-
-  return stream;
-}
-
-/**
- * lablink_stream_manager_start_equipment_stream:
- * @self: a #LablinkStreamManager
- * @equipment_id: the equipment id
- * @stream_type: "readings", "waveform" or "measurements"
- * @interval_ms: the interval, 1 ms to 1 h
- * @error: return location for a #GError
- *
- * Starts (or restarts with a new interval) an equipment stream; it is
- * restarted after every reconnect until stopped.
- *
- * Returns: %TRUE if the request was sent
- */
-gboolean
-lablink_stream_manager_start_equipment_stream (LablinkStreamManager  *self,
-                                               const char            *equipment_id,
-                                               const char            *stream_type,
-                                               guint                  interval_ms,
-                                               GError               **error)
-{
-  g_autofree char *frame = NULL;
-  ActiveStream *stream;
-
-  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), FALSE);
-
-  if (!check_connected (self, error) ||
-      !check_id (equipment_id, _("equipment id"), error) ||
-      !check_id (stream_type, _("stream type"), error) ||
-      !check_interval (interval_ms, error))
-    return FALSE;
-
-  frame = lablink_protocol_build_start_stream (equipment_id, stream_type, interval_ms);
-  stream = register_stream (self, lablink_protocol_stream_key (equipment_id, stream_type), frame);
-  stream->equipment_id = g_strdup (equipment_id);
-  stream->stream_type = g_strdup (stream_type);
-  stream->interval_ms = interval_ms;
-
-  return TRUE;
-}
-
-/**
- * lablink_stream_manager_stop_equipment_stream:
- * @self: a #LablinkStreamManager
- * @equipment_id: the equipment id
- * @stream_type: the stream type
- * @error: return location for a #GError
- *
- * Returns: %TRUE if the request was sent
- */
-gboolean
-lablink_stream_manager_stop_equipment_stream (LablinkStreamManager  *self,
-                                              const char            *equipment_id,
-                                              const char            *stream_type,
-                                              GError               **error)
-{
-  g_autofree char *key = NULL;
-
-  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), FALSE);
-
-  if (!check_id (equipment_id, _("equipment id"), error) ||
-      !check_id (stream_type, _("stream type"), error))
-    return FALSE;
-
-  key = lablink_protocol_stream_key (equipment_id, stream_type);
-  g_hash_table_remove (self->active, key);
-  lablink_ws_worker_set_stream (self->worker, key, NULL);
-
-  if (!check_connected (self, error))
-    return FALSE;
-
-  lablink_ws_worker_send (self->worker, lablink_protocol_build_stop_stream (equipment_id, stream_type));
-  return TRUE;
-}
-
-/**
- * lablink_stream_manager_start_acquisition_stream:
- * @self: a #LablinkStreamManager
- * @acquisition_id: the acquisition id
- * @interval_ms: the interval, 1 ms to 1 h
- * @num_samples: samples per frame (the latest window), 1 to 1000000
- * @error: return location for a #GError
- *
- * Returns: %TRUE if the request was sent
- */
-gboolean
-lablink_stream_manager_start_acquisition_stream (LablinkStreamManager  *self,
-                                                 const char            *acquisition_id,
-                                                 guint                  interval_ms,
-                                                 guint                  num_samples,
-                                                 GError               **error)
-{
-  g_autofree char *frame = NULL;
-  ActiveStream *stream;
-
-  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), FALSE);
-
-  if (!check_connected (self, error) ||
-      !check_id (acquisition_id, _("acquisition id"), error) ||
-      !check_interval (interval_ms, error))
-    return FALSE;
-
-  if (num_samples < 1 || num_samples > 1000000)
-    {
-      g_set_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT,
-                   _("Invalid number of samples per frame (%u): use 1 to 1000000"), num_samples);
-      return FALSE;
-    }
-
-  frame = lablink_protocol_build_start_acquisition_stream (acquisition_id, interval_ms, num_samples);
-  stream = register_stream (self, lablink_protocol_acquisition_key (acquisition_id), frame);
-  stream->acquisition = TRUE;
-  stream->acquisition_id = g_strdup (acquisition_id);
-  stream->interval_ms = interval_ms;
-  stream->num_samples = num_samples;
-
-  return TRUE;
-}
-
-/**
- * lablink_stream_manager_stop_acquisition_stream:
- * @self: a #LablinkStreamManager
- * @acquisition_id: the acquisition id
- * @error: return location for a #GError
- *
- * Returns: %TRUE if the request was sent
- */
-gboolean
-lablink_stream_manager_stop_acquisition_stream (LablinkStreamManager  *self,
-                                                const char            *acquisition_id,
-                                                GError               **error)
-{
-  g_autofree char *key = NULL;
-
-  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), FALSE);
-
-  if (!check_id (acquisition_id, _("acquisition id"), error))
-    return FALSE;
-
-  key = lablink_protocol_acquisition_key (acquisition_id);
-  g_hash_table_remove (self->active, key);
-  lablink_ws_worker_set_stream (self->worker, key, NULL);
-
-  if (!check_connected (self, error))
-    return FALSE;
-
-  lablink_ws_worker_send (self->worker, lablink_protocol_build_stop_acquisition_stream (acquisition_id));
-  return TRUE;
 }
 
 /**
@@ -1405,7 +897,7 @@ lablink_stream_manager_send_ping (LablinkStreamManager  *self,
 {
   g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), FALSE);
 
-  if (!check_connected (self, error))
+  if (!_lablink_stream_manager_check_connected (self, error))
     return FALSE;
   lablink_ws_worker_ping (self->worker);
   return TRUE;
@@ -1429,75 +921,10 @@ lablink_stream_manager_send_text (LablinkStreamManager  *self,
   g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
-  if (!check_connected (self, error))
+  if (!_lablink_stream_manager_check_connected (self, error))
     return FALSE;
   lablink_ws_worker_send (self->worker, g_strdup (text));
   return TRUE;
-}
-
-static int
-compare_strings (const void *a,
-                 const void *b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
-}
-
-/**
- * lablink_stream_manager_get_active_streams:
- * @self: a #LablinkStreamManager
- *
- * Returns: (transfer full) (array zero-terminated=1): the keys of the streams
- *   this manager runs (`<equipment_id>_<stream_type>`, `acquisition_<id>`), sorted
- */
-char **
-lablink_stream_manager_get_active_streams (LablinkStreamManager *self)
-{
-  g_autofree gpointer *keys = NULL;
-  char **result;
-  guint n, i;
-
-  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), NULL);
-
-  keys = g_hash_table_get_keys_as_array (self->active, &n);
-  result = g_new0 (char *, n + 1);
-  for (i = 0; i < n; i++)
-    result[i] = g_strdup (keys[i]);
-  qsort (result, n, sizeof (char *), compare_strings);
-  return result;
-}
-
-/**
- * lablink_stream_manager_is_stream_active:
- * @self: a #LablinkStreamManager
- * @stream_key: a stream key
- *
- * Returns: whether this manager runs the stream
- */
-gboolean
-lablink_stream_manager_is_stream_active (LablinkStreamManager *self,
-                                         const char           *stream_key)
-{
-  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), FALSE);
-  return stream_key != NULL && g_hash_table_contains (self->active, stream_key);
-}
-
-/**
- * lablink_stream_manager_get_stream_status:
- * @self: a #LablinkStreamManager
- * @stream_key: a stream key
- *
- * Returns: the stream's status (%LABLINK_STREAM_STATUS_STOPPED if not run by us)
- */
-LablinkStreamStatus
-lablink_stream_manager_get_stream_status (LablinkStreamManager *self,
-                                          const char           *stream_key)
-{
-  ActiveStream *stream;
-
-  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), LABLINK_STREAM_STATUS_STOPPED);
-
-  stream = stream_key ? g_hash_table_lookup (self->active, stream_key) : NULL;
-  return stream ? stream->status : LABLINK_STREAM_STATUS_STOPPED;
 }
 
 /**
@@ -1522,65 +949,4 @@ lablink_stream_manager_reset_statistics (LablinkStreamManager *self)
 {
   g_return_if_fail (LABLINK_IS_STREAM_MANAGER (self));
   lablink_ws_worker_reset_statistics (self->worker);
-}
-
-/**
- * lablink_stream_manager_add_handler:
- * @self: a #LablinkStreamManager
- * @message_type: (nullable): a message type name (`stream_data`,
- *   `alarm_event`, …), or %NULL for every message
- * @handler: (scope notified) (closure user_data) (destroy destroy): the handler
- * @user_data: data for @handler
- * @destroy: (nullable): frees @user_data
- *
- * Registers a typed (or, with %NULL, generic) handler, called on the
- * owner's thread for each matching message, unknown types included.
- *
- * Returns: an id for lablink_stream_manager_remove_handler()
- */
-guint
-lablink_stream_manager_add_handler (LablinkStreamManager  *self,
-                                    const char            *message_type,
-                                    LablinkMessageHandler  handler,
-                                    gpointer               user_data,
-                                    GDestroyNotify         destroy)
-{
-  Handler *h;
-
-  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), 0);
-  g_return_val_if_fail (handler != NULL, 0);
-
-  h = g_new0 (Handler, 1);
-  h->id = self->next_handler_id++;
-  h->type_name = message_type ? g_intern_string (message_type) : NULL;
-  h->func = handler;
-  h->data = user_data;
-  h->destroy = destroy;
-  g_ptr_array_add (self->handlers, h);
-
-  return h->id;
-}
-
-/**
- * lablink_stream_manager_remove_handler:
- * @self: a #LablinkStreamManager
- * @handler_id: an id from lablink_stream_manager_add_handler()
- */
-void
-lablink_stream_manager_remove_handler (LablinkStreamManager *self,
-                                       guint                 handler_id)
-{
-  guint i;
-
-  g_return_if_fail (LABLINK_IS_STREAM_MANAGER (self));
-
-  for (i = 0; i < self->handlers->len; i++)
-    {
-      Handler *h = g_ptr_array_index (self->handlers, i);
-      if (h->id == handler_id)
-        {
-          g_ptr_array_remove_index (self->handlers, i);
-          return;
-        }
-    }
 }

@@ -35,19 +35,12 @@ typedef enum {
 #define LABLINK_TYPE_STREAM_MANAGER (lablink_stream_manager_get_type ())
 G_DECLARE_FINAL_TYPE (LablinkStreamManager, lablink_stream_manager, LABLINK, STREAM_MANAGER, GObject)
 
-/**
- * LablinkMessageHandler:
- * @manager: the stream manager
- * @message: the message
- * @user_data: user data
- *
- * A handler registered with lablink_stream_manager_add_handler(); called on
- * the thread that created the manager.
- */
-typedef void (*LablinkMessageHandler) (LablinkStreamManager *manager,
-                                       LablinkMessage       *message,
-                                       gpointer              user_data);
-
+/* Subscribing to frames: connect to the manager's detailed signals —
+ * `message::TYPE` (every message, or one type), `stream-data::KEY`,
+ * `acquisition-data::ID`, `event::TYPE`, `stream-status-changed::KEY`,
+ * `frame-error`, `server-error` — with g_signal_connect() or
+ * g_signal_connect_data() (for a destroy notify). They are the only
+ * subscription mechanism (see README.md). */
 
 LablinkStreamManager   *lablink_stream_manager_new                 (LablinkClient         *client);
 LablinkClient          *lablink_stream_manager_get_client          (LablinkStreamManager  *self);
@@ -105,13 +98,5 @@ LablinkStreamStatus     lablink_stream_manager_get_stream_status        (Lablink
 
 LablinkStatistics      *lablink_stream_manager_get_statistics           (LablinkStreamManager  *self);
 void                    lablink_stream_manager_reset_statistics         (LablinkStreamManager  *self);
-
-guint                   lablink_stream_manager_add_handler              (LablinkStreamManager  *self,
-                                                                         const char            *message_type,
-                                                                         LablinkMessageHandler  handler,
-                                                                         gpointer               user_data,
-                                                                         GDestroyNotify         destroy);
-void                    lablink_stream_manager_remove_handler           (LablinkStreamManager  *self,
-                                                                         guint                  handler_id);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
  */
 #pragma once
 
+#include <libsoup/soup.h>
+
 #include "lablink-message.h"
 #include "lablink-statistics.h"
 #include "lablink-stream-manager.h"
@@ -40,6 +42,7 @@ typedef struct {
   guint    backoff_max_ms;
   guint    stable_after_ms;
   guint    ping_interval_ms;
+  guint    handshake_timeout_ms;  /* 0: none */
   gsize    max_payload;
   guint    queue_length;
   gboolean reconnect;
@@ -114,5 +117,101 @@ void               lablink_statistics_set_counters    (LablinkStatistics *self,
                                                        double             uptime_s);
 void               lablink_statistics_add_stream      (LablinkStatistics *self,
                                                        const LablinkStreamStatsEntry *entry);
+
+/* Inside the worker: shared by lablink-ws-worker.c (the thread and the
+ * connection) and lablink-ws-worker-handoff.c (the queues between the
+ * worker and its owner, and the counters). Nothing else looks in here. */
+
+#define MAX_STREAM_ENTRIES   256
+#define CONTROL_QUEUE_LENGTH 4096
+#define N_ARRIVALS           16
+#define OTHER_STREAM_KEY     ""
+#define WAKE_BATCH           64     /* frames handed over before the owner is woken… */
+#define WAKE_LATENCY_US      2000   /* …or this long after the first of them */
+
+typedef struct {
+  char               *key;
+  LablinkMessage    **ring;           /* bounded FIFO of frames for the owner */
+  guint               ring_capacity;
+  guint               ring_head;
+  guint               ring_length;
+  guint64             messages;
+  guint64             dropped;
+  gint64              arrivals[N_ARRIVALS];
+  guint               n_arrivals;
+  guint               arrival_pos;
+  gint64              last_receive;   /* monotonic µs, 0 = never */
+  LablinkStreamStatus status;
+  char               *start_frame;    /* non-NULL while we want it running */
+} StreamEntry;
+
+struct _LablinkWsWorker
+{
+  GMutex                   lock;
+  GThread                 *thread;
+  GMainContext            *context;
+  GMainLoop               *loop;
+  LablinkWsWakeup          wakeup;
+  gpointer                 wakeup_data;
+
+  /* Worker thread only. */
+  SoupSession             *session;
+  SoupWebsocketConnection *conn;
+  GCancellable            *connect_cancellable;
+  SoupMessage             *connect_msg;
+  GSource                 *handshake_source;
+  GSource                 *retry_source;
+  GSource                 *keepalive_source;
+  gint64                   connected_since;
+  gint64                   last_rx;
+  gint64                   ping_sent;
+  gboolean                 want_connected;
+  gboolean                 report_connect;   /* a connect() waits for its first result */
+  gboolean                 ever_connected;
+  GRand                   *rand;
+  GSource                 *flush_source;
+
+  /* Protected by lock. */
+  LablinkWsConfig          config;
+  LablinkConnectionState   state;
+  gint64                   next_retry;
+  guint                    attempt;
+  char                    *last_error;
+  GHashTable              *streams;         /* key → StreamEntry */
+  GPtrArray               *order;           /* StreamEntry*, for round-robin */
+  guint                    rr_pos;
+  GQueue                   control;         /* LablinkWsItem* */
+  guint                    queue_length;
+  gboolean                 wake_pending;
+  guint                    unwoken;
+  gint64                   first_unwoken;
+  gboolean                 flush_scheduled;
+  guint64                  messages_received;
+  guint64                  messages_sent;
+  guint64                  bytes_received;
+  guint64                  bytes_sent;
+  guint64                  errors[LABLINK_N_ERROR_KINDS];
+  guint64                  control_dropped;
+  guint                    reconnects;
+  double                   ping_latency_ms;
+  gint64                   up_since;        /* monotonic µs of the current link, 0 = down */
+};
+
+/* lablink-ws-worker-handoff.c */
+void     lablink_ws_stream_entry_free       (gpointer                 data);
+void     lablink_ws_item_free               (LablinkWsItem           *item);
+GSource *lablink_ws_worker_flush_source_new (LablinkWsWorker         *self);
+void     lablink_ws_worker_post_item        (LablinkWsWorker         *self,
+                                             LablinkWsItemKind        kind,
+                                             LablinkMessage          *message,
+                                             GError                  *error);
+void     lablink_ws_worker_set_state        (LablinkWsWorker         *self,
+                                             LablinkConnectionState   state,
+                                             gint64                   next_retry,
+                                             const char              *error_message);
+void     lablink_ws_worker_on_message       (SoupWebsocketConnection *conn,
+                                             gint                     type,
+                                             GBytes                  *bytes,
+                                             gpointer                 data);
 
 G_END_DECLS

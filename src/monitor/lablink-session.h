@@ -110,4 +110,39 @@ guint64                 lablink_session_get_acquisition_duplicates (LablinkSessi
 const char             *lablink_connection_state_describe    (LablinkConnectionState state);
 const char             *lablink_stream_status_describe       (LablinkStreamStatus    status);
 
+/* ------------------------------------------------------------------------
+ * Acquisitions over REST (lablink-session-acquisition.c): what the
+ * acquisitions panel asks the server, through the session's client.
+ * ------------------------------------------------------------------------ */
+
+gboolean                lablink_session_has_server           (LablinkSession   *self);
+void                    lablink_session_list_acquisitions_async   (LablinkSession      *self,
+                                                                   GCancellable        *cancellable,
+                                                                   GAsyncReadyCallback  callback,
+                                                                   gpointer             user_data);
+JsonNode               *lablink_session_list_acquisitions_finish  (LablinkSession      *self,
+                                                                   GAsyncResult        *result,
+                                                                   GError             **error);
+void                    lablink_session_create_acquisition_async  (LablinkSession      *self,
+                                                                   JsonObject          *config,
+                                                                   GCancellable        *cancellable,
+                                                                   GAsyncReadyCallback  callback,
+                                                                   gpointer             user_data);
+char                   *lablink_session_create_acquisition_finish (LablinkSession      *self,
+                                                                   GAsyncResult        *result,
+                                                                   GError             **error);
+void                    lablink_session_control_acquisition_async (LablinkSession      *self,
+                                                                   const char          *acquisition_id,
+                                                                   const char          *action,
+                                                                   GCancellable        *cancellable,
+                                                                   GAsyncReadyCallback  callback,
+                                                                   gpointer             user_data);
+gboolean                lablink_session_control_acquisition_finish (LablinkSession     *self,
+                                                                   GAsyncResult        *result,
+                                                                   GError             **error);
+LablinkCapture         *lablink_session_new_acquisition_capture   (LablinkSession      *self,
+                                                                   const char          *acquisition_id,
+                                                                   const char          *directory,
+                                                                   GError             **error);
+
 G_END_DECLS

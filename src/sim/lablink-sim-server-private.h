@@ -5,13 +5,24 @@
 #pragma once
 
 #include <libsoup/soup.h>
+#include <lablink.h>
 
 #include "lablink-sim-acquisition.h"
 #include "lablink-sim-server.h"
 
 G_BEGIN_DECLS
 
-typedef struct _SimClient SimClient;
+typedef struct _SimClient SimClient;   /* lablink-sim-server-clients.c */
+typedef struct _SimStream SimStream;   /* lablink-sim-server-streams.c */
+
+/* Arguments of a call queued onto the server's main context. */
+typedef struct
+{
+  LablinkSimServer *server;
+  guint             a;
+  guint             b;
+  char             *text;
+} SimInvocation;
 
 struct _LablinkSimServer
 {
@@ -76,27 +87,76 @@ struct _LablinkSimServer
 };
 
 /* lablink-sim-server.c */
+GSource               *lablink_sim_server_attach_timeout     (LablinkSimServer      *self,
+                                                              guint                  ms,
+                                                              GSourceFunc            func,
+                                                              gpointer               data,
+                                                              const char            *name);
+void                   lablink_sim_clear_source              (GSource              **source);
+GMainContext          *lablink_sim_server_get_context        (LablinkSimServer      *self);
+void                   lablink_sim_server_init_ws_writer     (LablinkSimServer      *self,
+                                                              LablinkSimJson        *w,
+                                                              GString               *out);
+GBytes                *lablink_sim_string_to_bytes           (GString               *out);
+char                  *lablink_sim_server_new_uuid           (LablinkSimServer      *self);
+char                  *lablink_sim_server_new_hex_id         (LablinkSimServer      *self,
+                                                              const char            *prefix);
+void                   lablink_sim_server_invoke             (LablinkSimServer      *self,
+                                                              GSourceFunc            func,
+                                                              guint                  a,
+                                                              guint                  b,
+                                                              const char            *text);
+void                   lablink_sim_server_write_sim_status   (LablinkSimServer      *self,
+                                                              LablinkSimJson        *w);
+
+/* lablink-sim-server-instruments.c */
 LablinkSimAcquisition *lablink_sim_server_lookup_acquisition (LablinkSimServer      *self,
                                                               const char            *acquisition_id);
 void                   lablink_sim_server_add_acquisition    (LablinkSimServer      *self,
                                                               LablinkSimAcquisition *acquisition);
 void                   lablink_sim_server_remove_acquisition (LablinkSimServer      *self,
                                                               const char            *acquisition_id);
-char                  *lablink_sim_server_new_uuid           (LablinkSimServer      *self);
-char                  *lablink_sim_server_new_hex_id         (LablinkSimServer      *self,
-                                                              const char            *prefix);
-gboolean               lablink_sim_server_token_is_valid     (LablinkSimServer      *self,
-                                                              const char            *token);
-void                   lablink_sim_server_write_sim_status   (LablinkSimServer      *self,
-                                                              LablinkSimJson        *w);
-void                   lablink_sim_server_write_faults       (LablinkSimServer      *self,
-                                                              LablinkSimJson        *w);
-guint                  lablink_sim_server_emit_event_frame   (LablinkSimServer      *self,
-                                                              const char            *type,
-                                                              JsonNode              *data);
+
+/* lablink-sim-server-clients.c */
+void                   lablink_sim_client_send_string        (SimClient             *client,
+                                                              GString               *out);
+guint                  lablink_sim_server_broadcast          (LablinkSimServer      *self,
+                                                              GBytes                *bytes,
+                                                              gboolean               raw);
+guint                  lablink_sim_server_broadcast_string   (LablinkSimServer      *self,
+                                                              GString               *out);
+void                   lablink_sim_server_ws_precheck        (SoupServer            *soup,
+                                                              SoupServerMessage     *msg,
+                                                              const char            *path,
+                                                              GHashTable            *query,
+                                                              gpointer               user_data);
+void                   lablink_sim_server_ws_connected       (SoupServer            *soup,
+                                                              SoupServerMessage     *msg,
+                                                              const char            *path,
+                                                              SoupWebsocketConnection *conn,
+                                                              gpointer               user_data);
+void                   lablink_sim_server_close_clients      (LablinkSimServer      *self);
+void                   lablink_sim_server_free_clients       (LablinkSimServer      *self);
 guint                  lablink_sim_server_drop_all           (LablinkSimServer      *self,
                                                               gboolean               abrupt,
                                                               gushort                code);
+
+/* lablink-sim-server-streams.c */
+void                   lablink_sim_stream_free               (SimStream             *stream);
+void                   lablink_sim_server_handle_message     (LablinkSimServer      *self,
+                                                              SimClient             *client,
+                                                              LablinkMessage        *message);
+
+/* lablink-sim-server-faults.c */
+void                   lablink_sim_server_update_hostile     (LablinkSimServer      *self);
+void                   lablink_sim_server_cancel_flood       (LablinkSimServer      *self);
+void                   lablink_sim_server_write_faults       (LablinkSimServer      *self,
+                                                              LablinkSimJson        *w);
+
+/* lablink-sim-server-events.c */
+guint                  lablink_sim_server_emit_event_frame   (LablinkSimServer      *self,
+                                                              const char            *type,
+                                                              JsonNode              *data);
 
 /* lablink-sim-rest.c */
 void                   lablink_sim_rest_handle               (SoupServer            *soup,
@@ -104,5 +164,9 @@ void                   lablink_sim_rest_handle               (SoupServer        
                                                               const char            *path,
                                                               GHashTable            *query,
                                                               gpointer               user_data);
+
+/* lablink-sim-rest-security.c */
+gboolean               lablink_sim_server_token_is_valid     (LablinkSimServer      *self,
+                                                              const char            *token);
 
 G_END_DECLS

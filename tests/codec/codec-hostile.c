@@ -923,6 +923,76 @@ test_many_members (void)
   g_assert_cmpuint (json_object_get_size (json_node_get_object (lablink_message_get_node (m))), ==, n + 1);
 }
 
+/* Issue 10: many timestamps and many empty channels. The decoder once
+ * allocated channels × samples doubles (here 10^10, 80 GB) before looking
+ * at any channel; the shape is now checked from the tokens first, so this
+ * frame of under 1 MB is refused at once with a clear error. */
+static void
+test_shape_bomb (void)
+{
+  const guint n = 100000;
+  GString *text = g_string_new ("{\"type\": \"acquisition_stream\", \"acquisition_id\": \"bomb\", "
+                                "\"data\": {\"timestamps\": [");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(LablinkMessage) m = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  for (i = 0; i < n; i++)
+    g_string_append (text, i ? ",0" : "0");
+  g_string_append (text, "], \"values\": {");
+  for (i = 0; i < n; i++)
+    g_string_append (text, i ? ",\"\":[]" : "\"\":[]");
+  g_string_append (text, "}}}");
+  g_assert_cmpuint (text->len, <, 1024 * 1024);
+  bytes = g_string_free_to_bytes (text);
+
+  m = lablink_message_parse_bytes (bytes, 0, &error);
+  g_assert_null (m);
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD);
+  g_assert_nonnull (strstr (error->message, "has 0 values for 100000 timestamps"));
+}
+
+/* The same, with a first channel of the right length: a later short
+ * channel is found before anything is allocated for the window. */
+static void
+test_shape_bomb_late (void)
+{
+  const guint n = 100000;
+  GString *text = g_string_new ("{\"type\": \"acquisition_stream\", \"acquisition_id\": \"bomb\", "
+                                "\"data\": {\"timestamps\": [");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(LablinkMessage) m = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  for (i = 0; i < n; i++)
+    g_string_append (text, i ? ",0" : "0");
+  g_string_append (text, "], \"values\": {\"CH1\": [");
+  for (i = 0; i < n; i++)
+    g_string_append (text, i ? ",1" : "1");
+  g_string_append (text, "]");
+  for (i = 0; i < n / 2; i++)
+    g_string_append (text, ",\"x\":[]");
+  g_string_append (text, "}}}");
+  bytes = g_string_free_to_bytes (text);
+
+  m = lablink_message_parse_bytes (bytes, 0, &error);
+  g_assert_null (m);
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD);
+  g_assert_nonnull (strstr (error->message, "channel “x” has 0 values"));
+
+  /* A channel that is not an array is refused the same way. */
+  {
+    g_autoptr(LablinkMessage) m2 = NULL;
+    g_autoptr(GError) error2 = NULL;
+
+    m2 = lablink_message_parse (ACQ ("{\"timestamps\": [1, 2], \"values\": {\"CH1\": [1, 2], \"CH2\": 3}}"), -1, &error2);
+    g_assert_null (m2);
+    g_assert_error (error2, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD);
+  }
+}
+
 void
 codec_add_hostile_tests (void)
 {
@@ -940,4 +1010,6 @@ codec_add_hostile_tests (void)
   g_test_add_func ("/codec/hostile/long-string", test_long_string);
   g_test_add_func ("/codec/hostile/big-window", test_big_window);
   g_test_add_func ("/codec/hostile/many-members", test_many_members);
+  g_test_add_func ("/codec/hostile/shape-bomb", test_shape_bomb);
+  g_test_add_func ("/codec/hostile/shape-bomb-late", test_shape_bomb_late);
 }

@@ -932,14 +932,14 @@ typedef struct {
   guint generic;
   guint after_removal;
   guint destroyed;
-  guint id;
+  gulong id;
   LablinkStreamManager *manager;
 } HandlerLog;
 
 static void
 typed_handler (LablinkStreamManager *manager,
-               LablinkMessage *message,
-               gpointer        data)
+               LablinkMessage       *message,
+               gpointer              data)
 {
   HandlerLog *log = data;
 
@@ -949,21 +949,22 @@ typed_handler (LablinkStreamManager *manager,
 
 static void
 generic_handler (LablinkStreamManager *manager,
-                 LablinkMessage *message,
-                 gpointer        data)
+                 LablinkMessage       *message,
+                 gpointer              data)
 {
   HandlerLog *log = data;
 
   log->generic++;
-  /* A handler may remove itself (or another one) while messages flow. */
+  /* A handler may disconnect itself (or another one) while messages flow. */
   if (log->generic == 3)
-    lablink_stream_manager_remove_handler (log->manager, log->id);
+    g_signal_handler_disconnect (log->manager, log->id);
   else if (log->generic > 3)
     log->after_removal++;
 }
 
 static void
-count_destroy (gpointer data)
+count_destroy (gpointer  data,
+               GClosure *closure)
 {
   ((HandlerLog *) data)->destroyed++;
 }
@@ -975,8 +976,9 @@ handlers_done (gpointer data)
   return log->typed >= 4 && log->generic >= 3;
 }
 
-/* The handler API next to the signals: typed and generic handlers, removal
- * from within a handler, destroy notifications. */
+/* Subscribing is done with the detailed `message` signal alone: typed
+ * (`message::stream_data`) and generic handlers, disconnection from within
+ * a handler, destroy notifications. */
 static void
 test_handlers (void)
 {
@@ -985,14 +987,16 @@ test_handlers (void)
   g_autoptr(LablinkStreamManager) manager = NULL;
   g_autoptr(GError) error = NULL;
   HandlerLog log = { 0 };
-  guint typed_id;
+  gulong typed_id;
   Counter c;
 
   counter_init (&c);
   manager = new_manager (client, &c);
   log.manager = manager;
-  typed_id = lablink_stream_manager_add_handler (manager, "stream_data", typed_handler, &log, count_destroy);
-  log.id = lablink_stream_manager_add_handler (manager, NULL, generic_handler, &log, count_destroy);
+  typed_id = g_signal_connect_data (manager, "message::stream_data", G_CALLBACK (typed_handler),
+                                    &log, count_destroy, 0);
+  log.id = g_signal_connect_data (manager, "message", G_CALLBACK (generic_handler),
+                                  &log, count_destroy, 0);
   g_assert_cmpuint (typed_id, !=, log.id);
   g_assert_true (connect_manager (manager, &error));
   g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 50, &error));
@@ -1002,9 +1006,154 @@ test_handlers (void)
   g_assert_cmpuint (log.generic, ==, 3);
   g_assert_cmpuint (log.after_removal, ==, 0);
   g_assert_cmpuint (log.destroyed, ==, 1);
-  lablink_stream_manager_remove_handler (manager, typed_id);
+  g_signal_handler_disconnect (manager, typed_id);
   g_assert_cmpuint (log.destroyed, ==, 2);
   counter_clear (&c);
+}
+
+/* A server that accepts TCP connections on 127.0.0.1 and never answers
+ * the WebSocket upgrade (issue 10: it used to hang the app for ever). */
+typedef struct {
+  GSocketService *service;
+  GPtrArray      *connections;  /* held open, never answered */
+  guint16         port;
+} SilentServer;
+
+static gboolean
+silent_incoming (GSocketService    *service,
+                 GSocketConnection *connection,
+                 GObject           *source,
+                 gpointer           data)
+{
+  SilentServer *server = data;
+
+  g_ptr_array_add (server->connections, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+silent_server_start (SilentServer *server)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  server->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  server->service = g_socket_service_new ();
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (server->service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &effective, &error));
+  g_assert_no_error (error);
+  server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_signal_connect (server->service, "incoming", G_CALLBACK (silent_incoming), server);
+  g_socket_service_start (server->service);
+}
+
+static void
+silent_server_stop (SilentServer *server)
+{
+  g_socket_service_stop (server->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (server->service));
+  g_clear_object (&server->service);
+  g_clear_pointer (&server->connections, g_ptr_array_unref);
+}
+
+static LablinkStreamManager *
+silent_manager (SilentServer *server,
+                guint         handshake_timeout_ms)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  g_autoptr(LablinkClient) client = lablink_client_new (url, NULL);
+
+  return g_object_new (LABLINK_TYPE_STREAM_MANAGER,
+                       "client", client,
+                       "handshake-timeout-ms", handshake_timeout_ms,
+                       "backoff-initial-ms", 100,
+                       "backoff-max-ms", 200,
+                       NULL);
+}
+
+typedef struct {
+  SilentServer *server;
+  guint         at_least;
+} AcceptWait;
+
+static gboolean
+accepted (gpointer data)
+{
+  AcceptWait *wait = data;
+  return wait->server->connections->len >= wait->at_least;
+}
+
+static gboolean
+silent_is_disconnected (gpointer data)
+{
+  return lablink_stream_manager_get_state (data) == LABLINK_CONNECTION_DISCONNECTED;
+}
+
+/* The handshake is bounded: the first attempt fails with a clear error,
+ * a retry is scheduled, and the retry connects again. */
+static void
+test_handshake_timeout (void)
+{
+  SilentServer server = { 0 };
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  Async a = { 0 };
+  AcceptWait wait = { &server, 2 };
+
+  silent_server_start (&server);
+  manager = silent_manager (&server, 300);
+  g_assert_cmpuint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_DISCONNECTED);
+
+  lablink_stream_manager_connect_async (manager, NULL, connect_cb, &a);
+  /* Deadlines far above the 300 ms timeout: only a hang misses them. */
+  g_assert_true (test_wait_until (async_done, &a, 30000));
+  g_assert_false (a.ok);
+  g_assert_error (a.error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED);
+  g_assert_nonnull (g_strrstr (a.error->message, "handshake"));
+  g_clear_error (&a.error);
+
+  g_assert_cmpuint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_RECONNECTING);
+  g_assert_nonnull (g_strrstr (lablink_stream_manager_get_last_error (manager), "handshake"));
+  g_assert_true (test_wait_until (accepted, &wait, 30000));
+
+  lablink_stream_manager_disconnect (manager);
+  g_clear_object (&manager);
+  silent_server_stop (&server);
+}
+
+/* Without a timeout, "Reconnect now" abandons the hanging attempt for a
+ * fresh one, and cancelling connect_async() ends it. */
+static void
+test_handshake_reconnect_cancel (void)
+{
+  SilentServer server = { 0 };
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Async a = { 0 };
+  AcceptWait wait = { &server, 1 };
+
+  silent_server_start (&server);
+  manager = silent_manager (&server, 0);
+
+  lablink_stream_manager_connect_async (manager, cancellable, connect_cb, &a);
+  g_assert_true (test_wait_until (accepted, &wait, 30000));
+
+  lablink_stream_manager_reconnect_now (manager);
+  wait.at_least = 2;
+  g_assert_true (test_wait_until (accepted, &wait, 30000));
+  g_assert_false (a.done);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_true (test_wait_until (async_done, &a, 30000));
+  g_assert_false (a.ok);
+  g_assert_error (a.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&a.error);
+  g_assert_true (test_wait_until (silent_is_disconnected, manager, 30000));
+
+  g_clear_object (&manager);
+  silent_server_stop (&server);
 }
 
 int
@@ -1027,6 +1176,8 @@ main (int   argc,
   g_test_add_func ("/manager/large-frame", test_large_frame);
   g_test_add_func ("/manager/flood", test_flood);
   g_test_add_func ("/manager/reconnect", test_reconnect);
+  g_test_add_func ("/manager/handshake-timeout", test_handshake_timeout);
+  g_test_add_func ("/manager/handshake-reconnect-cancel", test_handshake_reconnect_cancel);
 
   return g_test_run ();
 }

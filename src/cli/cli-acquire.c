@@ -1,0 +1,367 @@
+/* cli-acquire.c — the acquire command: run an acquisition, print its samples
+ * as CSV and optionally record them to a capture
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "cli-private.h"
+#include "cli-util.h"
+
+static double opt_duration;
+static char *opt_channels;
+static double opt_rate = 10.0;
+static int opt_num_samples;
+static gboolean opt_capture;
+static char *opt_capture_dir;
+
+static const GOptionEntry acquire_entries[] = {
+  { "channels", 'c', 0, G_OPTION_ARG_STRING, &opt_channels,
+    "Channels to acquire, e.g. CH1,CH2 (required)", "CH,…" },
+  { "rate", 'r', 0, G_OPTION_ARG_DOUBLE, &opt_rate, "Sample rate in Hz (default 10)", "HZ" },
+  { "duration", 'd', 0, G_OPTION_ARG_DOUBLE, &opt_duration, "Stop after S seconds", "S" },
+  { "num-samples", 'n', 0, G_OPTION_ARG_INT, &opt_num_samples,
+    "Stop after N samples", "N" },
+  { "capture", 0, 0, G_OPTION_ARG_NONE, &opt_capture,
+    "Also record the samples to a capture on disk (see “export”)", NULL },
+  { "capture-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_capture_dir,
+    "Where captures go (default: ~/.local/share/lablink-monitor/captures)", "DIR" },
+  { NULL }
+};
+
+typedef struct {
+  Cli *cli;
+  const char *acquisition_id;
+  char **channels;
+  gint64 last_time;
+  gboolean have_last;
+  guint64 printed;
+  guint window;
+  gboolean warned_gap;
+  gboolean server_stopped;
+  gboolean draining;
+  gboolean drained;
+} AcquireState;
+
+static void
+on_acquisition_data (LablinkStreamManager *manager,
+                     LablinkMessage       *message,
+                     gpointer              user_data)
+{
+  AcquireState *state = user_data;
+  const gint64 *times;
+  gsize n = 0;
+  guint n_channels;
+  g_autofree gint *index = NULL;
+  g_autofree char *acq_state = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
+  guint n_wanted = g_strv_length (state->channels);
+  gsize first_new = 0;
+
+  if (g_strcmp0 (lablink_message_get_acquisition_id (message), state->acquisition_id) != 0)
+    return;
+
+  acq_state = lablink_message_dup_string (message, "state");
+  if (acq_state != NULL && (g_str_equal (acq_state, "stopped") || g_str_equal (acq_state, "error")))
+    state->server_stopped = TRUE;
+
+  times = lablink_message_get_sample_times (message, &n);
+  if (times == NULL)
+    n = 0;
+
+  if (state->have_last)
+    {
+      /* frames overlap: skip what was printed already */
+      while (first_new < n && times[first_new] <= state->last_time)
+        first_new++;
+      if (first_new == 0 && n > 0 && n >= state->window && !state->warned_gap)
+        {
+          fprintf (stderr, "lablink-cli: warning: samples were lost between two frames; "
+                           "use a lower --rate\n");
+          state->warned_gap = TRUE;
+        }
+    }
+
+  n_channels = lablink_message_get_n_channels (message);
+  index = g_new (gint, n_wanted);
+  for (guint c = 0; c < n_wanted; c++)
+    {
+      index[c] = -1;
+      for (guint k = 0; k < n_channels; k++)
+        if (g_strcmp0 (lablink_message_get_channel_name (message, k), state->channels[c]) == 0)
+          index[c] = (gint) k;
+    }
+
+  for (gsize i = first_new; i < n; i++)
+    {
+      g_autofree char *stamp = NULL;
+
+      if (opt_num_samples > 0 && state->printed >= (guint64) opt_num_samples)
+        break;
+
+      stamp = lablink_format_timestamp (times[i]);
+      g_string_assign (line, stamp);
+      for (guint c = 0; c < n_wanted; c++)
+        {
+          gsize n_values = 0;
+          const double *values = index[c] >= 0
+            ? lablink_message_get_channel_values (message, (guint) index[c], &n_values) : NULL;
+
+          g_string_append_c (line, ',');
+          if (values != NULL && i < n_values)
+            cli_append_number (line, values[i]);
+        }
+      printf ("%s\n", line->str);
+      state->printed++;
+      state->last_time = times[i];
+      state->have_last = TRUE;
+    }
+  fflush (stdout);
+
+  if (state->draining)
+    state->drained = TRUE;
+  if (state->server_stopped ||
+      (opt_num_samples > 0 && state->printed >= (guint64) opt_num_samples))
+    state->cli->stop = TRUE;
+}
+
+static gboolean
+rest_control (Cli        *cli,
+              const char *acquisition_id,
+              const char *action,
+              gboolean    abort_on_stop,
+              GError    **error)
+{
+  g_autoptr(GCancellable) op = cli_op_cancellable (cli);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lablink_client_control_acquisition_async (cli->client, acquisition_id, action, op,
+                                            cli_on_async_done, cli);
+  result = cli_wait (cli, op, abort_on_stop, 0, NULL);
+  return lablink_client_control_acquisition_finish (cli->client, result, error);
+}
+
+static gboolean
+rest_delete (Cli        *cli,
+             const char *acquisition_id,
+             GError    **error)
+{
+  g_autoptr(GCancellable) op = cli_op_cancellable (cli);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lablink_client_delete_acquisition_async (cli->client, acquisition_id, op, cli_on_async_done,
+                                           cli);
+  result = cli_wait (cli, op, FALSE, 0, NULL);
+  return lablink_client_delete_acquisition_finish (cli->client, result, error);
+}
+
+static int
+cmd_acquire (Cli   *cli,
+             char **args)
+{
+  const guint interval_ms = 200;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) channels = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) config = NULL;
+  g_autoptr(GCancellable) op = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *acquisition_id = NULL;
+  g_autoptr(GString) header = NULL;
+  AcquireState state = { 0 };
+  g_autoptr(LablinkCapture) capture = NULL;
+  int status = EXIT_OK;
+  double window;
+
+  if (opt_channels == NULL)
+    return cli_usage_error ("acquire needs --channels, e.g. --channels CH1,CH2");
+  channels = cli_parse_channels (opt_channels, &error);
+  if (channels == NULL)
+    return cli_usage_error (error->message);
+  if (!(opt_rate > 0) || opt_rate > 1e6)
+    return cli_usage_error ("--rate must be more than 0 and at most 1000000 Hz");
+  if (!(opt_duration >= 0) || opt_duration > 1e6)
+    return cli_usage_error ("--duration must be between 0 and 1000000 seconds");
+  if (opt_num_samples < 0)
+    return cli_usage_error ("--num-samples must not be negative");
+
+  status = cli_check_equipment (cli, args[0], NULL);
+  if (status != EXIT_OK)
+    return status;
+
+  /* Connect first so that no early sample is missed. */
+  status = cli_connect (cli);
+  if (status != EXIT_OK)
+    return status;
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "equipment_id");
+  json_builder_add_string_value (builder, args[0]);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, "lablink-cli");
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, "continuous");
+  json_builder_set_member_name (builder, "sample_rate");
+  json_builder_add_double_value (builder, opt_rate);
+  json_builder_set_member_name (builder, "channels");
+  json_builder_begin_array (builder);
+  for (guint i = 0; channels[i] != NULL; i++)
+    json_builder_add_string_value (builder, channels[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "buffer_size");
+  json_builder_add_int_value (builder, 10000);
+  if (opt_num_samples > 0)
+    {
+      json_builder_set_member_name (builder, "num_samples");
+      json_builder_add_int_value (builder, opt_num_samples);
+    }
+  if (opt_duration > 0)
+    {
+      json_builder_set_member_name (builder, "duration_seconds");
+      json_builder_add_double_value (builder, opt_duration);
+    }
+  json_builder_end_object (builder);
+  config = json_builder_get_root (builder);
+
+  op = cli_op_cancellable (cli);
+  lablink_client_create_acquisition_async (cli->client, json_node_get_object (config), op,
+                                           cli_on_async_done, cli);
+  result = cli_wait (cli, op, TRUE, 0, NULL);
+  acquisition_id = lablink_client_create_acquisition_finish (cli->client, result, &error);
+  if (acquisition_id == NULL)
+    {
+      cli_disconnect (cli);
+      return cli_runtime_error (error);
+    }
+
+  state.cli = cli;
+  state.acquisition_id = acquisition_id;
+  state.channels = channels;
+  window = ceil (opt_rate * interval_ms / 1000.0 * 5) + 10;
+  state.window = (guint) CLAMP (window, LABLINK_DEFAULT_NUM_SAMPLES, 10000);
+
+  if (!rest_control (cli, acquisition_id, "start", TRUE, &error))
+    {
+      status = cli_runtime_error (error);
+      g_clear_error (&error);
+      goto delete;
+    }
+
+  g_signal_connect (cli->manager, "acquisition-data", G_CALLBACK (on_acquisition_data), &state);
+  if (!lablink_stream_manager_start_acquisition_stream (cli->manager, acquisition_id,
+                                                       interval_ms, state.window, &error))
+    {
+      status = cli_runtime_error (error);
+      g_clear_error (&error);
+      goto stop;
+    }
+
+  if (opt_capture)
+    {
+      /* The stream is already ours: the capture only listens (and backfills
+       * over REST after an outage). No frame arrives before the main loop runs. */
+      capture = lablink_capture_new_for_acquisition (cli->manager, cli->client, acquisition_id,
+                                                     opt_capture_dir, &error);
+      if (capture == NULL || !lablink_capture_start (capture, &error))
+        {
+          status = cli_runtime_error (error);
+          g_clear_error (&error);
+          goto stop;
+        }
+      fprintf (stderr, "lablink-cli: recording to %s\n", lablink_capture_get_directory (capture));
+    }
+
+  header = g_string_new ("timestamp");
+  for (guint i = 0; channels[i] != NULL; i++)
+    g_string_append_printf (header, ",%s", channels[i]);
+  printf ("%s\n", header->str);
+  fflush (stdout);
+
+  if (opt_duration > 0)
+    cli_start_stop_timer (cli, opt_duration);
+
+  cli_run_until_stop (cli);
+  g_clear_handle_id (&cli->stop_timer, g_source_remove);
+
+stop:
+  if (!state.server_stopped)
+    {
+      if (!rest_control (cli, acquisition_id, "stop", FALSE, &error))
+        {
+          fprintf (stderr, "lablink-cli: could not stop acquisition %s: %s\n", acquisition_id,
+                   error->message);
+          g_clear_error (&error);
+          status = EXIT_RUNTIME;
+        }
+      else if (cli->n_signals < 2 &&
+               !(opt_num_samples > 0 && state.printed >= (guint64) opt_num_samples))
+        {
+          /* Frames keep coming after the stop: one more brings the tail. */
+          gboolean expired = FALSE;
+          guint deadline = g_timeout_add (MAX (1000, 3 * interval_ms), cli_on_deadline, &expired);
+
+          state.draining = TRUE;
+          while (!state.drained && !expired && cli->n_signals < 2)
+            g_main_context_iteration (NULL, TRUE);
+          if (!expired)
+            g_source_remove (deadline);
+        }
+    }
+
+  if (capture != NULL)
+    {
+      if (!lablink_capture_stop (capture, &error))
+        {
+          fprintf (stderr, "lablink-cli: the capture failed: %s\n", error->message);
+          g_clear_error (&error);
+          status = EXIT_RUNTIME;
+        }
+      else
+        fprintf (stderr, "lablink-cli: captured %" G_GUINT64_FORMAT " samples (%u gaps) in %s\n",
+                 lablink_capture_get_n_samples (capture), lablink_capture_get_n_gaps (capture),
+                 lablink_capture_get_directory (capture));
+    }
+
+  if (!lablink_stream_manager_stop_acquisition_stream (cli->manager, acquisition_id, &error))
+    g_clear_error (&error);
+
+delete:
+  if (!rest_delete (cli, acquisition_id, &error))
+    {
+      fprintf (stderr, "lablink-cli: could not delete acquisition %s: %s\n", acquisition_id,
+               error->message);
+      status = EXIT_RUNTIME;
+    }
+
+  cli_disconnect (cli);
+
+  if (status == EXIT_OK && cli->error_message != NULL)
+    {
+      cli_print_error (cli->error_message);
+      status = EXIT_RUNTIME;
+    }
+
+  return status;
+}
+
+static void
+clear_options (void)
+{
+  g_clear_pointer (&opt_channels, g_free);
+  g_clear_pointer (&opt_capture_dir, g_free);
+}
+
+const CliCommand cli_command_acquire = {
+  .name = "acquire",
+  .parameters = "EQUIPMENT_ID --channels CH1,CH2",
+  .summary = "Run an acquisition and print its samples as CSV",
+  .entries = acquire_entries,
+  .min_args = 1,
+  .max_args = 1,
+  .run = cmd_acquire,
+  .clear = clear_options,
+};

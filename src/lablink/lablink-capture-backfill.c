@@ -1,0 +1,286 @@
+/* lablink-capture-backfill.c — fetching what an outage missed over REST
+ *
+ * When the acquisition stream comes back after an outage, or a window does
+ * not reach back to the last stored sample, the capture asks the server
+ * (GET /api/acquisition/<id>/data) for the samples it still holds and
+ * merges them in order. Stream frames arriving meanwhile are held (bounded
+ * in number and by a timeout) so that rows stay in time order.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "lablink-capture-private.h"
+#include "lablink-protocol.h"
+
+#define MAX_HELD_FRAMES        256
+
+/* Merges the frames held during a backfill, oldest first. */
+void
+lablink_capture_release_held (LablinkCapture *self)
+{
+  LablinkMessage *message;
+
+  while ((message = g_queue_pop_head (&self->held)) != NULL)
+    {
+      lablink_capture_merge_acquisition_message (self, message);
+      lablink_message_unref (message);
+    }
+}
+
+void
+lablink_capture_hold_message (LablinkCapture *self,
+                              LablinkMessage *message)
+{
+  g_queue_push_tail (&self->held, lablink_message_ref (message));
+  if (self->held.length > MAX_HELD_FRAMES)
+    {
+      /* Windows overlap: the oldest held frame is mostly covered by newer ones. */
+      LablinkMessage *oldest = g_queue_pop_head (&self->held);
+      lablink_capture_merge_acquisition_message (self, oldest);
+      lablink_message_unref (oldest);
+    }
+}
+
+static gboolean
+parse_json_time (JsonNode *node,
+                 gint64   *time)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+      return lablink_parse_timestamp (text, strlen (text), time);
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64))
+    {
+      double secs = json_node_get_double (node);
+      if (!isfinite (secs))
+        return FALSE;
+      *time = (gint64) llround (secs * G_USEC_PER_SEC);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static double
+json_number_or_nan (JsonNode *node)
+{
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64))
+    return json_node_get_double (node);
+  return NAN;
+}
+
+/* Merges `{"data":{"timestamps":[…],"values":{"CH1":[…]}},"count":N}`. */
+static gboolean
+merge_backfill (LablinkCapture *self,
+                JsonNode       *root,
+                guint           requested,
+                guint64        *n_appended)
+{
+  JsonObject *object, *data, *values;
+  JsonArray *timestamps;
+  g_autofree gint64 *times = NULL;
+  g_autoptr(GPtrArray) columns = NULL;
+  g_autofree const double **column_ptrs = NULL;
+  guint n, i, c;
+
+  *n_appended = 0;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  object = json_node_get_object (root);
+  data = json_object_get_object_member (object, "data");
+  if (data == NULL || !json_object_has_member (data, "timestamps") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (data, "timestamps")) ||
+      !json_object_has_member (data, "values") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (data, "values")))
+    return FALSE;
+  timestamps = json_object_get_array_member (data, "timestamps");
+  values = json_object_get_object_member (data, "values");
+  n = json_array_get_length (timestamps);
+  if (n == 0)
+    return TRUE;
+
+  times = g_new (gint64, n);
+  for (i = 0; i < n; i++)
+    if (!parse_json_time (json_array_get_element (timestamps, i), &times[i]))
+      return FALSE;
+  for (i = 1; i < n; i++)
+    if (times[i] <= times[i - 1])
+      return FALSE;
+
+  if (self->n_channels == 0)
+    {
+      g_autoptr(GList) members = json_object_get_members (values);
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      GList *l;
+
+      for (l = members; l != NULL; l = l->next)
+        g_ptr_array_add (names, l->data);
+      lablink_capture_set_channels (self, (const char * const *) names->pdata, names->len);
+      if (self->n_channels == 0)
+        return FALSE;
+    }
+
+  columns = g_ptr_array_new_with_free_func (g_free);
+  column_ptrs = g_new0 (const double *, self->n_channels);
+  for (c = 0; c < self->n_channels; c++)
+    {
+      const char *name = g_ptr_array_index (self->channels, c);
+      JsonNode *member = json_object_get_member (values, name);
+      double *column;
+      JsonArray *array;
+
+      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+        continue;
+      array = json_node_get_array (member);
+      if (json_array_get_length (array) != n)
+        return FALSE;
+      column = g_new (double, n);
+      for (i = 0; i < n; i++)
+        column[i] = json_number_or_nan (json_array_get_element (array, i));
+      g_ptr_array_add (columns, column);
+      column_ptrs[c] = column;
+    }
+
+  *n_appended = lablink_capture_merge_columns (self, n, times, column_ptrs, n < requested);
+  return TRUE;
+}
+
+typedef struct {
+  LablinkCapture *capture;
+  GCancellable   *cancellable;
+  guint           requested;
+  gint            gap;
+} BackfillData;
+
+static void
+backfill_finish (LablinkCapture *self)
+{
+  g_clear_object (&self->backfill_cancellable);
+  if (self->backfill_timeout_source != NULL)
+    {
+      g_source_destroy (self->backfill_timeout_source);
+      g_clear_pointer (&self->backfill_timeout_source, g_source_unref);
+    }
+  lablink_capture_release_held (self);
+  self->recovering_gap = -1;
+  self->backfill_done_time = g_get_monotonic_time ();
+
+  if (self->backfill_again && self->recording)
+    {
+      self->backfill_again = FALSE;
+      lablink_capture_request_backfill (self, self->outage_gap);
+    }
+}
+
+static void
+backfill_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  BackfillData *data = user_data;
+  LablinkCapture *self = data->capture;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 appended = 0;
+
+  node = lablink_client_get_acquisition_data_finish (LABLINK_CLIENT (source), result, &error);
+
+  /* Stale (stopped, or superseded): the capture has moved on. */
+  if (data->cancellable != self->backfill_cancellable)
+    goto out;
+
+  if (node == NULL || !merge_backfill (self, node, data->requested, &appended))
+    {
+      g_debug ("Capture %s: backfill failed: %s", self->name,
+               error ? error->message : "unexpected answer");
+      if (data->gap >= 0)
+        lablink_capture_update_gap (self, data->gap, 0, appended, TRUE);
+    }
+  else if (data->gap >= 0)
+    lablink_capture_update_gap (self, data->gap, 0, appended, FALSE);
+
+  backfill_finish (self);
+
+out:
+  g_object_unref (data->cancellable);
+  g_object_unref (data->capture);
+  g_free (data);
+}
+
+static gboolean
+backfill_timeout_cb (gpointer user_data)
+{
+  LablinkCapture *self = user_data;
+
+  g_clear_pointer (&self->backfill_timeout_source, g_source_unref);
+  if (self->backfill_cancellable != NULL)
+    {
+      GCancellable *cancellable = self->backfill_cancellable;
+
+      g_debug ("Capture %s: backfill timed out", self->name);
+      if (self->recovering_gap >= 0)
+        lablink_capture_update_gap (self, self->recovering_gap, 0, 0, TRUE);
+      /* Detach first: the answer, when it comes, is stale. */
+      self->backfill_cancellable = NULL;
+      g_cancellable_cancel (cancellable);
+      g_object_unref (cancellable);
+      backfill_finish (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+void
+lablink_capture_request_backfill (LablinkCapture *self,
+                                  gint            gap)
+{
+  BackfillData *data;
+
+  if (self->client == NULL || self->acquisition_id == NULL)
+    {
+      if (gap >= 0)
+        lablink_capture_update_gap (self, gap, 0, 0, TRUE);
+      return;
+    }
+  if (self->backfill_cancellable != NULL)
+    {
+      self->backfill_again = TRUE;
+      return;
+    }
+
+  data = g_new0 (BackfillData, 1);
+  data->capture = g_object_ref (self);
+  data->requested = self->backfill_samples;
+  data->gap = gap;
+  self->recovering_gap = gap;
+  self->backfill_cancellable = g_cancellable_new ();
+  data->cancellable = g_object_ref (self->backfill_cancellable);
+
+  self->backfill_timeout_source = g_timeout_source_new (self->backfill_timeout_ms);
+  g_source_set_callback (self->backfill_timeout_source, backfill_timeout_cb, self, NULL);
+  g_source_attach (self->backfill_timeout_source, self->context);
+
+  lablink_client_get_acquisition_data_async (self->client, self->acquisition_id, data->requested,
+                                             self->backfill_cancellable, backfill_cb, data);
+}
+
+void
+lablink_capture_cancel_backfill (LablinkCapture *self)
+{
+  if (self->backfill_cancellable != NULL)
+    {
+      g_autoptr(GCancellable) cancellable = g_steal_pointer (&self->backfill_cancellable);
+      g_cancellable_cancel (cancellable);
+    }
+  if (self->backfill_timeout_source != NULL)
+    {
+      g_source_destroy (self->backfill_timeout_source);
+      g_clear_pointer (&self->backfill_timeout_source, g_source_unref);
+    }
+  self->backfill_again = FALSE;
+}

@@ -1,0 +1,157 @@
+/* lablink-client-private.h — what the files of LablinkClient share
+ *
+ * LablinkClient is one class over sibling files:
+ *
+ * - lablink-client.c: the object, its URLs, settings and login state
+ * - lablink-client-request.c: one REST request, from sending to a typed result
+ * - lablink-client-errors.c: failures and unexpected answers as GErrors that say what to do
+ * - lablink-client-server.c: any request, `GET /api` and `GET /health`
+ * - lablink-client-equipment.c: the instruments: list, status, commands, snapshots, waveforms
+ * - lablink-client-acquisition.c: acquisition sessions
+ * - lablink-client-security.c: login, token refresh and logout
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "lablink-client.h"
+
+G_BEGIN_DECLS
+
+struct _LablinkClient
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+
+  char *server_url;      /* normalised: scheme://host[:port][/prefix], no trailing slash */
+  char *scheme;          /* "http" or "https" */
+  char *host;
+  int port;              /* -1 = the scheme's default */
+  char *path;            /* "" or "/prefix" */
+
+  char *ws_url_override;
+
+  char *username;
+  char *access_token;
+  char *refresh_token;
+
+  guint timeout;
+  guint64 max_response_size;
+};
+
+typedef enum {
+  LABLINK_RESULT_JSON,            /* any JSON value */
+  LABLINK_RESULT_OBJECT,          /* a JSON object */
+  LABLINK_RESULT_ARRAY_OR_OBJECT, /* lists */
+  LABLINK_RESULT_EQUIPMENT_LIST,  /* → GPtrArray of LablinkEquipment */
+  LABLINK_RESULT_COMMAND,         /* object whose "success" is not false */
+  LABLINK_RESULT_SUCCESS,         /* object with "success": true → boolean */
+  LABLINK_RESULT_ACQUISITION_ID,  /* → char* */
+  LABLINK_RESULT_LOGIN,           /* tokens → boolean */
+  LABLINK_RESULT_REFRESH,         /* tokens → boolean */
+} LablinkResultKind;
+
+typedef enum {
+  LABLINK_REQUEST_DEFAULT = 0,
+  LABLINK_REQUEST_NO_AUTH = 1 << 0,   /* do not send the access token */
+  LABLINK_REQUEST_SENSITIVE = 1 << 1, /* the body holds a secret: zero it when done */
+} LablinkRequestFlags;
+
+typedef struct {
+  SoupMessage *message;
+  char *method;
+  char *path;
+  char *username;          /* LABLINK_RESULT_LOGIN */
+  LablinkResultKind kind;
+
+  GCancellable *cancellable;  /* ours: cancelled on timeout or by the caller's */
+  GSource *cancel_source;     /* watches the caller's cancellable */
+  GSource *timeout_source;
+  gboolean timed_out;
+
+  GInputStream *stream;
+  GByteArray *body;
+} LablinkRequest;
+
+/* lablink-client.c */
+G_GNUC_INTERNAL
+void _lablink_client_secret_free (gpointer data);
+G_GNUC_INTERNAL
+void _lablink_client_set_tokens (LablinkClient *self,
+                                 const char    *access_token,
+                                 const char    *refresh_token,
+                                 const char    *username,
+                                 gboolean       set_refresh_and_username);
+
+/* lablink-client-request.c */
+G_GNUC_INTERNAL
+void _lablink_client_start_request (LablinkClient       *self,
+                                    const char          *method,
+                                    const char          *path,
+                                    JsonNode            *body,
+                                    LablinkRequestFlags  flags,
+                                    LablinkResultKind    kind,
+                                    const char          *username,
+                                    GCancellable        *cancellable,
+                                    gpointer             source_tag,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+G_GNUC_INTERNAL
+void _lablink_client_return_invalid_argument (LablinkClient       *self,
+                                              gpointer             source_tag,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data,
+                                              const char          *message);
+G_GNUC_INTERNAL
+gboolean _lablink_client_check_id (LablinkClient       *self,
+                                   const char          *id,
+                                   const char          *what,
+                                   gpointer             source_tag,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+G_GNUC_INTERNAL
+gpointer _lablink_client_finish_pointer (LablinkClient  *self,
+                                         GAsyncResult   *result,
+                                         gpointer        source_tag,
+                                         GError        **error);
+G_GNUC_INTERNAL
+gboolean _lablink_client_finish_boolean (LablinkClient  *self,
+                                         GAsyncResult   *result,
+                                         gpointer        source_tag,
+                                         GError        **error);
+G_GNUC_INTERNAL
+char *_lablink_client_escape_segment (const char *segment);
+G_GNUC_INTERNAL
+const char *_lablink_client_json_get_string (JsonObject *object,
+                                             const char *name);
+
+/* lablink-client-errors.c */
+G_GNUC_INTERNAL
+GError *_lablink_client_network_error (LablinkClient  *self,
+                                       LablinkRequest *request,
+                                       GError         *error);
+G_GNUC_INTERNAL
+GError *_lablink_client_http_error (LablinkClient  *self,
+                                    LablinkRequest *request,
+                                    guint           status);
+G_GNUC_INTERNAL
+GError *_lablink_client_shape_error (LablinkClient  *self,
+                                     LablinkRequest *request,
+                                     const char     *what);
+G_GNUC_INTERNAL
+GError *_lablink_client_refused_error (LablinkRequest *request,
+                                       JsonObject     *object);
+G_GNUC_INTERNAL
+GError *_lablink_client_too_large_error (LablinkClient  *self,
+                                         LablinkRequest *request);
+
+/* lablink-client-security.c */
+G_GNUC_INTERNAL
+GError *_lablink_client_take_tokens (LablinkClient  *self,
+                                     LablinkRequest *request,
+                                     JsonObject     *object);
+
+G_END_DECLS

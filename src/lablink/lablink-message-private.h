@@ -1,0 +1,58 @@
+/* lablink-message-private.h — the inside of a LablinkMessage
+ *
+ * Shared by lablink-message.c (the boxed type and its accessors) and
+ * lablink-message-decode.c (turning a frame's text into one).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "lablink-json-private.h"
+#include "lablink-message.h"
+
+G_BEGIN_DECLS
+
+struct _LablinkMessage
+{
+  gatomicrefcount     ref_count;
+  LablinkMessageType  type;
+  const char         *type_name;   /* static for known types, else in the arena */
+  LablinkJsonDoc      doc;         /* tokens and text live in this same block */
+  gsize               text_length;
+  GBytes             *bytes;       /* made on demand by get_bytes() */
+  gint64              received;
+
+  /* In the arena at the end of this block. */
+  char               *equipment_id;
+  char               *stream_type;
+  char               *acquisition_id;
+  char               *stream_key;
+  char               *detail;
+  char               *arena;
+  char               *arena_end;
+  char               *owned_equipment_id;  /* events only */
+  gint                root[8];      /* token of each ROOT_* member, or -1 */
+
+  /* Waveform samples (stream_data/waveform with voltage_data). */
+  double             *waveform;
+  gsize               n_waveform;
+
+  /* Acquisition window (acquisition_stream with data). */
+  gsize               n_samples;
+  guint               n_channels;
+  char              **channel_names;
+  gint64             *sample_times;
+  double             *values;       /* n_channels × n_samples, channel-major */
+
+  JsonNode           *node;         /* built lazily by get_node() */
+};
+
+/* Tokenizes, validates and decodes one frame of @length bytes (at most
+ * @max_size, 0 for the default): one allocation holding header, tokens,
+ * text and strings. */
+LablinkMessage *lablink_message_parse_text (const char  *text,
+                                            gsize        length,
+                                            gsize        max_size,
+                                            GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,85 @@
+/* lablink-stream-manager-private.h — the inside of LablinkStreamManager
+ *
+ * Shared by lablink-stream-manager.c (the object, the connection and the
+ * dispatch of what the worker hands over) and lablink-stream-manager-streams.c
+ * (the streams it runs: start/stop, status, polling fallback, waveform
+ * completion).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "lablink-stream-manager.h"
+#include "lablink-ws-worker-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char                *key;
+  gboolean             acquisition;
+  char                *equipment_id;
+  char                *stream_type;
+  char                *acquisition_id;
+  guint                interval_ms;
+  guint                num_samples;
+  gint64               started_at;
+  LablinkStreamStatus  status;
+  guint                poll_source;
+  gboolean             poll_in_flight;
+  gboolean             capture_in_flight;
+  gint64               last_capture;
+} ActiveStream;
+
+struct _LablinkStreamManager
+{
+  GObject                 parent_instance;
+
+  LablinkClient          *client;
+  LablinkWsWorker        *worker;
+  GSource                *dispatch_source;
+  GCancellable           *cancellable;
+  GHashTable             *active;           /* key → ActiveStream */
+  guint                   status_source;
+
+  LablinkConnectionState  state;
+  gint64                  next_retry;
+  guint                   attempt;
+  char                   *last_error;
+  GTask                  *connect_task;
+  GCancellable           *connect_cancellable;  /* the caller's, while connect_task runs */
+  gulong                  connect_cancelled_id;
+  GPtrArray              *disconnect_tasks;
+
+  gboolean                reconnect;
+  guint                   backoff_initial_ms;
+  guint                   backoff_max_ms;
+  guint                   stable_after_ms;
+  guint                   ping_interval_ms;
+  guint                   max_payload_size;
+  guint                   queue_length;
+  guint                   dispatch_budget_us;
+  gboolean                polling_fallback;
+  gboolean                fetch_waveforms;
+  guint                   handshake_timeout_ms;
+};
+
+/* lablink-stream-manager.c */
+gboolean _lablink_stream_manager_check_connected     (LablinkStreamManager  *self,
+                                                      GError               **error);
+void     _lablink_stream_manager_emit_stream_data    (LablinkStreamManager  *self,
+                                                      LablinkMessage        *message);
+void     _lablink_stream_manager_emit_stream_status  (LablinkStreamManager  *self,
+                                                      const char            *key,
+                                                      LablinkStreamStatus    status);
+
+/* lablink-stream-manager-streams.c */
+void     _lablink_active_stream_free                 (gpointer               data);
+void     _lablink_stream_manager_set_stream_status   (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream,
+                                                      LablinkStreamStatus    status);
+void     _lablink_stream_manager_deliver_stream_data (LablinkStreamManager  *self,
+                                                      LablinkMessage        *message,
+                                                      gboolean               from_socket);
+gboolean _lablink_stream_manager_check_streams       (gpointer               data);
+
+G_END_DECLS

@@ -1,0 +1,586 @@
+/* lablink-ws-worker-handoff.c — the queues between the worker and its owner
+ *
+ * What the worker thread hands over: each frame parsed on arrival (the hot
+ * path) and put into a small bounded ring per stream (oldest dropped first,
+ * counted), control items (state, errors, events) in a bounded queue of
+ * their own, the owner woken once per batch, and the owner taking items
+ * round-robin. Also the per-stream and total counters behind
+ * LablinkStatistics. All of it under the worker's lock.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "lablink-error.h"
+#include "lablink-ws-worker-private.h"
+
+static LablinkMessage *
+ring_pop (StreamEntry *entry)
+{
+  LablinkMessage *message;
+
+  if (entry->ring_length == 0)
+    return NULL;
+  message = entry->ring[entry->ring_head];
+  entry->ring_head = (entry->ring_head + 1) % entry->ring_capacity;
+  entry->ring_length--;
+  return message;
+}
+
+/* Appends @message; when full, the oldest frame is dropped and counted. */
+static void
+ring_push (StreamEntry    *entry,
+           LablinkMessage *message,
+           guint           capacity)
+{
+  if (G_UNLIKELY (entry->ring_capacity != capacity))
+    {
+      LablinkMessage **ring = g_new (LablinkMessage *, capacity);
+      guint n = 0;
+
+      while (entry->ring_length > 0)
+        {
+          LablinkMessage *old = ring_pop (entry);
+          if (entry->ring_length >= capacity)
+            {
+              lablink_message_unref (old);
+              entry->dropped++;
+            }
+          else
+            ring[n++] = old;
+        }
+      g_free (entry->ring);
+      entry->ring = ring;
+      entry->ring_capacity = capacity;
+      entry->ring_head = 0;
+      entry->ring_length = n;
+    }
+
+  if (entry->ring_length == entry->ring_capacity)
+    {
+      lablink_message_unref (ring_pop (entry));
+      entry->dropped++;
+    }
+  entry->ring[(entry->ring_head + entry->ring_length) % entry->ring_capacity] = message;
+  entry->ring_length++;
+}
+
+void
+lablink_ws_stream_entry_free (gpointer data)
+{
+  StreamEntry *entry = data;
+
+  while (entry->ring_length > 0)
+    lablink_message_unref (ring_pop (entry));
+  g_free (entry->ring);
+  g_free (entry->start_frame);
+  g_free (entry->key);
+  g_free (entry);
+}
+
+void
+lablink_ws_item_clear (LablinkWsItem *item)
+{
+  g_clear_pointer (&item->message, lablink_message_unref);
+  g_clear_error (&item->error);
+}
+
+void
+lablink_ws_item_free (LablinkWsItem *item)
+{
+  lablink_ws_item_clear (item);
+  g_free (item);
+}
+
+static gboolean
+flush_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs flush_funcs = {
+  .dispatch = flush_source_dispatch,
+};
+
+/* W: the end of a read burst — wake the owner for what is still unannounced. */
+static gboolean
+flush_cb (gpointer data)
+{
+  LablinkWsWorker *self = data;
+  gboolean wake = FALSE;
+
+  g_source_set_ready_time (self->flush_source, -1);
+
+  g_mutex_lock (&self->lock);
+  self->flush_scheduled = FALSE;
+  if (!self->wake_pending && self->unwoken > 0)
+    {
+      self->wake_pending = TRUE;
+      self->unwoken = 0;
+      wake = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (wake)
+    self->wakeup (self->wakeup_data);
+  return G_SOURCE_CONTINUE;
+}
+
+GSource *
+lablink_ws_worker_flush_source_new (LablinkWsWorker *self)
+{
+  GSource *source = g_source_new (&flush_funcs, sizeof (GSource));
+
+  g_source_set_callback (source, flush_cb, self, NULL);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_static_name (source, "[lablink] hand-off flush");
+  g_source_attach (source, self->context);
+  return source;
+}
+
+/* Called with the lock held, for control items: the owner is woken at once. */
+static gboolean
+need_wakeup_locked (LablinkWsWorker *self)
+{
+  if (self->wake_pending)
+    return FALSE;
+  self->wake_pending = TRUE;
+  self->unwoken = 0;
+  return TRUE;
+}
+
+/* Called with the lock held, on the worker thread, for stream frames: the
+ * owner is woken once per batch — after WAKE_BATCH frames, WAKE_LATENCY_US
+ * after the first unannounced one, or when the read burst ends — not once
+ * per frame, which would cost a context switch per frame. */
+static gboolean
+batch_wakeup_locked (LablinkWsWorker *self,
+                     gint64           now)
+{
+  if (self->wake_pending)
+    return FALSE;
+
+  if (self->unwoken++ == 0)
+    self->first_unwoken = now;
+
+  if (self->unwoken >= WAKE_BATCH || now - self->first_unwoken >= WAKE_LATENCY_US)
+    return need_wakeup_locked (self);
+
+  if (!self->flush_scheduled)
+    {
+      self->flush_scheduled = TRUE;
+      g_source_set_ready_time (self->flush_source, 0);
+    }
+  return FALSE;
+}
+
+static void
+push_control_locked (LablinkWsWorker   *self,
+                     LablinkWsItemKind  kind,
+                     LablinkMessage    *message,
+                     GError            *error)
+{
+  LablinkWsItem *item = g_new0 (LablinkWsItem, 1);
+
+  item->kind = kind;
+  item->message = message;
+  item->error = error;
+
+  g_queue_push_tail (&self->control, item);
+  if (self->control.length > CONTROL_QUEUE_LENGTH)
+    {
+      lablink_ws_item_free (g_queue_pop_head (&self->control));
+      self->control_dropped++;
+    }
+}
+
+void
+lablink_ws_worker_post_item (LablinkWsWorker   *self,
+                             LablinkWsItemKind  kind,
+                             LablinkMessage    *message,
+                             GError            *error)
+{
+  gboolean wake;
+
+  g_mutex_lock (&self->lock);
+  push_control_locked (self, kind, message, error);
+  wake = need_wakeup_locked (self);
+  g_mutex_unlock (&self->lock);
+
+  if (wake)
+    self->wakeup (self->wakeup_data);
+}
+
+void
+lablink_ws_worker_set_state (LablinkWsWorker        *self,
+                             LablinkConnectionState  state,
+                             gint64                  next_retry,
+                             const char             *error_message)
+{
+  gboolean wake;
+
+  g_mutex_lock (&self->lock);
+  self->state = state;
+  self->next_retry = next_retry;
+  if (error_message != NULL)
+    {
+      g_free (self->last_error);
+      self->last_error = g_strdup (error_message);
+    }
+  /* Each transition is handed over with its state, so that a drop and a
+   * reconnect within one owner iteration are still both seen. */
+  push_control_locked (self, LABLINK_WS_ITEM_STATE, NULL, NULL);
+  ((LablinkWsItem *) g_queue_peek_tail (&self->control))->state = state;
+  wake = need_wakeup_locked (self);
+  g_mutex_unlock (&self->lock);
+
+  if (wake)
+    self->wakeup (self->wakeup_data);
+}
+
+static StreamEntry *
+lookup_entry_locked (LablinkWsWorker *self,
+                     const char      *key,
+                     gboolean         create)
+{
+  StreamEntry *entry = g_hash_table_lookup (self->streams, key);
+
+  if (entry != NULL || !create)
+    return entry;
+
+  if (g_hash_table_size (self->streams) >= MAX_STREAM_ENTRIES)
+    {
+      /* A server (or an attacker) inventing stream keys must not grow us
+       * without bound: the surplus shares one queue. */
+      entry = g_hash_table_lookup (self->streams, OTHER_STREAM_KEY);
+      if (entry != NULL)
+        return entry;
+      key = OTHER_STREAM_KEY;
+    }
+
+  entry = g_new0 (StreamEntry, 1);
+  entry->key = g_strdup (key);
+  entry->status = LABLINK_STREAM_STATUS_STOPPED;
+  g_hash_table_insert (self->streams, entry->key, entry);
+  g_ptr_array_add (self->order, entry);
+  return entry;
+}
+
+/* W: one frame arrived. This is the hot path: parse, then one lock. */
+void
+lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
+                              gint                     type,
+                              GBytes                  *bytes,
+                              gpointer                 data)
+{
+  LablinkWsWorker *self = data;
+  g_autoptr(GError) error = NULL;
+  LablinkMessage *message = NULL;
+  gsize size = g_bytes_get_size (bytes);
+  gint64 now = g_get_monotonic_time ();
+  LablinkErrorKind kind = LABLINK_ERROR_KIND_MALFORMED;
+  gboolean wake = FALSE;
+
+  self->last_rx = now;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      g_set_error (&error, LABLINK_ERROR, LABLINK_ERROR_BINARY_FRAME,
+                   "Unexpected binary frame of %" G_GSIZE_FORMAT " bytes", size);
+      kind = LABLINK_ERROR_KIND_BINARY;
+    }
+  else
+    {
+      /* config.max_payload only changes on this thread (connect_cb). */
+      message = lablink_message_parse_bytes (bytes, self->config.max_payload, &error);
+      if (message == NULL)
+        {
+          if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE) ||
+              g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_TOO_DEEP))
+            kind = LABLINK_ERROR_KIND_TOO_LARGE;
+          else if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_MALFORMED))
+            kind = LABLINK_ERROR_KIND_MALFORMED;
+          else
+            kind = LABLINK_ERROR_KIND_INVALID;
+        }
+    }
+
+  g_mutex_lock (&self->lock);
+  self->messages_received++;
+  self->bytes_received += size;
+
+  if (message == NULL)
+    {
+      self->errors[kind]++;
+      push_control_locked (self, LABLINK_WS_ITEM_FRAME_ERROR, NULL, g_steal_pointer (&error));
+      wake = need_wakeup_locked (self);
+    }
+  else
+    {
+      switch (lablink_message_get_message_type (message))
+        {
+        case LABLINK_MESSAGE_STREAM_DATA:
+        case LABLINK_MESSAGE_ACQUISITION_STREAM:
+          {
+            StreamEntry *entry = lookup_entry_locked (self, lablink_message_get_stream_key (message), TRUE);
+
+            entry->messages++;
+            entry->last_receive = now;
+            entry->arrivals[entry->arrival_pos] = now;
+            entry->arrival_pos = (entry->arrival_pos + 1) % N_ARRIVALS;
+            entry->n_arrivals = MIN (entry->n_arrivals + 1, N_ARRIVALS);
+            ring_push (entry, message, self->queue_length);
+            wake = batch_wakeup_locked (self, now);
+          }
+          break;
+
+        case LABLINK_MESSAGE_PONG:
+          if (self->ping_sent != 0)
+            {
+              self->ping_latency_ms = (now - self->ping_sent) / 1000.0;
+              self->ping_sent = 0;
+            }
+          push_control_locked (self, LABLINK_WS_ITEM_MESSAGE, message, NULL);
+          wake = need_wakeup_locked (self);
+          break;
+
+        case LABLINK_MESSAGE_ERROR:
+          self->errors[LABLINK_ERROR_KIND_SERVER]++;
+          G_GNUC_FALLTHROUGH;
+
+        default:
+          push_control_locked (self, LABLINK_WS_ITEM_MESSAGE, message, NULL);
+          wake = need_wakeup_locked (self);
+          break;
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (wake)
+    self->wakeup (self->wakeup_data);
+}
+
+/* Owner-side: @start_frame (taken) is what restarts the stream after a
+ * reconnect; NULL forgets the stream. */
+void
+lablink_ws_worker_set_stream (LablinkWsWorker *self,
+                              const char      *key,
+                              char            *start_frame)
+{
+  StreamEntry *entry;
+
+  g_mutex_lock (&self->lock);
+  entry = lookup_entry_locked (self, key, start_frame != NULL);
+  if (entry != NULL)
+    {
+      g_free (entry->start_frame);
+      entry->start_frame = start_frame;
+      entry->status = start_frame ? LABLINK_STREAM_STATUS_STARTING : LABLINK_STREAM_STATUS_STOPPED;
+      entry->n_arrivals = 0;
+      if (start_frame)
+        entry->last_receive = 0;
+    }
+  else
+    g_free (start_frame);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lablink_ws_worker_set_queue_length (LablinkWsWorker *self,
+                                    guint            length)
+{
+  g_mutex_lock (&self->lock);
+  self->queue_length = MAX (length, 1);
+  g_mutex_unlock (&self->lock);
+}
+
+guint
+lablink_ws_worker_take (LablinkWsWorker *self,
+                        LablinkWsItem   *items,
+                        guint            max,
+                        gboolean        *more)
+{
+  guint n = 0;
+  guint n_streams;
+
+  g_mutex_lock (&self->lock);
+
+  while (n < max && self->control.length > 0)
+    {
+      LablinkWsItem *item = g_queue_pop_head (&self->control);
+      items[n++] = *item;
+      g_free (item);
+    }
+
+  n_streams = self->order->len;
+  while (n < max && n_streams > 0)
+    {
+      gboolean found = FALSE;
+      guint i;
+
+      for (i = 0; i < n_streams && n < max; i++)
+        {
+          StreamEntry *entry = g_ptr_array_index (self->order, (self->rr_pos + i) % n_streams);
+          LablinkMessage *message = ring_pop (entry);
+
+          if (message == NULL)
+            continue;
+          items[n].kind = LABLINK_WS_ITEM_MESSAGE;
+          items[n].message = message;
+          items[n].error = NULL;
+          n++;
+          found = TRUE;
+        }
+      self->rr_pos = (self->rr_pos + 1) % n_streams;
+      if (!found)
+        break;
+    }
+
+  *more = self->control.length > 0;
+  if (!*more)
+    {
+      guint i;
+      for (i = 0; i < n_streams && !*more; i++)
+        *more = ((StreamEntry *) g_ptr_array_index (self->order, i))->ring_length > 0;
+    }
+  if (!*more)
+    self->wake_pending = FALSE;
+
+  g_mutex_unlock (&self->lock);
+
+  return n;
+}
+
+void
+lablink_ws_worker_get_state (LablinkWsWorker        *self,
+                             LablinkConnectionState *state,
+                             gint64                 *next_retry,
+                             guint                  *attempt,
+                             char                  **last_error)
+{
+  g_mutex_lock (&self->lock);
+  if (state)
+    *state = self->state;
+  if (next_retry)
+    *next_retry = self->next_retry;
+  if (attempt)
+    *attempt = self->attempt;
+  if (last_error)
+    *last_error = g_strdup (self->last_error);
+  g_mutex_unlock (&self->lock);
+}
+
+LablinkStatistics *
+lablink_ws_worker_get_statistics (LablinkWsWorker *self)
+{
+  LablinkStatistics *stats = lablink_statistics_new ();
+  gint64 now = g_get_monotonic_time ();
+  guint64 dropped;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+
+  dropped = self->control_dropped;
+  for (i = 0; i < self->order->len; i++)
+    {
+      StreamEntry *entry = g_ptr_array_index (self->order, i);
+      LablinkStreamStatsEntry e = { 0 };
+
+      dropped += entry->dropped;
+      e.key = entry->key;
+      e.messages = entry->messages;
+      e.dropped = entry->dropped;
+      e.active = entry->start_frame != NULL;
+      e.status = entry->status;
+      e.last_age_s = entry->last_receive ? (now - entry->last_receive) / (double) G_USEC_PER_SEC : -1;
+      if (entry->n_arrivals >= 2)
+        {
+          guint newest = (entry->arrival_pos + N_ARRIVALS - 1) % N_ARRIVALS;
+          guint oldest = entry->n_arrivals < N_ARRIVALS ? 0 : entry->arrival_pos;
+          double n = entry->n_arrivals - 1;
+          double span = entry->arrivals[newest] - entry->arrivals[oldest];
+
+          /* A stream that went quiet decays towards zero. */
+          if (span > 0 && now - entry->arrivals[newest] > 2 * span / n)
+            span = now - entry->arrivals[oldest];
+          if (span > 0)
+            e.rate_hz = n * G_USEC_PER_SEC / span;
+        }
+      lablink_statistics_add_stream (stats, &e);
+    }
+
+  lablink_statistics_set_counters (stats,
+                                   self->messages_received, self->messages_sent,
+                                   self->bytes_received, self->bytes_sent,
+                                   self->errors, dropped, self->reconnects,
+                                   self->ping_latency_ms,
+                                   self->up_since ? (now - self->up_since) / (double) G_USEC_PER_SEC : 0);
+  g_mutex_unlock (&self->lock);
+
+  return stats;
+}
+
+void
+lablink_ws_worker_reset_statistics (LablinkWsWorker *self)
+{
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  self->messages_received = self->messages_sent = 0;
+  self->bytes_received = self->bytes_sent = 0;
+  memset (self->errors, 0, sizeof self->errors);
+  self->control_dropped = 0;
+  self->reconnects = 0;
+  for (i = 0; i < self->order->len; i++)
+    {
+      StreamEntry *entry = g_ptr_array_index (self->order, i);
+      entry->messages = entry->dropped = 0;
+      entry->n_arrivals = 0;
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+void
+lablink_ws_worker_count_error (LablinkWsWorker  *self,
+                               LablinkErrorKind  kind)
+{
+  g_return_if_fail (kind < LABLINK_N_ERROR_KINDS);
+
+  g_mutex_lock (&self->lock);
+  self->errors[kind]++;
+  g_mutex_unlock (&self->lock);
+}
+
+gint64
+lablink_ws_worker_get_last_receive (LablinkWsWorker *self,
+                                    const char      *key)
+{
+  StreamEntry *entry;
+  gint64 last = 0;
+
+  g_mutex_lock (&self->lock);
+  entry = lookup_entry_locked (self, key, FALSE);
+  if (entry)
+    last = entry->last_receive;
+  g_mutex_unlock (&self->lock);
+
+  return last;
+}
+
+void
+lablink_ws_worker_set_stream_status (LablinkWsWorker     *self,
+                                     const char          *key,
+                                     LablinkStreamStatus  status)
+{
+  StreamEntry *entry;
+
+  g_mutex_lock (&self->lock);
+  entry = lookup_entry_locked (self, key, FALSE);
+  if (entry)
+    entry->status = status;
+  g_mutex_unlock (&self->lock);
+}
