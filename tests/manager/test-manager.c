@@ -1108,7 +1108,7 @@ test_handshake_timeout (void)
 
   lablink_stream_manager_connect_async (manager, NULL, connect_cb, &a);
   /* Deadlines far above the 300 ms timeout: only a hang misses them. */
-  g_assert_true (test_wait_until (async_done, &a, 30000));
+  g_assert_true (test_wait_until (async_done, &a, TEST_TIMEOUT_MS));
   g_assert_false (a.ok);
   g_assert_error (a.error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED);
   g_assert_nonnull (g_strrstr (a.error->message, "handshake"));
@@ -1116,7 +1116,7 @@ test_handshake_timeout (void)
 
   g_assert_cmpuint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_RECONNECTING);
   g_assert_nonnull (g_strrstr (lablink_stream_manager_get_last_error (manager), "handshake"));
-  g_assert_true (test_wait_until (accepted, &wait, 30000));
+  g_assert_true (test_wait_until (accepted, &wait, TEST_TIMEOUT_MS));
 
   lablink_stream_manager_disconnect (manager);
   g_clear_object (&manager);
@@ -1138,19 +1138,19 @@ test_handshake_reconnect_cancel (void)
   manager = silent_manager (&server, 0);
 
   lablink_stream_manager_connect_async (manager, cancellable, connect_cb, &a);
-  g_assert_true (test_wait_until (accepted, &wait, 30000));
+  g_assert_true (test_wait_until (accepted, &wait, TEST_TIMEOUT_MS));
 
   lablink_stream_manager_reconnect_now (manager);
   wait.at_least = 2;
-  g_assert_true (test_wait_until (accepted, &wait, 30000));
+  g_assert_true (test_wait_until (accepted, &wait, TEST_TIMEOUT_MS));
   g_assert_false (a.done);
 
   g_cancellable_cancel (cancellable);
-  g_assert_true (test_wait_until (async_done, &a, 30000));
+  g_assert_true (test_wait_until (async_done, &a, TEST_TIMEOUT_MS));
   g_assert_false (a.ok);
   g_assert_error (a.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&a.error);
-  g_assert_true (test_wait_until (silent_is_disconnected, manager, 30000));
+  g_assert_true (test_wait_until (silent_is_disconnected, manager, TEST_TIMEOUT_MS));
 
   g_clear_object (&manager);
   silent_server_stop (&server);
