@@ -116,19 +116,20 @@ exited_cb (GObject      *source,
 }
 
 /* Waits for the exit on a private context (the caller's sources stay put);
- * SIGKILL when it takes longer than a healthy process ever would. */
+ * SIGKILL after @timeout_ms, longer than a healthy process ever takes. */
 static void
-wait_exit_keep (TestSim *sim)
+wait_exit_keep (TestSim *sim,
+                guint    timeout_ms)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   gboolean exited = FALSE;
 
   g_main_context_push_thread_default (context);
   g_subprocess_wait_async (sim->process, NULL, exited_cb, &exited);
-  test_wait_for_flag (&exited, TEST_TIMEOUT_MS / 4);
+  test_wait_for_flag (&exited, timeout_ms);
   if (!exited)
     {
-      g_test_message ("lablink-sim did not exit on SIGTERM: killing it");
+      g_test_message ("lablink-sim did not exit within %u s: killing it", timeout_ms / 1000);
       g_subprocess_force_exit (sim->process);
       test_wait_for_flag (&exited, TEST_TIMEOUT_MS);
     }
@@ -136,10 +137,11 @@ wait_exit_keep (TestSim *sim)
   g_assert_true (exited);
 }
 
+/* For clean-up: a shorter wait before the SIGKILL. */
 static void
 wait_exit (TestSim *sim)
 {
-  wait_exit_keep (sim);
+  wait_exit_keep (sim, TEST_TIMEOUT_MS / 4);
   g_clear_object (&sim->process);
 }
 
@@ -152,7 +154,7 @@ test_sim_stop (TestSim *sim,
   g_assert_nonnull (sim->process);
   g_subprocess_send_signal (sim->process, signum);
   g_subprocess_send_signal (sim->process, SIGCONT);
-  wait_exit_keep (sim);
+  wait_exit_keep (sim, TEST_TIMEOUT_MS);
   status = g_subprocess_get_if_exited (sim->process) ? g_subprocess_get_exit_status (sim->process) : -1;
   g_clear_object (&sim->process);
   return status;
