@@ -175,34 +175,6 @@ mt_meter_number (GtkWidget *meter,
   return lablink_parse_number (lablink_meter_get_text (LABLINK_METER (meter)), value);
 }
 
-typedef struct {
-  JsonNode *node;
-  GError   *error;
-  gboolean  done;
-} Result;
-
-static void
-command_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  Result *r = data;
-
-  r->node = lablink_client_send_command_finish (LABLINK_CLIENT (source), result, &r->error);
-  r->done = TRUE;
-}
-
-static void
-snapshot_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      data)
-{
-  Result *r = data;
-
-  r->node = lablink_client_get_snapshot_finish (LABLINK_CLIENT (source), result, &r->error);
-  r->done = TRUE;
-}
-
 JsonNode *
 mt_command (LablinkWindow *window,
             const char    *equipment_id,
@@ -211,17 +183,20 @@ mt_command (LablinkWindow *window,
 {
   LablinkClient *client = lablink_session_get_client (lablink_window_get_session (window));
   g_autoptr(JsonNode) params = NULL;
-  Result r = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TestWaiter waiter = { 0 };
+  JsonNode *node;
 
   g_assert_nonnull (client);
   params = json_from_string (parameters_json ? parameters_json : "{}", NULL);
   g_assert_nonnull (params);
   lablink_client_send_command_async (client, equipment_id, action, json_node_get_object (params), NULL,
-                                     command_cb, &r);
-  TEST_WAIT (r.done, TEST_TIMEOUT_MS);
-  g_assert_true (r.done);
-  g_assert_no_error (r.error);
-  return r.node;
+                                     test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  node = lablink_client_send_command_finish (client, result, &error);
+  g_assert_no_error (error);
+  return node;
 }
 
 JsonNode *
@@ -230,13 +205,16 @@ mt_snapshot (LablinkWindow *window,
              const char    *data_type)
 {
   LablinkClient *client = lablink_session_get_client (lablink_window_get_session (window));
-  Result r = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TestWaiter waiter = { 0 };
+  JsonNode *node;
 
-  lablink_client_get_snapshot_async (client, equipment_id, data_type, NULL, snapshot_cb, &r);
-  TEST_WAIT (r.done, TEST_TIMEOUT_MS);
-  g_assert_true (r.done);
-  g_assert_no_error (r.error);
-  return r.node;
+  lablink_client_get_snapshot_async (client, equipment_id, data_type, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  node = lablink_client_get_snapshot_finish (client, result, &error);
+  g_assert_no_error (error);
+  return node;
 }
 
 void
