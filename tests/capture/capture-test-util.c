@@ -5,11 +5,7 @@
 #include "config.h"
 
 #include <math.h>
-#include <signal.h>
 #include <glib/gstdio.h>
-#ifdef __linux__
-# include <sys/prctl.h>
-#endif
 
 #include "capture-test-util.h"
 
@@ -118,88 +114,9 @@ capture_test_make (const char *root,
   return g_steal_pointer (&capture);
 }
 
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-capture_test_run_for (guint ms)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (ms, on_timeout, &expired);
-
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-  (void) id;
-}
-
-gboolean
-capture_test_wait_result (GAsyncResult **result,
-                          guint          timeout_ms)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_timeout, &expired);
-
-  while (*result == NULL && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return *result != NULL;
-}
-
-void
-capture_test_store_result (GObject      *source,
-                           GAsyncResult *result,
-                           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-char *
-capture_test_read_line (GDataInputStream *stream,
-                        guint             timeout_ms)
-{
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_data_input_stream_read_line_async (stream, G_PRIORITY_DEFAULT, cancellable,
-                                       capture_test_store_result, &result);
-  if (!capture_test_wait_result (&result, timeout_ms))
-    {
-      g_cancellable_cancel (cancellable);
-      capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS);
-    }
-  return g_data_input_stream_read_line_finish_utf8 (stream, result, NULL, &error);
-}
-
 gboolean
 capture_test_same_double (double a,
                           double b)
 {
   return (isnan (a) && isnan (b)) || a == b;
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-#endif
-}
-
-GSubprocess *
-capture_test_spawn (const char * const *argv)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GError) error = NULL;
-  GSubprocess *child;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  child = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  return child;
 }

@@ -6,10 +6,9 @@
 
 #include <lablink.h>
 
-G_BEGIN_DECLS
+#include "test-common.h"
 
-/* Every wait of these tests is bounded by this. */
-#define CAPTURE_TEST_TIMEOUT_MS 15000
+G_BEGIN_DECLS
 
 /* A new empty directory under the temporary directory. */
 char           *capture_test_make_tmpdir   (void);
@@ -26,23 +25,6 @@ LablinkCapture *capture_test_make          (const char   *root,
                                             guint         n_channels,
                                             guint         chunk_rows,
                                             gint64        t0);
-
-/* Iterates the thread-default main context for @ms milliseconds. */
-void            capture_test_run_for       (guint         ms);
-/* Iterates until *@result is set or @timeout_ms passed; returns whether set. */
-gboolean        capture_test_wait_result   (GAsyncResult **result,
-                                            guint          timeout_ms);
-/* A GAsyncReadyCallback storing a ref of the result in *(GAsyncResult **) @user_data. */
-void            capture_test_store_result  (GObject       *source,
-                                            GAsyncResult  *result,
-                                            gpointer       user_data);
-/* Reads one line from @stream within @timeout_ms (iterating the context);
- * NULL at the end of the stream or on timeout. */
-char           *capture_test_read_line     (GDataInputStream *stream,
-                                            guint             timeout_ms);
-
-/* Spawns @argv with its stdout piped; the child is killed if the test dies. */
-GSubprocess    *capture_test_spawn         (const char * const *argv);
 
 /* Doubles equal, NaN equal to NaN. */
 gboolean        capture_test_same_double   (double        a,

@@ -14,8 +14,7 @@
 #define N_DROPS 5
 
 typedef struct {
-  GSubprocess          *sim;
-  char                 *url;
+  TestSim              *sim;
   char                 *root;
   LablinkClient        *client;
   LablinkStreamManager *manager;
@@ -43,6 +42,7 @@ rest (Fixture    *fixture,
       const char *body_json)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  TestWaiter waiter = { 0 };
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
   JsonNode *answer;
@@ -52,8 +52,8 @@ rest (Fixture    *fixture,
       body = json_from_string (body_json, &error);
       g_assert_no_error (error);
     }
-  lablink_client_request_async (fixture->client, method, path, body, NULL, capture_test_store_result, &result);
-  g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+  lablink_client_request_async (fixture->client, method, path, body, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
   answer = lablink_client_request_finish (fixture->client, result, &error);
   g_assert_no_error (error);
   return answer;
@@ -62,35 +62,22 @@ rest (Fixture    *fixture,
 static gboolean
 fixture_setup (Fixture *fixture)
 {
-  const char *path = g_getenv ("LABLINK_SIM");
-  const char *argv[] = { path, "--address", "127.0.0.1", "--port", "0", NULL };
-  g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  TestWaiter waiter = { 0 };
 
   memset (fixture, 0, sizeof *fixture);
-  if (path == NULL || *path == '\0' || !g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_test_skip ("the simulator is not built (LABLINK_SIM)");
-      return FALSE;
-    }
-
-  fixture->sim = capture_test_spawn (argv);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->sim));
-  fixture->url = capture_test_read_line (lines, CAPTURE_TEST_TIMEOUT_MS);
-  g_assert_nonnull (fixture->url);
-  g_strstrip (fixture->url);
-  g_assert_true (g_str_has_prefix (fixture->url, "http://127.0.0.1:"));
+  fixture->sim = test_sim_spawn (NULL);
 
   fixture->root = capture_test_make_tmpdir ();
-  fixture->client = lablink_client_new (fixture->url, &error);
+  fixture->client = lablink_client_new (test_sim_get_url (fixture->sim), &error);
   g_assert_no_error (error);
   fixture->manager = lablink_stream_manager_new (fixture->client);
   g_object_set (fixture->manager, "backoff-initial-ms", 50, "backoff-max-ms", 200, NULL);
   g_signal_connect (fixture->manager, "notify::state", G_CALLBACK (on_state), fixture);
 
-  lablink_stream_manager_connect_async (fixture->manager, NULL, capture_test_store_result, &result);
-  g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+  lablink_stream_manager_connect_async (fixture->manager, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
   lablink_stream_manager_connect_finish (fixture->manager, result, &error);
   g_assert_no_error (error);
   fixture->connected = TRUE;
@@ -100,25 +87,27 @@ fixture_setup (Fixture *fixture)
 static void
 fixture_teardown (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-
   if (fixture->manager != NULL)
     {
       g_signal_handlers_disconnect_by_data (fixture->manager, fixture);
       lablink_stream_manager_disconnect (fixture->manager);
-      capture_test_run_for (50);
+      test_run_for (50);
     }
   g_clear_object (&fixture->manager);
   g_clear_object (&fixture->client);
-  if (fixture->sim != NULL)
-    {
-      g_subprocess_send_signal (fixture->sim, SIGKILL);
-      g_subprocess_wait (fixture->sim, NULL, &error);
-      g_clear_object (&fixture->sim);
-    }
+  g_clear_pointer (&fixture->sim, test_sim_free);
   capture_test_rm_rf (fixture->root);
   g_free (fixture->root);
-  g_free (fixture->url);
+}
+
+/* Until @capture holds @more samples than @before: data flows. */
+static void
+wait_samples (LablinkCapture *capture,
+              guint64         before,
+              guint64         more)
+{
+  TEST_WAIT (lablink_capture_get_n_samples (capture) >= before + more, TEST_TIMEOUT_MS);
+  g_assert_cmpuint (lablink_capture_get_n_samples (capture), >=, before + more);
 }
 
 static char *
@@ -130,6 +119,7 @@ create_acquisition (Fixture *fixture,
   g_autoptr(JsonArray) channels = json_array_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GAsyncResult) started = NULL;
+  TestWaiter waiter = { 0 };
   g_autoptr(GError) error = NULL;
   char *id;
 
@@ -142,13 +132,13 @@ create_acquisition (Fixture *fixture,
   json_object_set_int_member (config, "buffer_size", buffer_size);
   json_object_set_array_member (config, "channels", json_array_ref (channels));
 
-  lablink_client_create_acquisition_async (fixture->client, config, NULL, capture_test_store_result, &result);
-  g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+  lablink_client_create_acquisition_async (fixture->client, config, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
   id = lablink_client_create_acquisition_finish (fixture->client, result, &error);
   g_assert_no_error (error);
 
-  lablink_client_control_acquisition_async (fixture->client, id, "start", NULL, capture_test_store_result, &started);
-  g_assert_true (capture_test_wait_result (&started, CAPTURE_TEST_TIMEOUT_MS));
+  lablink_client_control_acquisition_async (fixture->client, id, "start", NULL, test_waiter_cb, &waiter);
+  started = test_waiter_wait (&waiter);
   lablink_client_control_acquisition_finish (fixture->client, started, &error);
   g_assert_no_error (error);
   return id;
@@ -159,10 +149,11 @@ stop_acquisition (Fixture    *fixture,
                   const char *id)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  TestWaiter waiter = { 0 };
   g_autoptr(GError) error = NULL;
 
-  lablink_client_control_acquisition_async (fixture->client, id, "stop", NULL, capture_test_store_result, &result);
-  g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+  lablink_client_control_acquisition_async (fixture->client, id, "stop", NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
   lablink_client_control_acquisition_finish (fixture->client, result, &error);
   g_assert_no_error (error);
 }
@@ -195,11 +186,9 @@ static void
 drop_and_wait (Fixture *fixture)
 {
   guint before = fixture->drops;
-  gint64 deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   g_autoptr(JsonNode) answer = rest (fixture, "POST", "/api/sim/drop", "{}");
 
-  while ((fixture->drops == before || !fixture->connected) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  TEST_WAIT (fixture->drops != before && fixture->connected, TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->drops, ==, before + 1);
   g_assert_true (fixture->connected);
 }
@@ -263,20 +252,21 @@ test_backfilled (void)
   g_assert_no_error (error);
   g_assert_true (lablink_capture_get_recording (capture));
 
+  /* Between drops, 0.5 s of samples at 200 Hz. */
   for (i = 0; i < N_DROPS; i++)
     {
-      capture_test_run_for (400);
+      wait_samples (capture, lablink_capture_get_n_samples (capture), 100);
       drop_and_wait (&fixture);
     }
-  capture_test_run_for (400);
+  wait_samples (capture, lablink_capture_get_n_samples (capture), 100);
   stop_acquisition (&fixture, id);
 
   /* Frames keep coming after the stop; wait for the store to catch up. */
-  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  deadline = g_get_monotonic_time () + TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   do
     {
       g_clear_pointer (&generated, g_array_unref);
-      capture_test_run_for (200);
+      test_run_for (200);
       generated = get_generated (&fixture, id);
     }
   while (lablink_capture_get_n_samples (capture) < generated->len && g_get_monotonic_time () < deadline);
@@ -348,20 +338,20 @@ test_data_lost (void)
 
   for (i = 0; i < 3; i++)
     {
-      capture_test_run_for (400);
+      wait_samples (capture, lablink_capture_get_n_samples (capture), 60);
       drop_and_wait (&fixture);
     }
-  capture_test_run_for (500);
+  wait_samples (capture, lablink_capture_get_n_samples (capture), 60);
   stop_acquisition (&fixture, id);
 
   /* Frames keep coming after the stop: wait for the last sample. */
-  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  deadline = g_get_monotonic_time () + TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   do
     {
       gint64 last = 0;
 
       g_clear_pointer (&generated, g_array_unref);
-      capture_test_run_for (200);
+      test_run_for (200);
       generated = get_generated (&fixture, id);
       if (!lablink_capture_get_time_range (capture, NULL, &last) || generated->len == 0 ||
           last < g_array_index (generated, gint64, generated->len - 1))
@@ -442,9 +432,9 @@ test_equipment_stream (void)
   g_assert_no_error (error);
   g_assert_true (lablink_stream_manager_is_stream_active (fixture.manager, "ps_250e6dfe_readings"));
 
-  capture_test_run_for (1000);
+  wait_samples (capture, 0, 4);
   drop_and_wait (&fixture);
-  capture_test_run_for (800);
+  wait_samples (capture, lablink_capture_get_n_samples (capture), 4);
   lablink_capture_stop (capture, &error);
   g_assert_no_error (error);
   /* The capture started the stream, so it stopped it. */

@@ -134,7 +134,8 @@ test_store_roundtrip (void)
 
   /* n-samples is notified after a delay, once for the burst. */
   g_assert_cmpuint (notifications, ==, 0);
-  capture_test_run_for (250);
+  TEST_WAIT (notifications > 0, TEST_TIMEOUT_MS);
+  test_run_for (250);
   g_assert_cmpuint (notifications, ==, 1);
 
   lablink_capture_flush (capture, &error);
@@ -338,16 +339,16 @@ test_crash_safety (void)
   guint64 printed = 0, n, i;
   gint64 deadline;
 
-  child = capture_test_spawn (argv);
+  child = test_spawn (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
-  directory = capture_test_read_line (lines, CAPTURE_TEST_TIMEOUT_MS);
+  directory = test_read_line (lines);
   g_assert_nonnull (directory);
 
   /* Let it record 1.5 s. */
-  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  deadline = g_get_monotonic_time () + TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   while (printed < 1500 && g_get_monotonic_time () < deadline)
     {
-      g_autofree char *line = capture_test_read_line (lines, CAPTURE_TEST_TIMEOUT_MS);
+      g_autofree char *line = test_read_line (lines);
       g_assert_nonnull (line);
       printed = g_ascii_strtoull (line, NULL, 10);
     }
@@ -891,15 +892,16 @@ test_export_async (ExportFixture *fixture,
   g_autofree char *path = g_build_filename (fixture->root, "async.json", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GAsyncResult) result = NULL;
+  TestWaiter waiter = { 0 };
   g_autoptr(GError) error = NULL;
   ProgressLog log = { g_thread_self (), 0, 0, 0 };
 
   lablink_export_async (fixture->capture, LABLINK_EXPORT_FORMAT_JSON, file, G_MININT64, G_MAXINT64, NULL,
-                        on_progress, &log, capture_test_store_result, &result);
-  g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+                        on_progress, &log, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
   lablink_export_finish (fixture->capture, result, &error);
   g_assert_no_error (error);
-  capture_test_run_for (50);   /* a last progress report, if still queued */
+  TEST_WAIT (log.current == log.total, TEST_TIMEOUT_MS);   /* a last progress report, if still queued */
 
   g_assert_cmpuint (log.calls, >=, 1);
   g_assert_cmpint (log.total, ==, (goffset) fixture->n_rows * 4);   /* timestamps + 3 channels */
@@ -934,6 +936,7 @@ test_export_cancel (ExportFixture *fixture,
     {
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
       g_autoptr(GAsyncResult) result = NULL;
+      TestWaiter waiter = { 0 };
       g_autoptr(GError) error = NULL;
       g_autofree char *contents = NULL;
 
@@ -950,8 +953,8 @@ test_export_cancel (ExportFixture *fixture,
       g_cancellable_reset (cancellable);
       g_cancellable_cancel (cancellable);
       lablink_export_async (fixture->capture, formats[i], file, G_MININT64, G_MAXINT64, cancellable,
-                            NULL, NULL, capture_test_store_result, &result);
-      g_assert_true (capture_test_wait_result (&result, CAPTURE_TEST_TIMEOUT_MS));
+                            NULL, NULL, test_waiter_cb, &waiter);
+      result = test_waiter_wait (&waiter);
       g_assert_false (lablink_export_finish (fixture->capture, result, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_assert_cmpuint (count_files_with_prefix (fixture->root, "keep.dat.tmp"), ==, 0);
@@ -1022,12 +1025,12 @@ test_export_killed (void)
 
   g_assert_true (g_file_set_contents (dest, "a good previous export\r\n", -1, NULL));
 
-  child = capture_test_spawn (argv);
+  child = test_spawn (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
   /* Two blocks done: a quarter megabyte or more is in the temporary file. */
   while (progress < 2)
     {
-      g_autofree char *line = capture_test_read_line (lines, CAPTURE_TEST_TIMEOUT_MS);
+      g_autofree char *line = test_read_line (lines);
       g_assert_nonnull (line);
       g_assert_true (g_str_has_prefix (line, "progress "));
       progress++;

@@ -1,4 +1,4 @@
-/* client-test-util.c — fixtures, a replaying SoupServer, bounded waits
+/* client-test-util.c — fixtures, a replaying SoupServer, running programs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -419,56 +419,7 @@ mock_server_last_json (MockServer *self)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Waiting                                                                  */
-
-void
-test_waiter_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  TestWaiter *waiter = user_data;
-
-  g_assert_null (waiter->result);
-  waiter->result = g_object_ref (result);
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  gboolean *expired = user_data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-GAsyncResult *
-test_waiter_wait (TestWaiter *waiter)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (TEST_WAIT_TIMEOUT_S, on_timeout, &expired);
-
-  while (waiter->result == NULL && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (expired)
-    g_error ("an operation did not complete within %d s", TEST_WAIT_TIMEOUT_S);
-  g_source_remove (id);
-
-  return g_steal_pointer (&waiter->result);
-}
-
-gboolean
-test_wait_for_flag (gboolean *flag,
-                    guint     timeout_ms)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_timeout, &expired);
-
-  while (!*flag && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return *flag;
-}
+/* Ports                                                                    */
 
 guint16
 test_free_port (void)
@@ -490,121 +441,6 @@ test_free_port (void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The simulator                                                            */
-
-static void
-read_line_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  TestWaiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-TestSim *
-test_sim_start (const char * const *extra_args)
-{
-  const char *path = g_getenv ("LABLINK_SIM");
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *line = NULL;
-  TestWaiter waiter = { 0 };
-  gboolean expired = FALSE;
-  guint id;
-  TestSim *sim;
-
-  if (path == NULL || path[0] == '\0' || !g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_test_skip ("the simulator is not built (LABLINK_SIM)");
-      return NULL;
-    }
-
-  g_ptr_array_add (argv, (char *) path);
-  g_ptr_array_add (argv, (char *) "--address");
-  g_ptr_array_add (argv, (char *) "127.0.0.1");
-  g_ptr_array_add (argv, (char *) "--port");
-  g_ptr_array_add (argv, (char *) "0");
-  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) extra_args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  sim = g_new0 (TestSim, 1);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  /* if this test dies, the simulator goes too (it shares our stderr, and
-   * the test runner waits for that to close) */
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sim->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, cancellable, read_line_cb, &waiter);
-  id = g_timeout_add_seconds (TEST_WAIT_TIMEOUT_S, on_timeout, &expired);
-  while (waiter.result == NULL)
-    {
-      if (expired)
-        g_cancellable_cancel (cancellable);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  if (!expired)
-    g_source_remove (id);
-  result = g_steal_pointer (&waiter.result);
-  line = g_data_input_stream_read_line_finish_utf8 (lines, result, NULL, &error);
-  if (line == NULL)
-    {
-      test_sim_stop (sim);
-      g_error ("the simulator printed no URL: %s", error != NULL ? error->message : "end of output");
-    }
-
-  sim->url = g_strstrip (g_steal_pointer (&line));
-  g_assert_true (g_str_has_prefix (sim->url, "http://127.0.0.1:"));
-  return sim;
-}
-
-static void
-wait_check_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *done = TRUE;
-}
-
-void
-test_sim_stop (TestSim *sim)
-{
-  gboolean done = FALSE;
-
-  if (sim == NULL)
-    return;
-
-  g_subprocess_send_signal (sim->process, SIGTERM);
-  g_subprocess_wait_async (sim->process, NULL, wait_check_cb, &done);
-  if (!test_wait_for_flag (&done, 5000))
-    {
-      g_subprocess_force_exit (sim->process);
-      test_wait_for_flag (&done, 5000);
-    }
-  g_assert_true (done);
-
-  g_clear_object (&sim->process);
-  g_free (sim->url);
-  g_free (sim);
-}
-
-/* ------------------------------------------------------------------------ */
 /* Running programs                                                         */
 
 static void
@@ -612,16 +448,6 @@ no_controlling_terminal (gpointer user_data)
 {
   setsid ();
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-communicate_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  TestWaiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
 }
 
 int
@@ -638,8 +464,6 @@ test_run_program (const char * const *argv,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   TestWaiter waiter = { 0 };
-  gboolean expired = FALSE;
-  guint id;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -654,23 +478,16 @@ test_run_program (const char * const *argv,
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
 
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &waiter);
-  id = g_timeout_add_seconds (timeout_s, on_timeout, &expired);
-  while (waiter.result == NULL)
+  /* Meanwhile the context turns, so that an in-process server answers. */
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, test_waiter_cb, &waiter);
+  TEST_WAIT (waiter.result != NULL, timeout_s * 1000);
+  if (waiter.result == NULL)
     {
-      if (expired)
-        {
-          g_test_message ("%s did not finish within %u s: killing it", argv[0], timeout_s);
-          g_subprocess_force_exit (process);
-          expired = FALSE;
-          id = 0;
-        }
-      g_main_context_iteration (NULL, TRUE);
+      g_test_message ("%s did not finish within %u s: killing it", argv[0], timeout_s);
+      g_subprocess_force_exit (process);
     }
-  if (id != 0)
-    g_source_remove (id);
 
-  result = g_steal_pointer (&waiter.result);
+  result = test_waiter_wait (&waiter);
   g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error);
   g_assert_no_error (error);
 

@@ -1,4 +1,4 @@
-/* client-test-util.h — fixtures, a replaying SoupServer, bounded waits
+/* client-test-util.h — fixtures, a replaying SoupServer, running programs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,9 +7,9 @@
 #include <libsoup/soup.h>
 #include <lablink.h>
 
-G_BEGIN_DECLS
+#include "test-common.h"
 
-#define TEST_WAIT_TIMEOUT_S 20
+G_BEGIN_DECLS
 
 /* ---- fixtures ---- */
 
@@ -69,44 +69,17 @@ const char *mock_server_last_auth      (MockServer *server);   /* Authorization,
 const char *mock_server_last_body      (MockServer *server);   /* request body text, or NULL */
 JsonNode   *mock_server_last_json      (MockServer *server);   /* parsed body (transfer full) */
 
-/* ---- waiting ---- */
-
-typedef struct {
-  GAsyncResult *result;
-} TestWaiter;
-
-void          test_waiter_cb           (GObject      *source,
-                                        GAsyncResult *result,
-                                        gpointer      user_data);
-/* Iterates the thread-default context until the operation completes;
- * fails the test after TEST_WAIT_TIMEOUT_S. Returns the result (owned). */
-GAsyncResult *test_waiter_wait         (TestWaiter   *waiter);
-
-/* Iterates until *@flag or @timeout_ms passed; returns *@flag. */
-gboolean      test_wait_for_flag       (gboolean     *flag,
-                                        guint         timeout_ms);
+/* ---- ports ---- */
 
 /* A free TCP port on 127.0.0.1 with nothing listening. */
 guint16       test_free_port           (void);
-
-/* ---- the simulator ---- */
-
-typedef struct {
-  GSubprocess *process;
-  char *url;
-} TestSim;
-
-/* Starts "$LABLINK_SIM --port 0 EXTRA_ARGS…" and reads its URL. Returns
- * NULL after g_test_skip() when LABLINK_SIM is unset or not built. */
-TestSim      *test_sim_start           (const char * const *extra_args);
-/* SIGTERM, bounded wait, then SIGKILL. */
-void          test_sim_stop            (TestSim      *sim);
 
 /* ---- running programs ---- */
 
 /* Runs @argv (iterating the main context meanwhile, so that an in-process
  * server can answer), with @env_extra ("NAME=VALUE"…, may be NULL) added to
- * the environment and no controlling terminal. Kills it after @timeout_s.
+ * the environment and no controlling terminal. Kills it after @timeout_s
+ * (a deadline only a hang misses).
  * Returns the exit status; -1 when it was killed by a signal. */
 int           test_run_program         (const char * const *argv,
                                         const char * const *env_extra,

@@ -389,7 +389,7 @@ test_mock_server_error (Fixture       *fixture,
 static void
 test_sim_rest_commands (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autofree char *out = NULL;
   g_autofree char *info = NULL;
   g_autofree char *json_out = NULL;
@@ -402,38 +402,38 @@ test_sim_rest_commands (void)
   if (sim == NULL)
     return;
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "list", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "list", NULL), ==, 0);
   assert_contains (out, "ps_250e6dfe");
   assert_contains (out, "scope_386959fc");
   assert_contains (out, "load_47fa0d5c");
 
-  g_assert_cmpint (run_cli (NULL, &json_out, NULL, "--server", sim->url, "list", "--json", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &json_out, NULL, "--server", test_sim_get_url (sim), "list", "--json", NULL), ==, 0);
   list = lablink_json_parse (json_out, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), >=, 3);
 
-  g_assert_cmpint (run_cli (NULL, &info, NULL, "--server", sim->url, "info", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &info, NULL, "--server", test_sim_get_url (sim), "info", NULL), ==, 0);
   assert_contains (info, "Server:     ");
-  assert_contains (info, sim->url);
+  assert_contains (info, test_sim_get_url (sim));
   assert_contains (info, "Health:     healthy");
 
-  g_assert_cmpint (run_cli (NULL, &command_out, NULL, "--server", sim->url, "command",
+  g_assert_cmpint (run_cli (NULL, &command_out, NULL, "--server", test_sim_get_url (sim), "command",
                             "ps_250e6dfe", "set_voltage", "voltage=3.3", "channel=1", NULL), ==, 0);
   assert_contains (command_out, "\"success\": true");
 
-  g_assert_cmpint (run_cli (NULL, &status_out, NULL, "--server", sim->url, "status", "ps_250e6dfe", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &status_out, NULL, "--server", test_sim_get_url (sim), "status", "ps_250e6dfe", NULL), ==, 0);
   assert_contains (status_out, "\"id\": \"ps_250e6dfe\"");
 
-  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", sim->url, "status", "nosuch_00000000", NULL), ==, 1);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", test_sim_get_url (sim), "status", "nosuch_00000000", NULL), ==, 1);
   g_assert_true (g_str_has_prefix (err, "lablink-cli: "));
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
 test_sim_stream (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_auto(GStrv) lines = NULL;
@@ -441,7 +441,7 @@ test_sim_stream (void)
   if (sim == NULL)
     return;
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "stream", "ps_250e6dfe",
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "stream", "ps_250e6dfe",
                             "readings", "--count", "3", "--interval-ms", "50", "--duration", "20",
                             NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
@@ -456,11 +456,11 @@ test_sim_stream (void)
     }
 
   /* a scope has no readings stream */
-  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", sim->url, "stream", "scope_386959fc",
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", test_sim_get_url (sim), "stream", "scope_386959fc",
                             "readings", "--count", "1", NULL), ==, 1);
   assert_contains (err, "waveform, measurements");
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
@@ -487,7 +487,7 @@ wait_cb (GObject      *source,
 static void
 test_sim_stream_sigint (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -499,10 +499,10 @@ test_sim_stream_sigint (void)
   if (sim == NULL)
     return;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LABLINK_CLI_PATH,
-                             "--server", sim->url, "stream", "load_47fa0d5c", "readings",
-                             "--duration", "25", NULL);
-  g_assert_no_error (error);
+  process = test_spawn ((const char * const[]) { LABLINK_CLI_PATH, "--server", test_sim_get_url (sim),
+                                                  "stream", "load_47fa0d5c", "readings",
+                                                  "--duration", "3600", NULL },
+                       G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, read_first_line_cb, &waiter);
   result = test_waiter_wait (&waiter);
@@ -511,19 +511,19 @@ test_sim_stream_sigint (void)
   g_assert_nonnull (line);
   assert_contains (line, "load_47fa0d5c");
 
-  /* Ctrl-C: a clean stop, exit status 0, well before --duration */
+  /* Ctrl-C: a clean stop, exit status 0, long before --duration */
   g_subprocess_send_signal (process, SIGINT);
   g_subprocess_wait_async (process, NULL, wait_cb, &done);
-  if (!test_wait_for_flag (&done, 10000))
+  if (!test_wait_for_flag (&done, TEST_TIMEOUT_MS))
     {
       g_subprocess_force_exit (process);
-      test_wait_for_flag (&done, 5000);
+      test_wait_for_flag (&done, TEST_TIMEOUT_MS);
       g_error ("lablink-cli did not stop on SIGINT");
     }
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static gint64
@@ -538,7 +538,7 @@ parse_time (const char *text)
 static guint
 count_acquisitions (TestSim *sim)
 {
-  g_autoptr(LablinkClient) client = lablink_client_new (sim->url, NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
   TestWaiter waiter = { 0 };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonNode) list = NULL;
@@ -558,7 +558,7 @@ count_acquisitions (TestSim *sim)
 static void
 test_sim_acquire (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autofree char *out = NULL;
   g_autofree char *sessions = NULL;
   g_auto(GStrv) lines = NULL;
@@ -568,7 +568,7 @@ test_sim_acquire (void)
   if (sim == NULL)
     return;
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "acquire", "ps_250e6dfe",
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "acquire", "ps_250e6dfe",
                             "--channels", "CH1,CH2", "--rate", "50", "--num-samples", "40",
                             "--duration", "20", NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
@@ -591,13 +591,13 @@ test_sim_acquire (void)
   /* the acquisition was stopped and deleted */
   g_assert_cmpuint (count_acquisitions (sim), ==, 0);
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
 test_sim_acquire_sigint (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
@@ -606,10 +606,10 @@ test_sim_acquire_sigint (void)
   if (sim == NULL)
     return;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, LABLINK_CLI_PATH,
-                              "--server", sim->url, "acquire", "ps_250e6dfe", "--channels", "CH1",
-                              "--rate", "20", "--duration", "25", NULL);
-  g_assert_no_error (error);
+  process = test_spawn ((const char * const[]) { LABLINK_CLI_PATH, "--server", test_sim_get_url (sim),
+                                                  "acquire", "ps_250e6dfe", "--channels", "CH1",
+                                                  "--rate", "20", "--duration", "3600", NULL },
+                       G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
 
   /* the header, then a first sample */
@@ -632,33 +632,33 @@ test_sim_acquire_sigint (void)
   /* Ctrl-C: stopped and deleted on the server, exit status 0 */
   g_subprocess_send_signal (process, SIGINT);
   g_subprocess_wait_async (process, NULL, wait_cb, &done);
-  if (!test_wait_for_flag (&done, 15000))
+  if (!test_wait_for_flag (&done, TEST_TIMEOUT_MS))
     {
       g_subprocess_force_exit (process);
-      test_wait_for_flag (&done, 5000);
+      test_wait_for_flag (&done, TEST_TIMEOUT_MS);
       g_error ("lablink-cli acquire did not stop on SIGINT");
     }
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
   g_assert_cmpuint (count_acquisitions (sim), ==, 0);
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
 test_sim_stats (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autofree char *out = NULL;
 
   if (sim == NULL)
     return;
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "stats", "--duration", "1", NULL), ==, 0);
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "stats", "--duration", "1", NULL), ==, 0);
   assert_contains (out, "Messages received:");
   assert_contains (out, "State:              connected");
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 /* A stream manager of the test's own, connected to @sim: streams are
@@ -666,7 +666,7 @@ test_sim_stats (void)
 static LablinkStreamManager *
 connect_listener (TestSim *sim)
 {
-  g_autoptr(LablinkClient) client = lablink_client_new (sim->url, NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
   g_autoptr(LablinkStreamManager) manager = lablink_stream_manager_new (client);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -701,7 +701,7 @@ static void
 test_sim_stats_aligned (void)
 {
   static const char * const args[] = { "--hostile-rate", "40", NULL };
-  TestSim *sim = test_sim_start (args);
+  TestSim *sim = test_sim_spawn (args);
   g_autoptr(LablinkStreamManager) manager = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -717,7 +717,7 @@ test_sim_stats_aligned (void)
                                                                 100, &error));
   g_assert_no_error (error);
 
-  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", sim->url, "stats", "--duration", "2",
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "stats", "--duration", "2",
                             NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
   for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
@@ -746,7 +746,7 @@ test_sim_stats_aligned (void)
   g_assert_true (saw_stream);
 
   lablink_stream_manager_disconnect (manager);
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 /* Arrival times (monotonic µs) of one stream's frames, as a listener sees them */
@@ -799,7 +799,7 @@ frame_log_mean_gap_ms (FrameLog *log,
 static void
 test_sim_stream_shared (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autoptr(LablinkStreamManager) manager = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -822,7 +822,7 @@ test_sim_stream_shared (void)
   g_assert_true (frame_log_wait (&log, 1, 30));
 
   /* without --interval-ms: it only listens */
-  g_assert_cmpint (run_cli (NULL, &out, &err, "--server", sim->url, "stream", "ps_250e6dfe",
+  g_assert_cmpint (run_cli (NULL, &out, &err, "--server", test_sim_get_url (sim), "stream", "ps_250e6dfe",
                             "readings", "-n", "3", "--duration", "60", NULL), ==, 0);
   g_assert_cmpuint (count_lines (out), ==, 4);
 
@@ -835,7 +835,7 @@ test_sim_stream_shared (void)
 
   /* with --interval-ms: it changes the interval for everyone, says so, and
    * still leaves the stream running */
-  g_assert_cmpint (run_cli (NULL, &out2, &err2, "--server", sim->url, "stream", "ps_250e6dfe",
+  g_assert_cmpint (run_cli (NULL, &out2, &err2, "--server", test_sim_get_url (sim), "stream", "ps_250e6dfe",
                             "readings", "-n", "2", "--interval-ms", "250", "--duration", "60",
                             NULL), ==, 0);
   g_assert_cmpuint (count_lines (out2), ==, 3);
@@ -846,7 +846,7 @@ test_sim_stream_shared (void)
 
   lablink_stream_manager_disconnect (manager);
   g_array_unref (log.times);
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static char *
@@ -870,7 +870,7 @@ static void
 sim_broadcast (TestSim    *sim,
                const char *text)
 {
-  g_autoptr(LablinkClient) client = lablink_client_new (sim->url, NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) answer = NULL;
@@ -901,7 +901,7 @@ test_sim_stream_polling (void)
     "\"data\": {\"equipment_id\": \"ps_250e6dfe\", \"timestamp\": \"2026-11-25T17:39:49.400093\", "
     "\"channel\": 1, \"voltage_set\": 5.0, \"current_set\": 1.0, \"voltage_actual\": 5.0, "
     "\"current_actual\": 0.5, \"output_enabled\": true, \"in_cv_mode\": true, \"in_cc_mode\": false}}";
-  TestSim *sim = test_sim_start (args);
+  TestSim *sim = test_sim_spawn (args);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
@@ -911,7 +911,7 @@ test_sim_stream_polling (void)
     return;
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, LABLINK_CLI_PATH, "--server", sim->url, "stream",
+                              &error, LABLINK_CLI_PATH, "--server", test_sim_get_url (sim), "stream",
                               "ps_250e6dfe", "readings", "--duration", "60", NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
@@ -944,7 +944,7 @@ test_sim_stream_polling (void)
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
@@ -979,7 +979,7 @@ sum_drop_reports (const char *err)
 static void
 test_sim_stream_drops (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  TestSim *sim = test_sim_spawn (NULL);
   g_autoptr(LablinkStreamManager) manager = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -1004,7 +1004,7 @@ test_sim_stream_drops (void)
   g_signal_connect (manager, "stream-data", G_CALLBACK (frame_log_cb), &log);
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, LABLINK_CLI_PATH, "--server", sim->url, "stream",
+                              &error, LABLINK_CLI_PATH, "--server", test_sim_get_url (sim), "stream",
                               "ps_250e6dfe", "readings", "--interval-ms", "1", "--duration", "250",
                               NULL);
   g_assert_no_error (error);
@@ -1045,14 +1045,14 @@ test_sim_stream_drops (void)
 
   lablink_stream_manager_disconnect (manager);
   g_array_unref (log.times);
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 static void
 test_sim_auth (void)
 {
   static const char * const args[] = { "--auth", "admin:S3cret-pass", NULL };
-  TestSim *sim = test_sim_start (args);
+  TestSim *sim = test_sim_spawn (args);
   const char *env[] = { "LABLINK_PASSWORD=S3cret-pass", NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -1061,16 +1061,16 @@ test_sim_auth (void)
     return;
 
   /* the token reaches the WebSocket too */
-  g_assert_cmpint (run_cli (env, &out, NULL, "--server", sim->url, "--user", "admin", "stream",
+  g_assert_cmpint (run_cli (env, &out, NULL, "--server", test_sim_get_url (sim), "--user", "admin", "stream",
                             "ps_250e6dfe", "readings", "--count", "2", "--duration", "20", NULL), ==, 0);
   g_assert_cmpuint (count_lines (out), ==, 3);
 
   /* without a login the WebSocket is refused: exit 1 and a hint */
-  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", sim->url, "stats", "--duration", "1",
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", test_sim_get_url (sim), "stats", "--duration", "1",
                             NULL), ==, 1);
   assert_contains (err, "--user");
 
-  test_sim_stop (sim);
+  test_sim_free (sim);
 }
 
 int

@@ -20,10 +20,10 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->sim = test_sim_start (data);
+  fixture->sim = test_sim_spawn (data);
   if (fixture->sim == NULL)
     return;
-  fixture->client = lablink_client_new (fixture->sim->url, &error);
+  fixture->client = lablink_client_new (test_sim_get_url (fixture->sim), &error);
   g_assert_no_error (error);
   lablink_client_set_timeout (fixture->client, 10);
 }
@@ -33,7 +33,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_clear_object (&fixture->client);
-  g_clear_pointer (&fixture->sim, test_sim_stop);
+  g_clear_pointer (&fixture->sim, test_sim_free);
 }
 
 static JsonNode *
@@ -194,14 +194,12 @@ test_command_reflected (Fixture       *fixture,
 
   g_assert_cmpfloat_with_epsilon (readings_member (fixture, "voltage_set"), 4.2, 1e-9);
 
-  /* the output settles on the set voltage (bounded wait) */
-  for (int i = 0; i < 50 && !reached; i++)
+  /* the output settles on the set voltage */
+  for (int i = 0; i < TEST_TIMEOUT_MS / 100 && !reached; i++)
     {
-      gboolean tick = FALSE;
-
       reached = fabs (readings_member (fixture, "voltage_actual") - 4.2) < 0.05;
       if (!reached)
-        test_wait_for_flag (&tick, 100);
+        test_run_for (100);
     }
   g_assert_true (reached);
 
@@ -262,8 +260,7 @@ test_acquisition (Fixture       *fixture,
   g_autoptr(GAsyncResult) r3 = NULL;
   g_autoptr(GAsyncResult) r4 = NULL;
   g_autoptr(GAsyncResult) r5 = NULL;
-  JsonObject *data_object;
-  gboolean tick = FALSE;
+  JsonObject *data_object = NULL;
 
   if (fixture->sim == NULL)
     return;
@@ -288,14 +285,21 @@ test_acquisition (Fixture       *fixture,
   status = acquisition_status (fixture, id);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (status), "state"), ==, "acquiring");
 
-  test_wait_for_flag (&tick, 500);
-
-  lablink_client_get_acquisition_data_async (fixture->client, id, 10, NULL, test_waiter_cb, &waiter);
-  r2 = test_waiter_wait (&waiter);
-  samples = lablink_client_get_acquisition_data_finish (fixture->client, r2, &error);
-  g_assert_no_error (error);
-  data_object = json_object_get_object_member (json_node_get_object (samples), "data");
-  g_assert_nonnull (data_object);
+  /* Samples come (asked for until there are some, up to the deadline). */
+  for (guint i = 0; i < TEST_TIMEOUT_MS / 100; i++)
+    {
+      g_clear_object (&r2);
+      g_clear_pointer (&samples, json_node_unref);
+      lablink_client_get_acquisition_data_async (fixture->client, id, 10, NULL, test_waiter_cb, &waiter);
+      r2 = test_waiter_wait (&waiter);
+      samples = lablink_client_get_acquisition_data_finish (fixture->client, r2, &error);
+      g_assert_no_error (error);
+      data_object = json_object_get_object_member (json_node_get_object (samples), "data");
+      g_assert_nonnull (data_object);
+      if (json_array_get_length (json_object_get_array_member (data_object, "timestamps")) > 0)
+        break;
+      test_run_for (100);
+    }
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (data_object, "timestamps")), >, 0);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (data_object, "timestamps")), <=, 10);
   g_assert_nonnull (json_object_get_object_member (data_object, "values"));

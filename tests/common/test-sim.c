@@ -1,4 +1,4 @@
-/* test-sim.c — helpers for tests that talk to a lablink-sim process
+/* test-sim.c — lablink-sim (and other helper programs) as children of a test
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,7 +9,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "test-sim.h"
+#include "test-common.h"
 
 struct _TestSim
 {
@@ -19,34 +19,26 @@ struct _TestSim
   guint        port;
 };
 
-typedef struct {
-  GDataInputStream *in;
-  char             *line;
-  gboolean          done;
-} LineRead;
-
-static void
-line_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  LineRead *read = data;
-
-  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  read->done = TRUE;
-}
-
-static gboolean
-line_done (gpointer data)
-{
-  return ((LineRead *) data)->done;
-}
-
 static void
 die_with_parent (gpointer data)
 {
-  /* A test that aborts must not leave simulators behind. */
+  /* A test that aborts must not leave children behind holding its output
+   * open (the test runner waits for that to close). */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+GSubprocess *
+test_spawn (const char * const *argv,
+            GSubprocessFlags    flags)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *child;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  return child;
 }
 
 static void
@@ -54,44 +46,38 @@ start (TestSim *sim,
        guint    port)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   const char *exe = g_getenv ("LABLINK_SIM");
-  LineRead read = { 0 };
+  char *line;
   guint i;
 
-  g_assert_nonnull (exe);
+  if (exe == NULL || *exe == '\0')
+    g_error ("LABLINK_SIM is not set (run the tests through meson test)");
   g_ptr_array_add (argv, g_strdup (exe));
+  g_ptr_array_add (argv, g_strdup ("--address"));
+  g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
   g_ptr_array_add (argv, g_strdup ("--port"));
   g_ptr_array_add (argv, g_strdup_printf ("%u", port));
   for (i = 0; sim->args && sim->args[i]; i++)
     g_ptr_array_add (argv, g_strdup (sim->args[i]));
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sim->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
+  sim->process = test_spawn ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
 
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
-  g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, NULL, line_cb, &read);
-  g_assert_true (test_wait_until (line_done, &read, 10000));
-  g_assert_nonnull (read.line);
-  g_assert_true (g_str_has_prefix (read.line, "http://127.0.0.1:"));
+  line = test_read_line (in);
+  if (line == NULL)
+    g_error ("lablink-sim printed no URL");
+  g_assert_true (g_str_has_prefix (line, "http://127.0.0.1:"));
 
   g_free (sim->url);
-  sim->url = g_strchomp (read.line);
+  sim->url = line;
   sim->port = (guint) g_ascii_strtoull (strrchr (sim->url, ':') + 1, NULL, 10);
   g_assert_cmpuint (sim->port, >, 0);
+  if (port != 0)
+    g_assert_cmpuint (sim->port, ==, port);
 }
 
-/**
- * test_sim_spawn:
- * @extra_args: (nullable): more lablink-sim options
- *
- * Starts lablink-sim (from $LABLINK_SIM) on 127.0.0.1 with a free port.
- */
 TestSim *
 test_sim_spawn (const char * const *extra_args)
 {
@@ -114,16 +100,66 @@ test_sim_get_port (TestSim *sim)
   return sim->port;
 }
 
+GSubprocess *
+test_sim_get_process (TestSim *sim)
+{
+  return sim->process;
+}
+
+static void
+exited_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+/* Waits for the exit on a private context (the caller's sources stay put);
+ * SIGKILL after @timeout_ms, longer than a healthy process ever takes. */
+static void
+wait_exit_keep (TestSim *sim,
+                guint    timeout_ms)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  gboolean exited = FALSE;
+
+  g_main_context_push_thread_default (context);
+  g_subprocess_wait_async (sim->process, NULL, exited_cb, &exited);
+  test_wait_for_flag (&exited, timeout_ms);
+  if (!exited)
+    {
+      g_test_message ("lablink-sim did not exit within %u s: killing it", timeout_ms / 1000);
+      g_subprocess_force_exit (sim->process);
+      test_wait_for_flag (&exited, TEST_TIMEOUT_MS);
+    }
+  g_main_context_pop_thread_default (context);
+  g_assert_true (exited);
+}
+
+/* For clean-up: a shorter wait before the SIGKILL. */
 static void
 wait_exit (TestSim *sim)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_wait (sim->process, NULL, &error);
+  wait_exit_keep (sim, TEST_TIMEOUT_MS / 4);
   g_clear_object (&sim->process);
 }
 
-/* SIGKILL, as a crash or a power cut would. */
+int
+test_sim_stop (TestSim *sim,
+               int      signum)
+{
+  int status;
+
+  g_assert_nonnull (sim->process);
+  g_subprocess_send_signal (sim->process, signum);
+  g_subprocess_send_signal (sim->process, SIGCONT);
+  wait_exit_keep (sim, TEST_TIMEOUT_MS);
+  status = g_subprocess_get_if_exited (sim->process) ? g_subprocess_get_exit_status (sim->process) : -1;
+  g_clear_object (&sim->process);
+  return status;
+}
+
 void
 test_sim_kill (TestSim *sim)
 {
@@ -133,7 +169,6 @@ test_sim_kill (TestSim *sim)
   wait_exit (sim);
 }
 
-/* SIGSTOP makes a link that is up but dead; SIGCONT revives it. */
 void
 test_sim_signal (TestSim *sim,
                  int      signum)
@@ -142,7 +177,6 @@ test_sim_signal (TestSim *sim,
   g_subprocess_send_signal (sim->process, signum);
 }
 
-/* Starts the simulator again on the same port. */
 void
 test_sim_restart (TestSim *sim)
 {
@@ -158,6 +192,7 @@ test_sim_free (TestSim *sim)
   if (sim->process)
     {
       g_subprocess_send_signal (sim->process, SIGTERM);
+      g_subprocess_send_signal (sim->process, SIGCONT);
       wait_exit (sim);
     }
   g_strfreev (sim->args);
@@ -200,44 +235,3 @@ test_sim_rest (TestSim    *sim,
   return json_node_copy (json_parser_get_root (parser));
 }
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the thread-default main context until @condition holds or
- * @timeout_ms passed. */
-gboolean
-test_wait_until (TestCondition condition,
-                 gpointer      data,
-                 guint         timeout_ms)
-{
-  GMainContext *context = g_main_context_get_thread_default ();
-  gboolean timed_out = FALSE;
-  GSource *timeout = g_timeout_source_new (timeout_ms);
-  gboolean ok;
-
-  g_source_set_callback (timeout, timeout_cb, &timed_out, NULL);
-  g_source_attach (timeout, context);
-
-  while (!(ok = condition (data)) && !timed_out)
-    g_main_context_iteration (context, TRUE);
-
-  g_source_destroy (timeout);
-  g_source_unref (timeout);
-  return ok;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-void
-test_run_for (guint ms)
-{
-  test_wait_until (never, NULL, ms);
-}

@@ -8,136 +8,9 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "lablink-units.h"
 #include "monitor-test-util.h"
-
-/* lablink-sim as a child that dies with the test (PR_SET_PDEATHSIG): a
- * failed assertion never leaves a simulator behind holding the test's
- * output open. */
-struct _MtSim
-{
-  GStrv        args;
-  GSubprocess *process;
-  char        *url;
-  guint        port;
-};
-
-typedef struct {
-  GDataInputStream *in;
-  char             *line;
-  gboolean          done;
-} LineRead;
-
-static void
-line_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  LineRead *read = data;
-
-  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  read->done = TRUE;
-}
-
-static void
-child_setup (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
-sim_start (MtSim *sim,
-           guint  port)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  const char *exe = g_getenv ("LABLINK_SIM");
-  LineRead read = { 0 };
-  guint i;
-
-  g_assert_nonnull (exe);
-  g_ptr_array_add (argv, g_strdup (exe));
-  g_ptr_array_add (argv, g_strdup ("--port"));
-  g_ptr_array_add (argv, g_strdup_printf ("%u", port));
-  for (i = 0; sim->args && sim->args[i]; i++)
-    g_ptr_array_add (argv, g_strdup (sim->args[i]));
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  sim->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
-  g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, NULL, line_cb, &read);
-  MT_WAIT (read.done, 10000);
-  g_assert_true (read.done);
-  g_assert_nonnull (read.line);
-  g_assert_true (g_str_has_prefix (read.line, "http://127.0.0.1:"));
-
-  g_free (sim->url);
-  sim->url = g_strchomp (read.line);
-  sim->port = (guint) g_ascii_strtoull (strrchr (sim->url, ':') + 1, NULL, 10);
-  g_assert_cmpuint (sim->port, >, 0);
-}
-
-/**
- * mt_sim_spawn:
- * @args: (nullable): more lablink-sim options ("--auth=u:p", …)
- */
-MtSim *
-mt_sim_spawn (const char * const *args)
-{
-  MtSim *sim = g_new0 (MtSim, 1);
-
-  sim->args = g_strdupv ((char **) args);
-  sim_start (sim, 0);
-  return sim;
-}
-
-const char *
-mt_sim_get_url (MtSim *sim)
-{
-  return sim->url;
-}
-
-/* SIGKILL, as a crash or a power cut would. */
-void
-mt_sim_kill (MtSim *sim)
-{
-  if (sim->process == NULL)
-    return;
-  g_subprocess_send_signal (sim->process, SIGKILL);
-  g_subprocess_wait (sim->process, NULL, NULL);
-  g_clear_object (&sim->process);
-}
-
-/* Starts it again on the same port. */
-void
-mt_sim_restart (MtSim *sim)
-{
-  g_assert_null (sim->process);
-  sim_start (sim, sim->port);
-}
-
-void
-mt_sim_free (MtSim *sim)
-{
-  if (sim == NULL)
-    return;
-  if (sim->process)
-    {
-      g_subprocess_send_signal (sim->process, SIGTERM);
-      g_subprocess_wait (sim->process, NULL, NULL);
-      g_clear_object (&sim->process);
-    }
-  g_strfreev (sim->args);
-  g_free (sim->url);
-  g_free (sim);
-}
 
 void
 mt_init (int    *argc,
@@ -193,13 +66,60 @@ mt_close (LablinkApplication *app,
   g_object_unref (app);
 }
 
+/* A simulator started with @sim_args, the application and a window on it,
+ * connected and with the equipment listed: every test case sets up its own. */
+void
+mt_fixture_setup (MtFixture          *fixture,
+                  const char * const *sim_args)
+{
+  fixture->sim = test_sim_spawn (sim_args);
+  fixture->app = mt_app_new ();
+  fixture->window = mt_open_window (fixture->app, test_sim_get_url (fixture->sim), FALSE);
+  g_assert_true (mt_wait_connected (fixture->window, TEST_TIMEOUT_MS));
+  g_assert_true (mt_wait_equipment (fixture->window, TEST_TIMEOUT_MS));
+}
+
+void
+mt_fixture_teardown (MtFixture *fixture)
+{
+  mt_close (fixture->app, fixture->window);
+  g_clear_pointer (&fixture->sim, test_sim_free);
+  fixture->app = NULL;
+  fixture->window = NULL;
+}
+
+static void
+on_pong (LablinkStreamManager *manager,
+         LablinkMessage       *message,
+         gpointer              data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* A ping and its pong: whatever the server sent before the pong (stream
+ * frames already on their way when a stream was stopped) has landed. */
+void
+mt_round_trip (LablinkWindow *window)
+{
+  LablinkStreamManager *manager = lablink_session_get_manager (lablink_window_get_session (window));
+  g_autoptr(GError) error = NULL;
+  gboolean pong = FALSE;
+  gulong id;
+
+  id = g_signal_connect (manager, "message::pong", G_CALLBACK (on_pong), &pong);
+  g_assert_true (lablink_stream_manager_send_ping (manager, &error));
+  g_assert_no_error (error);
+  g_assert_true (test_wait_for_flag (&pong, TEST_TIMEOUT_MS));
+  g_signal_handler_disconnect (manager, id);
+}
+
 gboolean
 mt_wait_connected (LablinkWindow *window,
                    guint          timeout_ms)
 {
   LablinkSession *session = lablink_window_get_session (window);
 
-  MT_WAIT (lablink_session_get_connected (session), timeout_ms);
+  TEST_WAIT (lablink_session_get_connected (session), timeout_ms);
   return lablink_session_get_connected (session);
 }
 
@@ -209,7 +129,7 @@ mt_wait_equipment (LablinkWindow *window,
 {
   LablinkSession *session = lablink_window_get_session (window);
 
-  MT_WAIT (lablink_session_get_equipment_loaded (session), timeout_ms);
+  TEST_WAIT (lablink_session_get_equipment_loaded (session), timeout_ms);
   return lablink_session_get_equipment_loaded (session);
 }
 
@@ -255,34 +175,6 @@ mt_meter_number (GtkWidget *meter,
   return lablink_parse_number (lablink_meter_get_text (LABLINK_METER (meter)), value);
 }
 
-typedef struct {
-  JsonNode *node;
-  GError   *error;
-  gboolean  done;
-} Result;
-
-static void
-command_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  Result *r = data;
-
-  r->node = lablink_client_send_command_finish (LABLINK_CLIENT (source), result, &r->error);
-  r->done = TRUE;
-}
-
-static void
-snapshot_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      data)
-{
-  Result *r = data;
-
-  r->node = lablink_client_get_snapshot_finish (LABLINK_CLIENT (source), result, &r->error);
-  r->done = TRUE;
-}
-
 JsonNode *
 mt_command (LablinkWindow *window,
             const char    *equipment_id,
@@ -291,17 +183,20 @@ mt_command (LablinkWindow *window,
 {
   LablinkClient *client = lablink_session_get_client (lablink_window_get_session (window));
   g_autoptr(JsonNode) params = NULL;
-  Result r = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TestWaiter waiter = { 0 };
+  JsonNode *node;
 
   g_assert_nonnull (client);
   params = json_from_string (parameters_json ? parameters_json : "{}", NULL);
   g_assert_nonnull (params);
   lablink_client_send_command_async (client, equipment_id, action, json_node_get_object (params), NULL,
-                                     command_cb, &r);
-  MT_WAIT (r.done, 10000);
-  g_assert_true (r.done);
-  g_assert_no_error (r.error);
-  return r.node;
+                                     test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  node = lablink_client_send_command_finish (client, result, &error);
+  g_assert_no_error (error);
+  return node;
 }
 
 JsonNode *
@@ -310,13 +205,16 @@ mt_snapshot (LablinkWindow *window,
              const char    *data_type)
 {
   LablinkClient *client = lablink_session_get_client (lablink_window_get_session (window));
-  Result r = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TestWaiter waiter = { 0 };
+  JsonNode *node;
 
-  lablink_client_get_snapshot_async (client, equipment_id, data_type, NULL, snapshot_cb, &r);
-  MT_WAIT (r.done, 10000);
-  g_assert_true (r.done);
-  g_assert_no_error (r.error);
-  return r.node;
+  lablink_client_get_snapshot_async (client, equipment_id, data_type, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  node = lablink_client_get_snapshot_finish (client, result, &error);
+  g_assert_no_error (error);
+  return node;
 }
 
 void

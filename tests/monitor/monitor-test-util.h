@@ -10,26 +10,9 @@
 #include "lablink-application.h"
 #include "lablink-meter.h"
 #include "lablink-window.h"
-#include "test-sim.h"
-
-typedef struct _MtSim MtSim;
+#include "test-common.h"
 
 G_BEGIN_DECLS
-
-/* Iterates the main loop in slices of 25 ms until @cond holds or
- * @timeout_ms passed (never forever). */
-#define MT_WAIT(cond, timeout_ms)                                              \
-  G_STMT_START {                                                               \
-    gint64 mt_end_ = g_get_monotonic_time () + (gint64) (timeout_ms) * 1000;   \
-    while (!(cond) && g_get_monotonic_time () < mt_end_)                       \
-      test_run_for (25);                                                       \
-  } G_STMT_END
-
-MtSim              *mt_sim_spawn            (const char * const *args);
-const char         *mt_sim_get_url          (MtSim            *sim);
-void                mt_sim_kill             (MtSim            *sim);
-void                mt_sim_restart          (MtSim            *sim);
-void                mt_sim_free             (MtSim            *sim);
 
 void                mt_init                 (int              *argc,
                                              char           ***argv);
@@ -52,6 +35,18 @@ gboolean            mt_label_number         (GtkWidget          *label,
                                              double             *value);
 gboolean            mt_meter_number         (GtkWidget          *meter,
                                              double             *value);
+/* Per test case: a simulator, the application, a window connected to it. */
+typedef struct {
+  TestSim            *sim;
+  LablinkApplication *app;
+  LablinkWindow      *window;
+} MtFixture;
+
+void                mt_fixture_setup        (MtFixture          *fixture,
+                                             const char * const *sim_args);
+void                mt_fixture_teardown     (MtFixture          *fixture);
+void                mt_round_trip           (LablinkWindow      *window);
+
 JsonNode           *mt_command              (LablinkWindow      *window,
                                              const char         *equipment_id,
                                              const char         *action,

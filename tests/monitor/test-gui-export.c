@@ -13,9 +13,7 @@
 #include "lablink-acquisition-panel.h"
 #include "monitor-test-util.h"
 
-static MtSim *sim;
-static LablinkApplication *app;
-static LablinkWindow *window;
+/* This case's directory (captures, exports), made by setup (). */
 static char *tmp_dir;
 
 static void
@@ -35,6 +33,29 @@ rm_rf (const char *path)
     }
   else
     g_unlink (path);
+}
+
+static void
+setup (MtFixture     *f,
+       gconstpointer  data)
+{
+  g_autofree char *captures = NULL;
+
+  /* Captures and exports go to a directory of this case's own. */
+  tmp_dir = g_dir_make_tmp ("lablink-export-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  captures = g_build_filename (tmp_dir, "captures", NULL);
+  g_setenv ("LABLINK_CAPTURE_DIR", captures, TRUE);
+  mt_fixture_setup (f, NULL);
+}
+
+static void
+teardown (MtFixture     *f,
+          gconstpointer  data)
+{
+  mt_fixture_teardown (f);
+  rm_rf (tmp_dir);
+  g_clear_pointer (&tmp_dir, g_free);
 }
 
 static GtkWidget *
@@ -92,7 +113,7 @@ export_file (LablinkAcquisitionPanel  *panel,
   g_autoptr(GAsyncResult) result = NULL;
 
   lablink_acquisition_panel_export_to_file (panel, file, format, store_result_cb, &result);
-  MT_WAIT (result != NULL, 20000);
+  TEST_WAIT (result != NULL, TEST_TIMEOUT_MS);
   g_assert_nonnull (result);
   *path_out = g_steal_pointer (&path);
   return lablink_acquisition_panel_export_to_file_finish (panel, result, error);
@@ -130,8 +151,10 @@ assert_prefix (const char *path,
 }
 
 static void
-test_record_and_export (void)
+test_record_and_export (MtFixture     *f,
+                        gconstpointer  test_data)
 {
+  LablinkWindow *window = f->window;
   LablinkAcquisitionPanel *panel = lablink_window_get_acquisition_panel (window);
   GtkToggleButton *record;
   LablinkCapture *capture;
@@ -143,8 +166,6 @@ test_record_and_export (void)
   guint64 n_before, n_after, n;
   guint rows;
 
-  g_assert_true (mt_wait_connected (window, 10000));
-  g_assert_true (mt_wait_equipment (window, 10000));
   psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   g_assert_nonnull (psu);
   json_node_unref (mt_command (window, psu, "set_voltage", "{\"voltage\": 5.0, \"channel\": 1}"));
@@ -153,10 +174,10 @@ test_record_and_export (void)
   lablink_window_set_page (window, "acquisitions");
   lablink_acquisition_panel_fill_form (panel, psu, "CH1, CH1_I", 100.0, "continuous");
   g_signal_emit_by_name (lablink_acquisition_panel_get_create_button (panel), "clicked");
-  MT_WAIT (lablink_acquisition_panel_get_selected_id (panel) != NULL, 5000);
+  TEST_WAIT (lablink_acquisition_panel_get_selected_id (panel) != NULL, TEST_TIMEOUT_MS);
   g_assert_nonnull (lablink_acquisition_panel_get_selected_id (panel));
   plot = lablink_acquisition_panel_get_plot (panel);
-  MT_WAIT (lablink_plot_get_n_series (plot) == 2 && lablink_plot_get_series_n_points (plot, 0) >= 20, 8000);
+  TEST_WAIT (lablink_plot_get_n_series (plot) == 2 && lablink_plot_get_series_n_points (plot, 0) >= 20, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_plot_get_n_series (plot), ==, 2);
 
   /* Without a recording there is no data to export: an error that says
@@ -176,10 +197,10 @@ test_record_and_export (void)
   g_assert_nonnull (capture);
   g_assert_true (lablink_capture_get_recording (capture));
   g_assert_true (g_str_has_prefix (lablink_capture_get_directory (capture), tmp_dir));
-  MT_WAIT (lablink_capture_get_n_samples (capture) >= 20, 10000);
+  TEST_WAIT (lablink_capture_get_n_samples (capture) >= 20, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_capture_get_n_samples (capture), >=, 20);
-  MT_WAIT (g_str_has_prefix (lablink_acquisition_panel_get_record_text (panel), "Recording: ") &&
-           strcmp (lablink_acquisition_panel_get_record_text (panel), "Recording: 0 samples") != 0, 3000);
+  TEST_WAIT (g_str_has_prefix (lablink_acquisition_panel_get_record_text (panel), "Recording: ") &&
+           strcmp (lablink_acquisition_panel_get_record_text (panel), "Recording: 0 samples") != 0, TEST_TIMEOUT_MS);
   g_test_message ("%s", lablink_acquisition_panel_get_record_text (panel));
   g_assert_true (g_str_has_prefix (lablink_acquisition_panel_get_record_text (panel), "Recording: "));
 
@@ -275,7 +296,7 @@ test_record_and_export (void)
     GtkWidget *dialog = NULL;
 
     g_signal_emit_by_name (mt_find (window, "acq-export"), "clicked");
-    MT_WAIT ((dialog = find_file_chooser ()) != NULL, 5000);
+    TEST_WAIT ((dialog = find_file_chooser ()) != NULL, TEST_TIMEOUT_MS);
     g_assert_nonnull (dialog);
     {
       g_autoptr(GFile) file = g_file_new_for_path (svg);
@@ -283,16 +304,16 @@ test_record_and_export (void)
 
       /* A folder set while the dialog is still starting up is lost:
        * set it until it holds. */
-      MT_WAIT (chooser_set_file (dialog, folder, "dialog.svg", file), 5000);
+      TEST_WAIT (chooser_set_file (dialog, folder, "dialog.svg", file), TEST_TIMEOUT_MS);
       chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_assert_nonnull (chosen);
       g_test_message ("chooser: %s", g_file_peek_path (chosen));
       g_assert_true (g_file_equal (chosen, file));
     }
     gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-    MT_WAIT (g_file_test (svg, G_FILE_TEST_EXISTS), 5000);
+    TEST_WAIT (g_file_test (svg, G_FILE_TEST_EXISTS), TEST_TIMEOUT_MS);
     g_assert_true (g_file_test (svg, G_FILE_TEST_EXISTS));
-    MT_WAIT (find_file_chooser () == NULL, 3000);
+    TEST_WAIT (find_file_chooser () == NULL, TEST_TIMEOUT_MS);
     g_assert_null (find_file_chooser ());
   }
 
@@ -322,27 +343,9 @@ test_record_and_export (void)
 int
 main (int argc, char **argv)
 {
-  int ret;
-
   mt_init (&argc, &argv);
 
-  tmp_dir = g_dir_make_tmp ("lablink-export-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  {
-    g_autofree char *captures = g_build_filename (tmp_dir, "captures", NULL);
-    g_setenv ("LABLINK_CAPTURE_DIR", captures, TRUE);
-  }
+  g_test_add ("/gui/export/record-and-export", MtFixture, NULL, setup, test_record_and_export, teardown);
 
-  sim = mt_sim_spawn (NULL);
-  app = mt_app_new ();
-  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
-
-  g_test_add_func ("/gui/export/record-and-export", test_record_and_export);
-  ret = g_test_run ();
-
-  mt_close (app, window);
-  mt_sim_free (sim);
-  rm_rf (tmp_dir);
-  g_free (tmp_dir);
-  return ret;
+  return g_test_run ();
 }

@@ -24,7 +24,7 @@ test_german (void)
   window = LABLINK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
 
-  g_assert_true (mt_wait_connected (window, 15000));
+  g_assert_true (mt_wait_connected (window, TEST_TIMEOUT_MS));
   g_assert_cmpstr (lablink_connection_indicator_get_text (lablink_window_get_connection_indicator (window)),
                    ==, "Verbunden (Simulator)");
 

@@ -12,7 +12,8 @@
 #include "lablink-login-dialog.h"
 #include "monitor-test-util.h"
 
-static MtSim *sim;
+/* A simulator that asks for a login. */
+static const char *auth_args[] = { "--auth=admin:s3cret", NULL };
 
 static const char *
 indicator (LablinkWindow *window)
@@ -27,7 +28,7 @@ answer (LablinkWindow *window,
 {
   GtkWidget *dialog;
 
-  MT_WAIT (lablink_window_get_login_dialog (window) != NULL, 5000);
+  TEST_WAIT (lablink_window_get_login_dialog (window) != NULL, TEST_TIMEOUT_MS);
   dialog = lablink_window_get_login_dialog (window);
   g_assert_nonnull (dialog);
   g_assert_true (LABLINK_IS_LOGIN_DIALOG (dialog));
@@ -39,27 +40,28 @@ answer (LablinkWindow *window,
 static void
 test_login_after_refusal (void)
 {
+  g_autoptr(TestSim) sim = test_sim_spawn (auth_args);
   LablinkApplication *app = mt_app_new ();
-  LablinkWindow *window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
+  LablinkWindow *window = mt_open_window (app, test_sim_get_url (sim), FALSE);
   LablinkSession *session = lablink_window_get_session (window);
   double value;
   guint toasts;
 
-  MT_WAIT (g_strcmp0 (indicator (window), "Login required") == 0, 10000);
+  TEST_WAIT (g_strcmp0 (indicator (window), "Login required") == 0, TEST_TIMEOUT_MS);
   g_assert_cmpstr (indicator (window), ==, "Login required");
   g_assert_cmpint (lablink_session_get_state (session), ==, LABLINK_CONNECTION_AUTH_FAILED);
 
   /* A wrong password: said so, asked again. */
   toasts = lablink_window_get_n_toasts (window);
   answer (window, "admin", "wrong");
-  MT_WAIT (lablink_window_get_n_toasts (window) > toasts && lablink_window_get_login_dialog (window) != NULL, 5000);
+  TEST_WAIT (lablink_window_get_n_toasts (window) > toasts && lablink_window_get_login_dialog (window) != NULL, TEST_TIMEOUT_MS);
   g_assert_nonnull (strstr (lablink_window_get_last_toast (window), "Login failed"));
   g_assert_false (lablink_session_get_connected (session));
 
   answer (window, "admin", "s3cret");
-  g_assert_true (mt_wait_connected (window, 10000));
+  g_assert_true (mt_wait_connected (window, TEST_TIMEOUT_MS));
   g_assert_cmpstr (indicator (window), ==, "Connected");
-  g_assert_true (mt_wait_equipment (window, 10000));
+  g_assert_true (mt_wait_equipment (window, TEST_TIMEOUT_MS));
 
   /* Streams run on the authenticated socket. */
   json_node_unref (mt_command (window, mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY), "set_voltage",
@@ -67,7 +69,7 @@ test_login_after_refusal (void)
   json_node_unref (mt_command (window, mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY), "set_output",
                                "{\"enabled\": true, \"channel\": 1}"));
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
-  MT_WAIT (mt_meter_number (mt_find (window, "psu-ch1-voltage"), &value) && fabs (value - 4.0) < 0.05, 5000);
+  TEST_WAIT (mt_meter_number (mt_find (window, "psu-ch1-voltage"), &value) && fabs (value - 4.0) < 0.05, TEST_TIMEOUT_MS);
   g_assert_true (mt_meter_number (mt_find (window, "psu-ch1-voltage"), &value));
   g_assert_cmpfloat (fabs (value - 4.0), <, 0.05);
 
@@ -77,11 +79,12 @@ test_login_after_refusal (void)
 static void
 test_user_option (void)
 {
+  g_autoptr(TestSim) sim = test_sim_spawn (auth_args);
   LablinkApplication *app = mt_app_new ();
   LablinkWindow *window;
 
   /* lablink-monitor --server URL --user admin */
-  lablink_application_set_options (app, mt_sim_get_url (sim), NULL, "admin", FALSE);
+  lablink_application_set_options (app, test_sim_get_url (sim), NULL, "admin", FALSE);
   window = lablink_application_open_window (app);
 
   /* The password is asked before any connection attempt. */
@@ -91,7 +94,7 @@ test_user_option (void)
   g_assert_cmpint (lablink_session_get_state (lablink_window_get_session (window)), ==, LABLINK_CONNECTION_DISCONNECTED);
 
   answer (window, NULL, "s3cret");
-  g_assert_true (mt_wait_connected (window, 10000));
+  g_assert_true (mt_wait_connected (window, TEST_TIMEOUT_MS));
   g_assert_cmpstr (indicator (window), ==, "Connected");
 
   mt_close (app, window);
@@ -100,16 +103,10 @@ test_user_option (void)
 int
 main (int argc, char **argv)
 {
-  const char *args[] = { "--auth=admin:s3cret", NULL };
-  int ret;
-
   mt_init (&argc, &argv);
-  sim = mt_sim_spawn (args);
 
   g_test_add_func ("/gui/login/after-refusal", test_login_after_refusal);
   g_test_add_func ("/gui/login/user-option", test_user_option);
-  ret = g_test_run ();
 
-  mt_sim_free (sim);
-  return ret;
+  return g_test_run ();
 }

@@ -11,22 +11,36 @@
 #include "lablink-psu-panel.h"
 #include "monitor-test-util.h"
 
-static MtSim *sim;
-static LablinkApplication *app;
-static LablinkWindow *window;
-static const char *psu;
+/* A simulator whose readings streams are acknowledged and then silent,
+ * as the released LabLink 1.2.5 does. */
+static void
+setup (MtFixture     *f,
+       gconstpointer  data)
+{
+  const char *args[] = { "--silent-streams=readings", NULL };
+
+  mt_fixture_setup (f, args);
+}
 
 static void
-test_no_data (void)
+teardown (MtFixture     *f,
+          gconstpointer  data)
 {
+  mt_fixture_teardown (f);
+}
+
+static void
+test_no_data (MtFixture     *f,
+              gconstpointer  data)
+{
+  LablinkWindow *window = f->window;
+  const char *psu;
   LablinkSession *session = lablink_window_get_session (window);
   LablinkStreamToolbar *toolbar = lablink_window_get_stream_toolbar (window);
   LablinkStatsPanel *stats = lablink_window_get_stats_panel (window);
   g_autofree char *key = NULL;
   LablinkPsuPanel *panel;
 
-  g_assert_true (mt_wait_connected (window, 10000));
-  g_assert_true (mt_wait_equipment (window, 10000));
   psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   key = lablink_protocol_stream_key (psu, LABLINK_STREAM_READINGS);
   panel = LABLINK_PSU_PANEL (lablink_window_get_panel (window, psu));
@@ -34,7 +48,7 @@ test_no_data (void)
   g_object_set (lablink_session_get_manager (session), "polling-fallback", FALSE, NULL);
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
 
-  MT_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "No data") == 0, 5000);
+  TEST_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "No data") == 0, TEST_TIMEOUT_MS);
   g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), ==, "No data");
   g_assert_cmpstr (lablink_stream_toolbar_get_status_text (toolbar, LABLINK_STREAM_READINGS), ==, "No data");
   g_assert_nonnull (lablink_plot_get_message (lablink_psu_panel_get_plot (panel)));
@@ -44,8 +58,11 @@ test_no_data (void)
 }
 
 static void
-test_polling (void)
+test_polling (MtFixture     *f,
+              gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   LablinkSession *session = lablink_window_get_session (window);
   LablinkStreamToolbar *toolbar = lablink_window_get_stream_toolbar (window);
   LablinkStatsPanel *stats = lablink_window_get_stats_panel (window);
@@ -59,13 +76,13 @@ test_polling (void)
   json_node_unref (mt_command (window, psu, "set_output", "{\"enabled\": true, \"channel\": 1}"));
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
 
-  MT_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "Polling") == 0, 5000);
+  TEST_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "Polling") == 0, TEST_TIMEOUT_MS);
   g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), ==, "Polling");
   g_assert_cmpstr (lablink_stream_toolbar_get_status_text (toolbar, LABLINK_STREAM_READINGS), ==, "Polling");
   g_assert_null (lablink_plot_get_message (lablink_psu_panel_get_plot (panel)));
 
   /* Values come from the REST snapshots. */
-  MT_WAIT (mt_meter_number (mt_find (window, "psu-ch1-voltage"), &value) && fabs (value - 2.5) < 0.05, 5000);
+  TEST_WAIT (mt_meter_number (mt_find (window, "psu-ch1-voltage"), &value) && fabs (value - 2.5) < 0.05, TEST_TIMEOUT_MS);
   g_assert_true (mt_meter_number (mt_find (window, "psu-ch1-voltage"), &value));
   g_assert_cmpfloat (fabs (value - 2.5), <, 0.05);
 
@@ -76,20 +93,10 @@ test_polling (void)
 int
 main (int argc, char **argv)
 {
-  const char *args[] = { "--silent-streams=readings", NULL };
-  int ret;
-
   mt_init (&argc, &argv);
 
-  sim = mt_sim_spawn (args);
-  app = mt_app_new ();
-  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
+  g_test_add ("/gui/nodata/no-data", MtFixture, NULL, setup, test_no_data, teardown);
+  g_test_add ("/gui/nodata/polling", MtFixture, NULL, setup, test_polling, teardown);
 
-  g_test_add_func ("/gui/nodata/no-data", test_no_data);
-  g_test_add_func ("/gui/nodata/polling", test_polling);
-  ret = g_test_run ();
-
-  mt_close (app, window);
-  mt_sim_free (sim);
-  return ret;
+  return g_test_run ();
 }

@@ -10,15 +10,25 @@
 #include "lablink-psu-panel.h"
 #include "monitor-test-util.h"
 
-static MtSim *sim;
-static LablinkApplication *app;
-static LablinkWindow *window;
-static const char *psu;
+static void
+setup (MtFixture     *f,
+       gconstpointer  data)
+{
+  mt_fixture_setup (f, NULL);
+}
+
+static void
+teardown (MtFixture     *f,
+          gconstpointer  data)
+{
+  mt_fixture_teardown (f);
+}
 
 static gboolean
-meter_near (const char *name,
-            double      expected,
-            double      tolerance)
+meter_near (LablinkWindow *window,
+            const char    *name,
+            double         expected,
+            double         tolerance)
 {
   double value;
 
@@ -26,14 +36,14 @@ meter_near (const char *name,
 }
 
 static void
-test_psu_connect (void)
+test_psu_connect (MtFixture     *f,
+                  gconstpointer  data)
 {
-  g_assert_true (mt_wait_connected (window, 10000));
-  g_assert_true (mt_wait_equipment (window, 10000));
+  LablinkWindow *window = f->window;
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+
   g_assert_cmpstr (lablink_connection_indicator_get_text (lablink_window_get_connection_indicator (window)),
                    ==, "Connected");
-
-  psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   g_assert_nonnull (psu);
   /* A first look at a server selects its power supply. */
   g_assert_cmpstr (lablink_window_get_selected_equipment_id (window), ==, psu);
@@ -42,8 +52,11 @@ test_psu_connect (void)
 }
 
 static void
-test_psu_meters_follow_setpoints (void)
+test_psu_meters_follow_setpoints (MtFixture     *f,
+                                  gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   LablinkStreamToolbar *toolbar = lablink_window_get_stream_toolbar (window);
   LablinkPsuPanel *panel = LABLINK_PSU_PANEL (lablink_window_get_panel (window, psu));
   GtkToggleButton *toggle = lablink_stream_toolbar_get_toggle (toolbar, LABLINK_STREAM_READINGS);
@@ -65,14 +78,14 @@ test_psu_meters_follow_setpoints (void)
   r2 = mt_command (window, psu, "set_voltage", "{\"voltage\": 7.25, \"channel\": 1}");
   r3 = mt_command (window, psu, "set_output", "{\"enabled\": true, \"channel\": 1}");
 
-  MT_WAIT (meter_near ("psu-ch1-voltage", 7.25, 0.05), 5000);
-  g_assert_true (meter_near ("psu-ch1-voltage", 7.25, 0.05));
+  TEST_WAIT (meter_near (window, "psu-ch1-voltage", 7.25, 0.05), TEST_TIMEOUT_MS);
+  g_assert_true (meter_near (window, "psu-ch1-voltage", 7.25, 0.05));
 
   channel = lablink_psu_panel_get_channel (panel, 1);
   g_assert_nonnull (channel);
   g_assert_cmpstr (lablink_psu_channel_get_output_text (channel), ==, "Output ON");
   g_assert_nonnull (strstr (lablink_psu_channel_get_setpoint_text (channel), "7.250"));
-  MT_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "Running") == 0, 3000);
+  TEST_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "Running") == 0, TEST_TIMEOUT_MS);
   g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), ==, "Running");
   g_assert_cmpstr (lablink_stream_toolbar_get_status_text (toolbar, LABLINK_STREAM_READINGS), ==, "Running");
 
@@ -89,19 +102,22 @@ test_psu_meters_follow_setpoints (void)
 
   /* A second set-point: the meter follows again. */
   r4 = mt_command (window, psu, "set_voltage", "{\"voltage\": 3.3, \"channel\": 1}");
-  MT_WAIT (meter_near ("psu-ch1-voltage", 3.3, 0.05), 5000);
-  g_assert_true (meter_near ("psu-ch1-voltage", 3.3, 0.05));
+  TEST_WAIT (meter_near (window, "psu-ch1-voltage", 3.3, 0.05), TEST_TIMEOUT_MS);
+  g_assert_true (meter_near (window, "psu-ch1-voltage", 3.3, 0.05));
 
   /* The history chart has the readings and was drawn. */
   plot = lablink_psu_panel_get_plot (panel);
-  MT_WAIT (lablink_plot_get_n_draws (plot) > 0 && lablink_plot_get_series_n_points (plot, 0) > 5, 3000);
+  TEST_WAIT (lablink_plot_get_n_draws (plot) > 0 && lablink_plot_get_series_n_points (plot, 0) > 5, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 0), >, 5);
   g_assert_cmpuint (lablink_plot_get_n_draws (plot), >, 0);
 }
 
 static void
-test_psu_stop_from_toolbar (void)
+test_psu_stop_from_toolbar (MtFixture     *f,
+                            gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   LablinkStreamToolbar *toolbar = lablink_window_get_stream_toolbar (window);
   LablinkPsuPanel *panel = LABLINK_PSU_PANEL (lablink_window_get_panel (window, psu));
   LablinkSession *session = lablink_window_get_session (window);
@@ -109,6 +125,9 @@ test_psu_stop_from_toolbar (void)
   g_autofree char *shown = NULL;
   guint64 updates;
 
+  mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
+  TEST_WAIT (lablink_psu_panel_get_n_updates (panel) > 2, TEST_TIMEOUT_MS);
+  g_assert_cmpuint (lablink_psu_panel_get_n_updates (panel), >, 2);
   g_assert_true (lablink_session_is_stream_active (session, psu, LABLINK_STREAM_READINGS));
 
   mt_activate (window, "toggle-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
@@ -116,24 +135,29 @@ test_psu_stop_from_toolbar (void)
   g_assert_false (lablink_session_is_stream_active (session, psu, LABLINK_STREAM_READINGS));
   g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), ==, "Stopped");
 
-  /* Frames already on their way may still land; then nothing. */
-  test_run_for (500);
+  /* Frames already on their way may still land (they are in before the
+   * pong); then nothing, however long the next round trip takes. */
+  mt_round_trip (window);
   updates = lablink_psu_panel_get_n_updates (panel);
   shown = g_strdup (lablink_meter_get_text (LABLINK_METER (mt_find (window, "psu-ch1-voltage"))));
-  test_run_for (1500);
+  test_run_for (500);
+  mt_round_trip (window);
   g_assert_cmpuint (lablink_psu_panel_get_n_updates (panel), ==, updates);
   g_assert_cmpstr (lablink_meter_get_text (LABLINK_METER (mt_find (window, "psu-ch1-voltage"))), ==, shown);
 
   /* Start again from the toolbar: updates resume. */
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
   g_assert_true (gtk_toggle_button_get_active (toggle));
-  MT_WAIT (lablink_psu_panel_get_n_updates (panel) > updates + 2, 3000);
+  TEST_WAIT (lablink_psu_panel_get_n_updates (panel) > updates + 2, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_psu_panel_get_n_updates (panel), >, updates + 2);
 }
 
 static void
-test_psu_interval_persisted (void)
+test_psu_interval_persisted (MtFixture     *f,
+                             gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   LablinkStreamToolbar *toolbar = lablink_window_get_stream_toolbar (window);
   LablinkSession *session = lablink_window_get_session (window);
   GtkSpinButton *spin = lablink_stream_toolbar_get_interval (toolbar, LABLINK_STREAM_READINGS);
@@ -143,7 +167,7 @@ test_psu_interval_persisted (void)
 
   g_assert_nonnull (spin);
   gtk_spin_button_set_value (spin, 250);
-  MT_WAIT (lablink_session_get_interval (session, psu, LABLINK_STREAM_READINGS) == 250, 2000);
+  TEST_WAIT (lablink_session_get_interval (session, psu, LABLINK_STREAM_READINGS) == 250, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_session_get_interval (session, psu, LABLINK_STREAM_READINGS), ==, 250);
 
   if (settings)
@@ -157,8 +181,10 @@ test_psu_interval_persisted (void)
 }
 
 static void
-test_psu_settings_kept (void)
+test_psu_settings_kept (MtFixture     *f,
+                        gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
   GSettings *settings = lablink_session_get_settings (lablink_window_get_session (window));
   g_auto(GStrv) recent = NULL;
   g_autofree char *last = NULL;
@@ -171,10 +197,10 @@ test_psu_settings_kept (void)
 
   /* The server connected to is remembered. */
   last = g_settings_get_string (settings, "last-server");
-  g_assert_cmpstr (last, ==, mt_sim_get_url (sim));
+  g_assert_cmpstr (last, ==, test_sim_get_url (f->sim));
   recent = g_settings_get_strv (settings, "recent-servers");
   g_assert_nonnull (recent[0]);
-  g_assert_cmpstr (recent[0], ==, mt_sim_get_url (sim));
+  g_assert_cmpstr (recent[0], ==, test_sim_get_url (f->sim));
 
   /* Window size and sidebar width, as saved when the window closes. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1111, 777);
@@ -188,22 +214,13 @@ test_psu_settings_kept (void)
 int
 main (int argc, char **argv)
 {
-  int ret;
-
   mt_init (&argc, &argv);
 
-  sim = mt_sim_spawn (NULL);
-  app = mt_app_new ();
-  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
+  g_test_add ("/gui/psu/connect", MtFixture, NULL, setup, test_psu_connect, teardown);
+  g_test_add ("/gui/psu/meters-follow-setpoints", MtFixture, NULL, setup, test_psu_meters_follow_setpoints, teardown);
+  g_test_add ("/gui/psu/stop-from-toolbar", MtFixture, NULL, setup, test_psu_stop_from_toolbar, teardown);
+  g_test_add ("/gui/psu/interval-persisted", MtFixture, NULL, setup, test_psu_interval_persisted, teardown);
+  g_test_add ("/gui/psu/settings-kept", MtFixture, NULL, setup, test_psu_settings_kept, teardown);
 
-  g_test_add_func ("/gui/psu/connect", test_psu_connect);
-  g_test_add_func ("/gui/psu/meters-follow-setpoints", test_psu_meters_follow_setpoints);
-  g_test_add_func ("/gui/psu/stop-from-toolbar", test_psu_stop_from_toolbar);
-  g_test_add_func ("/gui/psu/interval-persisted", test_psu_interval_persisted);
-  g_test_add_func ("/gui/psu/settings-kept", test_psu_settings_kept);
-  ret = g_test_run ();
-
-  mt_close (app, window);
-  mt_sim_free (sim);
-  return ret;
+  return g_test_run ();
 }

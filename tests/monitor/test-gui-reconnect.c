@@ -11,46 +11,55 @@
 #include "lablink-psu-panel.h"
 #include "monitor-test-util.h"
 
-static MtSim *sim;
-static LablinkApplication *app;
-static LablinkWindow *window;
+static void
+setup (MtFixture     *f,
+       gconstpointer  data)
+{
+  mt_fixture_setup (f, NULL);
+}
+
+static void
+teardown (MtFixture     *f,
+          gconstpointer  data)
+{
+  mt_fixture_teardown (f);
+}
 
 static const char *
-indicator (void)
+indicator (LablinkWindow *window)
 {
   return lablink_connection_indicator_get_text (lablink_window_get_connection_indicator (window));
 }
 
 static void
-test_reconnect (void)
+test_reconnect (MtFixture     *f,
+                gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
   LablinkSession *session = lablink_window_get_session (window);
   LablinkPsuPanel *panel;
   LablinkRing *ring;
   const char *psu;
   guint64 updates;
   gboolean saw_countdown = FALSE;
-  gint64 end;
   double last[LABLINK_N_READINGS];
   gsize i;
   gboolean gap = FALSE;
 
-  g_assert_true (mt_wait_connected (window, 10000));
-  g_assert_true (mt_wait_equipment (window, 10000));
   psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   g_assert_cmpstr (lablink_window_get_selected_equipment_id (window), ==, psu);
   panel = LABLINK_PSU_PANEL (lablink_window_get_panel (window, psu));
 
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
-  MT_WAIT (lablink_psu_panel_get_n_updates (panel) >= 5, 5000);
+  TEST_WAIT (lablink_psu_panel_get_n_updates (panel) >= 5, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_psu_panel_get_n_updates (panel), >=, 5);
-  g_assert_cmpstr (indicator (), ==, "Connected");
+  g_assert_cmpstr (indicator (window), ==, "Connected");
 
-  mt_sim_kill (sim);
+  test_sim_kill (f->sim);
 
-  MT_WAIT (g_str_has_prefix (indicator (), "Reconnecting"), 5000);
-  g_test_message ("after the kill: %s", indicator ());
-  g_assert_true (g_str_has_prefix (indicator (), "Reconnecting"));
+  TEST_WAIT (g_str_has_prefix (indicator (window), "Reconnecting"), TEST_TIMEOUT_MS);
+  g_test_message ("after the kill: %s", indicator (window));
+  g_assert_true (g_str_has_prefix (indicator (window), "Reconnecting"));
   g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), !=, "Running");
 
   /* The trace breaks where the link went. */
@@ -59,24 +68,20 @@ test_reconnect (void)
   g_assert_true (isnan (last[LABLINK_READING_VOLTAGE]));
 
   /* A countdown while it waits ("Reconnecting in 2 s (attempt 1)"). */
-  end = g_get_monotonic_time () + 1500 * 1000;
-  while (g_get_monotonic_time () < end && !saw_countdown)
-    {
-      saw_countdown = strstr (indicator (), " in ") != NULL && strstr (indicator (), "attempt") != NULL;
-      test_run_for (25);
-    }
+  TEST_WAIT ((saw_countdown = strstr (indicator (window), " in ") != NULL && strstr (indicator (window), "attempt") != NULL),
+             1500);
   g_test_message ("countdown seen: %s", saw_countdown ? "yes" : "no (attempts under way)");
 
   updates = lablink_psu_panel_get_n_updates (panel);
-  mt_sim_restart (sim);
+  test_sim_restart (f->sim);
 
-  MT_WAIT (g_strcmp0 (indicator (), "Connected") == 0, 15000);
-  g_assert_cmpstr (indicator (), ==, "Connected");
+  TEST_WAIT (g_strcmp0 (indicator (window), "Connected") == 0, TEST_TIMEOUT_MS);
+  g_assert_cmpstr (indicator (window), ==, "Connected");
 
   /* The readings stream was restarted by itself. */
-  MT_WAIT (lablink_psu_panel_get_n_updates (panel) > updates + 3, 5000);
+  TEST_WAIT (lablink_psu_panel_get_n_updates (panel) > updates + 3, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_psu_panel_get_n_updates (panel), >, updates + 3);
-  MT_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "Running") == 0, 3000);
+  TEST_WAIT (g_strcmp0 (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), "Running") == 0, TEST_TIMEOUT_MS);
   g_assert_cmpstr (lablink_instrument_panel_get_status_text (LABLINK_INSTRUMENT_PANEL (panel), NULL), ==, "Running");
 
   /* The gap stays in the history between the two runs. */
@@ -93,18 +98,9 @@ test_reconnect (void)
 int
 main (int argc, char **argv)
 {
-  int ret;
-
   mt_init (&argc, &argv);
 
-  sim = mt_sim_spawn (NULL);
-  app = mt_app_new ();
-  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
+  g_test_add ("/gui/reconnect/kill-and-restart", MtFixture, NULL, setup, test_reconnect, teardown);
 
-  g_test_add_func ("/gui/reconnect/kill-and-restart", test_reconnect);
-  ret = g_test_run ();
-
-  mt_close (app, window);
-  mt_sim_free (sim);
-  return ret;
+  return g_test_run ();
 }

@@ -10,14 +10,41 @@
 #include "lablink-scope-panel.h"
 #include "monitor-test-util.h"
 
-static MtSim *sim;
-static LablinkApplication *app;
-static LablinkWindow *window;
-static const char *scope;
-static LablinkScopePanel *panel;
+/* Every case: the scope selected, its waveform and measurements streams
+ * started. */
+static void
+setup (MtFixture     *f,
+       gconstpointer  data)
+{
+  const char *scope;
+
+  mt_fixture_setup (f, NULL);
+  scope = mt_equipment_id (f->window, LABLINK_EQUIPMENT_OSCILLOSCOPE);
+  g_assert_nonnull (scope);
+  g_assert_true (lablink_window_select_equipment (f->window, scope));
+  g_assert_nonnull (lablink_window_get_panel (f->window, scope));
+  mt_activate (f->window, "start-stream", g_variant_new_string (LABLINK_STREAM_WAVEFORM));
+  mt_activate (f->window, "start-stream", g_variant_new_string (LABLINK_STREAM_MEASUREMENTS));
+}
+
+static void
+teardown (MtFixture     *f,
+          gconstpointer  data)
+{
+  mt_fixture_teardown (f);
+}
+
+static LablinkScopePanel *
+scope_panel (MtFixture *f)
+{
+  const char *scope = mt_equipment_id (f->window, LABLINK_EQUIPMENT_OSCILLOSCOPE);
+
+  return LABLINK_SCOPE_PANEL (lablink_window_get_panel (f->window, scope));
+}
 
 static double
-shown (const char *name)
+shown (LablinkWindow *window,
+       const char    *name)
 {
   double value = NAN;
 
@@ -27,24 +54,14 @@ shown (const char *name)
 }
 
 static void
-test_scope_streams (void)
+test_scope_streams (MtFixture     *f,
+                    gconstpointer  data)
 {
+  LablinkScopePanel *panel = scope_panel (f);
   LablinkPlot *plot;
 
-  g_assert_true (mt_wait_connected (window, 10000));
-  g_assert_true (mt_wait_equipment (window, 10000));
-  scope = mt_equipment_id (window, LABLINK_EQUIPMENT_OSCILLOSCOPE);
-  g_assert_nonnull (scope);
-
-  g_assert_true (lablink_window_select_equipment (window, scope));
-  panel = LABLINK_SCOPE_PANEL (lablink_window_get_panel (window, scope));
-  g_assert_nonnull (panel);
-
-  mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_WAVEFORM));
-  mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_MEASUREMENTS));
-
   plot = lablink_scope_panel_get_plot (panel);
-  MT_WAIT (lablink_scope_panel_get_n_waveforms (panel) >= 3 && lablink_plot_get_n_draws (plot) > 0, 8000);
+  TEST_WAIT (lablink_scope_panel_get_n_waveforms (panel) >= 3 && lablink_plot_get_n_draws (plot) > 0, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_scope_panel_get_n_waveforms (panel), >=, 3);
   g_assert_cmpuint (lablink_plot_get_n_series (plot), >=, 1);
   g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 0), >=, 100);
@@ -56,16 +73,20 @@ test_scope_streams (void)
 }
 
 static void
-test_scope_measurements (void)
+test_scope_measurements (MtFixture     *f,
+                         gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
+  const char *scope = mt_equipment_id (window, LABLINK_EQUIPMENT_OSCILLOSCOPE);
+  LablinkScopePanel *panel = scope_panel (f);
   g_autoptr(JsonNode) snapshot = NULL;
   JsonObject *object;
   double vpp, freq, period, sim_vpp, sim_freq;
 
-  MT_WAIT (!isnan (shown ("meas-vpp")) && !isnan (shown ("meas-freq")), 8000);
-  vpp = shown ("meas-vpp");
-  freq = shown ("meas-freq");
-  period = shown ("meas-period");
+  TEST_WAIT (!isnan (shown (window, "meas-vpp")) && !isnan (shown (window, "meas-freq")), TEST_TIMEOUT_MS);
+  vpp = shown (window, "meas-vpp");
+  freq = shown (window, "meas-freq");
+  period = shown (window, "meas-period");
   g_assert_false (isnan (vpp));
   g_assert_false (isnan (freq));
 
@@ -95,24 +116,33 @@ test_scope_measurements (void)
 }
 
 static void
-test_scope_pause_and_cursor (void)
+test_scope_pause_and_cursor (MtFixture     *f,
+                             gconstpointer  data)
 {
+  LablinkScopePanel *panel = scope_panel (f);
   LablinkPlot *plot = lablink_scope_panel_get_plot (panel);
   guint64 waveforms, draws;
-  int w = gtk_widget_get_width (GTK_WIDGET (plot));
-  int h = gtk_widget_get_height (GTK_WIDGET (plot));
+  int w = 0, h = 0;
+
+  /* Waveforms shown first, as in test_scope_streams. */
+  TEST_WAIT (lablink_scope_panel_get_n_waveforms (panel) >= 3 && lablink_plot_get_n_draws (plot) > 0 &&
+             lablink_plot_get_series_n_points (plot, 0) >= 100, TEST_TIMEOUT_MS);
+  g_assert_cmpuint (lablink_scope_panel_get_n_waveforms (panel), >=, 3);
+  g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 0), >=, 100);
+  w = gtk_widget_get_width (GTK_WIDGET (plot));
+  h = gtk_widget_get_height (GTK_WIDGET (plot));
 
   /* Paused: frames keep being ingested, the plot keeps its data. */
   lablink_scope_panel_set_paused (panel, TRUE);
   g_assert_true (lablink_plot_get_paused (plot));
   waveforms = lablink_scope_panel_get_n_waveforms (panel);
-  MT_WAIT (lablink_scope_panel_get_n_waveforms (panel) > waveforms + 2, 5000);
+  TEST_WAIT (lablink_scope_panel_get_n_waveforms (panel) > waveforms + 2, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_scope_panel_get_n_waveforms (panel), >, waveforms + 2);
 
   /* The cursor readout under the pointer: time, volts, the trace's value. */
   draws = lablink_plot_get_n_draws (plot);
   lablink_plot_set_pointer (plot, w / 2.0, h / 2.0);
-  MT_WAIT (lablink_plot_get_n_draws (plot) > draws, 3000);
+  TEST_WAIT (lablink_plot_get_n_draws (plot) > draws, TEST_TIMEOUT_MS);
   g_assert_nonnull (lablink_plot_get_cursor_text (plot));
   g_assert_nonnull (strstr (lablink_plot_get_cursor_text (plot), "CH1:"));
   g_assert_nonnull (strstr (lablink_plot_get_cursor_text (plot), "s"));
@@ -124,7 +154,7 @@ test_scope_pause_and_cursor (void)
   /* Fixed scale: the volt axis is what the V/div says. */
   lablink_scope_panel_set_autoscale (panel, FALSE);
   draws = lablink_plot_get_n_draws (plot);
-  MT_WAIT (lablink_plot_get_n_draws (plot) > draws, 3000);
+  TEST_WAIT (lablink_plot_get_n_draws (plot) > draws, TEST_TIMEOUT_MS);
   g_assert_false (lablink_plot_get_y_autoscale (plot, 0));
   lablink_scope_panel_set_autoscale (panel, TRUE);
 }
@@ -132,20 +162,11 @@ test_scope_pause_and_cursor (void)
 int
 main (int argc, char **argv)
 {
-  int ret;
-
   mt_init (&argc, &argv);
 
-  sim = mt_sim_spawn (NULL);
-  app = mt_app_new ();
-  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
+  g_test_add ("/gui/scope/streams", MtFixture, NULL, setup, test_scope_streams, teardown);
+  g_test_add ("/gui/scope/measurements", MtFixture, NULL, setup, test_scope_measurements, teardown);
+  g_test_add ("/gui/scope/pause-and-cursor", MtFixture, NULL, setup, test_scope_pause_and_cursor, teardown);
 
-  g_test_add_func ("/gui/scope/streams", test_scope_streams);
-  g_test_add_func ("/gui/scope/measurements", test_scope_measurements);
-  g_test_add_func ("/gui/scope/pause-and-cursor", test_scope_pause_and_cursor);
-  ret = g_test_run ();
-
-  mt_close (app, window);
-  mt_sim_free (sim);
-  return ret;
+  return g_test_run ();
 }

@@ -12,9 +12,21 @@
 #include "lablink-scope-panel.h"
 #include "monitor-test-util.h"
 
-static MtSim *sim;
-static LablinkApplication *app;
-static LablinkWindow *window;
+static void
+setup (MtFixture     *f,
+       gconstpointer  data)
+{
+  mt_fixture_setup (f, NULL);
+}
+
+static void
+teardown (MtFixture     *f,
+          gconstpointer  data)
+{
+  /* The next case starts in the default style. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  mt_fixture_teardown (f);
+}
 
 static void
 draw_now (GtkWidget *widget)
@@ -25,16 +37,16 @@ draw_now (GtkWidget *widget)
 }
 
 static void
-test_screenshot_psu (void)
+test_screenshot_psu (MtFixture     *f,
+                     gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
   g_autofree char *path = NULL;
   const char *psu, *load;
   LablinkPsuPanel *panel;
   double variance = 0;
   guint step;
 
-  g_assert_true (mt_wait_connected (window, 10000));
-  g_assert_true (mt_wait_equipment (window, 10000));
   psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   load = mt_equipment_id (window, LABLINK_EQUIPMENT_ELECTRONIC_LOAD);
 
@@ -56,7 +68,7 @@ test_screenshot_psu (void)
       json_node_unref (mt_command (window, psu, "set_voltage", params));
       test_run_for (700);
     }
-  MT_WAIT (lablink_psu_panel_get_n_updates (panel) > 20, 5000);
+  TEST_WAIT (lablink_psu_panel_get_n_updates (panel) > 20, TEST_TIMEOUT_MS);
   draw_now (GTK_WIDGET (window));
 
   path = mt_screenshot (GTK_WIDGET (window), "main-window.png", &variance);
@@ -66,8 +78,10 @@ test_screenshot_psu (void)
 }
 
 static void
-test_screenshot_scope (void)
+test_screenshot_scope (MtFixture     *f,
+                       gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
   g_autofree char *path = NULL;
   const char *scope = mt_equipment_id (window, LABLINK_EQUIPMENT_OSCILLOSCOPE);
   LablinkScopePanel *panel;
@@ -77,8 +91,8 @@ test_screenshot_scope (void)
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_WAVEFORM));
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_MEASUREMENTS));
   panel = LABLINK_SCOPE_PANEL (lablink_window_get_panel (window, scope));
-  MT_WAIT (lablink_scope_panel_get_n_waveforms (panel) >= 3 &&
-           lablink_scope_panel_get_measurement (panel, "vpp", &value), 8000);
+  TEST_WAIT (lablink_scope_panel_get_n_waveforms (panel) >= 3 &&
+           lablink_scope_panel_get_measurement (panel, "vpp", &value), TEST_TIMEOUT_MS);
 
   /* The cursor readout in the picture too. */
   {
@@ -94,10 +108,22 @@ test_screenshot_scope (void)
 }
 
 static void
-test_screenshot_stats (void)
+test_screenshot_stats (MtFixture     *f,
+                       gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
   g_autofree char *path = NULL;
   double variance = 0;
+
+  /* Some traffic to count. */
+  {
+    const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+    LablinkPsuPanel *panel = LABLINK_PSU_PANEL (lablink_window_get_panel (window, psu));
+
+    mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
+    TEST_WAIT (lablink_psu_panel_get_n_updates (panel) > 3, TEST_TIMEOUT_MS);
+    g_assert_cmpuint (lablink_psu_panel_get_n_updates (panel), >, 3);
+  }
 
   lablink_window_set_page (window, "statistics");
   lablink_stats_panel_update (lablink_window_get_stats_panel (window));
@@ -110,8 +136,10 @@ test_screenshot_stats (void)
 }
 
 static void
-test_screenshot_load (void)
+test_screenshot_load (MtFixture     *f,
+                      gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
   g_autofree char *path = NULL;
   const char *load = mt_equipment_id (window, LABLINK_EQUIPMENT_ELECTRONIC_LOAD);
   double variance = 0;
@@ -127,8 +155,10 @@ test_screenshot_load (void)
 }
 
 static void
-test_screenshot_acquisition (void)
+test_screenshot_acquisition (MtFixture     *f,
+                             gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
   LablinkAcquisitionPanel *panel = lablink_window_get_acquisition_panel (window);
   const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   g_autofree char *path = NULL;
@@ -137,8 +167,8 @@ test_screenshot_acquisition (void)
   lablink_window_set_page (window, "acquisitions");
   lablink_acquisition_panel_fill_form (panel, psu, "CH1, CH1_I", 50.0, "continuous");
   g_signal_emit_by_name (lablink_acquisition_panel_get_create_button (panel), "clicked");
-  MT_WAIT (lablink_acquisition_panel_get_selected_id (panel) != NULL &&
-           lablink_plot_get_n_series (lablink_acquisition_panel_get_plot (panel)) > 0, 8000);
+  TEST_WAIT (lablink_acquisition_panel_get_selected_id (panel) != NULL &&
+           lablink_plot_get_n_series (lablink_acquisition_panel_get_plot (panel)) > 0, TEST_TIMEOUT_MS);
   test_run_for (2500);
   draw_now (GTK_WIDGET (window));
   path = mt_screenshot (GTK_WIDGET (window), "acquisitions.png", &variance);
@@ -147,8 +177,10 @@ test_screenshot_acquisition (void)
 }
 
 static void
-test_screenshot_dark (void)
+test_screenshot_dark (MtFixture     *f,
+                      gconstpointer  data)
 {
+  LablinkWindow *window = f->window;
   AdwStyleManager *style = adw_style_manager_get_default ();
   const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   g_autofree char *path = NULL;
@@ -166,23 +198,14 @@ test_screenshot_dark (void)
 int
 main (int argc, char **argv)
 {
-  int ret;
-
   mt_init (&argc, &argv);
 
-  sim = mt_sim_spawn (NULL);
-  app = mt_app_new ();
-  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
+  g_test_add ("/gui/screenshot/psu", MtFixture, NULL, setup, test_screenshot_psu, teardown);
+  g_test_add ("/gui/screenshot/scope", MtFixture, NULL, setup, test_screenshot_scope, teardown);
+  g_test_add ("/gui/screenshot/statistics", MtFixture, NULL, setup, test_screenshot_stats, teardown);
+  g_test_add ("/gui/screenshot/load", MtFixture, NULL, setup, test_screenshot_load, teardown);
+  g_test_add ("/gui/screenshot/acquisitions", MtFixture, NULL, setup, test_screenshot_acquisition, teardown);
+  g_test_add ("/gui/screenshot/dark", MtFixture, NULL, setup, test_screenshot_dark, teardown);
 
-  g_test_add_func ("/gui/screenshot/psu", test_screenshot_psu);
-  g_test_add_func ("/gui/screenshot/scope", test_screenshot_scope);
-  g_test_add_func ("/gui/screenshot/statistics", test_screenshot_stats);
-  g_test_add_func ("/gui/screenshot/load", test_screenshot_load);
-  g_test_add_func ("/gui/screenshot/acquisitions", test_screenshot_acquisition);
-  g_test_add_func ("/gui/screenshot/dark", test_screenshot_dark);
-  ret = g_test_run ();
-
-  mt_close (app, window);
-  mt_sim_free (sim);
-  return ret;
+  return g_test_run ();
 }

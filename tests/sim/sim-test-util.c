@@ -98,7 +98,7 @@ sim_thread_start (SimConfigureFunc configure,
   st->configure_data = user_data;
   st->thread = g_thread_new ("sim-server", sim_thread_main, st);
 
-  deadline = g_get_monotonic_time () + SIM_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  deadline = g_get_monotonic_time () + TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   g_mutex_lock (&st->mutex);
   while (!st->ready)
     if (!g_cond_wait_until (&st->cond, &st->mutex, deadline))
@@ -153,7 +153,7 @@ sim_thread_run_sync (SimThread        *st,
                      gpointer          user_data)
 {
   SyncCall call = { st, func, user_data, FALSE };
-  gint64 deadline = g_get_monotonic_time () + SIM_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  gint64 deadline = g_get_monotonic_time () + TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 
   g_main_context_invoke (st->context, sync_call_cb, &call);
   g_mutex_lock (&st->mutex);
@@ -188,58 +188,6 @@ sim_thread_stop (SimThread *st)
 /* ------------------------------------------------------------------------ */
 /* Test-side main loop                                                       */
 
-static gboolean
-set_true_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-iterate_for_ms (guint ms)
-{
-  gboolean expired = FALSE;
-  GSource *source = g_timeout_source_new (ms);
-
-  g_source_set_callback (source, set_true_cb, &expired, NULL);
-  g_source_attach (source, g_main_context_get_thread_default ());
-  while (!expired)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-  g_source_destroy (source);
-  g_source_unref (source);
-}
-
-static gboolean
-poll_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-gboolean
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data,
-               guint      timeout_ms)
-{
-  gboolean expired = FALSE;
-  GSource *source = g_timeout_source_new (timeout_ms);
-  GSource *poll = g_timeout_source_new (5);
-  GMainContext *context = g_main_context_get_thread_default ();
-  gboolean result;
-
-  /* @done may depend on the server thread: poll it, do not only wait for
-   * events of this context */
-  g_source_set_callback (source, set_true_cb, &expired, NULL);
-  g_source_attach (source, context);
-  g_source_set_callback (poll, poll_cb, NULL, NULL);
-  g_source_attach (poll, context);
-  while (!(result = done (data)) && !expired)
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (poll);
-  g_source_unref (poll);
-  g_source_destroy (source);
-  g_source_unref (source);
-  return result;
-}
 
 SoupSession *
 test_session_new (void)
@@ -314,7 +262,7 @@ http_request (SoupSession *session,
     }
 
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, send_and_read_cb, &data);
-  g_assert_true (iterate_until (async_done, &data, 2 * SIM_TEST_TIMEOUT_MS));
+  g_assert_true (test_wait_until (async_done, &data, 2 * TEST_TIMEOUT_MS));
   if (data.error != NULL)
     {
       g_test_message ("%s %s: %s", method, path, data.error->message);
@@ -431,7 +379,7 @@ ws_connect (SoupSession *session,
   g_assert_nonnull (msg);
 
   soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL, connect_cb, &data);
-  g_assert_true (iterate_until (connect_done, &data, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (test_wait_until (connect_done, &data, TEST_TIMEOUT_MS));
 
   if (http_status != NULL)
     *http_status = soup_message_get_status (msg);
@@ -485,7 +433,7 @@ WsFrame *
 ws_next (WsClient *client,
          guint     timeout_ms)
 {
-  iterate_until (has_frame_or_closed, client, timeout_ms);
+  test_wait_until (has_frame_or_closed, client, timeout_ms);
   return g_queue_pop_head (&client->frames);
 }
 
@@ -595,6 +543,46 @@ ws_wait_type (WsClient   *client,
 }
 
 /**
+ * ws_collect_n:
+ * @out: (element-type WsFrame): receives the matching frames (owns them)
+ *
+ * Collects matching frames until there are @n in @out, the connection
+ * closed, or TEST_TIMEOUT_MS passed (only a hang).
+ *
+ * Returns: whether @out holds @n frames
+ */
+gboolean
+ws_collect_n (WsClient   *client,
+              const char *type,
+              const char *equipment_id,
+              guint       n,
+              GPtrArray  *out)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) TEST_TIMEOUT_MS * 1000;
+
+  while (out->len < n)
+    {
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      WsFrame *frame;
+
+      if (left <= 0)
+        break;
+      frame = ws_next (client, (guint) left);
+      if (frame == NULL)
+        {
+          if (client->closed)
+            break;
+          continue;
+        }
+      if (frame_matches (frame, type, equipment_id))
+        g_ptr_array_add (out, frame);
+      else
+        ws_frame_free (frame);
+    }
+  return out->len >= n;
+}
+
+/**
  * ws_collect:
  * @out: (element-type WsFrame): receives the matching frames (owns them)
  *
@@ -647,7 +635,7 @@ gboolean
 ws_wait_closed (WsClient *client,
                 guint     timeout_ms)
 {
-  return iterate_until (is_closed, client, timeout_ms);
+  return test_wait_until (is_closed, client, timeout_ms);
 }
 
 void

@@ -8,11 +8,9 @@
 #include <libsoup/soup.h>
 
 #include "lablink-sim-server.h"
+#include "test-common.h"
 
 G_BEGIN_DECLS
-
-/* Every wait in the tests is bounded by this unless told otherwise. */
-#define SIM_TEST_TIMEOUT_MS 5000
 
 /* ---- the server, in-process on its own thread and GMainContext ---- */
 
@@ -29,10 +27,8 @@ void              sim_thread_run_sync   (SimThread        *st,
                                          gpointer          user_data);
 void              sim_thread_stop       (SimThread        *st);
 
-/* ---- the test side: the thread-default context of the test thread ---- */
-
-void        iterate_for_ms        (guint ms);
-gboolean    iterate_until         (gboolean (*done) (gpointer), gpointer data, guint timeout_ms);
+/* ---- the test side: the thread-default context of the test thread ----
+ * (waits: test_wait_until() and test_run_for() of tests/common) */
 
 SoupSession *test_session_new     (void);
 
@@ -82,6 +78,11 @@ WsFrame    *ws_wait_type          (WsClient    *client,
                                    const char  *type,
                                    const char  *equipment_id,
                                    guint        timeout_ms);
+gboolean    ws_collect_n          (WsClient    *client,
+                                   const char  *type,
+                                   const char  *equipment_id,
+                                   guint        n,
+                                   GPtrArray   *out);
 guint       ws_collect            (WsClient    *client,
                                    const char  *type,
                                    const char  *equipment_id,

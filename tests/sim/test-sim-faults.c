@@ -71,7 +71,7 @@ ping_pong (WsClient *client)
   g_autoptr(WsFrame) pong = NULL;
 
   ws_send (client, "{\"type\": \"ping\"}");
-  pong = ws_wait_type (client, "pong", NULL, SIM_TEST_TIMEOUT_MS);
+  pong = ws_wait_type (client, "pong", NULL, TEST_TIMEOUT_MS);
   g_assert_nonnull (pong);
   g_assert_cmpstr (pong->text, ==, "{\"type\": \"pong\"}");
 }
@@ -145,7 +145,7 @@ test_drop_after_messages (Fixture       *f,
   WsClient *client = connect_ok (f, NULL);
 
   ws_send (client, "{\"type\": \"start_stream\", \"equipment_id\": \"ps_250e6dfe\", \"stream_type\": \"readings\", \"interval_ms\": 20}");
-  g_assert_true (ws_wait_closed (client, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (ws_wait_closed (client, TEST_TIMEOUT_MS));
   /* stream_started + 4 readings, then the TCP connection goes: no close frame */
   g_assert_cmpuint (client->n_received, ==, 5);
   assert_abrupt (client);
@@ -166,11 +166,11 @@ test_drop_after_ms (Fixture       *f,
   gint64 elapsed_ms;
 
   ping_pong (client);
-  g_assert_true (ws_wait_closed (client, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (ws_wait_closed (client, TEST_TIMEOUT_MS));
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
   g_test_message ("dropped after %" G_GINT64_FORMAT " ms", elapsed_ms);
+  /* Not before the configured time (how much later is the machine's load). */
   g_assert_cmpint (elapsed_ms, >=, 250);
-  g_assert_cmpint (elapsed_ms, <=, 2000);
   assert_abrupt (client);
   ws_client_free (client);
 }
@@ -201,7 +201,7 @@ wait_n_clients (Fixture *f,
 {
   ClientCount c = { sim_thread_get_server (f->sim), n };
 
-  g_assert_true (iterate_until (has_n_clients, &c, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (test_wait_until (has_n_clients, &c, TEST_TIMEOUT_MS));
 }
 
 static void
@@ -221,8 +221,8 @@ test_drop_and_refuse (Fixture       *f,
 
   drop = http_request (f->session, "POST", f->url, "/api/sim/drop", NULL);
   g_assert_cmpfloat (object_get_num (http_result_object (drop), "dropped"), ==, 2);
-  g_assert_true (ws_wait_closed (a, SIM_TEST_TIMEOUT_MS));
-  g_assert_true (ws_wait_closed (b, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (ws_wait_closed (a, TEST_TIMEOUT_MS));
+  g_assert_true (ws_wait_closed (b, TEST_TIMEOUT_MS));
   assert_abrupt (a);
   ws_client_free (a);
   ws_client_free (b);
@@ -233,7 +233,7 @@ test_drop_and_refuse (Fixture       *f,
   g_assert_cmpuint (status, ==, 503);
 
   /* … then accepted again */
-  iterate_for_ms (450);
+  test_run_for (450);
   c = connect_ok (f, NULL);
 
   /* an orderly close with a code, on request */
@@ -241,16 +241,16 @@ test_drop_and_refuse (Fixture       *f,
   faults = http_request (f->session, "POST", f->url, "/api/sim/faults", "{\"refuse_ms\": 0}");
   wait_n_clients (f, 1);
   drop2 = http_request (f->session, "POST", f->url, "/api/sim/drop", "{\"mode\": \"close\", \"code\": 1001}");
-  g_assert_true (ws_wait_closed (c, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (ws_wait_closed (c, TEST_TIMEOUT_MS));
   g_assert_cmpuint (c->close_code, ==, 1001);
   ws_client_free (c);
-  g_assert_true (iterate_until (no_clients, sim_thread_get_server (f->sim), SIM_TEST_TIMEOUT_MS));
+  g_assert_true (test_wait_until (no_clients, sim_thread_get_server (f->sim), TEST_TIMEOUT_MS));
 
   /* the thread-safe API drops too */
   c = connect_ok (f, NULL);
   wait_n_clients (f, 1);
   lablink_sim_server_drop_connections (sim_thread_get_server (f->sim));
-  g_assert_true (ws_wait_closed (c, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (ws_wait_closed (c, TEST_TIMEOUT_MS));
   ws_client_free (c);
 }
 
@@ -262,17 +262,15 @@ test_latency (Fixture       *f,
   g_autoptr(HttpResult) faults = NULL;
   gint64 start, elapsed_ms;
 
-  start = g_get_monotonic_time ();
   ping_pong (client);
-  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, <, 150);
 
   faults = http_request (f->session, "POST", f->url, "/api/sim/faults", "{\"latency_ms\": 250}");
   start = g_get_monotonic_time ();
   ping_pong (client);
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
   g_test_message ("pong after %" G_GINT64_FORMAT " ms", elapsed_ms);
+  /* The added latency is a lower bound; the rest is the machine's load. */
   g_assert_cmpint (elapsed_ms, >=, 240);
-  g_assert_cmpint (elapsed_ms, <, 2000);
   ws_client_free (client);
 }
 
@@ -290,7 +288,9 @@ test_flood (Fixture       *f,
   /* as fast as possible */
   wait_n_clients (f, 1);
   lablink_sim_server_flood (server, 2000, 0);
-  ws_collect (client, "stream_data", "flood", 1500, frames);
+  g_assert_true (ws_collect_n (client, "stream_data", "flood", 2000, frames));
+  /* and not one more */
+  ws_collect (client, "stream_data", "flood", 100, frames);
   g_assert_cmpuint (frames->len, ==, 2000);
   g_assert_cmpuint (lablink_sim_server_get_flood_sent (server), ==, 2000);
   for (i = 0; i < frames->len; i++)
@@ -317,11 +317,11 @@ test_flood (Fixture       *f,
   start = g_get_monotonic_time ();
   flood = http_request (f->session, "POST", f->url, "/api/sim/flood", "{\"n_frames\": 30, \"rate_hz\": 100}");
   g_assert_cmpuint (flood->status, ==, 200);
-  while (frames->len < 30 && (g_get_monotonic_time () - start) < 3 * G_USEC_PER_SEC)
-    ws_collect (client, "stream_data", "flood", 50, frames);
+  g_assert_true (ws_collect_n (client, "stream_data", "flood", 30, frames));
   elapsed_ms = (((WsFrame *) g_ptr_array_index (frames, frames->len - 1))->received - start) / 1000;
   g_test_message ("30 frames at 100 Hz in %" G_GINT64_FORMAT " ms", elapsed_ms);
   g_assert_cmpuint (frames->len, ==, 30);
+  /* 30 frames at 100 Hz cannot come in less than 29 periods (minus slack) */
   g_assert_cmpint (elapsed_ms, >=, 250);
   g_assert_true (g_str_has_suffix (((WsFrame *) g_ptr_array_index (frames, 29))->text, "\"seq\": 2030}}"));
 
@@ -344,24 +344,30 @@ test_hostile (Fixture       *f,
   faults = http_request (f->session, "POST", f->url, "/api/sim/faults",
                          "{\"hostile_rate\": 100, \"hostile_kinds\": \"bad-json,wrong-types,unknown-type,deep-nesting\"}");
   g_assert_cmpuint (faults->status, ==, 200);
-  ws_collect (client, NULL, NULL, 500, frames);
+  /* Collected until every kind came (or the deadline, only a hang). */
+  for (i = 0; !(bad_json && wrong_types && unknown && deep) && i < TEST_TIMEOUT_MS / 100; i++)
+    {
+      guint first = frames->len, k;
+
+      ws_collect (client, NULL, NULL, 100, frames);
+      for (k = first; k < frames->len; k++)
+        {
+          WsFrame *frame = g_ptr_array_index (frames, k);
+          g_autoptr(JsonNode) node = parse_json (frame->text);
+
+          if (strstr (frame->text, "[[[[[[[[[[[[[[[[") != NULL)
+            deep = TRUE;
+          else if (node == NULL)
+            bad_json = TRUE;
+          else if (strstr (frame->text, "sim_mystery_event") != NULL)
+            unknown = TRUE;
+          else
+            wrong_types = TRUE;
+        }
+    }
   g_clear_pointer (&faults, http_result_free);
   faults = http_request (f->session, "POST", f->url, "/api/sim/faults", "{\"hostile_rate\": 0}");
 
-  for (i = 0; i < frames->len; i++)
-    {
-      WsFrame *frame = g_ptr_array_index (frames, i);
-      g_autoptr(JsonNode) node = parse_json (frame->text);
-
-      if (strstr (frame->text, "[[[[[[[[[[[[[[[[") != NULL)
-        deep = TRUE;
-      else if (node == NULL)
-        bad_json = TRUE;
-      else if (strstr (frame->text, "sim_mystery_event") != NULL)
-        unknown = TRUE;
-      else
-        wrong_types = TRUE;
-    }
   g_test_message ("%u hostile frames", frames->len);
   g_assert_true (bad_json);
   g_assert_true (wrong_types);
@@ -378,7 +384,7 @@ test_hostile (Fixture       *f,
   g_clear_pointer (&faults, http_result_free);
   faults = http_request (f->session, "POST", f->url, "/api/sim/faults",
                          "{\"hostile_rate\": 20, \"hostile_kinds\": \"non-utf8\"}");
-  g_assert_true (ws_wait_closed (client, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (ws_wait_closed (client, TEST_TIMEOUT_MS));
   g_test_message ("closed with %u", client->close_code);
   g_assert_cmpuint (client->close_code, ==, SOUP_WEBSOCKET_CLOSE_BAD_DATA);
   ws_client_free (client);

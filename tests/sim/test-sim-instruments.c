@@ -13,6 +13,7 @@
 #include "lablink-sim-load.h"
 #include "lablink-sim-psu.h"
 #include "lablink-sim-scope.h"
+#include "test-common.h"
 
 static void
 test_ids (void)
@@ -373,7 +374,7 @@ test_acquisition_object (void)
   g_assert_false (lablink_sim_acquisition_start (acq, NULL, &error));
   g_clear_error (&error);
 
-  for (i = 0; i < 300 && lablink_sim_acquisition_get_state (acq) != LABLINK_SIM_ACQUISITION_STOPPED; i++)
+  for (i = 0; i < TEST_TIMEOUT_MS && lablink_sim_acquisition_get_state (acq) != LABLINK_SIM_ACQUISITION_STOPPED; i++)
     {
       g_usleep (1000);
       lablink_sim_acquisition_tick (acq);

@@ -401,12 +401,20 @@ test_acquisition_rest (Fixture       *f,
   again = post (f, path, NULL);
   g_assert_cmpuint (again->status, ==, 400);
 
-  iterate_for_ms (300);
-
   g_free (path);
   path = g_strdup_printf ("/api/acquisition/session/%s/status", id);
-  status = get (f, path);
-  o = http_result_object (status);
+  /* at least 300 ms (the duration checked below), then asked for until it
+   * has samples (only a hang takes TEST_TIMEOUT_MS) */
+  test_run_for (300);
+  for (guint k = 0; k < TEST_TIMEOUT_MS / 20; k++)
+    {
+      g_clear_pointer (&status, http_result_free);
+      status = get (f, path);
+      o = http_result_object (status);
+      if (object_get_num (json_object_get_object_member (o, "stats"), "total_samples") >= 10)
+        break;
+      test_run_for (20);
+    }
   g_assert_cmpstr (object_get_str (o, "state"), ==, "acquiring");
   stats = json_object_get_object_member (o, "stats");
   g_assert_cmpfloat (object_get_num (stats, "total_samples"), >=, 10);
@@ -418,12 +426,12 @@ test_acquisition_rest (Fixture       *f,
   path = g_strdup_printf ("/api/acquisition/session/%s/pause", id);
   pause = post (f, path, NULL);
   g_assert_cmpstr (object_get_str (http_result_object (pause), "message"), ==, "Acquisition paused");
-  iterate_for_ms (100);
+  test_run_for (100);
   g_free (path);
   path = g_strdup_printf ("/api/acquisition/session/%s/resume", id);
   resume = post (f, path, NULL);
   g_assert_cmpstr (object_get_str (http_result_object (resume), "message"), ==, "Acquisition resumed");
-  iterate_for_ms (100);
+  test_run_for (100);
   g_free (path);
   path = g_strdup_printf ("/api/acquisition/session/%s/stop", id);
   stop = post (f, path, NULL);

@@ -81,7 +81,7 @@ static void
 expect_text (WsClient   *client,
              const char *expected)
 {
-  g_autoptr(WsFrame) frame = ws_next (client, SIM_TEST_TIMEOUT_MS);
+  g_autoptr(WsFrame) frame = ws_next (client, TEST_TIMEOUT_MS);
 
   g_assert_nonnull (frame);
   g_assert_cmpstr (frame->text, ==, expected);
@@ -134,7 +134,7 @@ test_psu_frame_shape (Fixture       *f,
   JsonObject *o, *d;
 
   start_stream (client, PSU, "readings", 100);
-  frame = ws_wait_type (client, "stream_data", PSU, SIM_TEST_TIMEOUT_MS);
+  frame = ws_wait_type (client, "stream_data", PSU, TEST_TIMEOUT_MS);
   g_assert_nonnull (frame);
   g_test_message ("%s", frame->text);
 
@@ -156,33 +156,18 @@ test_psu_frame_shape (Fixture       *f,
   ws_client_free (client);
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
+static gint64
+received_ms (GPtrArray *frames,
+             guint      i,
+             gint64     since)
 {
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
+  return (((WsFrame *) g_ptr_array_index (frames, i))->received - since) / 1000;
 }
 
-static double
-median_gap_ms (GPtrArray *frames)
-{
-  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
-  guint i;
-
-  g_assert_cmpuint (frames->len, >=, 3);
-  for (i = 1; i < frames->len; i++)
-    {
-      gint64 gap = ((WsFrame *) g_ptr_array_index (frames, i))->received -
-                   ((WsFrame *) g_ptr_array_index (frames, i - 1))->received;
-
-      g_array_append_val (gaps, gap);
-    }
-  g_array_sort (gaps, compare_gint64);
-  return g_array_index (gaps, gint64, gaps->len / 2) / 1000.0;
-}
-
+/* Each stream at its interval: timers never fire early, so the n-th frame
+ * of a stream at I ms cannot come before (n - 1) * I ms after the start;
+ * and the 100 ms streams outrun the 200 ms one. How regular the cadence is
+ * on this machine is a figure (bench/), not a check. */
 static void
 test_cadence (Fixture       *f,
               gconstpointer  data)
@@ -192,7 +177,6 @@ test_cadence (Fixture       *f,
   g_autoptr(GPtrArray) readings = g_ptr_array_new ();
   g_autoptr(GPtrArray) waveform = g_ptr_array_new ();
   g_autoptr(GPtrArray) measurements = g_ptr_array_new ();
-  double r_gap, w_gap, m_gap;
   gint64 started;
   guint i;
 
@@ -200,46 +184,42 @@ test_cadence (Fixture       *f,
   start_stream (client, PSU, "readings", 100);
   start_stream (client, SCOPE, "waveform", 100);
   start_stream (client, SCOPE, "measurements", 200);
-  ws_collect (client, "stream_data", NULL, 1400, all);
-
-  for (i = 0; i < all->len; i++)
+  for (i = 0; measurements->len < 4 && i < TEST_TIMEOUT_MS / 100; i++)
     {
-      WsFrame *frame = g_ptr_array_index (all, i);
+      guint first = all->len, k;
 
-      if (strstr (frame->text, "\"stream_type\": \"readings\"") != NULL)
-        g_ptr_array_add (readings, frame);
-      else if (strstr (frame->text, "\"stream_type\": \"waveform\"") != NULL)
-        g_ptr_array_add (waveform, frame);
-      else if (strstr (frame->text, "\"stream_type\": \"measurements\"") != NULL)
-        g_ptr_array_add (measurements, frame);
+      ws_collect (client, "stream_data", NULL, 100, all);
+      for (k = first; k < all->len; k++)
+        {
+          WsFrame *frame = g_ptr_array_index (all, k);
+
+          if (strstr (frame->text, "\"stream_type\": \"readings\"") != NULL)
+            g_ptr_array_add (readings, frame);
+          else if (strstr (frame->text, "\"stream_type\": \"waveform\"") != NULL)
+            g_ptr_array_add (waveform, frame);
+          else if (strstr (frame->text, "\"stream_type\": \"measurements\"") != NULL)
+            g_ptr_array_add (measurements, frame);
+        }
     }
+  g_test_message ("frames: readings %u, waveform %u, measurements %u", readings->len, waveform->len,
+                  measurements->len);
 
-  r_gap = median_gap_ms (readings);
-  w_gap = median_gap_ms (waveform);
-  m_gap = median_gap_ms (measurements);
-  g_test_message ("median gaps: readings %.1f ms (%u frames), waveform %.1f ms (%u), measurements %.1f ms (%u)",
-                  r_gap, readings->len, w_gap, waveform->len, m_gap, measurements->len);
-
-  /* interval + read time: ~111, ~150, ~300 ms (timers never fire early;
-   * the upper bounds leave room for a loaded CI machine) */
-  g_assert_cmpfloat (r_gap, >=, 105.0);
-  g_assert_cmpfloat (r_gap, <=, 200.0);
-  g_assert_cmpfloat (w_gap, >=, 145.0);
-  g_assert_cmpfloat (w_gap, <=, 300.0);
-  g_assert_cmpfloat (w_gap, >, r_gap + 15.0);
-  g_assert_cmpfloat (m_gap, >=, 295.0);
-  g_assert_cmpfloat (m_gap, <=, 500.0);
+  g_assert_cmpuint (measurements->len, >=, 4);
+  g_assert_cmpuint (readings->len, >, measurements->len);
+  g_assert_cmpuint (waveform->len, >, measurements->len);
+  g_assert_cmpint (received_ms (readings, readings->len - 1, started), >=, (readings->len - 1) * 100);
+  g_assert_cmpint (received_ms (waveform, waveform->len - 1, started), >=, (waveform->len - 1) * 100);
+  g_assert_cmpint (received_ms (measurements, measurements->len - 1, started), >=, (measurements->len - 1) * 200);
   ws_client_free (client);
 
-  /* the first frame comes after one read time, not after one interval */
+  /* the first frame comes after one read time, not after one interval
+   * (an hour here) */
   g_ptr_array_set_size (all, 0);
   client = connect_ok (f);
   started = g_get_monotonic_time ();
-  start_stream (client, PSU, "readings", 2000);
-  g_assert_cmpuint (ws_collect (client, "stream_data", PSU, 1000, all), ==, 1);
-  g_test_message ("first frame after %" G_GINT64_FORMAT " ms",
-                  (((WsFrame *) g_ptr_array_index (all, 0))->received - started) / 1000);
-  g_assert_cmpint ((((WsFrame *) g_ptr_array_index (all, 0))->received - started) / 1000, <, 500);
+  start_stream (client, PSU, "readings", 3600 * 1000);
+  g_assert_true (ws_collect_n (client, "stream_data", PSU, 1, all));
+  g_test_message ("first frame after %" G_GINT64_FORMAT " ms", received_ms (all, 0, started));
   ws_client_free (client);
 }
 
@@ -260,7 +240,7 @@ test_scope_frames (Fixture       *f,
   guint i;
 
   start_stream (client, SCOPE, "waveform", 100);
-  wave = ws_wait_type (client, "stream_data", SCOPE, SIM_TEST_TIMEOUT_MS);
+  wave = ws_wait_type (client, "stream_data", SCOPE, TEST_TIMEOUT_MS);
   g_assert_nonnull (wave);
   d = json_object_get_object_member (frame_object (wave, &wave_node), "data");
   g_assert_true (g_str_has_prefix (wave->text,
@@ -287,11 +267,11 @@ test_scope_frames (Fixture       *f,
   stop_stream (client, SCOPE, "waveform");
 
   start_stream (client, SCOPE, "measurements", 100);
-  meas = ws_wait_type (client, "stream_data", SCOPE, SIM_TEST_TIMEOUT_MS);
+  meas = ws_wait_type (client, "stream_data", SCOPE, TEST_TIMEOUT_MS);
   while (meas != NULL && strstr (meas->text, "\"measurements\"") == NULL)
     {
       ws_frame_free (meas);
-      meas = ws_wait_type (client, "stream_data", SCOPE, SIM_TEST_TIMEOUT_MS);
+      meas = ws_wait_type (client, "stream_data", SCOPE, TEST_TIMEOUT_MS);
     }
   g_assert_nonnull (meas);
   d = json_object_get_object_member (frame_object (meas, &meas_node), "data");
@@ -334,7 +314,7 @@ test_bad_input (Fixture       *f,
     {
       client = connect_ok (f);
       ws_send (client, closing[i]);
-      g_assert_true (ws_wait_closed (client, SIM_TEST_TIMEOUT_MS));
+      g_assert_true (ws_wait_closed (client, TEST_TIMEOUT_MS));
       g_assert_cmpuint (client->close_code, ==, 1000);
       g_assert_cmpstr (client->close_reason != NULL ? client->close_reason : "", ==, "");
       g_assert_true (g_queue_is_empty (&client->frames));
@@ -344,7 +324,7 @@ test_bad_input (Fixture       *f,
   /* a binary frame too */
   client = connect_ok (f);
   ws_send_binary (client, "{\"type\": \"ping\"}");
-  g_assert_true (ws_wait_closed (client, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (ws_wait_closed (client, TEST_TIMEOUT_MS));
   g_assert_cmpuint (client->close_code, ==, 1000);
   ws_client_free (client);
 }
@@ -374,16 +354,17 @@ test_broadcast (Fixture       *f,
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_frame_free);
   g_autoptr(HttpResult) status = NULL;
   LablinkSimServer *server = sim_thread_get_server (f->sim);
+  guint i;
 
   /* the server registers a client just after its 101 went out */
-  g_assert_true (iterate_until (two_clients, server, SIM_TEST_TIMEOUT_MS));
+  g_assert_true (test_wait_until (two_clients, server, TEST_TIMEOUT_MS));
 
   /* A starts a stream; B gets its frames too, the very same bytes */
   start_stream (a, PSU, "readings", 100);
-  started = ws_next (a, SIM_TEST_TIMEOUT_MS);
+  started = ws_next (a, TEST_TIMEOUT_MS);
   g_assert_nonnull (strstr (started->text, "stream_started"));
-  fa = ws_wait_type (a, "stream_data", PSU, SIM_TEST_TIMEOUT_MS);
-  fb = ws_wait_type (b, "stream_data", PSU, SIM_TEST_TIMEOUT_MS);
+  fa = ws_wait_type (a, "stream_data", PSU, TEST_TIMEOUT_MS);
+  fb = ws_wait_type (b, "stream_data", PSU, TEST_TIMEOUT_MS);
   g_assert_nonnull (fa);
   g_assert_nonnull (fb);
   g_assert_cmpstr (fa->text, ==, fb->text);
@@ -393,9 +374,9 @@ test_broadcast (Fixture       *f,
   /* B stops it for everyone */
   stop_stream (b, PSU, "readings");
   g_clear_pointer (&started, ws_frame_free);
-  started = ws_wait_type (b, "stream_stopped", NULL, SIM_TEST_TIMEOUT_MS);
+  started = ws_wait_type (b, "stream_stopped", NULL, TEST_TIMEOUT_MS);
   g_assert_nonnull (started);
-  iterate_for_ms (50);
+  test_run_for (50);
   ws_drain (a);
   ws_collect (a, "stream_data", NULL, 350, frames);
   g_assert_cmpuint (frames->len, ==, 0);
@@ -404,9 +385,15 @@ test_broadcast (Fixture       *f,
   start_stream (a, PSU, "readings", 100);
   ws_client_free (a);
   ws_client_free (b);
-  g_assert_true (iterate_until (no_clients, server, SIM_TEST_TIMEOUT_MS));
-  iterate_for_ms (50);
-  status = http_request (f->session, "GET", f->url, "/api/sim/status", NULL);
+  g_assert_true (test_wait_until (no_clients, server, TEST_TIMEOUT_MS));
+  for (i = 0; i < TEST_TIMEOUT_MS / 50; i++)
+    {
+      g_clear_pointer (&status, http_result_free);
+      status = http_request (f->session, "GET", f->url, "/api/sim/status", NULL);
+      if (json_array_get_length (json_object_get_array_member (http_result_object (status), "streams")) == 0)
+        break;
+      test_run_for (50);
+    }
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (http_result_object (status), "streams")), ==, 0);
 
   /* a reconnecting client must restart its streams */
@@ -432,7 +419,7 @@ test_events (Fixture       *f,
 
   r1 = http_request (f->session, "POST", f->url, "/api/sim/event", "{\"type\": \"alarm_event\"}");
   g_assert_cmpuint (r1->status, ==, 200);
-  alarm = ws_wait_type (client, "alarm_event", NULL, SIM_TEST_TIMEOUT_MS);
+  alarm = ws_wait_type (client, "alarm_event", NULL, TEST_TIMEOUT_MS);
   g_assert_nonnull (alarm);
   d = json_object_get_object_member (frame_object (alarm, &alarm_node), "data");
   g_assert_true (g_str_has_prefix (object_get_str (d, "event_id"), "event_"));
@@ -440,20 +427,20 @@ test_events (Fixture       *f,
   g_assert_cmpstr (object_get_str (d, "equipment_id"), ==, PSU);
 
   r2 = http_request (f->session, "POST", f->url, "/api/sim/event", "{\"type\": \"alarm_cleared\"}");
-  cleared = ws_wait_type (client, "alarm_cleared", NULL, SIM_TEST_TIMEOUT_MS);
+  cleared = ws_wait_type (client, "alarm_cleared", NULL, TEST_TIMEOUT_MS);
   g_assert_nonnull (cleared);
   g_assert_cmpstr (object_get_str (json_object_get_object_member (frame_object (cleared, &cleared_node), "data"), "event_id"),
                    ==, object_get_str (d, "event_id"));
 
   /* the thread-safe API */
   lablink_sim_server_emit_event (sim_thread_get_server (f->sim), "job_started");
-  job = ws_wait_type (client, "job_started", NULL, SIM_TEST_TIMEOUT_MS);
+  job = ws_wait_type (client, "job_started", NULL, TEST_TIMEOUT_MS);
   g_assert_nonnull (job);
   g_assert_nonnull (strstr (job->text, "\"job_id\": \"job_"));
 
   r3 = http_request (f->session, "POST", f->url, "/api/sim/event",
                      "{\"type\": \"discovery_progress\", \"data\": {\"progress\": 0.25, \"found\": [1, 2]}}");
-  custom = ws_wait_type (client, "discovery_progress", NULL, SIM_TEST_TIMEOUT_MS);
+  custom = ws_wait_type (client, "discovery_progress", NULL, TEST_TIMEOUT_MS);
   g_assert_nonnull (custom);
   g_assert_cmpstr (custom->text, ==,
                    "{\"type\": \"discovery_progress\", \"data\": {\"progress\": 0.25, \"found\": [1, 2]}}");

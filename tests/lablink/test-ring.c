@@ -1,4 +1,6 @@
-/* test-ring.c — LablinkRing and lablink_decimate_minmax()
+/* test-ring.c — LablinkRing and lablink_decimate_minmax() (liblablink)
+ *
+ * How fast decimation is is a figure: bench-decimate prints it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -282,35 +284,6 @@ test_decimate_outside (void)
   g_assert_cmpfloat (xo[4], ==, 11);
 }
 
-static void
-test_decimate_speed (void)
-{
-  const gsize n = 1000000;
-  g_autofree double *x = g_new (double, n);
-  g_autofree double *y = g_new (double, n);
-  g_autofree double *xo = g_new (double, lablink_decimate_minmax_bound (n, 2000));
-  g_autofree double *yo = g_new (double, lablink_decimate_minmax_bound (n, 2000));
-  gint64 best = G_MAXINT64;
-  gsize i;
-  int round;
-
-  for (i = 0; i < n; i++)
-    {
-      x[i] = (double) i;
-      y[i] = sin (i * 0.001);
-    }
-  for (round = 0; round < 5; round++)
-    {
-      gint64 t0 = g_get_monotonic_time ();
-      gsize no = lablink_decimate_minmax (x, y, n, 0, n - 1.0, 2000, xo, yo);
-      best = MIN (best, g_get_monotonic_time () - t0);
-      g_assert_cmpuint (no, <=, 4000);
-    }
-  g_test_message ("decimating 1M points to 2000 columns: %" G_GINT64_FORMAT " µs", best);
-  /* Generous: sanitizer builds are several times slower. */
-  g_assert_cmpint (best, <, 200000);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -322,7 +295,6 @@ main (int argc, char **argv)
   g_test_add_func ("/decimate/envelope", test_decimate_envelope);
   g_test_add_func ("/decimate/gaps", test_decimate_gaps);
   g_test_add_func ("/decimate/outside", test_decimate_outside);
-  g_test_add_func ("/decimate/speed", test_decimate_speed);
 
   return g_test_run ();
 }
