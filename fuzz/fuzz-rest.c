@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "lablink-client-private.h"
+#include "lablink-json-private.h"
 #include "lablink.h"
 #include "fuzz-common.h"
 
