@@ -4,7 +4,8 @@
  * Starts lablink-sim on 127.0.0.1 (no stream started), then
  *
  *  - `lablink-cli -s URL stats -d …` (connected, listening, no stream);
- *  - `lablink-monitor -s URL` on a private Xvfb (connected, no stream).
+ *  - `lablink-monitor -s URL` on a private Xvfb (connected, no stream);
+ *  - with --demo, also `lablink-monitor --demo` (its in-process simulator).
  *
  * After a warm-up (connecting, first draw) it samples, for each thread of
  * the process, /proc/PID/task/TID/status (voluntary context switches: one a
@@ -12,8 +13,8 @@
  * waits N seconds and samples again. It prints wake-ups per second per
  * thread and for the process, and the CPU % of the process.
  *
- * Run by hand: build/bench/bench-idle [--seconds N] [--warmup S] [--cli] [--app]
- * (neither --cli nor --app: both). The programs are the build tree's; set
+ * Run by hand: build/bench/bench-idle [--seconds N] [--warmup S] [--cli] [--app] [--demo]
+ * (none of --cli, --app, --demo: --cli and --app). The programs are the build tree's; set
  * LABLINK_SIM, LABLINK_CLI, LABLINK_MONITOR to measure others. With
  * --display=:N the app runs on that display instead of a private Xvfb.
  *
@@ -32,6 +33,7 @@ static double   opt_seconds = 10;
 static double   opt_warmup = 3;
 static gboolean opt_cli;
 static gboolean opt_app;
+static gboolean opt_demo;
 static char    *opt_display;
 
 static const GOptionEntry entries[] = {
@@ -39,6 +41,7 @@ static const GOptionEntry entries[] = {
   { "warmup", 'w', 0, G_OPTION_ARG_DOUBLE, &opt_warmup, "Wait S seconds before measuring (default 3)", "S" },
   { "cli", 0, 0, G_OPTION_ARG_NONE, &opt_cli, "Measure lablink-cli", NULL },
   { "app", 0, 0, G_OPTION_ARG_NONE, &opt_app, "Measure lablink-monitor", NULL },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo, "Also measure lablink-monitor --demo (its in-process simulator)", NULL },
   { "display", 0, 0, G_OPTION_ARG_STRING, &opt_display, "Run the app on this X display (default: a private Xvfb)", "DISPLAY" },
   { NULL }
 };
@@ -276,6 +279,7 @@ start_xvfb (GSubprocess **out_xvfb)
   return g_strdup_printf (":%s", g_strstrip (line));
 }
 
+/* The app connected to @url, or with its own simulator if @url is %NULL. */
 static void
 bench_app (const char *url)
 {
@@ -301,9 +305,14 @@ bench_app (const char *url)
       g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "disabled:", TRUE);
     }
 
+  if (url == NULL)
+    {
+      argv[1] = "--demo";
+      argv[2] = NULL;
+    }
   app = spawn (launcher, argv);
   sleep_seconds (opt_warmup);
-  measure ("lablink-monitor", app);
+  measure (url ? "lablink-monitor" : "lablink-monitor --demo", app);
   stop (app);
   stop (xvfb);
 }
@@ -328,7 +337,7 @@ main (int   argc,
       g_printerr ("--seconds must be > 0 and --warmup >= 0\n");
       return 2;
     }
-  if (!opt_cli && !opt_app)
+  if (!opt_cli && !opt_app && !opt_demo)
     opt_cli = opt_app = TRUE;
 
   url = start_sim (&sim);
@@ -338,6 +347,8 @@ main (int   argc,
     bench_cli (url);
   if (opt_app)
     bench_app (url);
+  if (opt_demo)
+    bench_app (NULL);
 
   stop (sim);
   return 0;
