@@ -462,6 +462,7 @@ lablink_stream_manager_stop_equipment_stream (LablinkStreamManager  *self,
   key = lablink_protocol_stream_key (equipment_id, stream_type);
   g_hash_table_remove (self->active, key);
   lablink_ws_worker_set_stream (self->worker, key, NULL);
+  _lablink_stream_manager_schedule_check (self);
 
   if (!_lablink_stream_manager_check_connected (self, error))
     return FALSE;
@@ -537,6 +538,7 @@ lablink_stream_manager_stop_acquisition_stream (LablinkStreamManager  *self,
   key = lablink_protocol_acquisition_key (acquisition_id);
   g_hash_table_remove (self->active, key);
   lablink_ws_worker_set_stream (self->worker, key, NULL);
+  _lablink_stream_manager_schedule_check (self);
 
   if (!_lablink_stream_manager_check_connected (self, error))
     return FALSE;
