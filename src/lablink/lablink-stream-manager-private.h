@@ -39,7 +39,7 @@ struct _LablinkStreamManager
   GSource                *dispatch_source;
   GCancellable           *cancellable;
   GHashTable             *active;           /* key → ActiveStream */
-  guint                   status_source;
+  GSource                *status_source;    /* ready at the next no-data deadline, if any */
 
   LablinkConnectionState  state;
   gint64                  next_retry;
@@ -80,6 +80,7 @@ void     _lablink_stream_manager_set_stream_status   (LablinkStreamManager  *sel
 void     _lablink_stream_manager_deliver_stream_data (LablinkStreamManager  *self,
                                                       LablinkMessage        *message,
                                                       gboolean               from_socket);
-gboolean _lablink_stream_manager_check_streams       (gpointer               data);
+void     _lablink_stream_manager_check_streams       (LablinkStreamManager  *self);
+void     _lablink_stream_manager_schedule_check      (LablinkStreamManager  *self);
 
 G_END_DECLS

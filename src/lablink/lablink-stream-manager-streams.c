@@ -42,6 +42,7 @@ _lablink_stream_manager_set_stream_status (LablinkStreamManager *self,
 
   stream->status = status;
   lablink_ws_worker_set_stream_status (self->worker, stream->key, status);
+  _lablink_stream_manager_schedule_check (self);
   _lablink_stream_manager_emit_stream_status (self, stream->key, status);
 }
 
@@ -249,35 +250,91 @@ poll_timeout_cb (gpointer data)
 /* Streams the server acknowledged but that deliver nothing (the released
  * 1.2.5 server does this for readings and waveforms) show as "no data"
  * after about three intervals and, for equipment streams, fall back to
- * polling the REST snapshot at the stream's interval. */
-gboolean
-_lablink_stream_manager_check_streams (gpointer data)
+ * polling the REST snapshot at the stream's interval.
+ *
+ * This is checked at the next such deadline only (the status source's
+ * ready time), never while nothing can change: disconnected, no stream, or
+ * every silent stream settled ("no data" without fallback, or polling;
+ * a frame from the socket makes it running again, which reschedules). */
+
+/* When @stream is silent: about three intervals after its last frame, or
+ * after it was (re)started if none came since. */
+static gint64
+silent_after (LablinkStreamManager *self,
+              ActiveStream         *stream)
 {
-  LablinkStreamManager *self = data;
+  gint64 last = lablink_ws_worker_get_last_receive (self->worker, stream->key);
+  gint64 limit = 3 * (gint64) stream->interval_ms * 1000 + 100000;
+
+  return MAX (last, stream->started_at) + limit;
+}
+
+static gboolean
+can_poll (LablinkStreamManager *self,
+          ActiveStream         *stream)
+{
+  return self->polling_fallback && !stream->acquisition;
+}
+
+/* Nothing left to decide for @stream until a frame comes. */
+static gboolean
+is_settled (LablinkStreamManager *self,
+            ActiveStream         *stream)
+{
+  return stream->status == LABLINK_STREAM_STATUS_POLLING ||
+         (stream->status == LABLINK_STREAM_STATUS_NO_DATA && !can_poll (self, stream));
+}
+
+void
+_lablink_stream_manager_schedule_check (LablinkStreamManager *self)
+{
+  GHashTableIter iter;
+  ActiveStream *stream;
+  gint64 next = -1;
+
+  if (self->status_source == NULL)
+    return;
+
+  if (self->state == LABLINK_CONNECTION_CONNECTED)
+    {
+      g_hash_table_iter_init (&iter, self->active);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
+        {
+          gint64 deadline;
+
+          if (is_settled (self, stream))
+            continue;
+          deadline = silent_after (self, stream) + 1;
+          next = next < 0 ? deadline : MIN (next, deadline);
+        }
+    }
+
+  g_source_set_ready_time (self->status_source, next);
+}
+
+void
+_lablink_stream_manager_check_streams (LablinkStreamManager *self)
+{
   GHashTableIter iter;
   ActiveStream *stream;
   gint64 now = g_get_monotonic_time ();
 
   if (self->state != LABLINK_CONNECTION_CONNECTED)
-    return G_SOURCE_CONTINUE;
+    {
+      _lablink_stream_manager_schedule_check (self);
+      return;
+    }
 
   g_hash_table_iter_init (&iter, self->active);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
     {
-      gint64 last = lablink_ws_worker_get_last_receive (self->worker, stream->key);
-      gint64 limit = 3 * (gint64) stream->interval_ms * 1000 + 100000;
-      gint64 since = MAX (last, stream->started_at);
-
-      if (last > stream->started_at && now - last <= limit)
-        continue; /* running: deliver_stream_data() marks it */
-
-      if (now - since <= limit)
-        continue; /* still starting */
+      if (now <= silent_after (self, stream))
+        continue; /* running (deliver_stream_data() marks it) or still starting */
 
       if (stream->status == LABLINK_STREAM_STATUS_POLLING)
         continue;
 
-      if (self->polling_fallback && !stream->acquisition)
+      if (can_poll (self, stream))
         {
           FetchData *fetch = fetch_data_new (self, stream->key, NULL);
 
@@ -292,7 +349,7 @@ _lablink_stream_manager_check_streams (gpointer data)
         _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_NO_DATA);
     }
 
-  return G_SOURCE_CONTINUE;
+  _lablink_stream_manager_schedule_check (self);
 }
 
 static gboolean
@@ -334,6 +391,7 @@ register_stream (LablinkStreamManager *self,
 
   lablink_ws_worker_set_stream (self->worker, key, g_strdup (start_frame));
   lablink_ws_worker_send (self->worker, g_strdup (start_frame));
+  _lablink_stream_manager_schedule_check (self);
 
   return stream;
 }
@@ -404,6 +462,7 @@ lablink_stream_manager_stop_equipment_stream (LablinkStreamManager  *self,
   key = lablink_protocol_stream_key (equipment_id, stream_type);
   g_hash_table_remove (self->active, key);
   lablink_ws_worker_set_stream (self->worker, key, NULL);
+  _lablink_stream_manager_schedule_check (self);
 
   if (!_lablink_stream_manager_check_connected (self, error))
     return FALSE;
@@ -479,6 +538,7 @@ lablink_stream_manager_stop_acquisition_stream (LablinkStreamManager  *self,
   key = lablink_protocol_acquisition_key (acquisition_id);
   g_hash_table_remove (self->active, key);
   lablink_ws_worker_set_stream (self->worker, key, NULL);
+  _lablink_stream_manager_schedule_check (self);
 
   if (!_lablink_stream_manager_check_connected (self, error))
     return FALSE;

@@ -20,7 +20,6 @@
 #include "lablink-stream-manager-private.h"
 
 #define TAKE_BATCH          64
-#define STATUS_INTERVAL_MS  100
 #define MAX_PAYLOAD_LIMIT   (256u * 1024u * 1024u)
 
 G_DEFINE_FINAL_TYPE (LablinkStreamManager, lablink_stream_manager, G_TYPE_OBJECT)
@@ -192,6 +191,7 @@ update_state (LablinkStreamManager   *self,
               _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_STARTING);
             }
         }
+      _lablink_stream_manager_schedule_check (self);
     }
   if (next_retry != self->next_retry)
     {
@@ -317,6 +317,20 @@ static GSourceFuncs dispatch_funcs = {
   .dispatch = dispatch_source_dispatch,
 };
 
+/* Owner's main loop, at the next no-data deadline of a stream (never while
+ * idle: no stream, disconnected, or every silent stream settled). */
+static gboolean
+status_cb (gpointer data)
+{
+  LablinkStreamManager *self = data;
+
+  g_object_ref (self);
+  _lablink_stream_manager_check_streams (self);
+  g_object_unref (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 lablink_stream_manager_constructed (GObject *object)
 {
@@ -335,7 +349,11 @@ lablink_stream_manager_constructed (GObject *object)
 
   self->worker = lablink_ws_worker_new (wakeup_owner, self->dispatch_source);
 
-  self->status_source = g_timeout_add (STATUS_INTERVAL_MS, _lablink_stream_manager_check_streams, self);
+  self->status_source = g_source_new (&dispatch_funcs, sizeof (GSource));
+  g_source_set_callback (self->status_source, status_cb, self, NULL);
+  g_source_set_static_name (self->status_source, "[lablink] stream status");
+  g_source_set_ready_time (self->status_source, -1);
+  g_source_attach (self->status_source, g_main_context_get_thread_default ());
 }
 
 static void
@@ -344,7 +362,9 @@ lablink_stream_manager_dispose (GObject *object)
   LablinkStreamManager *self = (LablinkStreamManager *) object;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->status_source, g_source_remove);
+  if (self->status_source)
+    g_source_destroy (self->status_source);
+  g_clear_pointer (&self->status_source, g_source_unref);
   stop_watching_cancellable (self);
 
   /* Stop the worker first: afterwards nothing touches the dispatch source. */
@@ -462,7 +482,10 @@ lablink_stream_manager_set_property (GObject      *object,
         lablink_ws_worker_set_queue_length (self->worker, self->queue_length);
       break;
     case PROP_DISPATCH_BUDGET_US: set_uint (self, &self->dispatch_budget_us, g_value_get_uint (value), prop_id); break;
-    case PROP_POLLING_FALLBACK: set_boolean (self, &self->polling_fallback, g_value_get_boolean (value), prop_id); break;
+    case PROP_POLLING_FALLBACK:
+      set_boolean (self, &self->polling_fallback, g_value_get_boolean (value), prop_id);
+      _lablink_stream_manager_schedule_check (self); /* a "no data" stream may now poll */
+      break;
     case PROP_FETCH_WAVEFORMS: set_boolean (self, &self->fetch_waveforms, g_value_get_boolean (value), prop_id); break;
     case PROP_HANDSHAKE_TIMEOUT_MS: set_uint (self, &self->handshake_timeout_ms, g_value_get_uint (value), prop_id); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -357,7 +357,10 @@ on_connected (GObject      *source,
   self->conn = conn;
   g_mutex_lock (&self->lock);
   soup_websocket_connection_set_max_incoming_payload_size (conn, self->config.max_payload);
-  soup_websocket_connection_set_keepalive_interval (conn, MAX (1, self->config.ping_interval_ms / 1000));
+  /* No libsoup keepalive: our application ping (keepalive_cb) already
+   * makes traffic both ways every interval; a second timer only doubled the
+   * idle wake-ups. */
+  soup_websocket_connection_set_keepalive_interval (conn, 0);
   self->up_since = g_get_monotonic_time ();
   if (self->ever_connected)
     self->reconnects++;

@@ -59,6 +59,9 @@ _lablink_plot_has_ring_series (LablinkPlot *self)
   return FALSE;
 }
 
+static gboolean needs_scrolling (LablinkPlot *self);
+static gboolean scroll_cb       (gpointer     data);
+
 static void
 lablink_plot_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
@@ -81,6 +84,9 @@ lablink_plot_snapshot (GtkWidget   *widget,
 
   self->n_draws++;
   self->last_draw_ms = (g_get_monotonic_time () - start) / 1000.0;
+
+  if (self->scroll_timer == 0 && needs_scrolling (self))
+    self->scroll_timer = g_timeout_add_seconds (1, scroll_cb, self);
 }
 
 static void
@@ -113,8 +119,31 @@ leave_cb (GtkEventControllerMotion *controller,
 }
 
 /* A history against the wall clock keeps scrolling when data is slow or
- * stopped: one redraw a second while the plot is on screen (data arriving
- * redraws it anyway). */
+ * stopped: one redraw a second while the plot is on screen and a sample is
+ * still in its window (data arriving redraws it anyway). Once the last
+ * sample has scrolled out, the timer stops; the next draw with data in the
+ * window (new data, unpausing) starts it again. */
+static gboolean
+needs_scrolling (LablinkPlot *self)
+{
+  gint64 since;
+  guint i;
+
+  if (self->paused || self->origin != LABLINK_PLOT_ORIGIN_NOW)
+    return FALSE;
+
+  since = g_get_real_time () - (gint64) (self->window_seconds * G_USEC_PER_SEC);
+  for (i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      gint64 last;
+
+      if (s->ring != NULL && lablink_ring_get_time_range (s->ring, NULL, &last) && last >= since)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 scroll_cb (gpointer data)
 {
@@ -122,17 +151,11 @@ scroll_cb (gpointer data)
 
   if (!self->paused && self->origin == LABLINK_PLOT_ORIGIN_NOW && _lablink_plot_has_ring_series (self))
     gtk_widget_queue_draw (GTK_WIDGET (self));
-  return G_SOURCE_CONTINUE;
-}
+  if (needs_scrolling (self))
+    return G_SOURCE_CONTINUE;
 
-static void
-lablink_plot_map (GtkWidget *widget)
-{
-  LablinkPlot *self = LABLINK_PLOT (widget);
-
-  GTK_WIDGET_CLASS (lablink_plot_parent_class)->map (widget);
-  if (self->scroll_timer == 0)
-    self->scroll_timer = g_timeout_add_seconds (1, scroll_cb, self);
+  self->scroll_timer = 0;
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -232,7 +255,6 @@ lablink_plot_class_init (LablinkPlotClass *klass)
   widget_class->snapshot = lablink_plot_snapshot;
   widget_class->measure = lablink_plot_measure;
   widget_class->unrealize = lablink_plot_unrealize;
-  widget_class->map = lablink_plot_map;
   widget_class->unmap = lablink_plot_unmap;
 
   properties[PROP_PAUSED] = g_param_spec_boolean ("paused", NULL, NULL, FALSE, rw);

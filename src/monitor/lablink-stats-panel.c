@@ -1,7 +1,7 @@
 /* lablink-stats-panel.c — live connection statistics
  *
- * Polls lablink_session_get_statistics() once a second (a snapshot:
- * cheap) and updates labels in place.
+ * Polls lablink_session_get_statistics() once a second while shown (a
+ * snapshot: cheap) and updates labels in place; hidden, it never wakes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -243,6 +243,26 @@ tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+lablink_stats_panel_map (GtkWidget *widget)
+{
+  LablinkStatsPanel *self = LABLINK_STATS_PANEL (widget);
+
+  GTK_WIDGET_CLASS (lablink_stats_panel_parent_class)->map (widget);
+  lablink_stats_panel_update (self);
+  if (self->timer == 0)
+    self->timer = g_timeout_add_seconds (1, tick_cb, self);
+}
+
+static void
+lablink_stats_panel_unmap (GtkWidget *widget)
+{
+  LablinkStatsPanel *self = LABLINK_STATS_PANEL (widget);
+
+  g_clear_handle_id (&self->timer, g_source_remove);
+  GTK_WIDGET_CLASS (lablink_stats_panel_parent_class)->unmap (widget);
+}
+
 void
 lablink_stats_panel_set_session (LablinkStatsPanel *self,
                                  LablinkSession    *session)
@@ -326,6 +346,8 @@ lablink_stats_panel_class_init (LablinkStatsPanelClass *klass)
 
   object_class->dispose = lablink_stats_panel_dispose;
   object_class->finalize = lablink_stats_panel_finalize;
+  widget_class->map = lablink_stats_panel_map;
+  widget_class->unmap = lablink_stats_panel_unmap;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-stats-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, LablinkStatsPanel, scroller);
@@ -352,8 +374,6 @@ lablink_stats_panel_init (LablinkStatsPanel *self)
   for (i = 0; i < G_N_ELEMENTS (error_kinds); i++)
     add_row (self, self->errors_grid, (int) i, error_kinds[i].name, _(error_kinds[i].caption));
   rebuild_streams (self, NULL);
-
-  self->timer = g_timeout_add_seconds (1, tick_cb, self);
 }
 
 GtkWidget *

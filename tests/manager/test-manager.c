@@ -827,6 +827,92 @@ test_polling_fallback (void)
   counter_clear (&c);
 }
 
+/* How long the default main context would sleep now, in ms (-1: until an
+ * fd wakes it, i.e. no timer), after dispatching what is ready. */
+static gint
+context_sleep_ms (void)
+{
+  GMainContext *context = g_main_context_default ();
+  guint i;
+
+  g_assert_true (g_main_context_acquire (context));
+  for (i = 0; i < 10000; i++)
+    {
+      GPollFD fds[64];
+      gint priority, timeout, n, k;
+      gboolean ready = g_main_context_prepare (context, &priority);
+
+      n = g_main_context_query (context, priority, &timeout, fds, G_N_ELEMENTS (fds));
+      g_assert_cmpint (n, <=, (gint) G_N_ELEMENTS (fds));
+      for (k = 0; k < n; k++)
+        fds[k].revents = 0;
+      if (g_main_context_check (context, priority, fds, n) || ready)
+        {
+          g_main_context_dispatch (context);
+          continue;
+        }
+      g_main_context_release (context);
+      return timeout;
+    }
+  g_error ("A source stays ready: the main context never sleeps");
+}
+
+static gboolean
+is_disconnected (gpointer data)
+{
+  return lablink_stream_manager_get_state (data) == LABLINK_CONNECTION_DISCONNECTED;
+}
+
+static gboolean
+is_no_data (gpointer data)
+{
+  return lablink_stream_manager_get_stream_status (data, PSU "_readings") == LABLINK_STREAM_STATUS_NO_DATA;
+}
+
+/* Idle (connected, no stream) the manager leaves no timer on its main
+ * context, so nothing wakes the process; a stream's status is checked at
+ * its next deadline only while it can still change without a frame. */
+static void
+test_idle_no_timer (void)
+{
+  const char *args[] = { "--silent-streams", "readings", NULL };
+  g_autoptr(TestSim) sim = test_sim_spawn (args);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  Counter c;
+
+  counter_init (&c);
+  manager = new_manager (client, &c);
+  g_object_set (manager, "polling-fallback", FALSE, NULL);
+  g_assert_true (connect_manager (manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (context_sleep_ms (), ==, -1);
+
+  /* Running: its no-data deadline is watched; stopped: nothing is. */
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, SCOPE, "waveform", 100, &error));
+  wait_count (&c, SCOPE "_waveform", 2, TEST_TIMEOUT_MS);
+  g_assert_cmpint (context_sleep_ms (), >=, 0);
+  g_assert_true (lablink_stream_manager_stop_equipment_stream (manager, SCOPE, "waveform", &error));
+  g_assert_cmpint (context_sleep_ms (), ==, -1);
+
+  /* Silent and shown as "no data", without a fallback: settled until a
+   * frame comes. */
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 100, &error));
+  g_assert_cmpint (context_sleep_ms (), >=, 0);
+  g_assert_true (test_wait_until (is_no_data, manager, TEST_TIMEOUT_MS));
+  g_assert_cmpint (context_sleep_ms (), ==, -1);
+
+  /* Disconnected: nothing to check either. */
+  g_assert_true (lablink_stream_manager_start_equipment_stream (manager, SCOPE, "waveform", 100, &error));
+  g_assert_cmpint (context_sleep_ms (), >=, 0);
+  lablink_stream_manager_disconnect (manager);
+  g_assert_true (test_wait_until (is_disconnected, manager, TEST_TIMEOUT_MS));
+  g_assert_cmpint (context_sleep_ms (), ==, -1);
+
+  counter_clear (&c);
+}
+
 static gboolean
 is_reconnecting (gpointer data)
 {
@@ -1172,6 +1258,7 @@ main (int   argc,
   g_test_add_func ("/manager/compat-waveform", test_compat_waveform);
   g_test_add_func ("/manager/auth", test_auth);
   g_test_add_func ("/manager/polling-fallback", test_polling_fallback);
+  g_test_add_func ("/manager/idle-no-timer", test_idle_no_timer);
   g_test_add_func ("/manager/dead-link", test_dead_link);
   g_test_add_func ("/manager/large-frame", test_large_frame);
   g_test_add_func ("/manager/flood", test_flood);
