@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # check-secrets.py — no password or token in logs, captures, exports or crash output
 #
-#   check-secrets.py LABLINK_SIM LABLINK_CLI
+#   check-secrets.py LABLINK_SIM LABLINK_CLI [GSCHEMA_XML]
 #
 # Runs lablink-sim with security on (--auth USER:PASSWORD, a fresh random
 # password), logs in over REST to learn what its access and refresh tokens
@@ -14,6 +14,8 @@
 # password, the wrong password, "USER:PASSWORD" in Base64 (basic auth), the
 # tokens the test got, and any token the simulator issued (each starts with
 # the same JWT header segment, taken from the test's tokens). Any hit fails.
+# The app's GSettings schema, when given, must have no key meant for a
+# password, token or other credential (the app keeps them in memory only).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -28,8 +30,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.request
+import xml.etree.ElementTree as ElementTree
 
 TIMEOUT = 60          # seconds, for any one command (only a hang misses it)
 USER = "labadmin"
@@ -143,11 +145,22 @@ def files_under(root):
             yield os.path.join(directory, name)
 
 
+def check_schema(path):
+    """No GSettings key may hold a credential."""
+    keys = [key.get("name") for key in ElementTree.parse(path).getroot().iter("key")]
+    suspect = [k for k in keys if re.search(r"pass|token|secret|credential|auth", k, re.IGNORECASE)]
+    if suspect:
+        fail(f"{os.path.basename(path)} has keys for credentials: {', '.join(suspect)}")
+    print(f"{os.path.basename(path)}: {len(keys)} keys, none for a credential")
+
+
 def main():
-    if len(sys.argv) != 3:
-        print("usage: check-secrets.py LABLINK_SIM LABLINK_CLI", file=sys.stderr)
+    if len(sys.argv) not in (3, 4):
+        print("usage: check-secrets.py LABLINK_SIM LABLINK_CLI [GSCHEMA_XML]", file=sys.stderr)
         return 2
-    sim_exe, cli_exe = sys.argv[1:]
+    sim_exe, cli_exe = sys.argv[1:3]
+    if len(sys.argv) == 4:
+        check_schema(sys.argv[3])
     for exe in (sim_exe, cli_exe):
         if not os.access(exe, os.X_OK):
             print(f"SKIP: {exe} is not built")
