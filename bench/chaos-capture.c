@@ -176,7 +176,7 @@ epoch_end (Chaos   *chaos,
   g_autofree LablinkCaptureGap *gaps = NULL;
   g_autofree gboolean *gap_lost = NULL;
   guint64 n, i;
-  guint n_gaps = 0, g, dups = 0, disorder = 0, foreign = 0, missing = 0, holes = 0, unrecorded = 0;
+  guint n_gaps = 0, g, flagged, dups = 0, disorder = 0, foreign = 0, missing = 0, holes = 0, unrecorded = 0;
 
   if (!lablink_capture_stop (epoch->capture, &error))
     fail (chaos, "capture stop: %s", error->message);
@@ -284,6 +284,15 @@ epoch_end (Chaos   *chaos,
           chaos->lost_conservative++;
           if (kind == 1)
             chaos->lost_conservative_kill++;
+          else
+            {
+              /* Not a failure, but worth a look: a recoverable outage. */
+              g_autofree char *from = lablink_capture_format_time (gaps[g].start_usec);
+
+              g_print ("note: acquisition %s: the gap at %s (%.0f ms, %" G_GUINT64_FORMAT " rows recovered) "
+                       "says data was lost, but nothing is missing\n", epoch->acquisition_id, from,
+                       (double) (gaps[g].end_usec - gaps[g].start_usec) / 1000.0, gaps[g].n_recovered);
+            }
         }
       else if (gap_lost[g])
         {
@@ -300,8 +309,11 @@ epoch_end (Chaos   *chaos,
   if (foreign > 0)
     fail (chaos, "acquisition %s: %u rows the simulator never generated", epoch->acquisition_id, foreign);
 
-  g_string_append_printf (line, "; capture %" G_GUINT64_FORMAT "/%u rows, %u gaps, %u missing in %u holes",
-                          n, epoch->generated->len, n_gaps, missing, holes);
+  for (g = 0, flagged = 0; g < n_gaps; g++)
+    flagged += gaps[g].data_lost;
+  g_string_append_printf (line, "; capture %" G_GUINT64_FORMAT "/%u rows, %u gaps (%u data_lost), "
+                          "%u missing in %u holes",
+                          n, epoch->generated->len, n_gaps, flagged, missing, holes);
 
   chaos->epochs++;
   chaos->rows += n;
