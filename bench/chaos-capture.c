@@ -175,6 +175,9 @@ epoch_end (Chaos   *chaos,
   g_autofree double *values = NULL;
   g_autofree LablinkCaptureGap *gaps = NULL;
   g_autofree gboolean *gap_lost = NULL;
+  g_autoptr(GString) detail = g_string_new (NULL);
+  guint failures = chaos->failures->len;
+  gint64 t0 = epoch->generated->len > 0 ? g_array_index (epoch->generated, gint64, 0) : 0;
   guint64 n, i;
   guint n_gaps = 0, g, flagged, dups = 0, disorder = 0, foreign = 0, missing = 0, holes = 0, unrecorded = 0;
 
@@ -208,12 +211,14 @@ epoch_end (Chaos   *chaos,
   gaps = lablink_capture_get_gaps (epoch->capture, &n_gaps);
   gap_lost = g_new0 (gboolean, MAX (n_gaps, 1));
 
-  /* Runs of missing samples: each must lie within a recorded gap. */
+  /* Runs of missing samples. One before the first stored sample is the
+   * lead-in: generated after the capture started (it started before the
+   * acquisition), before the first window it got. Any other must lie within
+   * a recorded gap, and one of the gaps it lies in must say data was lost. */
   for (i = 0; i < epoch->generated->len; )
     {
       gint64 first, last = 0;
-      guint run = 0;
-      gboolean found = FALSE;
+      guint run = 0, overlapping = 0, flagged_lost = 0;
 
       if (contains (sorted, g_array_index (epoch->generated, gint64, i)))
         {
@@ -229,24 +234,45 @@ epoch_end (Chaos   *chaos,
         }
       missing += run;
       holes++;
+      g_string_append_printf (detail, "\n    %u samples missing at +%.0f..+%.0f ms", run,
+                              (double) (first - t0) / 1000.0, (double) (last - t0) / 1000.0);
+
+      if (first == t0 && n > 0)
+        {
+          chaos->leadin_captures++;
+          chaos->leadin_samples += run;
+          g_print ("note: acquisition %s: the first %u samples (%.0f ms) are missing and no gap says so: "
+                   "the capture's first window did not reach back to the acquisition's start\n",
+                   epoch->acquisition_id, run, (double) (last - first) / 1000.0 + 1000.0 / SAMPLE_RATE);
+          continue;
+        }
+
       for (g = 0; g < n_gaps; g++)
         {
           gint64 end = gaps[g].end_usec != 0 ? gaps[g].end_usec : G_MAXINT64 - GAP_SLACK_USEC;
 
           if (first <= end + GAP_SLACK_USEC && last >= gaps[g].start_usec - GAP_SLACK_USEC)
             {
-              gap_lost[g] = TRUE;
-              found = TRUE;
+              overlapping++;
+              if (gaps[g].data_lost)
+                {
+                  gap_lost[g] = TRUE;
+                  flagged_lost++;
+                }
             }
         }
-      if (!found)
+      if (overlapping == 0)
         {
-          g_autofree char *from = lablink_capture_format_time (first);
-          g_autofree char *to = lablink_capture_format_time (last);
-
           unrecorded++;
-          fail (chaos, "acquisition %s: %u samples missing (%s ... %s) outside every recorded gap",
-                epoch->acquisition_id, run, from, to);
+          fail (chaos, "acquisition %s: %u samples missing (+%.0f..+%.0f ms) outside every recorded gap",
+                epoch->acquisition_id, run, (double) (first - t0) / 1000.0, (double) (last - t0) / 1000.0);
+        }
+      else if (flagged_lost == 0)
+        {
+          chaos->lost_wrong++;
+          fail (chaos, "acquisition %s: %u samples missing (+%.0f..+%.0f ms) under gaps that say "
+                "nothing was lost", epoch->acquisition_id, run, (double) (first - t0) / 1000.0,
+                (double) (last - t0) / 1000.0);
         }
     }
 
@@ -294,12 +320,6 @@ epoch_end (Chaos   *chaos,
                        (double) (gaps[g].end_usec - gaps[g].start_usec) / 1000.0, gaps[g].n_recovered);
             }
         }
-      else if (gap_lost[g])
-        {
-          chaos->lost_wrong++;
-          fail (chaos, "acquisition %s: gap %u says nothing was lost, but samples are missing",
-                epoch->acquisition_id, g);
-        }
     }
 
   if (dups > 0)
@@ -326,7 +346,25 @@ epoch_end (Chaos   *chaos,
   chaos->unrecorded_holes += unrecorded;
   chaos->gaps += n_gaps;
 
-  if (!chaos->keep && !lablink_capture_delete (epoch->capture, &error))
+  if (chaos->failures->len > failures)
+    {
+      /* Keep what failed, with the truth next to it. */
+      g_autofree char *path = g_strconcat (lablink_capture_get_directory (epoch->capture), ".generated", NULL);
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (i = 0; i < epoch->generated->len; i++)
+        g_string_append_printf (text, "%" G_GINT64_FORMAT "\n", g_array_index (epoch->generated, gint64, i));
+      g_file_set_contents (path, text->str, (gssize) text->len, NULL);
+      chaos->kept_failed = TRUE;
+      for (g = 0; g < n_gaps; g++)
+        g_string_append_printf (detail, "\n    gap %u: +%.0f..+%.0f ms, data_lost %d, %" G_GUINT64_FORMAT " recovered",
+                                g, (double) (gaps[g].start_usec - t0) / 1000.0,
+                                (double) (gaps[g].end_usec - t0) / 1000.0, gaps[g].data_lost, gaps[g].n_recovered);
+      g_print ("chaos: acquisition %s: the first sample at %" G_GINT64_FORMAT " us (+0 ms); %u gaps%s\n"
+               "chaos: kept %s and %s\n", epoch->acquisition_id, t0, n_gaps, detail->str,
+               lablink_capture_get_directory (epoch->capture), path);
+    }
+  else if (!chaos->keep && !lablink_capture_delete (epoch->capture, &error))
     g_printerr ("chaos: capture delete: %s\n", error->message);
   g_clear_object (&epoch->capture);
   g_clear_pointer (&epoch->acquisition_id, g_free);

@@ -68,6 +68,7 @@ typedef struct {
   gboolean     keep;
   gboolean     quiet;
   gboolean     verbose;
+  gboolean     kept_failed;         /* a failed capture is kept for inspection */
 
   GSubprocess *sim;
   GDataInputStream *sim_out;
@@ -84,6 +85,8 @@ typedef struct {
   guint        epochs;
   guint64      rows, generated, duplicates, disorder, foreign, missing;
   guint        holes, unrecorded_holes, not_caught_up;
+  guint        leadin_captures;
+  guint64      leadin_samples;
   guint        gaps, gaps_drop, gaps_kill, gaps_other;
   guint        outages_drop, outages_kill;
   guint        lost_flagged, lost_true, lost_conservative, lost_conservative_kill, lost_wrong;

@@ -27,10 +27,12 @@
  * against outages, the capture figures, and VmRSS and open fds after the
  * first and the last cycle. Every wait is bounded. The exit status is 1 on
  * a hard failure: a stream that did not resume within --resume-timeout, a
- * duplicate, out-of-order or foreign row, a sample missing outside every
- * recorded gap or under a gap that says nothing was lost, a capture that
+ * duplicate, out-of-order or foreign row, samples missing outside every
+ * recorded gap or only under gaps that say nothing was lost, a capture that
  * never caught up, or an fd count that grew in every cycle; 2 when the
- * harness itself could not run (no simulator, a REST call failed).
+ * harness itself could not run (no simulator, a REST call failed). Samples
+ * missing before a capture's first window (generated after it started:
+ * it starts before its acquisition) are counted and noted, not failed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -386,10 +388,13 @@ report (Chaos *chaos,
   g_print ("  missing %" G_GUINT64_FORMAT " samples in %u holes, %u outside every recorded gap%s\n",
            chaos->missing, chaos->holes, chaos->unrecorded_holes,
            chaos->not_caught_up ? " (and captures that never caught up)" : "");
+  g_print ("  lead-in: %u captures lost %" G_GUINT64_FORMAT " samples before their first window, "
+           "without a gap (noted, not failed)\n",
+           chaos->leadin_captures, chaos->leadin_samples);
   g_print ("  gaps %u: %u at the %u drops, %u at the %u kills, %u elsewhere\n",
            chaos->gaps, chaos->gaps_drop, chaos->outages_drop, chaos->gaps_kill, chaos->outages_kill, chaos->gaps_other);
   g_print ("  data_lost: %u flagged: %u truly lost, %u with nothing missing (%u at kills: the acquisition died\n"
-           "  with the server); %u gaps wrongly said complete\n",
+           "  with the server); %u holes under gaps that all said complete\n",
            chaos->lost_flagged, chaos->lost_true, chaos->lost_conservative, chaos->lost_conservative_kill,
            chaos->lost_wrong);
   g_print ("resources after the first / last cycle (max):\n");
@@ -521,7 +526,7 @@ main (int   argc,
   link_clear (&chaos.acq_link);
   g_clear_object (&chaos.control);
   sim_stop (&chaos, SIGTERM);
-  if (chaos.keep)
+  if (chaos.keep || chaos.kept_failed)
     g_print ("captures kept in %s\n", chaos.root);
   else
     g_rmdir (chaos.root);
