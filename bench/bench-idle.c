@@ -339,6 +339,12 @@ main (int   argc,
     }
   if (!opt_cli && !opt_app && !opt_demo)
     opt_cli = opt_app = TRUE;
+  if ((opt_app || opt_demo) && *program ("LABLINK_MONITOR", LABLINK_MONITOR_PATH) == '\0')
+    {
+      g_printerr ("lablink-monitor was not built (-Dgui=false): measuring the CLI only\n");
+      opt_app = opt_demo = FALSE;
+      opt_cli = TRUE;
+    }
 
   url = start_sim (&sim);
   g_print ("lablink-sim at %s, no stream started\n\n", url);
