@@ -162,6 +162,7 @@ struct _LablinkWsWorker
   GSource                 *handshake_source;
   GSource                 *retry_source;
   GSource                 *keepalive_source;
+  GSource                 *stable_source;   /* resets the backoff once the link is stable */
   gint64                   connected_since;
   gint64                   last_rx;
   gint64                   ping_sent;

@@ -107,6 +107,9 @@ worker_thread (gpointer data)
   if (self->keepalive_source)
     g_source_destroy (self->keepalive_source);
   g_clear_pointer (&self->keepalive_source, g_source_unref);
+  if (self->stable_source)
+    g_source_destroy (self->stable_source);
+  g_clear_pointer (&self->stable_source, g_source_unref);
   if (self->conn)
     {
       g_signal_handlers_disconnect_by_data (self->conn, self);
@@ -205,6 +208,9 @@ teardown_connection (LablinkWsWorker *self,
   if (self->keepalive_source)
     g_source_destroy (self->keepalive_source);
   g_clear_pointer (&self->keepalive_source, g_source_unref);
+  if (self->stable_source)
+    g_source_destroy (self->stable_source);
+  g_clear_pointer (&self->stable_source, g_source_unref);
 
   if (self->conn != NULL)
     {
@@ -296,6 +302,26 @@ keepalive_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* W: the link stayed up stable-after-ms: the backoff starts over. */
+static gboolean
+stable_cb (gpointer data)
+{
+  LablinkWsWorker *self = data;
+  gboolean changed;
+
+  g_clear_pointer (&self->stable_source, g_source_unref);
+
+  g_mutex_lock (&self->lock);
+  changed = self->attempt != 0;
+  self->attempt = 0;
+  g_mutex_unlock (&self->lock);
+
+  /* Hands the reset attempt number over (the state itself is unchanged). */
+  if (changed)
+    lablink_ws_worker_set_state (self, LABLINK_CONNECTION_CONNECTED, 0, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 /* W */
 static void
 on_connected (GObject      *source,
@@ -361,7 +387,9 @@ on_connected (GObject      *source,
   self->up_since = g_get_monotonic_time ();
   if (self->ever_connected)
     self->reconnects++;
-  self->attempt = 0;
+  /* The attempt counter is NOT reset here: a server that accepts and drops
+   * at once would otherwise be retried at the initial backoff for ever.
+   * stable_cb() resets it once the link stayed up stable-after-ms. */
   self->ever_connected = TRUE;
 
   /* Every stream we want running is (re)started: the server cancels all
@@ -393,10 +421,14 @@ on_connected (GObject      *source,
 
   g_mutex_lock (&self->lock);
   self->keepalive_source = g_timeout_source_new (MAX (self->config.ping_interval_ms, 50));
+  self->stable_source = g_timeout_source_new (self->config.stable_after_ms);
   g_mutex_unlock (&self->lock);
   g_source_set_callback (self->keepalive_source, keepalive_cb, self, NULL);
   g_source_set_static_name (self->keepalive_source, "[lablink] keepalive");
   g_source_attach (self->keepalive_source, self->context);
+  g_source_set_callback (self->stable_source, stable_cb, self, NULL);
+  g_source_set_static_name (self->stable_source, "[lablink] stable link");
+  g_source_attach (self->stable_source, self->context);
 
   /* A first round trip at once, so the latency is known from the start. */
   {

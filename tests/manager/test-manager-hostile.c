@@ -1,0 +1,185 @@
+/* test-manager-hostile.c — LablinkStreamManager against servers that misbehave
+ *
+ * A server that accepts and drops at once (the backoff must grow). Every test starts its own simulator on
+ * 127.0.0.1 with a free port.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <lablink.h>
+#include <string.h>
+
+#include "test-sim.h"
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} Async;
+
+static gboolean
+async_done (gpointer data)
+{
+  return ((Async *) data)->done;
+}
+
+static void
+connect_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Async *a = data;
+
+  a->ok = lablink_stream_manager_connect_finish (LABLINK_STREAM_MANAGER (source), result, &a->error);
+  a->done = TRUE;
+}
+
+static void
+connect_manager (LablinkStreamManager *manager)
+{
+  Async a = { 0 };
+
+  lablink_stream_manager_connect_async (manager, NULL, connect_cb, &a);
+  g_assert_true (test_wait_until (async_done, &a, 10000));
+  g_assert_no_error (a.error);
+  g_assert_true (a.ok);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Backoff against a server that accepts and then drops                     */
+
+typedef struct {
+  GArray  *attempts;          /* retry-attempt at each RECONNECTING */
+  guint    connected;         /* times CONNECTED was entered */
+  gboolean saw_zero_while_up; /* retry-attempt went to 0 on a stable link */
+} DropWatch;
+
+static void
+on_drop_state (LablinkStreamManager *manager,
+               GParamSpec           *pspec,
+               DropWatch            *w)
+{
+  LablinkConnectionState state = lablink_stream_manager_get_state (manager);
+
+  if (state == LABLINK_CONNECTION_RECONNECTING)
+    {
+      guint attempt = lablink_stream_manager_get_retry_attempt (manager);
+
+      /* Only the planned retries count (next-retry-time set). */
+      if (lablink_stream_manager_get_next_retry_time (manager) != 0)
+        g_array_append_val (w->attempts, attempt);
+    }
+  else if (state == LABLINK_CONNECTION_CONNECTED)
+    w->connected++;
+}
+
+static void
+on_drop_attempt (LablinkStreamManager *manager,
+                 GParamSpec           *pspec,
+                 DropWatch            *w)
+{
+  if (lablink_stream_manager_get_state (manager) == LABLINK_CONNECTION_CONNECTED &&
+      lablink_stream_manager_get_retry_attempt (manager) == 0)
+    w->saw_zero_while_up = TRUE;
+}
+
+typedef struct {
+  DropWatch *w;
+  guint      n;
+} DropWait;
+
+static gboolean
+enough_drops (gpointer data)
+{
+  DropWait *d = data;
+  return d->w->attempts->len >= d->n;
+}
+
+static LablinkStreamManager *
+new_drop_manager (LablinkClient *client,
+                  guint          stable_after_ms,
+                  DropWatch     *w)
+{
+  LablinkStreamManager *manager = g_object_new (LABLINK_TYPE_STREAM_MANAGER,
+                                                "client", client,
+                                                "backoff-initial-ms", 20,
+                                                "backoff-max-ms", 600000,
+                                                "stable-after-ms", stable_after_ms,
+                                                "ping-interval-ms", 60000,
+                                                NULL);
+
+  w->attempts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_signal_connect (manager, "notify::state", G_CALLBACK (on_drop_state), w);
+  g_signal_connect (manager, "notify::retry-attempt", G_CALLBACK (on_drop_attempt), w);
+  return manager;
+}
+
+/* The simulator drops each link 150 ms after it opened, far sooner than
+ * stable-after-ms: every drop is one more attempt of the same backoff, so
+ * the attempt number (and the cap of the delay) grows. Issue 10 A: it was
+ * reset on every successful connect, so the client retried at the initial
+ * backoff for ever (2.2 reconnects a second against --drop-after-ms 200). */
+static void
+test_backoff_grows (void)
+{
+  const char *args[] = { "--drop-after-ms", "150", NULL };
+  g_autoptr(TestSim) sim = test_sim_spawn (args);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  DropWatch w = { 0 };
+  DropWait d = { &w, 5 };
+  guint i;
+
+  manager = new_drop_manager (client, 60000, &w);
+  connect_manager (manager);
+
+  /* Caps 20, 40, 80, 160, 320 ms (full jitter) plus 150 ms up each time. */
+  g_assert_true (test_wait_until (enough_drops, &d, 30000));
+  for (i = 0; i < w.attempts->len; i++)
+    g_test_message ("drop %u: retry attempt %u", i + 1, g_array_index (w.attempts, guint, i));
+  /* The attempt is read when the owner handles the drop: a late owner may
+   * see a later one, never an earlier one. */
+  for (i = 0; i < d.n; i++)
+    g_assert_cmpuint (g_array_index (w.attempts, guint, i), >=, i + 1);
+  g_assert_false (w.saw_zero_while_up);
+
+  g_array_unref (w.attempts);
+}
+
+/* A link that stays up stable-after-ms resets the backoff: with the link
+ * dropped only after 2 s and stable-after-ms at 200, every drop is a first
+ * retry again, and retry-attempt reads 0 while the link is up. */
+static void
+test_backoff_resets_when_stable (void)
+{
+  const char *args[] = { "--drop-after-ms", "2000", NULL };
+  g_autoptr(TestSim) sim = test_sim_spawn (args);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  DropWatch w = { 0 };
+  DropWait d = { &w, 2 };
+  guint i;
+
+  manager = new_drop_manager (client, 200, &w);
+  connect_manager (manager);
+
+  g_assert_true (test_wait_until (enough_drops, &d, 30000));
+  for (i = 0; i < d.n; i++)
+    g_assert_cmpuint (g_array_index (w.attempts, guint, i), ==, 1);
+  g_assert_true (w.saw_zero_while_up);
+
+  g_array_unref (w.attempts);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/manager-hostile/backoff-grows", test_backoff_grows);
+  g_test_add_func ("/manager-hostile/backoff-resets-when-stable", test_backoff_resets_when_stable);
+
+  return g_test_run ();
+}
