@@ -169,6 +169,7 @@ struct _LablinkWsWorker
   gboolean                 want_connected;
   gboolean                 report_connect;   /* a connect() waits for its first result */
   gboolean                 ever_connected;
+  gboolean                 closed_too_big;   /* libsoup refused a frame over max_payload */
   GRand                   *rand;
   GSource                 *flush_source;
 

@@ -243,9 +243,32 @@ on_closed (SoupWebsocketConnection *conn,
 
   teardown_connection (self, FALSE);
 
-  g_mutex_lock (&self->lock);
-  self->errors[LABLINK_ERROR_KIND_CONNECTION]++;
-  g_mutex_unlock (&self->lock);
+  /* A frame over max-payload-size: libsoup closes the link (1009, "too
+   * big") without handing the frame over. That is the frame's fault, not
+   * the connection's: counted and reported as a too-large frame. */
+  if (self->closed_too_big || code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+    {
+      gsize max_payload;
+
+      g_mutex_lock (&self->lock);
+      max_payload = self->config.max_payload;
+      self->messages_received++;
+      self->errors[LABLINK_ERROR_KIND_TOO_LARGE]++;
+      g_mutex_unlock (&self->lock);
+
+      /* Worded like the parser's own too-large frame errors. */
+      lablink_ws_worker_post_item (self, LABLINK_WS_ITEM_FRAME_ERROR, NULL,
+                                   g_error_new (LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE,
+                                                "Frame exceeds the limit of %" G_GSIZE_FORMAT " bytes; the connection was closed",
+                                                max_payload));
+    }
+  else
+    {
+      g_mutex_lock (&self->lock);
+      self->errors[LABLINK_ERROR_KIND_CONNECTION]++;
+      g_mutex_unlock (&self->lock);
+    }
+  self->closed_too_big = FALSE;
 
   if (self->want_connected)
     schedule_retry (self, reason);
@@ -262,6 +285,8 @@ on_error (SoupWebsocketConnection *conn,
   LablinkWsWorker *self = data;
 
   g_debug ("WebSocket error: %s", error->message);
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG))
+    self->closed_too_big = TRUE;
   g_mutex_lock (&self->lock);
   g_free (self->last_error);
   self->last_error = g_strdup (error->message);
@@ -383,6 +408,11 @@ on_connected (GObject      *source,
   self->conn = conn;
   g_mutex_lock (&self->lock);
   soup_websocket_connection_set_max_incoming_payload_size (conn, self->config.max_payload);
+  /* libsoup ≥ 3.6 also bounds a message reassembled from fragments (older
+   * ones bound each fragment only). */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (conn), "max-total-message-size") != NULL)
+    g_object_set (conn, "max-total-message-size", (guint64) self->config.max_payload, NULL);
+  self->closed_too_big = FALSE;
   soup_websocket_connection_set_keepalive_interval (conn, MAX (1, self->config.ping_interval_ms / 1000));
   self->up_since = g_get_monotonic_time ();
   if (self->ever_connected)

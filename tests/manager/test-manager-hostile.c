@@ -1,6 +1,8 @@
 /* test-manager-hostile.c — LablinkStreamManager against servers that misbehave
  *
- * A server that accepts and drops at once (the backoff must grow). Every test starts its own simulator on
+ * A server that accepts and drops at once (the backoff must grow), frames
+ * over the payload limit (counted as too-large), and big valid frames
+ * (memory bounded in bytes). Every test starts its own simulator on
  * 127.0.0.1 with a free port.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -172,6 +174,92 @@ test_backoff_resets_when_stable (void)
   g_array_unref (w.attempts);
 }
 
+/* ------------------------------------------------------------------------ */
+/* A frame over max-payload-size                                            */
+
+typedef struct {
+  guint too_large;
+  guint other;
+} FrameErrors;
+
+static void
+on_frame_error (LablinkStreamManager *manager,
+                const GError         *error,
+                FrameErrors          *f)
+{
+  if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE))
+    f->too_large++;
+  else
+    f->other++;
+}
+
+static gboolean
+saw_too_large (gpointer data)
+{
+  return ((FrameErrors *) data)->too_large > 0;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return lablink_stream_manager_get_connected (data);
+}
+
+static char *
+broadcast_body (gsize size)
+{
+  g_autoptr(GString) frame = g_string_new ("{\"type\": \"big_event\", \"blob\": \"");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  while (frame->len < size)
+    g_string_append (frame, "0123456789abcdef");
+  g_string_append (frame, "\"}");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, frame->str);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  return json_to_string (body, FALSE);
+}
+
+/* libsoup refuses a frame over max-payload-size by closing the link (1009,
+ * "too big") without handing the frame over. Issue 10 B: that was counted
+ * as a connection error; it is a too-large frame, reported as such, and the
+ * link comes back. */
+static void
+test_frame_over_limit (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *body = broadcast_body (200 * 1024);
+  FrameErrors f = { 0 };
+
+  manager = g_object_new (LABLINK_TYPE_STREAM_MANAGER,
+                          "client", client,
+                          "backoff-initial-ms", 50,
+                          "backoff-max-ms", 500,
+                          "ping-interval-ms", 60000,
+                          "max-payload-size", 64 * 1024,
+                          NULL);
+  g_signal_connect (manager, "frame-error", G_CALLBACK (on_frame_error), &f);
+  connect_manager (manager);
+
+  answer = test_sim_rest (sim, "POST", "/api/sim/broadcast", body, NULL);
+  g_assert_true (test_wait_until (saw_too_large, &f, 10000));
+  g_assert_true (test_wait_until (is_connected, manager, 10000));
+
+  stats = lablink_stream_manager_get_statistics (manager);
+  g_assert_cmpuint (lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_TOO_LARGE), ==, 1);
+  g_assert_cmpuint (lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_CONNECTION), ==, 0);
+  g_assert_cmpuint (f.too_large, ==, 1);
+  g_assert_cmpuint (f.other, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -180,6 +268,8 @@ main (int   argc,
 
   g_test_add_func ("/manager-hostile/backoff-grows", test_backoff_grows);
   g_test_add_func ("/manager-hostile/backoff-resets-when-stable", test_backoff_resets_when_stable);
+
+  g_test_add_func ("/manager-hostile/frame-over-limit", test_frame_over_limit);
 
   return g_test_run ();
 }
