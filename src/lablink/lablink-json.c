@@ -411,6 +411,22 @@ lablink_json_doc_clear (LablinkJsonDoc *doc)
   doc->length = 0;
 }
 
+/* Frees the token array if it grew past @keep_tokens: a thread's working
+ * array must not stay at the size of the largest frame it ever saw. */
+void
+lablink_json_doc_trim (LablinkJsonDoc *doc,
+                       guint           keep_tokens)
+{
+  if (doc->allocated > keep_tokens)
+    {
+      g_clear_pointer (&doc->tokens, g_free);
+      doc->allocated = 0;
+    }
+  doc->n_tokens = 0;
+  doc->text = NULL;
+  doc->length = 0;
+}
+
 gboolean
 lablink_json_doc_string_equal (const LablinkJsonDoc *doc,
                                gint                  token,
