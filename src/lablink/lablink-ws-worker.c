@@ -146,6 +146,8 @@ lablink_ws_worker_new (LablinkWsWakeup wakeup,
   self->order = g_ptr_array_new ();
   g_queue_init (&self->control);
   self->queue_length = 256;
+  self->queue_bytes = DEFAULT_QUEUE_BYTES;
+  self->total_queue_bytes = DEFAULT_TOTAL_QUEUE_BYTES;
   self->state = LABLINK_CONNECTION_DISCONNECTED;
   self->thread = g_thread_new ("lablink-ws", worker_thread, self);
 

@@ -2,7 +2,8 @@
  *
  * A server that accepts and drops at once (the backoff must grow), frames
  * over the payload limit (counted as too-large), and big valid frames
- * (memory bounded in bytes). Every test starts its own simulator on
+ * (memory bounded in bytes, checked against the documented worst case).
+ * Every test starts its own simulator on
  * 127.0.0.1 with a free port.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -260,6 +261,137 @@ test_frame_over_limit (void)
   g_assert_cmpuint (f.other, ==, 0);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Memory bounded in bytes                                                  */
+
+/* The worst case of src/lablink/README.md, "Memory": a decoded frame of L
+ * bytes costs at most 16 L + 4 KiB; the queues hold total-queue-bytes plus
+ * the newest frame, the owner one batch (1 MiB or one frame), the network
+ * thread libsoup's buffers (3 L), the tokenizer's working array (20 L) and
+ * the frame being decoded. */
+static guint64
+documented_bound (guint64 max_payload,
+                  guint64 total_queue_bytes)
+{
+  guint64 frame = 16 * max_payload + 4096;
+
+  return total_queue_bytes + 3 * frame + 23 * max_payload + 1024 * 1024;
+}
+
+static guint64
+status_bytes (const char *field)
+{
+  g_autofree char *text = NULL;
+  const char *p;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &text, NULL, NULL));
+  p = strstr (text, field);
+  g_assert_nonnull (p);
+  return g_ascii_strtoull (p + strlen (field), NULL, 10) * 1024;
+}
+
+typedef struct {
+  guint    delivered;
+  guint64  max_cost;
+} BigCount;
+
+static void
+on_big_frame (LablinkStreamManager *manager,
+              LablinkMessage       *message,
+              BigCount             *b)
+{
+  gsize n = 0;
+
+  if (g_str_has_prefix (lablink_message_get_stream_key (message), "hostile_") &&
+      lablink_message_get_waveform (message, &n) != NULL && n > 0)
+    b->delivered++;
+}
+
+static gboolean
+big_delivered (gpointer data)
+{
+  return ((BigCount *) data)->delivered > 0;
+}
+
+static guint64
+received (LablinkStreamManager *manager)
+{
+  g_autoptr(LablinkStatistics) stats = lablink_stream_manager_get_statistics (manager);
+  return lablink_statistics_get_messages_received (stats);
+}
+
+#define BIG_FRAMES 24
+
+static void
+memory_bounded_child (void)
+{
+  const guint64 max_payload = 4 * 1024 * 1024;
+  const guint64 queue_bytes = 8 * 1024 * 1024;
+  const guint64 total_queue_bytes = 24 * 1024 * 1024;
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  g_autoptr(LablinkStreamManager) manager = NULL;
+  g_autoptr(LablinkStatistics) stats = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  guint64 before, peak, bound, start, dropped;
+  gint64 deadline;
+  BigCount b = { 0 };
+
+  manager = g_object_new (LABLINK_TYPE_STREAM_MANAGER,
+                          "client", client,
+                          "ping-interval-ms", 60000,
+                          "max-payload-size", (guint) max_payload,
+                          "queue-bytes", queue_bytes,
+                          "total-queue-bytes", total_queue_bytes,
+                          NULL);
+  g_signal_connect (manager, "stream-data", G_CALLBACK (on_big_frame), &b);
+  connect_manager (manager);
+
+  before = status_bytes ("VmRSS:");
+  start = received (manager);
+
+  /* Valid frames of a million zeros (2 MiB each, about 30 MB decoded) to
+   * four streams, while the owner's loop does not turn: everything the
+   * worker keeps stays queued. Issue 10 C: the queues were bounded in
+   * frames only (256 a stream), so each frame stayed (0.7 GB here). */
+  answer = test_sim_rest (sim, "POST", "/api/sim/faults",
+                          "{\"hostile_rate\": 25, \"hostile_kinds\": \"big-frames\"}", NULL);
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (received (manager) - start < BIG_FRAMES && g_get_monotonic_time () < deadline)
+    g_usleep (20000);
+  g_assert_cmpuint (received (manager) - start, >=, BIG_FRAMES);
+
+  peak = status_bytes ("VmHWM:");
+  bound = documented_bound (max_payload, total_queue_bytes);
+  g_test_message ("RSS %" G_GUINT64_FORMAT " MiB before, peak %" G_GUINT64_FORMAT " MiB, "
+                  "growth %" G_GUINT64_FORMAT " MiB, documented bound %" G_GUINT64_FORMAT " MiB",
+                  before >> 20, peak >> 20, (peak - before) >> 20, bound >> 20);
+  g_assert_cmpuint (peak - before, <, bound);
+
+  g_clear_pointer (&answer, json_node_unref);
+  answer = test_sim_rest (sim, "POST", "/api/sim/faults", "{\"hostile_rate\": 0}", NULL);
+
+  /* The excess was dropped and counted; the newest frames still arrive. */
+  stats = lablink_stream_manager_get_statistics (manager);
+  dropped = lablink_statistics_get_dropped (stats);
+  g_assert_cmpuint (dropped, >=, BIG_FRAMES / 2);
+  g_assert_true (test_wait_until (big_delivered, &b, 30000));
+  g_assert_true (lablink_stream_manager_get_connected (manager));
+}
+
+/* Run in a process of its own: its peak RSS is then this test's alone. */
+static void
+test_memory_bounded (void)
+{
+  if (g_test_subprocess ())
+    {
+      memory_bounded_child ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -270,6 +402,8 @@ main (int   argc,
   g_test_add_func ("/manager-hostile/backoff-resets-when-stable", test_backoff_resets_when_stable);
 
   g_test_add_func ("/manager-hostile/frame-over-limit", test_frame_over_limit);
+
+  g_test_add_func ("/manager-hostile/memory-bounded", test_memory_bounded);
 
   return g_test_run ();
 }
