@@ -34,7 +34,16 @@ add_token (LablinkJsonDoc *doc,
 
   if (G_UNLIKELY (doc->n_tokens == doc->allocated))
     {
-      doc->allocated = doc->allocated ? doc->allocated * 2 : INITIAL_TOKENS;
+      /* Every token but the first takes at least two bytes (its own and a
+       * separator or closing bracket), so a valid text of L bytes has at
+       * most L / 2 + 1 tokens: doubling stops there instead of allocating
+       * up to twice what the largest frames need. */
+      guint most = (guint) MIN (doc->length / 2 + 2, G_MAXUINT / 2);
+      guint grown = doc->allocated ? doc->allocated * 2 : INITIAL_TOKENS;
+
+      if (grown > most && doc->allocated < most)
+        grown = most;
+      doc->allocated = grown;
       doc->tokens = g_renew (LablinkJsonToken, doc->tokens, doc->allocated);
     }
 

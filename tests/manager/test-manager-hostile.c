@@ -267,7 +267,7 @@ test_frame_over_limit (void)
 /* The worst case of src/lablink/README.md, "Memory": a decoded frame of L
  * bytes costs at most 16 L + 4 KiB; the queues hold total-queue-bytes plus
  * the newest frame, the owner one batch (1 MiB or one frame), the network
- * thread libsoup's buffers (3 L), the tokenizer's working array (20 L) and
+ * thread libsoup's buffers (3 L), the tokenizer's working array (10 L) and
  * the frame being decoded. */
 static guint64
 documented_bound (guint64 max_payload,
@@ -275,7 +275,7 @@ documented_bound (guint64 max_payload,
 {
   guint64 frame = 16 * max_payload + 4096;
 
-  return total_queue_bytes + 3 * frame + 23 * max_payload + 1024 * 1024;
+  return total_queue_bytes + 3 * frame + 13 * max_payload + 1024 * 1024;
 }
 
 static guint64
