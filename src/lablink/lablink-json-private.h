@@ -57,6 +57,8 @@ gboolean  lablink_json_doc_parse        (LablinkJsonDoc  *doc,
                                          guint            max_depth,
                                          GError         **error);
 void      lablink_json_doc_clear        (LablinkJsonDoc  *doc);
+void      lablink_json_doc_trim         (LablinkJsonDoc  *doc,
+                                         guint            keep_tokens);
 
 /* Lookups return a token index, or -1. */
 gint      lablink_json_doc_member       (const LablinkJsonDoc *doc,

@@ -34,7 +34,16 @@ add_token (LablinkJsonDoc *doc,
 
   if (G_UNLIKELY (doc->n_tokens == doc->allocated))
     {
-      doc->allocated = doc->allocated ? doc->allocated * 2 : INITIAL_TOKENS;
+      /* Every token but the first takes at least two bytes (its own and a
+       * separator or closing bracket), so a valid text of L bytes has at
+       * most L / 2 + 1 tokens: doubling stops there instead of allocating
+       * up to twice what the largest frames need. */
+      guint most = (guint) MIN (doc->length / 2 + 2, G_MAXUINT / 2);
+      guint grown = doc->allocated ? doc->allocated * 2 : INITIAL_TOKENS;
+
+      if (grown > most && doc->allocated < most)
+        grown = most;
+      doc->allocated = grown;
       doc->tokens = g_renew (LablinkJsonToken, doc->tokens, doc->allocated);
     }
 
@@ -407,6 +416,22 @@ lablink_json_doc_clear (LablinkJsonDoc *doc)
   g_clear_pointer (&doc->tokens, g_free);
   doc->n_tokens = 0;
   doc->allocated = 0;
+  doc->text = NULL;
+  doc->length = 0;
+}
+
+/* Frees the token array if it grew past @keep_tokens: a thread's working
+ * array must not stay at the size of the largest frame it ever saw. */
+void
+lablink_json_doc_trim (LablinkJsonDoc *doc,
+                       guint           keep_tokens)
+{
+  if (doc->allocated > keep_tokens)
+    {
+      g_clear_pointer (&doc->tokens, g_free);
+      doc->allocated = 0;
+    }
+  doc->n_tokens = 0;
   doc->text = NULL;
   doc->length = 0;
 }

@@ -556,6 +556,13 @@ scratch_free (gpointer data)
   g_free (doc);
 }
 
+/* Kept between frames: 64 Ki tokens (1.25 MiB), far more than any
+ * ordinary frame needs (a readings frame has about 40). */
+#define SCRATCH_KEEP_TOKENS (64u * 1024u)
+
+/* What the C library adds to each allocation, roughly. */
+#define MALLOC_OVERHEAD 16
+
 static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
 
 /* The tokenizer's working array, reused by each thread: a message is then
@@ -572,6 +579,15 @@ scratch_doc (void)
       g_private_set (&scratch_key, doc);
     }
   return doc;
+}
+
+/* For tests: how many tokens the calling thread's working array holds. */
+guint
+lablink_message_get_scratch_allocated (void)
+{
+  LablinkJsonDoc *doc = g_private_get (&scratch_key);
+
+  return doc != NULL ? doc->allocated : 0;
 }
 
 /* One pass over the root: where each member every decoder needs is, and
@@ -605,16 +621,50 @@ scan_root (const LablinkJsonDoc *doc,
   return size;
 }
 
-LablinkMessage *
-lablink_message_parse_text (const char  *text,
-                            gsize        length,
-                            gsize        max_size,
-                            GError     **error)
+/* What a message holds in memory: its block (header, tokens, text,
+ * strings) and the sample arrays decoded from it. */
+static gsize
+message_cost (LablinkMessage *self,
+              gsize           block_size)
+{
+  gsize cost = block_size + MALLOC_OVERHEAD;
+  guint i;
+
+  if (self->waveform != NULL)
+    cost += self->n_waveform * sizeof (double) + MALLOC_OVERHEAD;
+  if (self->sample_times != NULL)
+    cost += MAX (self->n_samples, 1) * sizeof (gint64) + MALLOC_OVERHEAD;
+  if (self->values != NULL)
+    cost += MAX ((gsize) self->n_channels * self->n_samples, 1) * sizeof (double) + MALLOC_OVERHEAD;
+  if (self->channel_names != NULL)
+    {
+      cost += (self->n_channels + 1) * sizeof (char *) + MALLOC_OVERHEAD;
+      for (i = 0; i < self->n_channels && self->channel_names[i] != NULL; i++)
+        cost += strlen (self->channel_names[i]) + 1 + MALLOC_OVERHEAD;
+    }
+  if (self->owned_equipment_id != NULL)
+    cost += strlen (self->owned_equipment_id) + 1 + MALLOC_OVERHEAD;
+  return cost;
+}
+
+/* The bytes @self holds (see message_cost()): what the hand-off queues
+ * count against their byte limits. */
+gsize
+lablink_message_get_cost (LablinkMessage *self)
+{
+  return self->cost;
+}
+
+static LablinkMessage *
+parse_with (LablinkJsonDoc  *scratch,
+            const char      *text,
+            gsize            length,
+            gsize            max_size,
+            GError         **error)
 {
   g_autoptr(LablinkMessage) self = NULL;
-  LablinkJsonDoc *scratch;
   gint root[8];
-  gsize tokens_size, arena;
+  gsize tokens_size, arena, block_size;
   char *block;
   gint type_tok;
   gsize i;
@@ -635,7 +685,6 @@ lablink_message_parse_text (const char  *text,
       return NULL;
     }
 
-  scratch = scratch_doc ();
   if (!lablink_json_doc_parse (scratch, text, length, LABLINK_MESSAGE_MAX_DEPTH, error))
     return NULL;
 
@@ -649,7 +698,8 @@ lablink_message_parse_text (const char  *text,
   tokens_size = scratch->n_tokens * sizeof (LablinkJsonToken);
   arena = scan_root (scratch, root);
 
-  block = g_malloc (sizeof (LablinkMessage) + tokens_size + length + 1 + arena);
+  block_size = sizeof (LablinkMessage) + tokens_size + length + 1 + arena;
+  block = g_malloc (block_size);
   self = (LablinkMessage *) block;
   memset (self, 0, sizeof *self);
   g_atomic_ref_count_init (&self->ref_count);
@@ -698,5 +748,24 @@ lablink_message_parse_text (const char  *text,
   if (!decode (self, error))
     return NULL;
 
+  self->cost = message_cost (self, block_size);
   return g_steal_pointer (&self);
+}
+
+LablinkMessage *
+lablink_message_parse_text (const char  *text,
+                            gsize        length,
+                            gsize        max_size,
+                            GError     **error)
+{
+  LablinkJsonDoc *scratch = scratch_doc ();
+  LablinkMessage *message;
+
+  message = parse_with (scratch, text, length, max_size, error);
+
+  /* After an outsized frame the working array goes: it would otherwise
+   * stay at the size of the largest frame this thread ever saw (20 bytes a
+   * token, up to one token per two bytes of text). */
+  lablink_json_doc_trim (scratch, SCRATCH_KEEP_TOKENS);
+  return message;
 }

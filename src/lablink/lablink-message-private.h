@@ -45,6 +45,8 @@ struct _LablinkMessage
   double             *values;       /* n_channels × n_samples, channel-major */
 
   JsonNode           *node;         /* built lazily by get_node() */
+
+  gsize               cost;         /* bytes held when decoded (lablink_message_get_cost()) */
 };
 
 /* Tokenizes, validates and decodes one frame of @length bytes (at most
@@ -54,5 +56,13 @@ LablinkMessage *lablink_message_parse_text (const char  *text,
                                             gsize        length,
                                             gsize        max_size,
                                             GError     **error);
+
+/* The bytes the message held when decoded: its block (header, tokens,
+ * text, strings) and its decoded sample arrays. */
+gsize           lablink_message_get_cost   (LablinkMessage *self);
+
+/* For tests: the tokens the calling thread's working array holds; it is
+ * freed after a frame of more than 64 Ki tokens. */
+guint           lablink_message_get_scratch_allocated (void);
 
 G_END_DECLS

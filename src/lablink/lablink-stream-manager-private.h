@@ -57,6 +57,8 @@ struct _LablinkStreamManager
   guint                   ping_interval_ms;
   guint                   max_payload_size;
   guint                   queue_length;
+  guint64                 queue_bytes;
+  guint64                 total_queue_bytes;
   guint                   dispatch_budget_us;
   gboolean                polling_fallback;
   gboolean                fetch_waveforms;

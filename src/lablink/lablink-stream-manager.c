@@ -43,6 +43,8 @@ enum {
   PROP_POLLING_FALLBACK,
   PROP_FETCH_WAVEFORMS,
   PROP_HANDSHAKE_TIMEOUT_MS,
+  PROP_QUEUE_BYTES,
+  PROP_TOTAL_QUEUE_BYTES,
   N_PROPS
 };
 
@@ -348,6 +350,7 @@ lablink_stream_manager_constructed (GObject *object)
   g_source_attach (self->dispatch_source, g_main_context_get_thread_default ());
 
   self->worker = lablink_ws_worker_new (wakeup_owner, self->dispatch_source);
+  lablink_ws_worker_set_queue_bytes (self->worker, self->queue_bytes, self->total_queue_bytes);
 
   self->status_source = g_source_new (&dispatch_funcs, sizeof (GSource));
   g_source_set_callback (self->status_source, status_cb, self, NULL);
@@ -428,8 +431,24 @@ lablink_stream_manager_get_property (GObject    *object,
     case PROP_POLLING_FALLBACK: g_value_set_boolean (value, self->polling_fallback); break;
     case PROP_FETCH_WAVEFORMS: g_value_set_boolean (value, self->fetch_waveforms); break;
     case PROP_HANDSHAKE_TIMEOUT_MS: g_value_set_uint (value, self->handshake_timeout_ms); break;
+    case PROP_QUEUE_BYTES: g_value_set_uint64 (value, self->queue_bytes); break;
+    case PROP_TOTAL_QUEUE_BYTES: g_value_set_uint64 (value, self->total_queue_bytes); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+static void
+set_queue_bytes (LablinkStreamManager *self,
+                 guint64              *field,
+                 guint64               value,
+                 guint                 prop_id)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  if (self->worker)
+    lablink_ws_worker_set_queue_bytes (self->worker, self->queue_bytes, self->total_queue_bytes);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
@@ -488,6 +507,8 @@ lablink_stream_manager_set_property (GObject      *object,
       break;
     case PROP_FETCH_WAVEFORMS: set_boolean (self, &self->fetch_waveforms, g_value_get_boolean (value), prop_id); break;
     case PROP_HANDSHAKE_TIMEOUT_MS: set_uint (self, &self->handshake_timeout_ms, g_value_get_uint (value), prop_id); break;
+    case PROP_QUEUE_BYTES: set_queue_bytes (self, &self->queue_bytes, g_value_get_uint64 (value), prop_id); break;
+    case PROP_TOTAL_QUEUE_BYTES: set_queue_bytes (self, &self->total_queue_bytes, g_value_get_uint64 (value), prop_id); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -550,6 +571,32 @@ lablink_stream_manager_class_init (LablinkStreamManagerClass *klass)
    */
   properties[PROP_HANDSHAKE_TIMEOUT_MS] =
     g_param_spec_uint ("handshake-timeout-ms", NULL, NULL, 0, 3600000, 10000, rw | G_PARAM_CONSTRUCT);
+  /**
+   * LablinkStreamManager:queue-bytes:
+   *
+   * The most a stream's queue (and the queue of events and other control
+   * messages) may hold between the network thread and the owner, in bytes
+   * of decoded frames (text, tokens and sample arrays: a frame of numbers
+   * costs up to about 15 times its size). Beyond it, and beyond
+   * #LablinkStreamManager:queue-length frames, the oldest frames are
+   * dropped and counted; the newest frame is always kept.
+   */
+  properties[PROP_QUEUE_BYTES] =
+    g_param_spec_uint64 ("queue-bytes", NULL, NULL, 64 * 1024, G_MAXUINT64,
+                         DEFAULT_QUEUE_BYTES, rw | G_PARAM_CONSTRUCT);
+  /**
+   * LablinkStreamManager:total-queue-bytes:
+   *
+   * The most all queues together may hold, in bytes of decoded frames
+   * (see #LablinkStreamManager:queue-bytes). Beyond it the oldest frame of
+   * the fullest queue is dropped and counted. With the defaults (64 MiB a
+   * stream, 256 MiB in all) the queues of a desktop client stay a fraction
+   * of its memory whatever the server sends; see "Memory" in the library's
+   * README for the whole bound.
+   */
+  properties[PROP_TOTAL_QUEUE_BYTES] =
+    g_param_spec_uint64 ("total-queue-bytes", NULL, NULL, 64 * 1024, G_MAXUINT64,
+                         DEFAULT_TOTAL_QUEUE_BYTES, rw | G_PARAM_CONSTRUCT);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lablink-error.h"
+#include "lablink-message-private.h"
 #include "lablink-ws-worker-private.h"
 
 static LablinkMessage *
@@ -29,28 +30,55 @@ ring_pop (StreamEntry *entry)
   return message;
 }
 
-/* Appends @message; when full, the oldest frame is dropped and counted. */
-static void
-ring_push (StreamEntry    *entry,
-           LablinkMessage *message,
-           guint           capacity)
+/* Called with the lock held: takes the oldest frame of @entry out of the
+ * queue and its byte counts. */
+static LablinkMessage *
+ring_take_locked (LablinkWsWorker *self,
+                  StreamEntry     *entry)
 {
+  LablinkMessage *message = ring_pop (entry);
+
+  if (message != NULL)
+    {
+      gsize cost = lablink_message_get_cost (message);
+
+      entry->ring_bytes -= cost;
+      self->queued_bytes -= cost;
+    }
+  return message;
+}
+
+/* Called with the lock held: the oldest frame of @entry is dropped and
+ * counted. */
+static void
+ring_drop_oldest_locked (LablinkWsWorker *self,
+                         StreamEntry     *entry)
+{
+  lablink_message_unref (ring_take_locked (self, entry));
+  entry->dropped++;
+}
+
+/* Called with the lock held: appends @message; when the ring is full, or
+ * holds more than queue_bytes, the oldest frames are dropped and counted.
+ * The frame just pushed always stays, so a single frame larger than the
+ * limit is still delivered (alone). */
+static void
+ring_push_locked (LablinkWsWorker *self,
+                  StreamEntry     *entry,
+                  LablinkMessage  *message)
+{
+  guint capacity = self->queue_length;
+  gsize cost = lablink_message_get_cost (message);
+
   if (G_UNLIKELY (entry->ring_capacity != capacity))
     {
       LablinkMessage **ring = g_new (LablinkMessage *, capacity);
       guint n = 0;
 
+      while (entry->ring_length >= capacity)
+        ring_drop_oldest_locked (self, entry);
       while (entry->ring_length > 0)
-        {
-          LablinkMessage *old = ring_pop (entry);
-          if (entry->ring_length >= capacity)
-            {
-              lablink_message_unref (old);
-              entry->dropped++;
-            }
-          else
-            ring[n++] = old;
-        }
+        ring[n++] = ring_pop (entry);
       g_free (entry->ring);
       entry->ring = ring;
       entry->ring_capacity = capacity;
@@ -59,12 +87,85 @@ ring_push (StreamEntry    *entry,
     }
 
   if (entry->ring_length == entry->ring_capacity)
-    {
-      lablink_message_unref (ring_pop (entry));
-      entry->dropped++;
-    }
+    ring_drop_oldest_locked (self, entry);
+  while (entry->ring_length > 0 && entry->ring_bytes + cost > self->queue_bytes)
+    ring_drop_oldest_locked (self, entry);
+
   entry->ring[(entry->ring_head + entry->ring_length) % entry->ring_capacity] = message;
   entry->ring_length++;
+  entry->ring_bytes += cost;
+  self->queued_bytes += cost;
+}
+
+/* Called with the lock held: the oldest control item holding a message,
+ * other than @keep, is dropped. Returns FALSE if there is none. */
+static gboolean
+control_drop_oldest_message_locked (LablinkWsWorker *self,
+                                    LablinkWsItem   *keep)
+{
+  GList *l;
+
+  for (l = self->control.head; l != NULL; l = l->next)
+    {
+      LablinkWsItem *item = l->data;
+
+      if (item->message != NULL && item != keep)
+        {
+          gsize cost = lablink_message_get_cost (item->message);
+
+          self->control_bytes -= cost;
+          self->queued_bytes -= cost;
+          g_queue_delete_link (&self->control, l);
+          lablink_ws_item_free (item);
+          self->control_dropped++;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Called with the lock held, after a message was queued (@keep_entry or
+ * @keep_item is where it went): while all queues together hold more than
+ * total_queue_bytes, the oldest frame of the fattest queue goes, never the
+ * one just queued. Whatever the input, the queues hold at most
+ * total_queue_bytes plus that one message. */
+static void
+enforce_total_locked (LablinkWsWorker *self,
+                      StreamEntry     *keep_entry,
+                      LablinkWsItem   *keep_item)
+{
+  while (self->queued_bytes > self->total_queue_bytes)
+    {
+      StreamEntry *fattest = NULL;
+      gsize fattest_bytes = 0;
+      gsize control_droppable = self->control_bytes;
+      guint i;
+
+      if (keep_item != NULL && keep_item->message != NULL)
+        control_droppable -= lablink_message_get_cost (keep_item->message);
+
+      for (i = 0; i < self->order->len; i++)
+        {
+          StreamEntry *entry = g_ptr_array_index (self->order, i);
+          gsize droppable = entry->ring_bytes;
+
+          if (entry == keep_entry && entry->ring_length > 0)
+            {
+              guint newest = (entry->ring_head + entry->ring_length - 1) % entry->ring_capacity;
+              droppable -= lablink_message_get_cost (entry->ring[newest]);
+            }
+          if (droppable > fattest_bytes)
+            {
+              fattest = entry;
+              fattest_bytes = droppable;
+            }
+        }
+
+      if (fattest != NULL && fattest_bytes >= control_droppable)
+        ring_drop_oldest_locked (self, fattest);
+      else if (control_droppable == 0 || !control_drop_oldest_message_locked (self, keep_item))
+        break;
+    }
 }
 
 void
@@ -72,6 +173,7 @@ lablink_ws_stream_entry_free (gpointer data)
 {
   StreamEntry *entry = data;
 
+  /* Only when the worker goes: its byte counts go with it. */
   while (entry->ring_length > 0)
     lablink_message_unref (ring_pop (entry));
   g_free (entry->ring);
@@ -178,6 +280,25 @@ batch_wakeup_locked (LablinkWsWorker *self,
   return FALSE;
 }
 
+/* Called with the lock held: takes the head control item out of the queue
+ * and its byte counts. */
+static LablinkWsItem *
+control_pop_locked (LablinkWsWorker *self)
+{
+  LablinkWsItem *item = g_queue_pop_head (&self->control);
+
+  if (item != NULL && item->message != NULL)
+    {
+      gsize cost = lablink_message_get_cost (item->message);
+
+      self->control_bytes -= cost;
+      self->queued_bytes -= cost;
+    }
+  return item;
+}
+
+/* Control messages (events, errors, unknown types) may be as big as any
+ * frame: bounded in bytes like a stream's queue, and in number. */
 static void
 push_control_locked (LablinkWsWorker   *self,
                      LablinkWsItemKind  kind,
@@ -190,12 +311,26 @@ push_control_locked (LablinkWsWorker   *self,
   item->message = message;
   item->error = error;
 
+  if (message != NULL)
+    {
+      gsize cost = lablink_message_get_cost (message);
+
+      while (self->control_bytes + cost > self->queue_bytes &&
+             control_drop_oldest_message_locked (self, NULL))
+        ;
+      self->control_bytes += cost;
+      self->queued_bytes += cost;
+    }
+
   g_queue_push_tail (&self->control, item);
   if (self->control.length > CONTROL_QUEUE_LENGTH)
     {
-      lablink_ws_item_free (g_queue_pop_head (&self->control));
+      lablink_ws_item_free (control_pop_locked (self));
       self->control_dropped++;
     }
+
+  if (message != NULL)
+    enforce_total_locked (self, NULL, item);
 }
 
 void
@@ -333,7 +468,8 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
             entry->arrivals[entry->arrival_pos] = now;
             entry->arrival_pos = (entry->arrival_pos + 1) % N_ARRIVALS;
             entry->n_arrivals = MIN (entry->n_arrivals + 1, N_ARRIVALS);
-            ring_push (entry, message, self->queue_length);
+            ring_push_locked (self, entry, message);
+            enforce_total_locked (self, entry, NULL);
             wake = batch_wakeup_locked (self, now);
           }
           break;
@@ -398,6 +534,19 @@ lablink_ws_worker_set_queue_length (LablinkWsWorker *self,
   g_mutex_unlock (&self->lock);
 }
 
+/* Owner-side: the byte limits of each queue and of all of them, applied
+ * from the next frame on. */
+void
+lablink_ws_worker_set_queue_bytes (LablinkWsWorker *self,
+                                   guint64          per_stream,
+                                   guint64          total)
+{
+  g_mutex_lock (&self->lock);
+  self->queue_bytes = per_stream;
+  self->total_queue_bytes = total;
+  g_mutex_unlock (&self->lock);
+}
+
 guint
 lablink_ws_worker_take (LablinkWsWorker *self,
                         LablinkWsItem   *items,
@@ -406,29 +555,34 @@ lablink_ws_worker_take (LablinkWsWorker *self,
 {
   guint n = 0;
   guint n_streams;
+  gsize taken = 0;
 
   g_mutex_lock (&self->lock);
 
-  while (n < max && self->control.length > 0)
+  while (n < max && self->control.length > 0 && taken < TAKE_BYTES)
     {
-      LablinkWsItem *item = g_queue_pop_head (&self->control);
+      LablinkWsItem *item = control_pop_locked (self);
+
+      if (item->message != NULL)
+        taken += lablink_message_get_cost (item->message);
       items[n++] = *item;
       g_free (item);
     }
 
   n_streams = self->order->len;
-  while (n < max && n_streams > 0)
+  while (n < max && n_streams > 0 && taken < TAKE_BYTES)
     {
       gboolean found = FALSE;
       guint i;
 
-      for (i = 0; i < n_streams && n < max; i++)
+      for (i = 0; i < n_streams && n < max && taken < TAKE_BYTES; i++)
         {
           StreamEntry *entry = g_ptr_array_index (self->order, (self->rr_pos + i) % n_streams);
-          LablinkMessage *message = ring_pop (entry);
+          LablinkMessage *message = ring_take_locked (self, entry);
 
           if (message == NULL)
             continue;
+          taken += lablink_message_get_cost (message);
           items[n].kind = LABLINK_WS_ITEM_MESSAGE;
           items[n].message = message;
           items[n].error = NULL;

@@ -69,9 +69,14 @@ void             lablink_ws_worker_set_stream         (LablinkWsWorker        *s
                                                        char                   *start_frame);
 void             lablink_ws_worker_set_queue_length   (LablinkWsWorker        *self,
                                                        guint                   length);
+void             lablink_ws_worker_set_queue_bytes    (LablinkWsWorker        *self,
+                                                       guint64                 per_stream,
+                                                       guint64                 total);
 
 /* Takes up to @max items (round-robin over the stream queues, control items
- * first). Returns the number taken; *more is set when items remain. */
+ * first), and no more frames once TAKE_BYTES are taken: what the owner
+ * holds while it dispatches is bounded too. Returns the number taken;
+ * *more is set when items remain. */
 guint            lablink_ws_worker_take               (LablinkWsWorker        *self,
                                                        LablinkWsItem          *items,
                                                        guint                   max,
@@ -128,6 +133,9 @@ void               lablink_statistics_add_stream      (LablinkStatistics *self,
 #define OTHER_STREAM_KEY     ""
 #define WAKE_BATCH           64     /* frames handed over before the owner is woken… */
 #define WAKE_LATENCY_US      2000   /* …or this long after the first of them */
+#define DEFAULT_QUEUE_BYTES       (G_GUINT64_CONSTANT (64) * 1024 * 1024)
+#define DEFAULT_TOTAL_QUEUE_BYTES (G_GUINT64_CONSTANT (256) * 1024 * 1024)
+#define TAKE_BYTES           (1024 * 1024)  /* the owner takes at most this much at once (or one frame) */
 
 typedef struct {
   char               *key;
@@ -135,6 +143,7 @@ typedef struct {
   guint               ring_capacity;
   guint               ring_head;
   guint               ring_length;
+  gsize               ring_bytes;     /* lablink_message_get_cost() of the queued frames */
   guint64             messages;
   guint64             dropped;
   gint64              arrivals[N_ARRIVALS];
@@ -162,12 +171,14 @@ struct _LablinkWsWorker
   GSource                 *handshake_source;
   GSource                 *retry_source;
   GSource                 *keepalive_source;
+  GSource                 *stable_source;   /* resets the backoff once the link is stable */
   gint64                   connected_since;
   gint64                   last_rx;
   gint64                   ping_sent;
   gboolean                 want_connected;
   gboolean                 report_connect;   /* a connect() waits for its first result */
   gboolean                 ever_connected;
+  gboolean                 closed_too_big;   /* libsoup refused a frame over max_payload */
   GRand                   *rand;
   GSource                 *flush_source;
 
@@ -181,7 +192,11 @@ struct _LablinkWsWorker
   GPtrArray               *order;           /* StreamEntry*, for round-robin */
   guint                    rr_pos;
   GQueue                   control;         /* LablinkWsItem* */
+  gsize                    control_bytes;   /* cost of the messages in control */
+  gsize                    queued_bytes;    /* cost of every queued message */
   guint                    queue_length;
+  guint64                  queue_bytes;     /* per stream (and for control) */
+  guint64                  total_queue_bytes;
   gboolean                 wake_pending;
   guint                    unwoken;
   gint64                   first_unwoken;

@@ -107,6 +107,9 @@ worker_thread (gpointer data)
   if (self->keepalive_source)
     g_source_destroy (self->keepalive_source);
   g_clear_pointer (&self->keepalive_source, g_source_unref);
+  if (self->stable_source)
+    g_source_destroy (self->stable_source);
+  g_clear_pointer (&self->stable_source, g_source_unref);
   if (self->conn)
     {
       g_signal_handlers_disconnect_by_data (self->conn, self);
@@ -143,6 +146,8 @@ lablink_ws_worker_new (LablinkWsWakeup wakeup,
   self->order = g_ptr_array_new ();
   g_queue_init (&self->control);
   self->queue_length = 256;
+  self->queue_bytes = DEFAULT_QUEUE_BYTES;
+  self->total_queue_bytes = DEFAULT_TOTAL_QUEUE_BYTES;
   self->state = LABLINK_CONNECTION_DISCONNECTED;
   self->thread = g_thread_new ("lablink-ws", worker_thread, self);
 
@@ -205,6 +210,9 @@ teardown_connection (LablinkWsWorker *self,
   if (self->keepalive_source)
     g_source_destroy (self->keepalive_source);
   g_clear_pointer (&self->keepalive_source, g_source_unref);
+  if (self->stable_source)
+    g_source_destroy (self->stable_source);
+  g_clear_pointer (&self->stable_source, g_source_unref);
 
   if (self->conn != NULL)
     {
@@ -237,9 +245,32 @@ on_closed (SoupWebsocketConnection *conn,
 
   teardown_connection (self, FALSE);
 
-  g_mutex_lock (&self->lock);
-  self->errors[LABLINK_ERROR_KIND_CONNECTION]++;
-  g_mutex_unlock (&self->lock);
+  /* A frame over max-payload-size: libsoup closes the link (1009, "too
+   * big") without handing the frame over. That is the frame's fault, not
+   * the connection's: counted and reported as a too-large frame. */
+  if (self->closed_too_big || code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
+    {
+      gsize max_payload;
+
+      g_mutex_lock (&self->lock);
+      max_payload = self->config.max_payload;
+      self->messages_received++;
+      self->errors[LABLINK_ERROR_KIND_TOO_LARGE]++;
+      g_mutex_unlock (&self->lock);
+
+      /* Worded like the parser's own too-large frame errors. */
+      lablink_ws_worker_post_item (self, LABLINK_WS_ITEM_FRAME_ERROR, NULL,
+                                   g_error_new (LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE,
+                                                "Frame exceeds the limit of %" G_GSIZE_FORMAT " bytes; the connection was closed",
+                                                max_payload));
+    }
+  else
+    {
+      g_mutex_lock (&self->lock);
+      self->errors[LABLINK_ERROR_KIND_CONNECTION]++;
+      g_mutex_unlock (&self->lock);
+    }
+  self->closed_too_big = FALSE;
 
   if (self->want_connected)
     schedule_retry (self, reason);
@@ -256,6 +287,8 @@ on_error (SoupWebsocketConnection *conn,
   LablinkWsWorker *self = data;
 
   g_debug ("WebSocket error: %s", error->message);
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG))
+    self->closed_too_big = TRUE;
   g_mutex_lock (&self->lock);
   g_free (self->last_error);
   self->last_error = g_strdup (error->message);
@@ -294,6 +327,26 @@ keepalive_cb (gpointer data)
     }
 
   return G_SOURCE_CONTINUE;
+}
+
+/* W: the link stayed up stable-after-ms: the backoff starts over. */
+static gboolean
+stable_cb (gpointer data)
+{
+  LablinkWsWorker *self = data;
+  gboolean changed;
+
+  g_clear_pointer (&self->stable_source, g_source_unref);
+
+  g_mutex_lock (&self->lock);
+  changed = self->attempt != 0;
+  self->attempt = 0;
+  g_mutex_unlock (&self->lock);
+
+  /* Hands the reset attempt number over (the state itself is unchanged). */
+  if (changed)
+    lablink_ws_worker_set_state (self, LABLINK_CONNECTION_CONNECTED, 0, NULL);
+  return G_SOURCE_REMOVE;
 }
 
 /* W */
@@ -357,6 +410,11 @@ on_connected (GObject      *source,
   self->conn = conn;
   g_mutex_lock (&self->lock);
   soup_websocket_connection_set_max_incoming_payload_size (conn, self->config.max_payload);
+  /* libsoup ≥ 3.6 also bounds a message reassembled from fragments (older
+   * ones bound each fragment only). */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (conn), "max-total-message-size") != NULL)
+    g_object_set (conn, "max-total-message-size", (guint64) self->config.max_payload, NULL);
+  self->closed_too_big = FALSE;
   /* No libsoup keepalive: our application ping (keepalive_cb) already
    * makes traffic both ways every interval; a second timer only doubled the
    * idle wake-ups. */
@@ -364,7 +422,9 @@ on_connected (GObject      *source,
   self->up_since = g_get_monotonic_time ();
   if (self->ever_connected)
     self->reconnects++;
-  self->attempt = 0;
+  /* The attempt counter is NOT reset here: a server that accepts and drops
+   * at once would otherwise be retried at the initial backoff for ever.
+   * stable_cb() resets it once the link stayed up stable-after-ms. */
   self->ever_connected = TRUE;
 
   /* Every stream we want running is (re)started: the server cancels all
@@ -396,10 +456,14 @@ on_connected (GObject      *source,
 
   g_mutex_lock (&self->lock);
   self->keepalive_source = g_timeout_source_new (MAX (self->config.ping_interval_ms, 50));
+  self->stable_source = g_timeout_source_new (self->config.stable_after_ms);
   g_mutex_unlock (&self->lock);
   g_source_set_callback (self->keepalive_source, keepalive_cb, self, NULL);
   g_source_set_static_name (self->keepalive_source, "[lablink] keepalive");
   g_source_attach (self->keepalive_source, self->context);
+  g_source_set_callback (self->stable_source, stable_cb, self, NULL);
+  g_source_set_static_name (self->stable_source, "[lablink] stable link");
+  g_source_attach (self->stable_source, self->context);
 
   /* A first round trip at once, so the latency is known from the start. */
   {

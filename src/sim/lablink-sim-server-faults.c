@@ -11,6 +11,9 @@
 #include "lablink-sim-server-private.h"
 
 #define HOSTILE_NESTING_DEPTH 10000
+#define HOSTILE_BIG_SAMPLES   (1024 * 1024)   /* "0," each: a frame of about 2 MiB */
+#define HOSTILE_BIG_STREAMS   4
+#define N_HOSTILE_KINDS       6
 
 /* ------------------------------------------------------------------------ */
 /* Hostile frames                                                            */
@@ -26,6 +29,7 @@ lablink_sim_hostile_kinds_from_string (const char             *text,
     { "wrong-types", LABLINK_SIM_HOSTILE_WRONG_TYPES },
     { "unknown-type", LABLINK_SIM_HOSTILE_UNKNOWN_TYPE },
     { "deep-nesting", LABLINK_SIM_HOSTILE_DEEP_NESTING },
+    { "big-frames", LABLINK_SIM_HOSTILE_BIG_FRAMES },
     { "all", LABLINK_SIM_HOSTILE_ALL },
   };
   g_auto(GStrv) parts = NULL;
@@ -52,7 +56,7 @@ lablink_sim_hostile_kinds_from_string (const char             *text,
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                        "Unknown hostile frame kind “%s” (expected bad-json, non-utf8, "
-                       "wrong-types, unknown-type, deep-nesting or all)", part);
+                       "wrong-types, unknown-type, deep-nesting, big-frames or all)", part);
           return FALSE;
         }
     }
@@ -112,6 +116,23 @@ build_hostile_frame (LablinkSimServer *self,
         return g_bytes_new_static (text, sizeof text - 1);
       }
 
+    case LABLINK_SIM_HOSTILE_BIG_FRAMES:
+      {
+        GString *out = g_string_sized_new (2 * HOSTILE_BIG_SAMPLES + 256);
+        guint stream = variant % HOSTILE_BIG_STREAMS;
+        guint i;
+
+        g_string_append_printf (out,
+                                "{\"type\": \"stream_data\", \"equipment_id\": \"hostile_%u\", "
+                                "\"stream_type\": \"waveform\", \"data\": {\"equipment_id\": \"hostile_%u\", "
+                                "\"num_samples\": %u, \"voltage_data\": [",
+                                stream, stream, HOSTILE_BIG_SAMPLES);
+        for (i = 0; i < HOSTILE_BIG_SAMPLES; i++)
+          g_string_append (out, i == 0 ? "0" : ",0");
+        g_string_append (out, "]}}");
+        return lablink_sim_string_to_bytes (out);
+      }
+
     case LABLINK_SIM_HOSTILE_DEEP_NESTING:
     default:
       {
@@ -138,13 +159,13 @@ hostile_cb (gpointer user_data)
   if (self->clients == NULL)
     return G_SOURCE_CONTINUE;
 
-  for (i = 0; i < 5; i++)
+  for (i = 0; i < N_HOSTILE_KINDS; i++)
     {
-      LablinkSimHostileKinds kind = 1u << ((self->hostile_index + i) % 5);
+      LablinkSimHostileKinds kind = 1u << ((self->hostile_index + i) % N_HOSTILE_KINDS);
 
       if (self->hostile_kinds & kind)
         {
-          g_autoptr(GBytes) bytes = build_hostile_frame (self, kind, (self->hostile_index + i) / 5);
+          g_autoptr(GBytes) bytes = build_hostile_frame (self, kind, (self->hostile_index + i) / N_HOSTILE_KINDS);
 
           self->hostile_index += i + 1;
           lablink_sim_server_broadcast (self, bytes, kind == LABLINK_SIM_HOSTILE_NON_UTF8);

@@ -557,8 +557,8 @@ lablink_sim_server_set_hostile (LablinkSimServer       *self,
   if (!(rate_hz > 0.0) || !isfinite (rate_hz))
     rate_hz = 0.0;
   self->hostile_rate = MIN (rate_hz, 10000.0);
-  self->hostile_kinds = (kinds & LABLINK_SIM_HOSTILE_ALL) != 0 ? (kinds & LABLINK_SIM_HOSTILE_ALL)
-                                                               : LABLINK_SIM_HOSTILE_ALL;
+  kinds &= LABLINK_SIM_HOSTILE_ALL | LABLINK_SIM_HOSTILE_BIG_FRAMES;
+  self->hostile_kinds = kinds != 0 ? kinds : LABLINK_SIM_HOSTILE_ALL;
   if (self->soup != NULL)
     lablink_sim_server_update_hostile (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOSTILE_RATE]);

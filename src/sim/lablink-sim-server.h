@@ -20,7 +20,11 @@ G_BEGIN_DECLS
  * @LABLINK_SIM_HOSTILE_WRONG_TYPES: protocol messages with fields of the wrong JSON type
  * @LABLINK_SIM_HOSTILE_UNKNOWN_TYPE: well-formed messages of an unknown `type`
  * @LABLINK_SIM_HOSTILE_DEEP_NESTING: a message nested 10000 levels deep
- * @LABLINK_SIM_HOSTILE_ALL: all of them
+ * @LABLINK_SIM_HOSTILE_BIG_FRAMES: valid but outsized `stream_data` waveform
+ *   frames of about 2 MiB, a million zero samples each (the worst ratio of
+ *   decoded size to text), for streams `hostile_0_waveform` …
+ *   `hostile_3_waveform` in turn; not part of "all"
+ * @LABLINK_SIM_HOSTILE_ALL: all the malformed kinds (not big-frames)
  *
  * The malformed or hostile frames the fault injector rotates through.
  */
@@ -30,6 +34,7 @@ typedef enum {
   LABLINK_SIM_HOSTILE_WRONG_TYPES  = 1 << 2,
   LABLINK_SIM_HOSTILE_UNKNOWN_TYPE = 1 << 3,
   LABLINK_SIM_HOSTILE_DEEP_NESTING = 1 << 4,
+  LABLINK_SIM_HOSTILE_BIG_FRAMES   = 1 << 5,
   LABLINK_SIM_HOSTILE_ALL          = 0x1f,
 } LablinkSimHostileKinds;
 

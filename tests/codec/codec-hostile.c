@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "codec-tests.h"
+#include "lablink-message-private.h"
 
 #define ACCEPT (-1)
 
@@ -993,6 +994,115 @@ test_shape_bomb_late (void)
   }
 }
 
+/* A frame of @n zeros in a waveform: the worst ratio of decoded size to
+ * text (a 20-byte token and an 8-byte double for every 2 bytes). */
+static GBytes *
+zeros_frame (guint n)
+{
+  GString *text = g_string_new (WF ("\"voltage_data\": ["));
+  guint i;
+
+  g_string_truncate (text, text->len - 2);
+  for (i = 0; i < n; i++)
+    g_string_append (text, i ? ",0" : "0");
+  g_string_append (text, "]}}");
+  return g_string_free_to_bytes (text);
+}
+
+/* What a queued message costs is counted in full — text, tokens and the
+ * decoded samples — and stays within the documented 16 L + 4 KiB of a
+ * frame of L bytes ("Memory" in src/lablink/README.md), for the frames
+ * that cost the most per byte. */
+static void
+test_cost (void)
+{
+  const guint n = 200000;
+  g_autoptr(GBytes) zeros = zeros_frame (n);
+  GString *channels = g_string_new ("{\"type\": \"acquisition_stream\", \"acquisition_id\": \"c\", "
+                                    "\"data\": {\"timestamps\": [], \"values\": {");
+  GString *long_id = g_string_new ("{\"type\": \"stream_data\", \"stream_type\": \"x\", \"data\": {}, \"equipment_id\": \"");
+  g_autoptr(GBytes) channels_bytes = NULL;
+  g_autoptr(GBytes) long_id_bytes = NULL;
+  GBytes *frames[3];
+  guint i;
+
+  for (i = 0; i < n; i++)
+    g_string_append_printf (channels, i ? ",\"%u\":[]" : "\"%u\":[]", i);
+  g_string_append (channels, "}}}");
+  channels_bytes = g_string_free_to_bytes (channels);
+  for (i = 0; i < n; i++)
+    g_string_append (long_id, "abcdefgh");
+  g_string_append (long_id, "\"}");
+  long_id_bytes = g_string_free_to_bytes (long_id);
+
+  frames[0] = zeros;
+  frames[1] = channels_bytes;
+  frames[2] = long_id_bytes;
+  for (i = 0; i < G_N_ELEMENTS (frames); i++)
+    {
+      g_autoptr(LablinkMessage) m = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize length = g_bytes_get_size (frames[i]);
+      gsize cost;
+
+      m = lablink_message_parse_bytes (frames[i], 0, &error);
+      g_assert_no_error (error);
+      cost = lablink_message_get_cost (m);
+      g_test_message ("frame %u: %" G_GSIZE_FORMAT " bytes cost %" G_GSIZE_FORMAT " (%.1f per byte)",
+                      i, length, cost, (double) cost / length);
+      g_assert_cmpuint (cost, >, length);
+      g_assert_cmpuint (cost, <=, 16 * length + 4096);
+      if (i == 0)
+        {
+          gsize n_samples = 0;
+
+          g_assert_nonnull (lablink_message_get_waveform (m, &n_samples));
+          g_assert_cmpuint (n_samples, ==, n);
+          /* Tokens (20 bytes), doubles (8) and text (2) for each zero. */
+          g_assert_cmpuint (cost, >=, (gsize) n * 30);
+        }
+    }
+}
+
+/* The tokenizer's per-thread working array does not stay at the size of
+ * the largest frame ever seen (issue 10 C: 8M-sample frames left 160 MB
+ * behind for good). */
+static void
+test_scratch_shrinks (void)
+{
+  g_autoptr(GBytes) big = zeros_frame (500000);
+  g_autoptr(LablinkMessage) m = NULL;
+  g_autoptr(LablinkMessage) small = NULL;
+  g_autoptr(GError) error = NULL;
+
+  small = lablink_message_parse (VALUE ("1.5"), -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lablink_message_get_scratch_allocated (), >, 0);
+  g_assert_cmpuint (lablink_message_get_scratch_allocated (), <=, 64 * 1024);
+
+  m = lablink_message_parse_bytes (big, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lablink_message_get_scratch_allocated (), <=, 64 * 1024);
+
+  /* A rejected outsized frame too. */
+  g_clear_pointer (&m, lablink_message_unref);
+  {
+    g_autoptr(GBytes) bad = NULL;
+    GString *text = g_string_new (WF ("\"voltage_data\": ["));
+    guint i;
+
+    g_string_truncate (text, text->len - 2);
+    for (i = 0; i < 500000; i++)
+      g_string_append (text, i ? ",0" : "0");
+    g_string_append (text, ",\"x\"]}}");
+    bad = g_string_free_to_bytes (text);
+    m = lablink_message_parse_bytes (bad, 0, &error);
+    g_assert_null (m);
+    g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_INVALID_FIELD);
+    g_assert_cmpuint (lablink_message_get_scratch_allocated (), <=, 64 * 1024);
+  }
+}
+
 void
 codec_add_hostile_tests (void)
 {
@@ -1012,4 +1122,6 @@ codec_add_hostile_tests (void)
   g_test_add_func ("/codec/hostile/many-members", test_many_members);
   g_test_add_func ("/codec/hostile/shape-bomb", test_shape_bomb);
   g_test_add_func ("/codec/hostile/shape-bomb-late", test_shape_bomb_late);
+  g_test_add_func ("/codec/hostile/cost", test_cost);
+  g_test_add_func ("/codec/hostile/scratch-shrinks", test_scratch_shrinks);
 }
