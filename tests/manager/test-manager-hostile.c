@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "test-sim.h"
+#include "test-wait.h"
 
 typedef struct {
   gboolean done;
@@ -44,7 +45,7 @@ connect_manager (LablinkStreamManager *manager)
   Async a = { 0 };
 
   lablink_stream_manager_connect_async (manager, NULL, connect_cb, &a);
-  g_assert_true (test_wait_until (async_done, &a, 10000));
+  g_assert_true (test_wait_until (async_done, &a, TEST_TIMEOUT_MS));
   g_assert_no_error (a.error);
   g_assert_true (a.ok);
 }
@@ -138,7 +139,7 @@ test_backoff_grows (void)
   connect_manager (manager);
 
   /* Caps 20, 40, 80, 160, 320 ms (full jitter) plus 150 ms up each time. */
-  g_assert_true (test_wait_until (enough_drops, &d, 30000));
+  g_assert_true (test_wait_until (enough_drops, &d, TEST_TIMEOUT_MS));
   for (i = 0; i < w.attempts->len; i++)
     g_test_message ("drop %u: retry attempt %u", i + 1, g_array_index (w.attempts, guint, i));
   /* The attempt is read when the owner handles the drop: a late owner may
@@ -167,7 +168,7 @@ test_backoff_resets_when_stable (void)
   manager = new_drop_manager (client, 200, &w);
   connect_manager (manager);
 
-  g_assert_true (test_wait_until (enough_drops, &d, 30000));
+  g_assert_true (test_wait_until (enough_drops, &d, TEST_TIMEOUT_MS));
   for (i = 0; i < d.n; i++)
     g_assert_cmpuint (g_array_index (w.attempts, guint, i), ==, 1);
   g_assert_true (w.saw_zero_while_up);
@@ -251,8 +252,8 @@ test_frame_over_limit (void)
   connect_manager (manager);
 
   answer = test_sim_rest (sim, "POST", "/api/sim/broadcast", body, NULL);
-  g_assert_true (test_wait_until (saw_too_large, &f, 10000));
-  g_assert_true (test_wait_until (is_connected, manager, 10000));
+  g_assert_true (test_wait_until (saw_too_large, &f, TEST_TIMEOUT_MS));
+  g_assert_true (test_wait_until (is_connected, manager, TEST_TIMEOUT_MS));
 
   stats = lablink_stream_manager_get_statistics (manager);
   g_assert_cmpuint (lablink_statistics_get_errors (stats, LABLINK_ERROR_KIND_TOO_LARGE), ==, 1);
@@ -381,7 +382,7 @@ memory_bounded_child (void)
   stats = lablink_stream_manager_get_statistics (manager);
   dropped = lablink_statistics_get_dropped (stats);
   g_assert_cmpuint (dropped, >=, BIG_FRAMES / 2);
-  g_assert_true (test_wait_until (big_delivered, &b, 30000));
+  g_assert_true (test_wait_until (big_delivered, &b, TEST_TIMEOUT_MS));
   g_assert_true (lablink_stream_manager_get_connected (manager));
 }
 
