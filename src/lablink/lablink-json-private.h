@@ -98,5 +98,7 @@ void      lablink_json_append_double    (GString    *out,
                                          gboolean    bare_nonfinite);
 void      lablink_json_append_timestamp (GString    *out,
                                          gint64      unix_usec);
+void      lablink_json_append_node      (GString    *out,
+                                         JsonNode   *node);
 
 G_END_DECLS

@@ -156,6 +156,92 @@ lablink_json_append_timestamp (GString *out,
   lablink_json_append_string (out, text);
 }
 
+/**
+ * lablink_json_append_node:
+ * @out: the string being built
+ * @node: (nullable): a json-glib tree, e.g. a REST answer read by the client
+ *
+ * Appends @node as the server would spell it: non-finite numbers bare
+ * (`NaN`, as the real server sends a failed read), which json_to_string()
+ * would write as `nan.0`, text no parser reads back.
+ */
+void
+lablink_json_append_node (GString  *out,
+                          JsonNode *node)
+{
+  g_return_if_fail (out != NULL);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append (out, ", ");
+            first = FALSE;
+            lablink_json_append_string (out, name);
+            g_string_append (out, ": ");
+            lablink_json_append_node (out, member);
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint i, n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append (out, ", ");
+            lablink_json_append_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          lablink_json_append_string (out, json_node_get_string (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        default:
+          lablink_json_append_double (out, json_node_get_double (node), TRUE);
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
 /* The client frames are spelled like LabLink's own Python client
  * (json.dumps with default separators). */
 

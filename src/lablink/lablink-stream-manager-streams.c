@@ -201,7 +201,6 @@ poll_cb (GObject      *source,
 
   if (stream->status == LABLINK_STREAM_STATUS_POLLING)
     {
-      g_autofree char *data_text = json_to_string (node, FALSE);
       g_autoptr(GString) frame = g_string_new ("{\"type\": \"stream_data\", \"equipment_id\": ");
       g_autoptr(LablinkMessage) message = NULL;
       g_autoptr(GError) parse_error = NULL;
@@ -209,7 +208,10 @@ poll_cb (GObject      *source,
       lablink_json_append_string (frame, stream->equipment_id);
       g_string_append (frame, ", \"stream_type\": ");
       lablink_json_append_string (frame, stream->stream_type);
-      g_string_append_printf (frame, ", \"data\": %s}", data_text);
+      /* Not json_to_string(): it spells a failed read (NaN) `nan.0`. */
+      g_string_append (frame, ", \"data\": ");
+      lablink_json_append_node (frame, node);
+      g_string_append_c (frame, '}');
 
       message = lablink_message_parse (frame->str, (gssize) frame->len, &parse_error);
       if (message == NULL)

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "codec-tests.h"
@@ -309,6 +310,39 @@ test_append_string (void)
     }
 }
 
+
+/* A REST answer written back into a frame (the polling fallback): bare NaN
+ * survives, where json_to_string() would write `nan.0`. */
+static void
+test_append_node (void)
+{
+  static const char answer[] =
+    "{\"voltage\": NaN, \"current\": 0.25, \"channel\": 1, \"on\": true,"
+    " \"mode\": \"CV\", \"limits\": [1, -2.5, null], \"none\": null}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = lablink_json_parse (answer, -1, &error);
+  g_autoptr(GString) frame = g_string_new ("{\"type\": \"stream_data\", \"equipment_id\": \"ps_1\","
+                                           " \"stream_type\": \"readings\", \"data\": ");
+  g_autoptr(LablinkMessage) message = NULL;
+  g_autofree char *mode = NULL;
+  double value = 0;
+
+  g_assert_no_error (error);
+  lablink_json_append_node (frame, node);
+  g_string_append_c (frame, '}');
+  g_assert_nonnull (strstr (frame->str, "\"voltage\": NaN"));
+  g_assert_nonnull (strstr (frame->str, "\"limits\": [1, -2.5, null]"));
+
+  message = lablink_message_parse (frame->str, (gssize) frame->len, &error);
+  g_assert_no_error (error);
+  g_assert_true (lablink_message_get_double (message, "data.voltage", &value));
+  g_assert_true (isnan (value));
+  g_assert_true (lablink_message_get_double (message, "data.current", &value));
+  g_assert_cmpfloat (value, ==, 0.25);
+  mode = lablink_message_dup_string (message, "data.mode");
+  g_assert_cmpstr (mode, ==, "CV");
+}
+
 void
 codec_add_builder_tests (void)
 {
@@ -321,4 +355,5 @@ codec_add_builder_tests (void)
   g_test_add_func ("/codec/builders/escaping-round-trip", test_build_escaping_round_trip);
   g_test_add_func ("/codec/builders/stream-keys", test_stream_keys);
   g_test_add_func ("/codec/builders/append-string", test_append_string);
+  g_test_add_func ("/codec/builders/append-node", test_append_node);
 }
