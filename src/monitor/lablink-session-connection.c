@@ -279,6 +279,7 @@ lablink_session_start_demo (LablinkSession  *self,
   _lablink_session_stop_sim (self);
 
   sim = lablink_sim_server_new ();
+  lablink_sim_server_set_locks_enabled (sim, FALSE);
   if (!lablink_sim_server_listen (sim, "127.0.0.1", 0, error))
     return FALSE;
   setup_demo_instruments (sim);

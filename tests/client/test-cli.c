@@ -389,7 +389,8 @@ test_mock_server_error (Fixture       *fixture,
 static void
 test_sim_rest_commands (void)
 {
-  TestSim *sim = test_sim_start (NULL);
+  static const char * const no_locks[] = { "--no-locks", NULL };
+  TestSim *sim = test_sim_start (no_locks);
   g_autofree char *out = NULL;
   g_autofree char *info = NULL;
   g_autofree char *json_out = NULL;

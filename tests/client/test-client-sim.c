@@ -362,6 +362,7 @@ main (int    argc,
       char **argv)
 {
   static const char * const auth_args[] = { "--auth", "admin:S3cret-pass", NULL };
+  static const char * const no_locks_args[] = { "--no-locks", NULL };
 
   g_test_init (&argc, &argv, NULL);
 
@@ -370,7 +371,7 @@ main (int    argc,
 
   ADD ("/sim/info-and-list", test_info_and_list, NULL);
   ADD ("/sim/status", test_status, NULL);
-  ADD ("/sim/command-reflected", test_command_reflected, NULL);
+  ADD ("/sim/command-reflected", test_command_reflected, no_locks_args);
   ADD ("/sim/acquisition", test_acquisition, NULL);
   ADD ("/sim/login", test_login, auth_args);
 

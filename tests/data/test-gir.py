@@ -36,7 +36,7 @@ def start_sim():
     exe = os.environ.get('LABLINK_SIM')
     if not exe:
         fail('LABLINK_SIM is not set')
-    sim = subprocess.Popen([exe, '--port', '0'], stdout=subprocess.PIPE, text=True)
+    sim = subprocess.Popen([exe, '--port', '0', '--no-locks'], stdout=subprocess.PIPE, text=True)
     ready, _, _ = select.select([sim.stdout], [], [], 10)
     if not ready:
         sim.kill()

@@ -63,6 +63,7 @@ sim_start (MtSim *sim,
   g_ptr_array_add (argv, g_strdup (exe));
   g_ptr_array_add (argv, g_strdup ("--port"));
   g_ptr_array_add (argv, g_strdup_printf ("%u", port));
+  g_ptr_array_add (argv, g_strdup ("--no-locks"));
   for (i = 0; sim->args && sim->args[i]; i++)
     g_ptr_array_add (argv, g_strdup (sim->args[i]));
   g_ptr_array_add (argv, NULL);
