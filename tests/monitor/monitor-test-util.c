@@ -63,7 +63,6 @@ sim_start (MtSim *sim,
   g_ptr_array_add (argv, g_strdup (exe));
   g_ptr_array_add (argv, g_strdup ("--port"));
   g_ptr_array_add (argv, g_strdup_printf ("%u", port));
-  g_ptr_array_add (argv, g_strdup ("--no-locks"));
   for (i = 0; sim->args && sim->args[i]; i++)
     g_ptr_array_add (argv, g_strdup (sim->args[i]));
   g_ptr_array_add (argv, NULL);
@@ -269,7 +268,7 @@ command_cb (GObject      *source,
 {
   Result *r = data;
 
-  r->node = lablink_client_send_command_finish (LABLINK_CLIENT (source), result, &r->error);
+  r->node = lablink_session_send_command_finish (LABLINK_SESSION (source), result, &r->error);
   r->done = TRUE;
 }
 
@@ -290,15 +289,16 @@ mt_command (LablinkWindow *window,
             const char    *action,
             const char    *parameters_json)
 {
-  LablinkClient *client = lablink_session_get_client (lablink_window_get_session (window));
+  LablinkSession *session = lablink_window_get_session (window);
   g_autoptr(JsonNode) params = NULL;
   Result r = { 0 };
 
-  g_assert_nonnull (client);
+  /* through the session's door, which takes the instrument's lock */
+  g_assert_nonnull (lablink_session_get_client (session));
   params = json_from_string (parameters_json ? parameters_json : "{}", NULL);
   g_assert_nonnull (params);
-  lablink_client_send_command_async (client, equipment_id, action, json_node_get_object (params), NULL,
-                                     command_cb, &r);
+  lablink_session_send_command_async (session, equipment_id, action, json_node_get_object (params), NULL,
+                                      command_cb, &r);
   MT_WAIT (r.done, 10000);
   g_assert_true (r.done);
   g_assert_no_error (r.error);

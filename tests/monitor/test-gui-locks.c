@@ -1,0 +1,212 @@
+/* test-gui-locks.c — the app controls instruments through their locks, as a
+ * LabLink 1.2.5 server with equipment locks on needs, and gives them back
+ * when its window closes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "lablink-session.h"
+#include "monitor-test-util.h"
+
+static MtSim *sim;
+static LablinkApplication *app;
+static LablinkWindow *window;
+static LablinkClient *other;   /* another lab member, "bench-3" */
+
+typedef struct {
+  gpointer  result;
+  GError   *error;
+  gboolean  done;
+} Wait;
+
+static void
+request_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Wait *w = data;
+
+  w->result = lablink_client_request_finish (LABLINK_CLIENT (source), result, &w->error);
+  w->done = TRUE;
+}
+
+/* The simulator's lock table ("locks" of GET /api/sim/status). */
+static JsonNode *
+sim_locks (void)
+{
+  g_autoptr(LablinkClient) client = lablink_client_new (mt_sim_get_url (sim), NULL);
+  g_autoptr(JsonNode) status = NULL;
+  Wait w = { 0 };
+
+  lablink_client_request_async (client, "GET", "/api/sim/status", NULL, NULL, request_cb, &w);
+  MT_WAIT (w.done, 10000);
+  g_assert_true (w.done);
+  g_assert_no_error (w.error);
+  status = w.result;
+  return json_node_copy (json_object_get_member (json_node_get_object (status), "locks"));
+}
+
+static gboolean
+sim_holds (const char *equipment_id)
+{
+  g_autoptr(JsonNode) locks = sim_locks ();
+  JsonObject *table = json_object_get_object_member (json_node_get_object (locks), "table");
+
+  return json_object_has_member (json_object_get_object_member (table, "exclusive_locks"), equipment_id);
+}
+
+static guint
+sim_n_sessions (void)
+{
+  g_autoptr(JsonNode) locks = sim_locks ();
+
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (locks), "sessions"));
+}
+
+static void
+command_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Wait *w = data;
+
+  w->result = lablink_session_send_command_finish (LABLINK_SESSION (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+test_locks_connect (void)
+{
+  g_assert_true (mt_wait_connected (window, 10000));
+  g_assert_true (mt_wait_equipment (window, 10000));
+  g_assert_cmpuint (sim_n_sessions (), ==, 0);
+}
+
+static void
+test_locks_take_on_first_control (void)
+{
+  LablinkSession *session = lablink_window_get_session (window);
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+  g_autoptr(JsonNode) locks = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *name = lablink_default_lock_session_name ();
+  JsonObject *first;
+  GDateTime *since = NULL;
+
+  /* reading needs no lock */
+  answer = mt_command (window, psu, "get_readings", "{\"channel\": 1}");
+  g_assert_false (sim_holds (psu));
+  g_clear_pointer (&answer, json_node_unref);
+
+  /* Set V: the session takes the lock (its lock session named user@host) */
+  answer = mt_command (window, psu, "set_voltage", "{\"voltage\": 5.0, \"channel\": 1}");
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (answer), "success"));
+  g_assert_true (sim_holds (psu));
+  locks = sim_locks ();
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (locks), "sessions")), ==, 1);
+  first = json_array_get_object_element (json_object_get_array_member (json_node_get_object (locks), "sessions"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "client_name"), ==, name);
+
+  MT_WAIT (lablink_session_get_lock_state (session, psu, NULL, &since) == LABLINK_SESSION_LOCK_OURS && since != NULL,
+           5000);
+  g_assert_cmpint (lablink_session_get_lock_state (session, psu, NULL, NULL), ==, LABLINK_SESSION_LOCK_OURS);
+
+  /* the next commands reuse it */
+  g_clear_pointer (&answer, json_node_unref);
+  answer = mt_command (window, psu, "set_output", "{\"enabled\": true, \"channel\": 1}");
+  g_assert_cmpuint (sim_n_sessions (), ==, 1);
+}
+
+static void
+acquire_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Wait *w = data;
+
+  lablink_client_acquire_lock_finish (LABLINK_CLIENT (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+session_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Wait *w = data;
+
+  lablink_client_create_lock_session_finish (LABLINK_CLIENT (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+test_locks_held_by_someone_else (void)
+{
+  LablinkSession *session = lablink_window_get_session (window);
+  const char *load = mt_equipment_id (window, LABLINK_EQUIPMENT_ELECTRONIC_LOAD);
+  g_autoptr(JsonObject) params = json_object_new ();
+  Wait created = { 0 }, taken = { 0 }, refused = { 0 };
+  const char *holder = NULL;
+  GDateTime *since = NULL;
+
+  other = lablink_client_new (mt_sim_get_url (sim), NULL);
+  lablink_client_create_lock_session_async (other, "bench-3", NULL, session_cb, &created);
+  MT_WAIT (created.done, 10000);
+  g_assert_no_error (created.error);
+  lablink_client_acquire_lock_async (other, load, LABLINK_LOCK_MODE_EXCLUSIVE, FALSE, NULL, acquire_cb, &taken);
+  MT_WAIT (taken.done, 10000);
+  g_assert_no_error (taken.error);
+
+  json_object_set_double_member (params, "current", 0.5);
+  lablink_session_send_command_async (session, load, "set_current", params, NULL, command_cb, &refused);
+  MT_WAIT (refused.done, 10000);
+  g_assert_null (refused.result);
+  g_assert_error (refused.error, LABLINK_ERROR, LABLINK_ERROR_LOCKED);
+  g_test_message ("%s", refused.error->message);
+  g_assert_nonnull (strstr (refused.error->message, "controlled by bench-3 since "));
+  g_clear_error (&refused.error);
+
+  MT_WAIT (lablink_session_get_lock_state (session, load, NULL, NULL) == LABLINK_SESSION_LOCK_OTHERS, 5000);
+  g_assert_cmpint (lablink_session_get_lock_state (session, load, &holder, &since), ==, LABLINK_SESSION_LOCK_OTHERS);
+  g_assert_cmpstr (holder, ==, "bench-3");
+  g_assert_nonnull (since);
+}
+
+static void
+test_locks_given_back_on_close (void)
+{
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+
+  g_assert_true (sim_holds (psu));
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&window)));
+  MT_WAIT (!sim_holds (psu), 10000);
+  g_assert_false (sim_holds (psu));
+  /* only bench-3's session is left */
+  g_assert_cmpuint (sim_n_sessions (), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  mt_init (&argc, &argv);
+
+  sim = mt_sim_spawn (NULL);
+  app = mt_app_new ();
+  window = mt_open_window (app, mt_sim_get_url (sim), FALSE);
+
+  g_test_add_func ("/gui/locks/connect", test_locks_connect);
+  g_test_add_func ("/gui/locks/take-on-first-control", test_locks_take_on_first_control);
+  g_test_add_func ("/gui/locks/held-by-someone-else", test_locks_held_by_someone_else);
+  g_test_add_func ("/gui/locks/given-back-on-close", test_locks_given_back_on_close);
+  ret = g_test_run ();
+
+  mt_close (app, window);
+  g_clear_object (&other);
+  mt_sim_free (sim);
+  return ret;
+}
