@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "lablink-instrument-panel.h"
+#include "lablink-psu-panel.h"
 #include "lablink-session.h"
 #include "monitor-test-util.h"
 
@@ -66,6 +68,13 @@ sim_n_sessions (void)
   return json_array_get_length (json_object_get_array_member (json_node_get_object (locks), "sessions"));
 }
 
+static const char *
+panel_lock_text (const char *equipment_id)
+{
+  return lablink_instrument_panel_get_lock_text (LABLINK_INSTRUMENT_PANEL (lablink_window_get_panel (window,
+                                                                                                    equipment_id)));
+}
+
 static void
 command_cb (GObject      *source,
             GAsyncResult *result,
@@ -118,6 +127,24 @@ test_locks_take_on_first_control (void)
   g_clear_pointer (&answer, json_node_unref);
   answer = mt_command (window, psu, "set_output", "{\"enabled\": true, \"channel\": 1}");
   g_assert_cmpuint (sim_n_sessions (), ==, 1);
+
+  /* the panel says so */
+  MT_WAIT (g_strcmp0 (panel_lock_text (psu), "You control this instrument") == 0, 5000);
+  g_assert_cmpstr (panel_lock_text (psu), ==, "You control this instrument");
+}
+
+static void
+test_locks_release_from_panel (void)
+{
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+  GtkWidget *release = mt_find (window, "lock-release");
+
+  g_assert_nonnull (release);
+  g_assert_true (gtk_widget_get_visible (release));
+  gtk_widget_activate (release);
+  MT_WAIT (!sim_holds (psu) && panel_lock_text (psu) == NULL, 5000);
+  g_assert_false (sim_holds (psu));
+  g_assert_null (panel_lock_text (psu));
 }
 
 static void
@@ -176,9 +203,53 @@ test_locks_held_by_someone_else (void)
 }
 
 static void
+release_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Wait *w = data;
+
+  lablink_client_release_lock_finish (LABLINK_CLIENT (source), result, &w->error);
+  w->done = TRUE;
+}
+
+/* The PSU panel shows someone else's lock and cannot be used meanwhile. */
+static void
+test_locks_panel_shows_holder (void)
+{
+  LablinkSession *session = lablink_window_get_session (window);
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+  LablinkPsuPanel *panel = LABLINK_PSU_PANEL (lablink_window_get_panel (window, psu));
+  Wait taken = { 0 }, released = { 0 };
+
+  /* the channels appear with the first readings */
+  mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
+  MT_WAIT (lablink_psu_panel_get_channel (panel, 1) != NULL, 10000);
+  g_assert_nonnull (lablink_psu_panel_get_channel (panel, 1));
+
+  lablink_client_acquire_lock_async (other, psu, LABLINK_LOCK_MODE_EXCLUSIVE, FALSE, NULL, acquire_cb, &taken);
+  MT_WAIT (taken.done, 10000);
+  g_assert_no_error (taken.error);
+  lablink_session_refresh_lock (session, psu);
+  MT_WAIT (g_str_has_prefix (panel_lock_text (psu) ? panel_lock_text (psu) : "", "Controlled by bench-3 since "), 5000);
+  g_assert_true (g_str_has_prefix (panel_lock_text (psu), "Controlled by bench-3 since "));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (lablink_psu_panel_get_channel (panel, 1))));
+  g_assert_false (gtk_widget_get_visible (mt_find (window, "lock-release")));
+
+  lablink_client_release_lock_async (other, psu, NULL, release_cb, &released);
+  MT_WAIT (released.done, 10000);
+  g_assert_no_error (released.error);
+  lablink_session_refresh_lock (session, psu);
+  MT_WAIT (panel_lock_text (psu) == NULL, 5000);
+  g_assert_null (panel_lock_text (psu));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (lablink_psu_panel_get_channel (panel, 1))));
+}
+
+static void
 test_locks_given_back_on_close (void)
 {
   const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+  g_autoptr(JsonNode) answer = mt_command (window, psu, "set_voltage", "{\"voltage\": 1.0, \"channel\": 1}");
 
   g_assert_true (sim_holds (psu));
   gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&window)));
@@ -201,7 +272,9 @@ main (int argc, char **argv)
 
   g_test_add_func ("/gui/locks/connect", test_locks_connect);
   g_test_add_func ("/gui/locks/take-on-first-control", test_locks_take_on_first_control);
+  g_test_add_func ("/gui/locks/release-from-panel", test_locks_release_from_panel);
   g_test_add_func ("/gui/locks/held-by-someone-else", test_locks_held_by_someone_else);
+  g_test_add_func ("/gui/locks/panel-shows-holder", test_locks_panel_shows_holder);
   g_test_add_func ("/gui/locks/given-back-on-close", test_locks_given_back_on_close);
   ret = g_test_run ();
 
