@@ -254,7 +254,8 @@ release_clicked_cb (LablinkInstrumentPanel *self)
  *   the instrument's lock (made insensitive)
  *
  * Shows who holds the instrument's lock: "You control this instrument ·
- * Release", or "Controlled by NAME since HH:MM". Call it from init().
+ * Release" (the button is named `lock-release-<equipment id>`), or
+ * "Controlled by NAME since HH:MM". Call it from init().
  */
 void
 lablink_instrument_panel_add_lock_bar (LablinkInstrumentPanel *self,
@@ -276,7 +277,6 @@ lablink_instrument_panel_add_lock_bar (LablinkInstrumentPanel *self,
   gtk_widget_set_hexpand (GTK_WIDGET (priv->lock_label), TRUE);
   gtk_box_append (GTK_BOX (priv->lock_bar), GTK_WIDGET (priv->lock_label));
   priv->lock_release = gtk_button_new_with_mnemonic (_("_Release"));
-  gtk_widget_set_name (priv->lock_release, "lock-release");
   gtk_widget_set_tooltip_text (priv->lock_release, _("Let others control this instrument"));
   g_signal_connect_swapped (priv->lock_release, "clicked", G_CALLBACK (release_clicked_cb), self);
   gtk_box_append (GTK_BOX (priv->lock_bar), priv->lock_release);
@@ -542,6 +542,9 @@ lablink_instrument_panel_constructed (GObject *object)
   /* who holds its lock (a panel with a lock bar shows it) */
   if (priv->lock_bar != NULL)
     {
+      g_autofree char *name = g_strconcat ("lock-release-", id, NULL);
+
+      gtk_widget_set_name (priv->lock_release, name);
       update_lock (self);
       lablink_session_refresh_lock (priv->session, id);
     }

@@ -137,7 +137,8 @@ static void
 test_locks_release_from_panel (void)
 {
   const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
-  GtkWidget *release = mt_find (window, "lock-release");
+  g_autofree char *name = g_strconcat ("lock-release-", psu, NULL);
+  GtkWidget *release = mt_find (window, name);
 
   g_assert_nonnull (release);
   g_assert_true (gtk_widget_get_visible (release));
@@ -200,6 +201,14 @@ test_locks_held_by_someone_else (void)
   g_assert_cmpint (lablink_session_get_lock_state (session, load, &holder, &since), ==, LABLINK_SESSION_LOCK_OTHERS);
   g_assert_cmpstr (holder, ==, "bench-3");
   g_assert_nonnull (since);
+
+  /* the load's panel says who, and its controls wait */
+  lablink_window_select_equipment (window, load);
+  MT_WAIT (lablink_window_get_panel (window, load) != NULL &&
+           g_str_has_prefix (panel_lock_text (load) ? panel_lock_text (load) : "", "Controlled by bench-3 since "),
+           5000);
+  g_assert_true (g_str_has_prefix (panel_lock_text (load), "Controlled by bench-3 since "));
+  lablink_window_select_equipment (window, mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY));
 }
 
 static void
@@ -234,7 +243,11 @@ test_locks_panel_shows_holder (void)
   MT_WAIT (g_str_has_prefix (panel_lock_text (psu) ? panel_lock_text (psu) : "", "Controlled by bench-3 since "), 5000);
   g_assert_true (g_str_has_prefix (panel_lock_text (psu), "Controlled by bench-3 since "));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (lablink_psu_panel_get_channel (panel, 1))));
-  g_assert_false (gtk_widget_get_visible (mt_find (window, "lock-release")));
+  {
+    g_autofree char *name = g_strconcat ("lock-release-", psu, NULL);
+
+    g_assert_false (gtk_widget_get_visible (mt_find (window, name)));
+  }
 
   lablink_client_release_lock_async (other, psu, NULL, release_cb, &released);
   MT_WAIT (released.done, 10000);
