@@ -104,6 +104,25 @@ lablink_client_get_equipment_status_finish (LablinkClient  *self,
                                          error);
 }
 
+static void
+command_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  JsonNode *node;
+
+  node = _lablink_client_finish_pointer (LABLINK_CLIENT (source), result, command_done_cb, &error);
+  if (node == NULL)
+    {
+      _lablink_client_return_lock_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+  g_object_unref (task);
+}
+
 /**
  * lablink_client_send_command_async:
  * @self: a #LablinkClient
@@ -118,6 +137,15 @@ lablink_client_get_equipment_status_finish (LablinkClient  *self,
  * `POST /api/equipment/{id}/command` with a unique `command_id`. An
  * answer with `"success": false` fails with %LABLINK_ERROR_SERVER and the
  * server's `error` text.
+ *
+ * On a server with equipment locks on, a control command (see
+ * lablink_action_requires_control()) runs only for the lock session holding
+ * the instrument's exclusive lock: the client sends its lock session's id
+ * (`session_id`) with control commands and with any command to an
+ * instrument it holds (see lablink_client_acquire_lock_async()). A refusal
+ * fails with %LABLINK_ERROR_NOT_LOCKED (no lock taken),
+ * %LABLINK_ERROR_LOCKED (held by someone else: who, and since when) or
+ * %LABLINK_ERROR_LOCK_EXPIRED.
  */
 void
 lablink_client_send_command_async (LablinkClient       *self,
@@ -134,6 +162,7 @@ lablink_client_send_command_async (LablinkClient       *self,
   g_autofree char *command_id = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
+  GTask *task;
 
   g_return_if_fail (LABLINK_IS_CLIENT (self));
   g_return_if_fail (equipment_id != NULL);
@@ -163,14 +192,16 @@ lablink_client_send_command_async (LablinkClient       *self,
   json_builder_add_string_value (builder, action);
   json_builder_set_member_name (builder, "parameters");
   json_builder_add_value (builder, g_steal_pointer (&params));
+  _lablink_client_add_command_session (self, builder, equipment_id, action);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
+  task = _lablink_client_new_lock_task (self, equipment_id, cancellable, lablink_client_send_command_async,
+                                        callback, user_data);
   escaped = _lablink_client_escape_segment (equipment_id);
   path = g_strdup_printf ("/api/equipment/%s/command", escaped);
-  _lablink_client_start_request (self, "POST", path, body, LABLINK_REQUEST_DEFAULT,
-                                 LABLINK_RESULT_COMMAND, NULL, cancellable,
-                                 lablink_client_send_command_async, callback, user_data);
+  _lablink_client_start_lock_request (self, "POST", path, body, LABLINK_RESULT_COMMAND, equipment_id,
+                                      cancellable, command_done_cb, command_done_cb, task);
 }
 
 /**

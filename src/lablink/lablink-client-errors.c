@@ -238,6 +238,16 @@ _lablink_client_http_error (LablinkClient  *self,
                           location != NULL ? location : "another address");
     }
 
+  if ((request->flags & LABLINK_REQUEST_LOCKS) &&
+      (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN ||
+       status == SOUP_STATUS_CONFLICT || status == SOUP_STATUS_NOT_FOUND))
+    {
+      GError *lock_error = _lablink_client_lock_error (self, request, status, text);
+
+      if (lock_error != NULL)
+        return lock_error;
+    }
+
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     {
       code = LABLINK_ERROR_AUTH;

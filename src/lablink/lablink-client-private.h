@@ -9,6 +9,9 @@
  * - lablink-client-equipment.c: the instruments: list, status, commands, snapshots, waveforms
  * - lablink-client-acquisition.c: acquisition sessions
  * - lablink-client-security.c: login, token refresh and logout
+ * - lablink-client-locks.c: equipment locks: the lock session, acquire, release, keep-alive
+ * - lablink-client-lock-status.c: who holds a lock (status), who waits for it (queue)
+ * - lablink-lock-info.c: a lock's state (LablinkLockInfo) and lock refusals as GErrors
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -17,6 +20,7 @@
 #include <libsoup/soup.h>
 
 #include "lablink-client.h"
+#include "lablink-locks.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +44,11 @@ struct _LablinkClient
 
   guint timeout;
   guint64 max_response_size;
+
+  /* equipment locks (lablink-client-locks.c) */
+  char *lock_session_id;
+  char *lock_session_name;
+  GHashTable *held_locks;  /* equipment id → GINT_TO_POINTER (LablinkLockMode + 1) */
 };
 
 typedef enum {
@@ -58,6 +67,7 @@ typedef enum {
   LABLINK_REQUEST_DEFAULT = 0,
   LABLINK_REQUEST_NO_AUTH = 1 << 0,   /* do not send the access token */
   LABLINK_REQUEST_SENSITIVE = 1 << 1, /* the body holds a secret: zero it when done */
+  LABLINK_REQUEST_LOCKS = 1 << 2,     /* 401/403/409 may be lock refusals (lablink-lock-info.c) */
 } LablinkRequestFlags;
 
 typedef struct {
@@ -65,7 +75,9 @@ typedef struct {
   char *method;
   char *path;
   char *username;          /* LABLINK_RESULT_LOGIN */
+  char *equipment_id;      /* LABLINK_REQUEST_LOCKS: the instrument concerned */
   LablinkResultKind kind;
+  LablinkRequestFlags flags;
 
   GCancellable *cancellable;  /* ours: cancelled on timeout or by the caller's */
   GSource *cancel_source;     /* watches the caller's cancellable */
@@ -79,6 +91,9 @@ typedef struct {
 /* lablink-client.c */
 G_GNUC_INTERNAL
 void _lablink_client_secret_free (gpointer data);
+G_GNUC_INTERNAL
+void _lablink_client_emit_lock_changed (LablinkClient *self,
+                                        const char    *equipment_id);
 G_GNUC_INTERNAL
 void _lablink_client_set_tokens (LablinkClient *self,
                                  const char    *access_token,
@@ -99,6 +114,17 @@ void _lablink_client_start_request (LablinkClient       *self,
                                     gpointer             source_tag,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);
+G_GNUC_INTERNAL
+void _lablink_client_start_lock_request (LablinkClient       *self,
+                                         const char          *method,
+                                         const char          *path,
+                                         JsonNode            *body,
+                                         LablinkResultKind    kind,
+                                         const char          *equipment_id,
+                                         GCancellable        *cancellable,
+                                         gpointer             source_tag,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
 G_GNUC_INTERNAL
 void _lablink_client_return_invalid_argument (LablinkClient       *self,
                                               gpointer             source_tag,
@@ -147,6 +173,42 @@ GError *_lablink_client_refused_error (LablinkRequest *request,
 G_GNUC_INTERNAL
 GError *_lablink_client_too_large_error (LablinkClient  *self,
                                          LablinkRequest *request);
+
+/* lablink-client-locks.c */
+G_GNUC_INTERNAL
+void _lablink_client_forget_lock (LablinkClient *self,
+                                  const char    *equipment_id);
+G_GNUC_INTERNAL
+GTask *_lablink_client_new_lock_task (LablinkClient       *self,
+                                      const char          *equipment_id,
+                                      GCancellable        *cancellable,
+                                      gpointer             source_tag,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+G_GNUC_INTERNAL
+void _lablink_client_return_lock_error (GTask  *task,
+                                        GError *error);
+G_GNUC_INTERNAL
+void _lablink_client_add_command_session (LablinkClient *self,
+                                          JsonBuilder   *builder,
+                                          const char    *equipment_id,
+                                          const char    *action);
+
+/* lablink-lock-info.c */
+G_GNUC_INTERNAL
+GError *_lablink_client_lock_error (LablinkClient  *self,
+                                    LablinkRequest *request,
+                                    guint           status,
+                                    const char     *detail);
+G_GNUC_INTERNAL
+LablinkLockInfo *_lablink_lock_info_new_from_json (LablinkClient *self,
+                                                   const char    *equipment_id,
+                                                   JsonObject    *object);
+G_GNUC_INTERNAL
+void _lablink_lock_info_set_holder_name (LablinkLockInfo *info,
+                                         const char      *name);
+G_GNUC_INTERNAL
+char *_lablink_lock_info_format_since (LablinkLockInfo *info);
 
 /* lablink-client-security.c */
 G_GNUC_INTERNAL

@@ -60,6 +60,7 @@ request_free (LablinkRequest *request)
   g_clear_pointer (&request->method, g_free);
   g_clear_pointer (&request->path, g_free);
   g_clear_pointer (&request->username, g_free);
+  g_clear_pointer (&request->equipment_id, g_free);
   g_clear_object (&request->cancellable);
   g_clear_object (&request->stream);
   if (request->body != NULL)
@@ -406,18 +407,19 @@ request_sent_cb (GObject      *source,
   request_read_next (g_steal_pointer (&task));
 }
 
-void
-_lablink_client_start_request (LablinkClient       *self,
-                               const char          *method,
-                               const char          *path,
-                               JsonNode            *body,
-                               LablinkRequestFlags  flags,
-                               LablinkResultKind    kind,
-                               const char          *username,
-                               GCancellable        *cancellable,
-                               gpointer             source_tag,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+static void
+start_request (LablinkClient       *self,
+               const char          *method,
+               const char          *path,
+               JsonNode            *body,
+               LablinkRequestFlags  flags,
+               LablinkResultKind    kind,
+               const char          *username,
+               const char          *equipment_id,
+               GCancellable        *cancellable,
+               gpointer             source_tag,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *url = NULL;
@@ -432,7 +434,9 @@ _lablink_client_start_request (LablinkClient       *self,
   request->method = g_strdup (method);
   request->path = g_strdup (path);
   request->username = g_strdup (username);
+  request->equipment_id = g_strdup (equipment_id);
   request->kind = kind;
+  request->flags = flags;
   request->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
@@ -495,6 +499,41 @@ _lablink_client_start_request (LablinkClient       *self,
 
   soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
                            request->cancellable, request_sent_cb, g_steal_pointer (&task));
+}
+
+void
+_lablink_client_start_request (LablinkClient       *self,
+                               const char          *method,
+                               const char          *path,
+                               JsonNode            *body,
+                               LablinkRequestFlags  flags,
+                               LablinkResultKind    kind,
+                               const char          *username,
+                               GCancellable        *cancellable,
+                               gpointer             source_tag,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  start_request (self, method, path, body, flags, kind, username, NULL, cancellable, source_tag,
+                 callback, user_data);
+}
+
+/* A request whose 401/403/409 may be a lock refusal about @equipment_id
+ * (nullable): the error then says so (_lablink_client_lock_error()). */
+void
+_lablink_client_start_lock_request (LablinkClient       *self,
+                                    const char          *method,
+                                    const char          *path,
+                                    JsonNode            *body,
+                                    LablinkResultKind    kind,
+                                    const char          *equipment_id,
+                                    GCancellable        *cancellable,
+                                    gpointer             source_tag,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  start_request (self, method, path, body, LABLINK_REQUEST_LOCKS, kind, NULL, equipment_id,
+                 cancellable, source_tag, callback, user_data);
 }
 
 void

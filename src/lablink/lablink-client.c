@@ -55,6 +55,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_LOCK_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 #define MAX_TIMEOUT_SECONDS (24 * 60 * 60)
 
 /* ------------------------------------------------------------------------ */
@@ -283,6 +290,9 @@ lablink_client_finalize (GObject *object)
   g_clear_pointer (&self->username, g_free);
   clear_secret (&self->access_token);
   clear_secret (&self->refresh_token);
+  g_clear_pointer (&self->lock_session_id, g_free);
+  g_clear_pointer (&self->lock_session_name, g_free);
+  g_clear_pointer (&self->held_locks, g_hash_table_unref);
 
   G_OBJECT_CLASS (lablink_client_parent_class)->finalize (object);
 }
@@ -431,6 +441,26 @@ lablink_client_class_init (LablinkClientClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LablinkClient::lock-changed:
+   * @self: the client
+   * @equipment_id: the instrument whose lock this client took, released or lost
+   *
+   * Emitted when lablink_client_holds_lock() changes for @equipment_id: a
+   * lock taken or released, a lock session ended, or the server saying the
+   * lock is gone (expired, or taken by another session).
+   */
+  signals[SIGNAL_LOCK_CHANGED] =
+    g_signal_new ("lock-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+void
+_lablink_client_emit_lock_changed (LablinkClient *self,
+                                   const char    *equipment_id)
+{
+  g_signal_emit (self, signals[SIGNAL_LOCK_CHANGED], 0, equipment_id);
 }
 
 static void
@@ -439,6 +469,7 @@ lablink_client_init (LablinkClient *self)
   self->port = -1;
   self->timeout = LABLINK_CLIENT_DEFAULT_TIMEOUT;
   self->max_response_size = LABLINK_CLIENT_DEFAULT_MAX_RESPONSE_SIZE;
+  self->held_locks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->session = soup_session_new_with_options ("user-agent", "lablink-monitor/" PACKAGE_VERSION,
                                                  "timeout", self->timeout,
                                                  NULL);

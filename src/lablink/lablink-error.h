@@ -31,6 +31,10 @@ G_BEGIN_DECLS
  * @LABLINK_ERROR_INVALID_ARGUMENT: the caller passed an unusable value
  * @LABLINK_ERROR_NOT_FOUND: no such equipment, acquisition or stream
  * @LABLINK_ERROR_IO: reading or writing a file failed
+ * @LABLINK_ERROR_LOCKED: another session holds the instrument's lock
+ * @LABLINK_ERROR_NOT_LOCKED: the server has equipment locks on and this
+ *   client does not hold the instrument's lock: take it first
+ * @LABLINK_ERROR_LOCK_EXPIRED: this client's lock (or lock session) expired
  *
  * Errors reported by liblablink.
  */
@@ -48,6 +52,9 @@ typedef enum {
   LABLINK_ERROR_INVALID_ARGUMENT,
   LABLINK_ERROR_NOT_FOUND,
   LABLINK_ERROR_IO,
+  LABLINK_ERROR_LOCKED,
+  LABLINK_ERROR_NOT_LOCKED,
+  LABLINK_ERROR_LOCK_EXPIRED,
 } LablinkError;
 
 LABLINK_AVAILABLE_IN_ALL

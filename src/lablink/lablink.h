@@ -12,6 +12,7 @@
 # include "lablink-protocol.h"
 # include "lablink-equipment.h"
 # include "lablink-client.h"
+# include "lablink-locks.h"
 # include "lablink-statistics.h"
 # include "lablink-ring.h"
 # include "lablink-decimate.h"

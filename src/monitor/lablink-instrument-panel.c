@@ -32,6 +32,12 @@ typedef struct
   LablinkEquipment *equipment;
   GSignalGroup     *session_signals;
   GArray           *status_labels;   /* StatusLabel */
+
+  /* the lock bar (lablink_instrument_panel_add_lock_bar()) */
+  GtkWidget        *lock_bar;
+  GtkLabel         *lock_label;
+  GtkWidget        *lock_release;
+  GtkWidget        *controls;
 } LablinkInstrumentPanelPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (LablinkInstrumentPanel, lablink_instrument_panel, GTK_TYPE_WIDGET)
@@ -173,6 +179,130 @@ status_changed_cb (LablinkSession         *session,
 }
 
 /* Connects the instrument's streams: the details are its stream keys. */
+/* ------------------------------------------------------------------------ */
+/* The lock bar                                                              */
+
+static void
+update_lock (LablinkInstrumentPanel *self)
+{
+  LablinkInstrumentPanelPrivate *priv = lablink_instrument_panel_get_instance_private (self);
+  LablinkSessionLockState state;
+  const char *holder = NULL;
+  GDateTime *since = NULL;
+
+  if (priv->lock_bar == NULL || priv->session == NULL || priv->equipment == NULL)
+    return;
+
+  state = lablink_session_get_lock_state (priv->session, lablink_equipment_get_id (priv->equipment), &holder,
+                                          &since);
+  gtk_widget_set_visible (priv->lock_bar, state == LABLINK_SESSION_LOCK_OURS || state == LABLINK_SESSION_LOCK_OTHERS);
+  gtk_widget_set_visible (priv->lock_release, state == LABLINK_SESSION_LOCK_OURS);
+  if (priv->controls != NULL)
+    gtk_widget_set_sensitive (priv->controls, state != LABLINK_SESSION_LOCK_OTHERS);
+
+  if (state == LABLINK_SESSION_LOCK_OURS)
+    gtk_label_set_text (priv->lock_label, _("You control this instrument"));
+  else if (state == LABLINK_SESSION_LOCK_OTHERS)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *time = NULL;
+      const char *who = holder != NULL && holder[0] != '\0' ? holder : _("another session");
+
+      if (since != NULL)
+        {
+          g_autoptr(GDateTime) local = g_date_time_to_local (since);
+
+          time = g_date_time_format (local, "%H:%M");
+          /* Translators: who holds an instrument's lock, and since when (HH:MM) */
+          text = g_strdup_printf (_("Controlled by %s since %s"), who, time);
+        }
+      else
+        /* Translators: who holds an instrument's lock */
+        text = g_strdup_printf (_("Controlled by %s"), who);
+      gtk_label_set_text (priv->lock_label, text);
+    }
+}
+
+static void
+release_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(GtkWidget) widget = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lablink_session_release_lock_finish (LABLINK_SESSION (source), result, &error))
+    gtk_widget_activate_action (widget, "win.show-toast", "s", error->message);
+}
+
+static void
+release_clicked_cb (LablinkInstrumentPanel *self)
+{
+  LablinkInstrumentPanelPrivate *priv = lablink_instrument_panel_get_instance_private (self);
+
+  if (priv->session == NULL || priv->equipment == NULL)
+    return;
+  lablink_session_release_lock_async (priv->session, lablink_equipment_get_id (priv->equipment), NULL,
+                                      release_done_cb, g_object_ref (GTK_WIDGET (self)));
+}
+
+/**
+ * lablink_instrument_panel_add_lock_bar:
+ * @self: a panel
+ * @box: a vertical box of the panel, the bar goes second (under the header)
+ * @controls: (nullable): what must not be used while someone else holds
+ *   the instrument's lock (made insensitive)
+ *
+ * Shows who holds the instrument's lock: "You control this instrument ·
+ * Release" (the button is named `lock-release-<equipment id>`), or
+ * "Controlled by NAME since HH:MM". Call it from init().
+ */
+void
+lablink_instrument_panel_add_lock_bar (LablinkInstrumentPanel *self,
+                                       GtkBox                 *box,
+                                       GtkWidget              *controls)
+{
+  LablinkInstrumentPanelPrivate *priv = lablink_instrument_panel_get_instance_private (self);
+  GtkWidget *first;
+
+  g_return_if_fail (LABLINK_IS_INSTRUMENT_PANEL (self));
+  g_return_if_fail (priv->lock_bar == NULL);
+
+  priv->lock_bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_name (priv->lock_bar, "lock-bar");
+  gtk_widget_set_visible (priv->lock_bar, FALSE);
+  priv->lock_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (priv->lock_label), "lock-label");
+  gtk_label_set_xalign (priv->lock_label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (priv->lock_label), TRUE);
+  gtk_box_append (GTK_BOX (priv->lock_bar), GTK_WIDGET (priv->lock_label));
+  priv->lock_release = gtk_button_new_with_mnemonic (_("_Release"));
+  gtk_widget_set_tooltip_text (priv->lock_release, _("Let others control this instrument"));
+  g_signal_connect_swapped (priv->lock_release, "clicked", G_CALLBACK (release_clicked_cb), self);
+  gtk_box_append (GTK_BOX (priv->lock_bar), priv->lock_release);
+
+  first = gtk_widget_get_first_child (GTK_WIDGET (box));
+  gtk_box_insert_child_after (box, priv->lock_bar, first);
+  priv->controls = controls;
+}
+
+/**
+ * lablink_instrument_panel_get_lock_text:
+ * @self: a panel
+ *
+ * Returns: (nullable): what the lock bar says, or %NULL when it is hidden
+ */
+const char *
+lablink_instrument_panel_get_lock_text (LablinkInstrumentPanel *self)
+{
+  LablinkInstrumentPanelPrivate *priv = lablink_instrument_panel_get_instance_private (self);
+
+  g_return_val_if_fail (LABLINK_IS_INSTRUMENT_PANEL (self), NULL);
+  if (priv->lock_bar == NULL || !gtk_widget_get_visible (priv->lock_bar))
+    return NULL;
+  return gtk_label_get_text (priv->lock_label);
+}
+
 static void
 subscribe (LablinkInstrumentPanel *self)
 {
@@ -191,6 +321,10 @@ subscribe (LablinkInstrumentPanel *self)
       g_signal_group_connect (priv->session_signals, status, G_CALLBACK (status_changed_cb), self);
     }
   g_signal_group_connect_swapped (priv->session_signals, "streams-changed", G_CALLBACK (update_status), self);
+  {
+    g_autofree char *lock = g_strconcat ("lock-changed::", lablink_equipment_get_id (priv->equipment), NULL);
+    g_signal_group_connect_swapped (priv->session_signals, lock, G_CALLBACK (update_lock), self);
+  }
   g_signal_group_connect_swapped (priv->session_signals, "notify::state", G_CALLBACK (update_status), self);
 }
 
@@ -404,6 +538,16 @@ lablink_instrument_panel_constructed (GObject *object)
         klass->stream_data (self, klass->stream_types[t], last);
     }
   update_status (self);
+
+  /* who holds its lock (a panel with a lock bar shows it) */
+  if (priv->lock_bar != NULL)
+    {
+      g_autofree char *name = g_strconcat ("lock-release-", id, NULL);
+
+      gtk_widget_set_name (priv->lock_release, name);
+      update_lock (self);
+      lablink_session_refresh_lock (priv->session, id);
+    }
 }
 
 static void

@@ -47,6 +47,10 @@ void              lablink_instrument_panel_add_status_label (LablinkInstrumentPa
                                                              GtkLabel               *label,
                                                              const char             *stream_type,
                                                              const char             *title);
+void              lablink_instrument_panel_add_lock_bar     (LablinkInstrumentPanel *self,
+                                                             GtkBox                 *box,
+                                                             GtkWidget              *controls);
+const char       *lablink_instrument_panel_get_lock_text    (LablinkInstrumentPanel *self);
 const char       *lablink_instrument_panel_get_status_text  (LablinkInstrumentPanel *self,
                                                              const char             *stream_type);
 gboolean          lablink_instrument_panel_is_live          (LablinkInstrumentPanel *self,

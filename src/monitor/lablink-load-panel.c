@@ -227,6 +227,8 @@ lablink_load_panel_init (LablinkLoadPanel *self)
   guint k;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  lablink_instrument_panel_add_lock_bar (LABLINK_INSTRUMENT_PANEL (self), GTK_BOX (self->box),
+                                         gtk_widget_get_parent (GTK_WIDGET (self->mode_dropdown)));
   lablink_instrument_panel_add_status_label (LABLINK_INSTRUMENT_PANEL (self), self->status_label,
                                              LABLINK_STREAM_READINGS, NULL);
 

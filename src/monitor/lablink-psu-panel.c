@@ -169,6 +169,8 @@ lablink_psu_panel_init (LablinkPsuPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   lablink_instrument_panel_add_status_label (LABLINK_INSTRUMENT_PANEL (self), self->status_label,
                                              LABLINK_STREAM_READINGS, NULL);
+  lablink_instrument_panel_add_lock_bar (LABLINK_INSTRUMENT_PANEL (self), GTK_BOX (self->box),
+                                         GTK_WIDGET (self->channels_box));
 
   lablink_plot_set_n_panes (self->plot, 3);
   lablink_plot_set_pane_label (self->plot, 0, _("Voltage"), "V");

@@ -78,6 +78,9 @@ _lablink_session_connection_init (LablinkSession *self)
 void
 _lablink_session_drop_server (LablinkSession *self)
 {
+  /* first, while the client is there: give the locks back */
+  _lablink_session_end_locks (self);
+
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -152,6 +155,7 @@ lablink_session_set_server (LablinkSession  *self,
   _lablink_session_drop_server (self);
 
   self->client = g_steal_pointer (&client);
+  _lablink_session_locks_watch_client (self);
   g_free (self->server_url);
   self->server_url = g_strdup (lablink_client_get_server_url (self->client));
 

@@ -5,8 +5,9 @@
  *   lablink-session-connection.c  server, connect/disconnect, demo, login, connection state
  *   lablink-session-streams.c     what arrives: the data store, stream and acquisition
  *                                 subscriptions, events
- *   lablink-session-rest.c        the door widgets use: equipment list, commands, user,
- *                                 statistics
+ *   lablink-session-rest.c        the door widgets use: equipment list, user, statistics
+ *   lablink-session-locks.c       commands and the equipment locks they need: the lock
+ *                                 session, its keep-alive, each instrument's lock state
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,6 +45,9 @@ struct _LablinkSession
   GHashTable           *intervals;       /* stream key → interval (no settings) */
 
   LablinkConnectionState state;
+
+  GHashTable           *lock_infos;      /* equipment id → LablinkLockInfo, as last seen */
+  guint                 keepalive_id;
 };
 
 enum {
@@ -68,6 +72,7 @@ enum {
   SERVER_ERROR,
   AUTH_REQUIRED,
   EQUIPMENT_LOADED,
+  LOCK_CHANGED,
   N_SIGNALS
 };
 
@@ -81,6 +86,10 @@ void     _lablink_session_acq_store_free       (gpointer              data);
 void     _lablink_session_connection_init      (LablinkSession       *self);
 void     _lablink_session_drop_server          (LablinkSession       *self);
 void     _lablink_session_stop_sim             (LablinkSession       *self);
+
+/* lablink-session-locks.c */
+void     _lablink_session_locks_watch_client   (LablinkSession       *self);
+void     _lablink_session_end_locks            (LablinkSession       *self);
 
 /* lablink-session-streams.c */
 void     _lablink_session_streams_init         (LablinkSession       *self);

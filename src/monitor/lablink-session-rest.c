@@ -2,7 +2,8 @@
  *
  * What the widgets ask of the server go through the session, never to the
  * LablinkClient or LablinkStreamManager themselves: the equipment list,
- * instrument commands, who is logged in, the link's statistics.
+ * who is logged in, the link's statistics (commands, which need the
+ * instrument's lock, are in lablink-session-locks.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -48,75 +49,6 @@ lablink_session_refresh_equipment (LablinkSession *self)
   if (self->client == NULL)
     return;
   lablink_client_list_equipment_async (self->client, self->cancellable, list_equipment_cb, g_object_ref (self));
-}
-
-static void
-send_command_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  g_autoptr(GTask) task = data;
-  g_autoptr(GError) error = NULL;
-  JsonNode *node;
-
-  node = lablink_client_send_command_finish (LABLINK_CLIENT (source), result, &error);
-  if (node == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
-}
-
-/**
- * lablink_session_send_command_async:
- * @self: a session
- * @equipment_id: the instrument
- * @action: the command ("set_voltage", …)
- * @parameters: (nullable): its parameters
- * @cancellable: (nullable): a cancellable
- * @callback: called when done
- * @user_data: for @callback
- *
- * Sends a command to an instrument of the current server.
- */
-void
-lablink_session_send_command_async (LablinkSession      *self,
-                                    const char          *equipment_id,
-                                    const char          *action,
-                                    JsonObject          *parameters,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (LABLINK_IS_SESSION (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lablink_session_send_command_async);
-  if (self->client == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, _("No server is set"));
-      return;
-    }
-  lablink_client_send_command_async (self->client, equipment_id, action, parameters, cancellable,
-                                     send_command_cb, g_steal_pointer (&task));
-}
-
-/**
- * lablink_session_send_command_finish:
- * @self: a session
- * @result: the result
- * @error: return location for an error
- *
- * Returns: (transfer full) (nullable): the server's answer
- */
-JsonNode *
-lablink_session_send_command_finish (LablinkSession  *self,
-                                     GAsyncResult    *result,
-                                     GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

@@ -279,6 +279,7 @@ lablink_session_finalize (GObject *object)
   g_hash_table_unref (self->rings);
   g_hash_table_unref (self->acquisitions);
   g_hash_table_unref (self->intervals);
+  g_hash_table_unref (self->lock_infos);
   g_clear_object (&self->manager_signals);
 
   G_OBJECT_CLASS (lablink_session_parent_class)->finalize (object);
@@ -351,12 +352,19 @@ lablink_session_class_init (LablinkSessionClass *klass)
   lablink_session_signals[EQUIPMENT_LOADED] =
     g_signal_new ("equipment-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* LablinkSession::lock-changed (detailed by equipment id): its lock
+   * state (lablink_session_get_lock_state()) changed. */
+  lablink_session_signals[LOCK_CHANGED] =
+    g_signal_new ("lock-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 lablink_session_init (LablinkSession *self)
 {
   self->equipment = g_list_store_new (LABLINK_TYPE_EQUIPMENT);
+  self->lock_infos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) lablink_lock_info_unref);
   self->cancellable = g_cancellable_new ();
   self->last_messages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) lablink_message_unref);

@@ -28,6 +28,14 @@ typedef enum {
   LABLINK_STATUS_WARNING,
 } LablinkStatusLevel;
 
+/* Who holds an instrument's lock, as the session last saw it. */
+typedef enum {
+  LABLINK_SESSION_LOCK_UNKNOWN,  /* not asked yet */
+  LABLINK_SESSION_LOCK_FREE,
+  LABLINK_SESSION_LOCK_OURS,
+  LABLINK_SESSION_LOCK_OTHERS,
+} LablinkSessionLockState;
+
 #define LABLINK_TYPE_SESSION (lablink_session_get_type ())
 G_DECLARE_FINAL_TYPE (LablinkSession, lablink_session, LABLINK, SESSION, GObject)
 
@@ -71,6 +79,20 @@ void                    lablink_session_send_command_async   (LablinkSession   *
                                                               GAsyncReadyCallback callback,
                                                               gpointer          user_data);
 JsonNode               *lablink_session_send_command_finish  (LablinkSession   *self,
+                                                              GAsyncResult     *result,
+                                                              GError          **error);
+LablinkSessionLockState lablink_session_get_lock_state       (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char      **holder,
+                                                              GDateTime       **since);
+void                    lablink_session_refresh_lock         (LablinkSession   *self,
+                                                              const char       *equipment_id);
+void                    lablink_session_release_lock_async   (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              GCancellable     *cancellable,
+                                                              GAsyncReadyCallback callback,
+                                                              gpointer          user_data);
+gboolean                lablink_session_release_lock_finish  (LablinkSession   *self,
                                                               GAsyncResult     *result,
                                                               GError          **error);
 

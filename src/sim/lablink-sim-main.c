@@ -67,6 +67,7 @@ main (int   argc,
   g_autofree char *opt_hostile_kinds = NULL;
   gint opt_port = 8000;
   gboolean opt_compat = FALSE;
+  gboolean opt_no_locks = FALSE;
   gint64 opt_seed = 0;
   gint opt_drop_after_messages = 0;
   gint opt_drop_after_ms = 0;
@@ -82,6 +83,8 @@ main (int   argc,
     { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port (default 8000; 0 = pick a free one)", "N" },
     { "lablink-compat", 0, 0, G_OPTION_ARG_NONE, &opt_compat,
       "Behave exactly like LabLink 1.2.5 (waveform frames without samples, bare NaN, 500 text/plain)", NULL },
+    { "no-locks", 0, 0, G_OPTION_ARG_NONE, &opt_no_locks,
+      "Let control commands run without the instrument's lock (LabLink's enable_equipment_locks off)", NULL },
     { "auth", 0, 0, G_OPTION_ARG_STRING, &opt_auth, "Require login (WebSocket needs ?token=)", "USER:PASSWORD" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT, &opt_token_lifetime, "Access token lifetime (default 1800)", "SECONDS" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Seed of the simulated noise (default 0)", "N" },
@@ -155,6 +158,7 @@ main (int   argc,
   server = lablink_sim_server_new ();
   lablink_sim_server_set_seed (server, (guint32) opt_seed);
   lablink_sim_server_set_lablink_compat (server, opt_compat);
+  lablink_sim_server_set_locks_enabled (server, !opt_no_locks);
   if (opt_silent_streams != NULL)
     {
       g_auto(GStrv) types = g_strsplit (opt_silent_streams, ",", -1);

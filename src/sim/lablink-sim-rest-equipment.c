@@ -119,6 +119,8 @@ handle_equipment_command (SimRequest *r,
       lablink_sim_rest_respond_detail (r->msg, 422, "Field required: action");
       return;
     }
+  if (!lablink_sim_rest_check_lock (r, equipment_id, body))
+    return;
   node = json_object_get_member (body, "parameters");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     parameters = json_node_get_object (node);

@@ -53,6 +53,12 @@ gboolean              lablink_sim_rest_route_equipment   (SimRequest        *r);
 /* lablink-sim-rest-security.c */
 gboolean              lablink_sim_rest_route_security    (SimRequest        *r);
 
+/* lablink-sim-rest-locks.c */
+gboolean              lablink_sim_rest_route_locks       (SimRequest        *r);
+gboolean              lablink_sim_rest_check_lock        (SimRequest        *r,
+                                                          const char        *equipment_id,
+                                                          JsonObject        *command);
+
 /* lablink-sim-rest-acquisition.c */
 gboolean              lablink_sim_rest_route_acquisition (SimRequest        *r);
 

@@ -1,5 +1,5 @@
 /* lablink-sim-rest-security.c — the simulated server's access routes:
- * security (login, tokens, the user) and locks (accepted and ignored)
+ * security (login, tokens, the user)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -267,65 +267,6 @@ handle_logout (SimRequest *r)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Locks (accepted and ignored: the simulator needs no locks)                */
-
-static void
-handle_lock_session (SimRequest *r)
-{
-  g_autoptr(JsonObject) body = lablink_sim_rest_read_body (r, FALSE);
-  g_autofree char *session_id = NULL;
-  gint64 now = g_get_real_time ();
-  LablinkSimJson w;
-
-  if (body == NULL)
-    return;
-  session_id = lablink_sim_server_new_uuid (r->server);
-  lablink_sim_rest_init_writer (&w, g_string_new (NULL));
-  lablink_sim_json_begin_object (&w);
-  lablink_sim_json_member_string (&w, "session_id", session_id);
-  lablink_sim_json_member_string (&w, "client_name", lablink_sim_json_object_get_str (body, "client_name"));
-  lablink_sim_json_member_string (&w, "client_ip", "127.0.0.1");
-  lablink_sim_json_member_timestamp (&w, "created_at", now);
-  lablink_sim_json_member_timestamp (&w, "last_activity", now);
-  lablink_sim_json_member_double (&w, "time_remaining", 600.0);
-  lablink_sim_json_member_double (&w, "duration_seconds", 0.0);
-  lablink_sim_json_key (&w, "metadata");
-  lablink_sim_json_begin_object (&w);
-  lablink_sim_json_end_object (&w);
-  lablink_sim_json_end_object (&w);
-  lablink_sim_rest_respond (r->msg, SOUP_STATUS_OK, &w);
-}
-
-static void
-handle_lock_acquire (SimRequest *r)
-{
-  g_autoptr(JsonObject) body = lablink_sim_rest_read_body (r, TRUE);
-  g_autofree char *lock_id = NULL;
-  gint64 now = g_get_real_time ();
-  LablinkSimJson w;
-
-  if (body == NULL)
-    return;
-  lock_id = lablink_sim_server_new_uuid (r->server);
-  lablink_sim_rest_init_writer (&w, g_string_new (NULL));
-  lablink_sim_json_begin_object (&w);
-  lablink_sim_json_member_boolean (&w, "success", TRUE);
-  lablink_sim_json_member_string (&w, "status", "locked");
-  lablink_sim_json_key (&w, "lock");
-  lablink_sim_json_begin_object (&w);
-  lablink_sim_json_member_string (&w, "lock_id", lock_id);
-  lablink_sim_json_member_string (&w, "equipment_id", lablink_sim_json_object_get_str (body, "equipment_id"));
-  lablink_sim_json_member_string (&w, "session_id", lablink_sim_json_object_get_str (body, "session_id"));
-  lablink_sim_json_member_string (&w, "lock_mode", "exclusive");
-  lablink_sim_json_member_timestamp (&w, "acquired_at", now);
-  lablink_sim_json_member_timestamp (&w, "last_activity", now);
-  lablink_sim_json_member_int (&w, "timeout_seconds", 300);
-  lablink_sim_json_end_object (&w);
-  lablink_sim_json_end_object (&w);
-  lablink_sim_rest_respond (r->msg, SOUP_STATUS_OK, &w);
-}
-
-/* ------------------------------------------------------------------------ */
 /* Routes                                                                    */
 
 gboolean
@@ -340,13 +281,6 @@ lablink_sim_rest_route_security (SimRequest *r)
   else if (lablink_sim_rest_route (r, "POST", 3, "api", "security", "logout"))
     handle_logout (r);
 
-  /* locks */
-  else if (lablink_sim_rest_route (r, "POST", 4, "api", "locks", "sessions", "create"))
-    handle_lock_session (r);
-  else if (lablink_sim_rest_route (r, "POST", 3, "api", "locks", "acquire"))
-    handle_lock_acquire (r);
-  else if (lablink_sim_rest_route (r, "POST", 3, "api", "locks", "release"))
-    lablink_sim_rest_respond_success (r->msg, "Lock released", NULL);
   else
     return FALSE;
   return TRUE;

@@ -204,6 +204,7 @@ dispatch (SimRequest *r)
 
   if (lablink_sim_rest_route_equipment (r) ||
       lablink_sim_rest_route_security (r) ||
+      lablink_sim_rest_route_locks (r) ||
       lablink_sim_rest_route_acquisition (r))
     return;
   lablink_sim_rest_route_sim (r);

@@ -14,6 +14,18 @@ G_BEGIN_DECLS
 
 typedef struct _SimClient SimClient;   /* lablink-sim-server-clients.c */
 typedef struct _SimStream SimStream;   /* lablink-sim-server-streams.c */
+typedef struct _SimLockSession SimLockSession; /* lablink-sim-server-locks.c */
+typedef struct _SimLock SimLock;               /* lablink-sim-server-locks.c */
+
+/* LabLink's defaults for a lock's and a lock session's inactivity timeout */
+#define LABLINK_SIM_LOCK_TIMEOUT_S 300
+#define LABLINK_SIM_LOCK_SESSION_TIMEOUT_S 600
+
+typedef enum {
+  SIM_LOCK_OK,
+  SIM_LOCK_CONFLICT,   /* 409 */
+  SIM_LOCK_FORBIDDEN,  /* 403 */
+} SimLockResult;
 
 /* Arguments of a call queued onto the server's main context. */
 typedef struct
@@ -65,6 +77,14 @@ struct _LablinkSimServer
   guint8                 secret[32];
   gint64                 last_login;
   gint64                 created_at;
+
+  /* equipment locks (lablink-sim-server-locks.c) */
+  gboolean               locks_enabled;
+  GHashTable            *lock_sessions;   /* session id → SimLockSession */
+  GPtrArray             *session_order;   /* session ids, creation order */
+  GHashTable            *locks;           /* equipment id → SimLock (exclusive) */
+  GHashTable            *observers;       /* equipment id → GPtrArray of session ids */
+  GHashTable            *lock_queues;     /* equipment id → GPtrArray of queue entries */
 
   /* events */
   char                  *last_event_id;
@@ -151,6 +171,70 @@ void                   lablink_sim_server_handle_message     (LablinkSimServer  
 void                   lablink_sim_server_update_hostile     (LablinkSimServer      *self);
 void                   lablink_sim_server_cancel_flood       (LablinkSimServer      *self);
 void                   lablink_sim_server_write_faults       (LablinkSimServer      *self,
+                                                              LablinkSimJson        *w);
+
+/* lablink-sim-server-locks.c */
+void                   lablink_sim_server_init_locks         (LablinkSimServer      *self);
+void                   lablink_sim_server_clear_locks        (LablinkSimServer      *self);
+void                   lablink_sim_locks_sweep               (LablinkSimServer      *self);
+SimLockSession        *lablink_sim_locks_create_session      (LablinkSimServer      *self,
+                                                              const char            *client_name,
+                                                              const char            *client_ip,
+                                                              guint                  timeout_s,
+                                                              JsonNode              *metadata);
+SimLockSession        *lablink_sim_locks_get_session         (LablinkSimServer      *self,
+                                                              const char            *session_id);
+gboolean               lablink_sim_locks_touch_session       (LablinkSimServer      *self,
+                                                              const char            *session_id);
+gboolean               lablink_sim_locks_end_session         (LablinkSimServer      *self,
+                                                              const char            *session_id,
+                                                              guint                 *n_released);
+GPtrArray             *lablink_sim_locks_list_sessions       (LablinkSimServer      *self);
+void                   lablink_sim_locks_write_session       (SimLockSession        *session,
+                                                              LablinkSimJson        *w);
+SimLock               *lablink_sim_locks_get_lock            (LablinkSimServer      *self,
+                                                              const char            *equipment_id);
+void                   lablink_sim_locks_write_lock          (SimLock               *lock,
+                                                              LablinkSimJson        *w);
+const char            *lablink_sim_locks_get_lock_session    (SimLock               *lock);
+void                   lablink_sim_locks_write_session_locks (LablinkSimServer      *self,
+                                                              const char            *session_id,
+                                                              LablinkSimJson        *w);
+SimLockResult          lablink_sim_locks_acquire             (LablinkSimServer      *self,
+                                                              const char            *equipment_id,
+                                                              const char            *session_id,
+                                                              gboolean               observer,
+                                                              guint                  timeout_s,
+                                                              gboolean               queue_if_busy,
+                                                              LablinkSimJson        *w,
+                                                              char                 **detail);
+SimLockResult          lablink_sim_locks_release             (LablinkSimServer      *self,
+                                                              const char            *equipment_id,
+                                                              const char            *session_id,
+                                                              gboolean               force,
+                                                              LablinkSimJson        *w,
+                                                              char                 **detail);
+guint                  lablink_sim_locks_release_all         (LablinkSimServer      *self,
+                                                              const char            *session_id);
+gboolean               lablink_sim_locks_touch_lock          (LablinkSimServer      *self,
+                                                              const char            *equipment_id,
+                                                              const char            *session_id);
+gboolean               lablink_sim_locks_can_control         (LablinkSimServer      *self,
+                                                              const char            *equipment_id,
+                                                              const char            *session_id);
+gboolean               lablink_sim_locks_can_observe         (LablinkSimServer      *self,
+                                                              const char            *equipment_id,
+                                                              const char            *session_id);
+gboolean               lablink_sim_locks_requires_control    (const char            *action);
+void                   lablink_sim_locks_write_status        (LablinkSimServer      *self,
+                                                              const char            *equipment_id,
+                                                              LablinkSimJson        *w);
+void                   lablink_sim_locks_write_queue         (LablinkSimServer      *self,
+                                                              const char            *equipment_id,
+                                                              LablinkSimJson        *w);
+void                   lablink_sim_locks_write_all           (LablinkSimServer      *self,
+                                                              LablinkSimJson        *w);
+void                   lablink_sim_locks_write_sim_status    (LablinkSimServer      *self,
                                                               LablinkSimJson        *w);
 
 /* lablink-sim-server-events.c */

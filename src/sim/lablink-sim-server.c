@@ -44,6 +44,7 @@ enum {
   PROP_REFUSE_MS,
   PROP_LATENCY_MS,
   PROP_HOSTILE_RATE,
+  PROP_LOCKS_ENABLED,
   PROP_PORT,
   PROP_URL,
   N_PROPS
@@ -158,6 +159,9 @@ lablink_sim_server_get_property (GObject    *object,
     case PROP_HOSTILE_RATE:
       g_value_set_double (value, self->hostile_rate);
       break;
+    case PROP_LOCKS_ENABLED:
+      g_value_set_boolean (value, self->locks_enabled);
+      break;
     case PROP_PORT:
       g_value_set_uint (value, self->port);
       break;
@@ -200,6 +204,9 @@ lablink_sim_server_set_property (GObject      *object,
     case PROP_HOSTILE_RATE:
       lablink_sim_server_set_hostile (self, g_value_get_double (value), self->hostile_kinds);
       break;
+    case PROP_LOCKS_ENABLED:
+      lablink_sim_server_set_locks_enabled (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -233,6 +240,7 @@ lablink_sim_server_finalize (GObject *object)
   g_clear_pointer (&self->streams, g_hash_table_unref);
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
   g_clear_pointer (&self->refresh_tokens, g_hash_table_unref);
+  lablink_sim_server_clear_locks (self);
   g_clear_pointer (&self->last_event_id, g_free);
   g_clear_pointer (&self->last_job_id, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -278,6 +286,16 @@ lablink_sim_server_class_init (LablinkSimServerClass *klass)
   properties[PROP_HOSTILE_RATE] =
     g_param_spec_double ("hostile-rate", NULL, NULL, 0.0, 10000.0, 0.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * LablinkSimServer:locks-enabled:
+   *
+   * Enforce equipment locks as LabLink 1.2.5 does by default
+   * (`enable_equipment_locks`): control commands need a `session_id`
+   * holding the instrument's exclusive lock. The lock routes answer either way.
+   */
+  properties[PROP_LOCKS_ENABLED] =
+    g_param_spec_boolean ("locks-enabled", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PORT] =
     g_param_spec_uint ("port", NULL, NULL, 0, 65535, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -298,6 +316,7 @@ lablink_sim_server_init (LablinkSimServer *self)
   self->hostile_kinds = LABLINK_SIM_HOSTILE_ALL;
   self->rand = g_rand_new_with_seed (0);
   self->created_at = g_get_real_time ();
+  lablink_sim_server_init_locks (self);
 
   self->instruments = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (self->instruments, lablink_sim_scope_new (NULL, 1));
@@ -571,6 +590,33 @@ lablink_sim_server_get_hostile_rate (LablinkSimServer *self)
   return self->hostile_rate;
 }
 
+/**
+ * lablink_sim_server_set_locks_enabled:
+ * @self: a server
+ * @enabled: whether control commands need the instrument's exclusive lock
+ *
+ * On by default, as on a real LabLink 1.2.5 server.
+ */
+void
+lablink_sim_server_set_locks_enabled (LablinkSimServer *self,
+                                      gboolean          enabled)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SERVER (self));
+
+  enabled = !!enabled;
+  if (self->locks_enabled == enabled)
+    return;
+  self->locks_enabled = enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCKS_ENABLED]);
+}
+
+gboolean
+lablink_sim_server_get_locks_enabled (LablinkSimServer *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_SERVER (self), FALSE);
+  return self->locks_enabled;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Life cycle                                                                */
 
@@ -789,5 +835,7 @@ lablink_sim_server_write_sim_status (LablinkSimServer *self,
   lablink_sim_json_member_int (w, "seed", self->seed);
   lablink_sim_json_key (w, "faults");
   lablink_sim_server_write_faults (self, w);
+  lablink_sim_json_key (w, "locks");
+  lablink_sim_locks_write_sim_status (self, w);
   lablink_sim_json_end_object (w);
 }

@@ -61,6 +61,9 @@ void                  lablink_sim_server_set_auth              (LablinkSimServer
                                                                 const char       *username,
                                                                 const char       *password);
 gboolean              lablink_sim_server_get_security_enabled  (LablinkSimServer *self);
+void                  lablink_sim_server_set_locks_enabled     (LablinkSimServer *self,
+                                                                gboolean          enabled);
+gboolean              lablink_sim_server_get_locks_enabled     (LablinkSimServer *self);
 void                  lablink_sim_server_set_token_lifetime    (LablinkSimServer *self,
                                                                 guint             seconds);
 

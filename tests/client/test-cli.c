@@ -310,11 +310,52 @@ test_mock_command (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (params, "channel"), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (params, "label"), ==, "x");
 
-  /* locks on: 401 → exit 1 with the server's words */
+  /* (this server has no lock routes: the command goes without a lock) */
+
+  /* locks on: 401 → exit 1 with the server's words, and what to do */
   replay (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 401);
   g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", url, "command", "ps_250e6dfe",
                             "set_voltage", "voltage=5.0", NULL), ==, 1);
   assert_contains (err, "session_id required");
+  assert_contains (err, "take the lock first");
+  g_assert_null (strstr (err, "login"));
+}
+
+/* The recorded lock flow: session, lock, the command with its session_id,
+ * then the session ended (which releases the lock). */
+static void
+test_mock_command_locked (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *url = mock_server_get_url (fixture->server);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+
+  replay (fixture, fixture->patched, "rest-setup", "POST", "/api/locks/sessions/create", 200);
+  replay (fixture, fixture->patched, "rest-setup", "POST", "/api/locks/acquire", 200);
+  replay (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 200);
+  /* not in the recording: the real server's answer shape (server/api/locks.py) */
+  mock_server_add (fixture->server, "DELETE", "/api/locks/sessions/cc4468f6-e149-4887-931f-5ace341302ea", 200, NULL,
+                   "{\"success\":true,\"message\":\"Session ended\","
+                   "\"session_id\":\"cc4468f6-e149-4887-931f-5ace341302ea\",\"locks_released\":1}", 0);
+
+  g_assert_cmpint (run_cli (NULL, &out, &err, "--server", url, "command", "ps_250e6dfe",
+                            "set_voltage", "voltage=5.0", "channel=1", NULL), ==, 0);
+  assert_contains (out, "\"success\": true");
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpstr (mock_server_last_method (fixture->server), ==, "DELETE");
+
+  /* --keep-lock: no DELETE, the session id on stderr */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, &out, &err, "--server", url, "command", "--keep-lock", "ps_250e6dfe",
+                            "set_voltage", "voltage=5.0", "channel=1", NULL), ==, 0);
+  g_assert_cmpstr (mock_server_last_method (fixture->server), ==, "POST");
+  sent = mock_server_last_json (fixture->server);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (sent), "session_id"), ==,
+                   "cc4468f6-e149-4887-931f-5ace341302ea");
+  assert_contains (err, "--lock-session=cc4468f6-e149-4887-931f-5ace341302ea");
 }
 
 static void
@@ -386,6 +427,27 @@ test_mock_server_error (Fixture       *fixture,
 /* ------------------------------------------------------------------------ */
 /* Against the simulator                                                    */
 
+/* The simulator's lock table has no session left. */
+static void
+assert_no_lock_left (const char *url)
+{
+  g_autoptr(LablinkClient) client = lablink_client_new (url, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(GError) error = NULL;
+  TestWaiter waiter = { 0 };
+  JsonObject *locks;
+
+  lablink_client_request_async (client, "GET", "/api/sim/status", NULL, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  status = lablink_client_request_finish (client, result, &error);
+  g_assert_no_error (error);
+  locks = json_object_get_object_member (json_node_get_object (status), "locks");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (locks, "sessions")), ==, 0);
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (
+    json_object_get_object_member (locks, "table"), "exclusive_locks")), ==, 0);
+}
+
 static void
 test_sim_rest_commands (void)
 {
@@ -420,12 +482,50 @@ test_sim_rest_commands (void)
   g_assert_cmpint (run_cli (NULL, &command_out, NULL, "--server", test_sim_get_url (sim), "command",
                             "ps_250e6dfe", "set_voltage", "voltage=3.3", "channel=1", NULL), ==, 0);
   assert_contains (command_out, "\"success\": true");
+  assert_no_lock_left (test_sim_get_url (sim));
 
   g_assert_cmpint (run_cli (NULL, &status_out, NULL, "--server", test_sim_get_url (sim), "status", "ps_250e6dfe", NULL), ==, 0);
   assert_contains (status_out, "\"id\": \"ps_250e6dfe\"");
 
   g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", test_sim_get_url (sim), "status", "nosuch_00000000", NULL), ==, 1);
   g_assert_true (g_str_has_prefix (err, "lablink-cli: "));
+
+  test_sim_free (sim);
+}
+
+static void
+test_sim_keep_lock (void)
+{
+  TestSim *sim = test_sim_spawn (NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *option = NULL;
+  g_autofree char *expected = NULL;
+  const char *id;
+
+  if (sim == NULL)
+    return;
+
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", test_sim_get_url (sim), "command", "--keep-lock",
+                            "ps_250e6dfe", "set_voltage", "voltage=2", "channel=1", NULL), ==, 0);
+  id = strstr (err, "--lock-session=");
+  g_assert_nonnull (id);
+  option = g_strndup (id, strlen ("--lock-session=") + 36);
+
+  /* someone else is told who holds it */
+  g_assert_cmpint (run_cli (NULL, NULL, &err2, "--server", test_sim_get_url (sim), "command", "ps_250e6dfe",
+                            "set_output", "enabled=true", "channel=1", NULL), ==, 1);
+  expected = g_strdup_printf ("lablink-cli: ps_250e6dfe is controlled by %s@%s since ", g_get_user_name (),
+                              g_get_host_name ());
+  g_assert_true (g_str_has_prefix (err2, expected));
+
+  /* the script's next command keeps control, then lets go */
+  g_assert_cmpint (run_cli (NULL, &out, &err3, "--server", test_sim_get_url (sim), "command", option,
+                            "ps_250e6dfe", "set_output", "enabled=true", "channel=1", NULL), ==, 0);
+  assert_contains (out, "\"success\": true");
+  assert_no_lock_left (test_sim_get_url (sim));
 
   test_sim_free (sim);
 }
@@ -1093,10 +1193,12 @@ main (int    argc,
   ADD ("/cli/mock/list-info", test_mock_list_info);
   ADD ("/cli/mock/status", test_mock_status);
   ADD ("/cli/mock/command", test_mock_command);
+  ADD ("/cli/mock/command-locked", test_mock_command_locked);
   ADD ("/cli/mock/login", test_mock_login);
   ADD ("/cli/mock/server-error", test_mock_server_error);
 
   g_test_add_func ("/cli/sim/rest-commands", test_sim_rest_commands);
+  g_test_add_func ("/cli/sim/keep-lock", test_sim_keep_lock);
   g_test_add_func ("/cli/sim/stream", test_sim_stream);
   g_test_add_func ("/cli/sim/stream-sigint", test_sim_stream_sigint);
   g_test_add_func ("/cli/sim/stream-shared", test_sim_stream_shared);

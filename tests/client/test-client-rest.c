@@ -407,11 +407,12 @@ test_command (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (sent2), "command_id"), !=, first_id);
   g_assert_cmpuint (json_object_get_size (json_object_get_object_member (json_node_get_object (sent2), "parameters")), ==, 0);
 
-  /* locks enabled: 401 with the server's reason */
+  /* locks enabled: 401 with the server's reason, a lock to take (not a login) */
   replay (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 401, 0);
   locked = send_command (fixture, "ps_250e6dfe", "set_voltage", parameters, &error);
   g_assert_null (locked);
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_NOT_LOCKED);
+  g_assert_null (strstr (error->message, "login"));
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "session_id required"));
 }

@@ -181,6 +181,15 @@ test_command_reflected (Fixture       *fixture,
   if (fixture->sim == NULL)
     return;
 
+  /* the simulator, as LabLink 1.2.5, needs the lock to control the PSU */
+  lablink_client_acquire_lock_async (fixture->client, "ps_250e6dfe", LABLINK_LOCK_MODE_EXCLUSIVE, FALSE, NULL,
+                                     test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  g_assert_true (lablink_client_acquire_lock_finish (fixture->client, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  waiter = (TestWaiter) { 0 };
+
   json_object_set_double_member (voltage, "voltage", 4.2);
   json_object_set_int_member (voltage, "channel", 1);
   a1 = send_command (fixture, "ps_250e6dfe", "set_voltage", voltage, &error);

@@ -132,9 +132,20 @@ def run(url):
             state['error'] = f'start_equipment_stream failed: {e.message}'
             loop.quit()
 
-    command('set_voltage', 'voltage', VOLTAGE_SET,
-            lambda: command('set_output', 'enabled', True,
-                            lambda: manager.connect_async(None, on_connected)))
+    def on_locked(c, result):
+        try:
+            c.acquire_lock_finish(result)
+        except GLib.Error as e:
+            state['error'] = f'acquire_lock failed: {e.message}'
+            loop.quit()
+            return
+        print('lock taken by', c.get_lock_session_name())
+        command('set_voltage', 'voltage', VOLTAGE_SET,
+                lambda: command('set_output', 'enabled', True,
+                                lambda: manager.connect_async(None, on_connected)))
+
+    # Equipment locks are on (as on LabLink 1.2.5): control needs the lock.
+    client.acquire_lock_async(EQUIPMENT, Lablink.LockMode.EXCLUSIVE, False, None, on_locked)
 
     def on_timeout():
         state['error'] = (f'timed out after {TIMEOUT_S} s: connected={state["connected"]}, '

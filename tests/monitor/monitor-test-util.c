@@ -181,20 +181,21 @@ mt_command (LablinkWindow *window,
             const char    *action,
             const char    *parameters_json)
 {
-  LablinkClient *client = lablink_session_get_client (lablink_window_get_session (window));
+  LablinkSession *session = lablink_window_get_session (window);
   g_autoptr(JsonNode) params = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   TestWaiter waiter = { 0 };
   JsonNode *node;
 
-  g_assert_nonnull (client);
+  /* through the session's door, which takes the instrument's lock */
+  g_assert_nonnull (lablink_session_get_client (session));
   params = json_from_string (parameters_json ? parameters_json : "{}", NULL);
   g_assert_nonnull (params);
-  lablink_client_send_command_async (client, equipment_id, action, json_node_get_object (params), NULL,
-                                     test_waiter_cb, &waiter);
+  lablink_session_send_command_async (session, equipment_id, action, json_node_get_object (params), NULL,
+                                      test_waiter_cb, &waiter);
   result = test_waiter_wait (&waiter);
-  node = lablink_client_send_command_finish (client, result, &error);
+  node = lablink_session_send_command_finish (session, result, &error);
   g_assert_no_error (error);
   return node;
 }

@@ -16,6 +16,7 @@ typedef struct {
   SimThread   *sim;
   SoupSession *session;
   const char  *url;
+  char        *lock_session;
 } Fixture;
 
 static void
@@ -41,16 +42,40 @@ fixture_teardown (Fixture       *f,
 {
   soup_session_abort (f->session);
   g_clear_object (&f->session);
+  g_clear_pointer (&f->lock_session, g_free);
   sim_thread_stop (f->sim);
 }
 
+/* Runs a control command the way LabLink needs it: in a lock session
+ * holding the instrument's exclusive lock (taken again: a refresh). */
 static void
 command (Fixture    *f,
          const char *equipment_id,
          const char *body)
 {
   g_autofree char *path = g_strdup_printf ("/api/equipment/%s/command", equipment_id);
-  g_autoptr(HttpResult) r = http_request (f->session, "POST", f->url, path, body);
+  g_autofree char *lock_body = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(HttpResult) lock = NULL;
+  g_autoptr(HttpResult) r = NULL;
+  g_autoptr(JsonNode) node = json_from_string (body, NULL);
+
+  if (f->lock_session == NULL)
+    {
+      g_autoptr(HttpResult) created = http_request (f->session, "POST", f->url, "/api/locks/sessions/create",
+                                                    "{\"client_name\": \"test-sim-acquisition\"}");
+
+      g_assert_cmpuint (created->status, ==, 200);
+      f->lock_session = g_strdup (object_get_str (http_result_object (created), "session_id"));
+    }
+  lock_body = g_strdup_printf ("{\"equipment_id\": \"%s\", \"session_id\": \"%s\"}", equipment_id, f->lock_session);
+  lock = http_request (f->session, "POST", f->url, "/api/locks/acquire", lock_body);
+  g_assert_cmpuint (lock->status, ==, 200);
+
+  g_assert_nonnull (node);
+  json_object_set_string_member (json_node_get_object (node), "session_id", f->lock_session);
+  text = json_to_string (node, FALSE);
+  r = http_request (f->session, "POST", f->url, path, text);
 
   g_assert_cmpuint (r->status, ==, 200);
   g_assert_true (json_object_get_boolean_member (http_result_object (r), "success"));

@@ -57,6 +57,42 @@ post (Fixture    *f,
   return http_request (f->session, "POST", f->url, path, body);
 }
 
+/* A lock session holding @equipment_id's exclusive lock: its id. */
+static char *
+take_lock (Fixture    *f,
+           const char *equipment_id)
+{
+  g_autoptr(HttpResult) session = post (f, "/api/locks/sessions/create", "{\"client_name\": \"test-sim-rest\"}");
+  g_autoptr(HttpResult) lock = NULL;
+  g_autofree char *body = NULL;
+  char *session_id;
+
+  g_assert_cmpuint (session->status, ==, 200);
+  session_id = g_strdup (object_get_str (http_result_object (session), "session_id"));
+  body = g_strdup_printf ("{\"equipment_id\": \"%s\", \"session_id\": \"%s\"}", equipment_id, session_id);
+  lock = post (f, "/api/locks/acquire", body);
+  g_assert_cmpuint (lock->status, ==, 200);
+  return session_id;
+}
+
+/* POST the command @json (an object's text) with "session_id": @session_id. */
+static HttpResult *
+command (Fixture    *f,
+         const char *equipment_id,
+         const char *session_id,
+         const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autofree char *path = g_strdup_printf ("/api/equipment/%s/command", equipment_id);
+  g_autofree char *body = NULL;
+
+  g_assert_nonnull (node);
+  if (session_id != NULL)
+    json_object_set_string_member (json_node_get_object (node), "session_id", session_id);
+  body = json_to_string (node, FALSE);
+  return post (f, path, body);
+}
+
 static void
 assert_detail (HttpResult *r,
                guint       status,
@@ -249,18 +285,16 @@ test_psu_commands (Fixture       *f,
 {
   g_autoptr(HttpResult) c1 = NULL, c2 = NULL, c3 = NULL, c4 = NULL, bad = NULL, unknown = NULL;
   g_autoptr(HttpResult) cv = NULL, cc = NULL;
+  g_autofree char *s = take_lock (f, "ps_250e6dfe");
   JsonObject *o;
 
-  c1 = post (f, "/api/equipment/ps_250e6dfe/command",
-             "{\"command_id\": \"c1\", \"equipment_id\": \"ps_250e6dfe\", \"action\": \"set_voltage\", "
+  c1 = command (f, "ps_250e6dfe", s, "{\"command_id\": \"c1\", \"equipment_id\": \"ps_250e6dfe\", \"action\": \"set_voltage\", "
              "\"parameters\": {\"voltage\": 5.0, \"channel\": 1}}");
   assert_command_ok (c1, "c1");
   g_assert_true (g_str_has_prefix (c1->body, "{\"command_id\":\"c1\",\"success\":true,\"data\":null,\"error\":null,\"timestamp\":\""));
-  c2 = post (f, "/api/equipment/ps_250e6dfe/command",
-             "{\"command_id\": \"c2\", \"action\": \"set_current\", \"parameters\": {\"current\": 1.0, \"channel\": 1}}");
+  c2 = command (f, "ps_250e6dfe", s, "{\"command_id\": \"c2\", \"action\": \"set_current\", \"parameters\": {\"current\": 1.0, \"channel\": 1}}");
   assert_command_ok (c2, "c2");
-  c3 = post (f, "/api/equipment/ps_250e6dfe/command",
-             "{\"command_id\": \"c3\", \"action\": \"set_output\", \"parameters\": {\"enabled\": true, \"channel\": 1}}");
+  c3 = command (f, "ps_250e6dfe", s, "{\"command_id\": \"c3\", \"action\": \"set_output\", \"parameters\": {\"enabled\": true, \"channel\": 1}}");
   assert_command_ok (c3, "c3");
 
   /* 5 V into the default 10 Ω: CV at 0.5 A */
@@ -274,8 +308,7 @@ test_psu_commands (Fixture       *f,
   g_assert_false (json_object_get_boolean_member (o, "in_cc_mode"));
 
   /* a 2 Ω load would draw 2.5 A: CC at the 1 A limit, 2 V */
-  c4 = post (f, "/api/equipment/ps_250e6dfe/command",
-             "{\"action\": \"set_load\", \"parameters\": {\"resistance\": 2.0, \"channel\": 1}}");
+  c4 = command (f, "ps_250e6dfe", s, "{\"action\": \"set_load\", \"parameters\": {\"resistance\": 2.0, \"channel\": 1}}");
   assert_command_ok (c4, NULL);
   cc = get (f, "/api/equipment/ps_250e6dfe/readings");
   o = http_result_object (cc);
@@ -285,13 +318,12 @@ test_psu_commands (Fixture       *f,
   g_assert_true (json_object_get_boolean_member (o, "in_cc_mode"));
 
   /* failures are success:false with an error, HTTP 200 */
-  bad = post (f, "/api/equipment/ps_250e6dfe/command",
-              "{\"command_id\": \"x\", \"action\": \"set_voltage\", \"parameters\": {\"voltage\": 99.0, \"channel\": 1}}");
+  bad = command (f, "ps_250e6dfe", s, "{\"command_id\": \"x\", \"action\": \"set_voltage\", \"parameters\": {\"voltage\": 99.0, \"channel\": 1}}");
   g_assert_cmpuint (bad->status, ==, 200);
   o = http_result_object (bad);
   g_assert_false (json_object_get_boolean_member (o, "success"));
   g_assert_nonnull (object_get_str (o, "error"));
-  unknown = post (f, "/api/equipment/ps_250e6dfe/command", "{\"action\": \"warp_drive\"}");
+  unknown = command (f, "ps_250e6dfe", s, "{\"action\": \"warp_drive\"}");
   o = http_result_object (unknown);
   g_assert_false (json_object_get_boolean_member (o, "success"));
   g_assert_cmpstr (object_get_str (o, "error"), ==, "Unknown command: warp_drive");
@@ -302,11 +334,13 @@ test_load_and_scope_commands (Fixture       *f,
                               gconstpointer  data)
 {
   g_autoptr(HttpResult) a = NULL, b = NULL, readings = NULL, meas = NULL, set = NULL, meas3 = NULL;
+  g_autofree char *load = take_lock (f, "load_47fa0d5c");
+  g_autofree char *scope = take_lock (f, "scope_386959fc");
   JsonObject *o, *d;
 
-  a = post (f, "/api/equipment/load_47fa0d5c/command", "{\"action\": \"set_current\", \"parameters\": {\"current\": 0.5}}");
+  a = command (f, "load_47fa0d5c", load, "{\"action\": \"set_current\", \"parameters\": {\"current\": 0.5}}");
   assert_command_ok (a, NULL);
-  b = post (f, "/api/equipment/load_47fa0d5c/command", "{\"action\": \"set_input\", \"parameters\": {\"enabled\": true}}");
+  b = command (f, "load_47fa0d5c", load, "{\"action\": \"set_input\", \"parameters\": {\"enabled\": true}}");
   assert_command_ok (b, NULL);
   readings = get (f, "/api/equipment/load_47fa0d5c/readings");
   o = http_result_object (readings);
@@ -325,8 +359,8 @@ test_load_and_scope_commands (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (object_get_num (d, "freq"), 1000.0, 10.0);
   g_assert_true (g_str_has_prefix (meas->body, "{\"command_id\":\"m1\",\"success\":true,\"data\":{\"vpp\":"));
 
-  set = post (f, "/api/equipment/scope_386959fc/command",
-              "{\"action\": \"set_channel\", \"parameters\": {\"channel\": 3, \"waveform\": \"square\", "
+  set = command (f, "scope_386959fc", scope,
+                 "{\"action\": \"set_channel\", \"parameters\": {\"channel\": 3, \"waveform\": \"square\", "
               "\"frequency\": 2000, \"amplitude\": 0.5, \"offset\": 0.5, \"enabled\": true}}");
   assert_command_ok (set, NULL);
   meas3 = post (f, "/api/equipment/scope_386959fc/command",
@@ -558,20 +592,6 @@ test_security (Fixture       *f,
   assert_detail (bad_refresh, 401, "{\"detail\":\"Invalid or expired refresh token\"}");
 }
 
-static void
-test_locks_are_accepted (Fixture       *f,
-                         gconstpointer  data)
-{
-  g_autoptr(HttpResult) session = post (f, "/api/locks/sessions/create", "{\"client_name\": \"t\"}");
-  g_autoptr(HttpResult) lock = post (f, "/api/locks/acquire", "{\"equipment_id\": \"ps_250e6dfe\", \"session_id\": \"x\"}");
-  g_autoptr(HttpResult) release = post (f, "/api/locks/release", "{\"equipment_id\": \"ps_250e6dfe\", \"session_id\": \"x\"}");
-
-  g_assert_cmpuint (session->status, ==, 200);
-  g_assert_nonnull (object_get_str (http_result_object (session), "session_id"));
-  g_assert_cmpstr (object_get_str (http_result_object (lock), "status"), ==, "locked");
-  g_assert_cmpuint (release->status, ==, 200);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -587,7 +607,6 @@ main (int   argc,
   g_test_add ("/sim/rest/waveform-capture", Fixture, NULL, fixture_setup, test_waveform_capture, fixture_teardown);
   g_test_add ("/sim/rest/acquisition", Fixture, NULL, fixture_setup, test_acquisition_rest, fixture_teardown);
   g_test_add ("/sim/rest/security", Fixture, "auth", fixture_setup, test_security, fixture_teardown);
-  g_test_add ("/sim/rest/locks", Fixture, NULL, fixture_setup, test_locks_are_accepted, fixture_teardown);
 
   return g_test_run ();
 }
