@@ -368,9 +368,10 @@ event_cb (LablinkSession *session,
           LablinkMessage *message,
           LablinkWindow  *self)
 {
-  g_autofree char *text = lablink_describe_event (message);
+  g_autofree char *text = g_strdup (lablink_events_panel_add (self->events_panel, message));
 
-  lablink_events_panel_add (self->events_panel, message);
+  if (text == NULL)   /* an alarm already shown (alarm and alarm_event) */
+    return;
 
   /* An alarm storm updates one toast rather than queueing hundreds. */
   if (self->event_toast != NULL)
