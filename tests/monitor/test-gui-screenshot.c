@@ -195,6 +195,117 @@ test_screenshot_dark (MtFixture     *f,
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* The first visible descendant of @root of @type, depth first. */
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  GtkWidget *child;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_mapped (root))
+    return root;
+  for (child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Resizes the window and lets it lay out at that size. */
+static void
+resize (LablinkWindow *window,
+        int            width,
+        int            height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  /* The window's widget is the size less its client-side shadow. */
+  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
+             ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
+  g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width), <=, 40);
+  draw_now (GTK_WIDGET (window));
+}
+
+/* The pages at the window's default size (lablink-window.ui), a large and a
+ * small one: idle instrument pages, live plots and the acquisitions page. */
+static void
+test_screenshot_sizes (MtFixture     *f,
+                       gconstpointer  data)
+{
+  static const int sizes[][2] = { { 1100, 720 }, { 1600, 1000 }, { 800, 600 } };
+  LablinkWindow *window = f->window;
+  LablinkAcquisitionPanel *acquisitions = lablink_window_get_acquisition_panel (window);
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+  const char *scope = mt_equipment_id (window, LABLINK_EQUIPMENT_OSCILLOSCOPE);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("%dx%d", sizes[i][0], sizes[i][1]);
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+
+      resize (window, sizes[i][0], sizes[i][1]);
+
+      /* Idle: no stream yet. */
+      if (i == 0)
+        {
+          g_assert_true (lablink_window_select_equipment (window, scope));
+          draw_now (GTK_WIDGET (window));
+          path = mt_screenshot (GTK_WIDGET (window), "idle-scope-1100x720.png", NULL);
+          g_clear_pointer (&path, g_free);
+
+          g_assert_true (lablink_window_select_equipment (window, psu));
+          draw_now (GTK_WIDGET (window));
+          path = mt_screenshot (GTK_WIDGET (window), "idle-psu-1100x720.png", NULL);
+          g_clear_pointer (&path, g_free);
+          /* Its "No Readings Yet" gets all the height it needs: no clipped icon. */
+          {
+            GtkWidget *waiting = find_type (lablink_window_get_panel (window, psu), ADW_TYPE_STATUS_PAGE);
+            int natural = 0;
+
+            g_assert_nonnull (waiting);
+            gtk_widget_measure (waiting, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (waiting),
+                                NULL, &natural, NULL, NULL);
+            g_assert_cmpint (gtk_widget_get_height (waiting), >=, natural);
+          }
+
+          json_node_unref (mt_command (window, psu, "set_voltage", "{\"voltage\": 5.0, \"channel\": 1}"));
+          json_node_unref (mt_command (window, psu, "set_output", "{\"enabled\": true, \"channel\": 1}"));
+          mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
+          g_assert_true (lablink_window_select_equipment (window, scope));
+          mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_WAVEFORM));
+          lablink_window_set_page (window, "acquisitions");
+          lablink_acquisition_panel_fill_form (acquisitions, psu, "CH1, CH1_I", 50.0, "continuous");
+          g_signal_emit_by_name (lablink_acquisition_panel_get_create_button (acquisitions), "clicked");
+          TEST_WAIT (lablink_acquisition_panel_get_selected_id (acquisitions) != NULL, TEST_TIMEOUT_MS);
+          lablink_window_set_page (window, "instruments");
+          test_run_for (2500);
+        }
+
+      g_assert_true (lablink_window_select_equipment (window, psu));
+      draw_now (GTK_WIDGET (window));
+      name = g_strdup_printf ("psu-%s.png", tag);
+      path = mt_screenshot (GTK_WIDGET (window), name, NULL);
+      g_clear_pointer (&path, g_free);
+      g_clear_pointer (&name, g_free);
+
+      g_assert_true (lablink_window_select_equipment (window, scope));
+      draw_now (GTK_WIDGET (window));
+      name = g_strdup_printf ("scope-%s.png", tag);
+      path = mt_screenshot (GTK_WIDGET (window), name, NULL);
+      g_clear_pointer (&path, g_free);
+      g_clear_pointer (&name, g_free);
+
+      lablink_window_set_page (window, "acquisitions");
+      draw_now (GTK_WIDGET (window));
+      name = g_strdup_printf ("acquisitions-%s.png", tag);
+      path = mt_screenshot (GTK_WIDGET (window), name, NULL);
+      lablink_window_set_page (window, "instruments");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -206,6 +317,7 @@ main (int argc, char **argv)
   g_test_add ("/gui/screenshot/load", MtFixture, NULL, setup, test_screenshot_load, teardown);
   g_test_add ("/gui/screenshot/acquisitions", MtFixture, NULL, setup, test_screenshot_acquisition, teardown);
   g_test_add ("/gui/screenshot/dark", MtFixture, NULL, setup, test_screenshot_dark, teardown);
+  g_test_add ("/gui/screenshot/sizes", MtFixture, NULL, setup, test_screenshot_sizes, teardown);
 
   return g_test_run ();
 }
