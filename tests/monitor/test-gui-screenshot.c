@@ -238,6 +238,7 @@ test_screenshot_sizes (MtFixture     *f,
   LablinkAcquisitionPanel *acquisitions = lablink_window_get_acquisition_panel (window);
   const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   const char *scope = mt_equipment_id (window, LABLINK_EQUIPMENT_OSCILLOSCOPE);
+  double text_px[G_N_ELEMENTS (sizes)];
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (sizes); i++)
@@ -290,6 +291,11 @@ test_screenshot_sizes (MtFixture     *f,
       path = mt_screenshot (GTK_WIDGET (window), name, NULL);
       g_clear_pointer (&path, g_free);
       g_clear_pointer (&name, g_free);
+      /* The axes' text is the same size in every window: not scaled with it. */
+      text_px[i] = lablink_plot_get_text_height (LABLINK_PLOT (mt_find (window, "psu-history")));
+      g_test_message ("%s: plot text %.2f px", tag, text_px[i]);
+      g_assert_cmpfloat (text_px[i], >, 0);
+      g_assert_cmpfloat (fabs (text_px[i] - text_px[0]), <, 0.01);
 
       g_assert_true (lablink_window_select_equipment (window, scope));
       draw_now (GTK_WIDGET (window));
