@@ -323,6 +323,47 @@ test_screenshot_sizes (MtFixture     *f,
     }
 }
 
+/* A very large value takes a prefix on the unit and fits a meter as wide
+ * as one of a PSU channel's three at the default window size. */
+static void
+test_screenshot_meter (void)
+{
+  static const struct { double value; const char *text, *unit; } cases[] = {
+    { 123456.789, "123.457", "kV" },
+    { -98765432.1, "-98.765", "MV" },
+    { 9999.5, "9999.500", "V" },
+    { 5.0, "5.000", "V" },
+  };
+  g_autoptr(LablinkApplication) app = mt_app_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *meter = lablink_meter_new ("Voltage", "V", 3);
+  g_autofree char *path = NULL;
+  guint i;
+
+  gtk_window_set_child (GTK_WINDOW (window), meter);
+  gtk_window_set_default_size (GTK_WINDOW (window), 250, 100);
+  gtk_window_present (GTK_WINDOW (window));
+  TEST_WAIT (gtk_widget_get_mapped (meter), TEST_TIMEOUT_MS);
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      int minimum = 0;
+
+      lablink_meter_set_value (LABLINK_METER (meter), cases[i].value);
+      g_assert_cmpstr (lablink_meter_get_text (LABLINK_METER (meter)), ==, cases[i].text);
+      g_assert_cmpstr (lablink_meter_get_unit (LABLINK_METER (meter)), ==, cases[i].unit);
+      gtk_widget_measure (meter, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      g_assert_cmpint (minimum, <=, 250);
+    }
+
+  lablink_meter_set_value (LABLINK_METER (meter), 123456.789);
+  draw_now (window);
+  path = mt_screenshot (window, "meter-large-value.png", NULL);
+  g_assert_cmpint (gtk_widget_get_width (meter), <=, 250);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_release (G_APPLICATION (app));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -334,6 +375,7 @@ main (int argc, char **argv)
   g_test_add ("/gui/screenshot/load", MtFixture, NULL, setup, test_screenshot_load, teardown);
   g_test_add ("/gui/screenshot/acquisitions", MtFixture, NULL, setup, test_screenshot_acquisition, teardown);
   g_test_add ("/gui/screenshot/dark", MtFixture, NULL, setup, test_screenshot_dark, teardown);
+  g_test_add_func ("/gui/screenshot/meter", test_screenshot_meter);
   g_test_add ("/gui/screenshot/sizes", MtFixture, NULL, setup, test_screenshot_sizes, teardown);
 
   return g_test_run ();
