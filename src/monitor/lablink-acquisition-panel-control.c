@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lablink-acquisition-panel-private.h"
 #include "lablink-acquisition-row.h"
@@ -143,6 +144,9 @@ update_list (LablinkAcquisitionPanel *self,
         item = lablink_acquisition_item_new (id, equipment);
       lablink_acquisition_item_set_name (item, name);
       lablink_acquisition_item_set_state (item, state);
+      /* The listing tells the state of a stream no longer watched. */
+      if (g_strcmp0 (id, self->selected_id) == 0 && strcmp (state, "?") != 0)
+        gtk_label_set_label (self->state_label, state);
       if (name && *name)
         g_hash_table_replace (self->names, g_strdup (id), g_strdup (name));
 
@@ -263,6 +267,8 @@ control_cb (GObject      *source,
         _lablink_acquisition_panel_toast (self, watch_error->message);
       lablink_acquisition_panel_select (self, ctl->id);
     }
+  if (g_str_equal (ctl->action, "stop"))
+    _lablink_acquisition_panel_stop_watching (self, ctl->id);
   lablink_acquisition_panel_refresh (self);
 }
 
@@ -309,6 +315,23 @@ resume_cb (LablinkAcquisitionPanel *self)
 }
 
 /* Live Chart */
+
+/* A stopped acquisition has no new samples, yet its stream keeps sending
+ * the last window: stops watching it, so nothing more arrives (and nothing
+ * is counted as repeated). */
+void
+_lablink_acquisition_panel_stop_watching (LablinkAcquisitionPanel *self,
+                                          const char              *acquisition_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->session == NULL || acquisition_id == NULL ||
+      !lablink_session_is_watching_acquisition (self->session, acquisition_id))
+    return;
+  if (!lablink_session_unwatch_acquisition (self->session, acquisition_id, &error))
+    _lablink_acquisition_panel_toast (self, error->message);
+  _lablink_acquisition_panel_sync_watch_button (self);
+}
 
 void
 _lablink_acquisition_panel_sync_watch_button (LablinkAcquisitionPanel *self)

@@ -83,6 +83,8 @@ void _lablink_acquisition_panel_finalize_control        (LablinkAcquisitionPanel
 void _lablink_acquisition_panel_set_equipment           (LablinkAcquisitionPanel *self,
                                                          GListModel              *equipment);
 void _lablink_acquisition_panel_sync_watch_button       (LablinkAcquisitionPanel *self);
+void _lablink_acquisition_panel_stop_watching          (LablinkAcquisitionPanel *self,
+                                                         const char              *acquisition_id);
 const char *_lablink_acquisition_panel_lookup_name      (LablinkAcquisitionPanel *self,
                                                          const char              *acquisition_id);
 

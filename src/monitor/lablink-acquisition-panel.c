@@ -140,6 +140,14 @@ acquisition_data_cb (LablinkSession          *session,
                      LablinkMessage          *message,
                      LablinkAcquisitionPanel *self)
 {
+  g_autofree char *state = NULL;
+
+  /* Stopped (here, by another client or at its end): this frame holds the
+   * last samples, later ones would only repeat them. */
+  state = lablink_message_dup_string (message, "state");
+  if (g_strcmp0 (state, "stopped") == 0)
+    _lablink_acquisition_panel_stop_watching (self, lablink_message_get_acquisition_id (message));
+
   if (g_strcmp0 (lablink_message_get_acquisition_id (message), self->selected_id) != 0)
     return;
 

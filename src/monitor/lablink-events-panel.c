@@ -4,6 +4,12 @@
  * LABLINK_EVENTS_MAX kept, in a GListStore of LablinkEventItem that the
  * list box is bound to.
  *
+ * The server tells of one alarm twice: an `alarm` frame (its fields at the
+ * top) and an `alarm_event` frame (the same fields under `data`), with the
+ * same event_id. They are one event here, shown once. `alarm_updated` and
+ * `alarm_cleared` carry little more than that event_id: they are told as
+ * sentences naming the alarm raised under it.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -24,6 +30,8 @@ struct _LablinkEventItem
   char    *text;
   char    *subtitle;
   char    *type;
+  char    *alarm_key;    /* an alarm's occurrence (event_id), else NULL */
+  char    *alarm_name;
 };
 
 G_DEFINE_FINAL_TYPE (LablinkEventItem, lablink_event_item, G_TYPE_OBJECT)
@@ -36,6 +44,8 @@ lablink_event_item_finalize (GObject *object)
   g_free (self->text);
   g_free (self->subtitle);
   g_free (self->type);
+  g_free (self->alarm_key);
+  g_free (self->alarm_name);
   G_OBJECT_CLASS (lablink_event_item_parent_class)->finalize (object);
 }
 
@@ -64,6 +74,84 @@ struct _LablinkEventsPanel
 
 G_DEFINE_FINAL_TYPE (LablinkEventsPanel, lablink_events_panel, GTK_TYPE_WIDGET)
 
+/* An alarm frame's field, under data or at the top. */
+static char *
+alarm_field (LablinkMessage *message,
+             const char     *field)
+{
+  g_autofree char *path = g_strconcat ("data.", field, NULL);
+  char *value = lablink_message_dup_string (message, path);
+
+  if (value == NULL)
+    value = lablink_message_dup_string (message, field);
+  if (value != NULL && *value == '\0')
+    g_clear_pointer (&value, g_free);
+  return value;
+}
+
+static gboolean
+is_alarm_raised (const char *type)
+{
+  return g_strcmp0 (type, "alarm") == 0 || g_strcmp0 (type, "alarm_event") == 0;
+}
+
+/* Which occurrence of an alarm a frame tells of: its event_id, else its
+ * alarm_id and when it was raised. */
+static char *
+alarm_key (LablinkMessage *message)
+{
+  const char *type = lablink_message_get_type_name (message);
+  g_autofree char *event_id = NULL;
+  g_autofree char *alarm_id = NULL;
+  g_autofree char *when = NULL;
+
+  if (type == NULL || !g_str_has_prefix (type, "alarm"))
+    return NULL;
+  event_id = alarm_field (message, "event_id");
+  if (event_id != NULL)
+    return g_steal_pointer (&event_id);
+  alarm_id = alarm_field (message, "alarm_id");
+  when = alarm_field (message, "triggered_at");
+  if (when == NULL)
+    when = alarm_field (message, "timestamp");
+  return alarm_id && when ? g_strdup_printf ("%s@%s", alarm_id, when) : NULL;
+}
+
+/* A sentence for an alarm's later news, @name (the alarm's name or id)
+ * when known. NULL for frames that are not such news. */
+static char *
+describe_alarm_news (LablinkMessage *message,
+                     const char     *name)
+{
+  const char *type = lablink_message_get_type_name (message);
+  g_autofree char *state = NULL;
+  g_autofree char *by = NULL;
+
+  if (g_strcmp0 (type, "alarm_cleared") == 0)
+    return name ? g_strdup_printf (_("Alarm “%s” cleared"), name) : g_strdup (_("Alarm cleared"));
+  if (g_strcmp0 (type, "alarm_updated") != 0)
+    return NULL;
+
+  state = alarm_field (message, "state");
+  if (g_strcmp0 (state, "acknowledged") != 0)
+    return name ? g_strdup_printf (_("Alarm “%s” updated"), name) : g_strdup (_("Alarm updated"));
+  by = alarm_field (message, "acknowledged_by");
+  if (name && by)
+    return g_strdup_printf (_("Alarm “%s” acknowledged by %s"), name, by);
+  return name ? g_strdup_printf (_("Alarm “%s” acknowledged"), name) : g_strdup (_("Alarm acknowledged"));
+}
+
+/* The alarm's name (else its id, else the event's) in a frame. */
+static char *
+alarm_name (LablinkMessage *message)
+{
+  char *name = alarm_field (message, "alarm_name");
+
+  if (name == NULL)
+    name = alarm_field (message, "alarm_id");
+  return name;
+}
+
 /**
  * lablink_describe_event:
  * @message: an event message
@@ -75,10 +163,19 @@ char *
 lablink_describe_event (LablinkMessage *message)
 {
   const char *type = lablink_message_get_type_name (message);
-  g_autofree char *text = lablink_message_dup_string (message, "data.message");
+  g_autofree char *text = NULL;
   g_autofree char *name = NULL;
   g_autofree char *equipment = NULL;
 
+  name = alarm_name (message);
+  if (name == NULL)
+    name = alarm_field (message, "event_id");
+  text = describe_alarm_news (message, name);
+  if (text != NULL)
+    return g_steal_pointer (&text);
+  g_clear_pointer (&name, g_free);
+
+  text = lablink_message_dup_string (message, "data.message");
   if (text == NULL)
     text = lablink_message_dup_string (message, "message");
   if (text != NULL && *text != '\0')
@@ -138,7 +235,35 @@ create_row_cb (gpointer item,
   return row;
 }
 
-void
+/* The raised alarm shown for @key, or NULL. */
+static LablinkEventItem *
+find_alarm (LablinkEventsPanel *self,
+            const char         *key)
+{
+  guint i, n = g_list_model_get_n_items (G_LIST_MODEL (self->events));
+
+  for (i = 0; key && i < n; i++)
+    {
+      g_autoptr(LablinkEventItem) event = g_list_model_get_item (G_LIST_MODEL (self->events), i);
+
+      if (is_alarm_raised (event->type) && g_strcmp0 (event->alarm_key, key) == 0)
+        return event;   /* the store holds it */
+    }
+  return NULL;
+}
+
+/**
+ * lablink_events_panel_add:
+ * @self: the panel
+ * @message: an event message
+ *
+ * Shows an event, unless it is an alarm already shown (`alarm` and
+ * `alarm_event` tell of the same one).
+ *
+ * Returns: (nullable): the new event's description, or %NULL when the
+ *   event was one already shown
+ */
+const char *
 lablink_events_panel_add (LablinkEventsPanel *self,
                           LablinkMessage     *message)
 {
@@ -146,19 +271,31 @@ lablink_events_panel_add (LablinkEventsPanel *self,
   g_autofree char *time = g_date_time_format (now, "%H:%M:%S");
   g_autoptr(LablinkEventItem) event = NULL;
   const char *type = lablink_message_get_type_name (message);
+  LablinkEventItem *raised;
   guint n;
 
-  g_return_if_fail (LABLINK_IS_EVENTS_PANEL (self));
+  g_return_val_if_fail (LABLINK_IS_EVENTS_PANEL (self), NULL);
 
   event = g_object_new (LABLINK_TYPE_EVENT_ITEM, NULL);
-  event->text = lablink_describe_event (message);
-  event->subtitle = g_strdup_printf ("%s · %s", time, type ? type : "");
   event->type = g_strdup (type);
+  event->alarm_key = alarm_key (message);
+  raised = find_alarm (self, event->alarm_key);
+  if (is_alarm_raised (type) && raised != NULL)
+    return NULL;
+
+  event->alarm_name = alarm_name (message);
+  if (event->alarm_name == NULL && raised != NULL)
+    event->alarm_name = g_strdup (raised->alarm_name);
+  event->text = describe_alarm_news (message, event->alarm_name ? event->alarm_name : event->alarm_key);
+  if (event->text == NULL)
+    event->text = lablink_describe_event (message);
+  event->subtitle = g_strdup_printf ("%s · %s", time, type ? type : "");
 
   g_list_store_insert (self->events, 0, event);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->events));
   if (n > LABLINK_EVENTS_MAX)
     g_list_store_splice (self->events, LABLINK_EVENTS_MAX, n - LABLINK_EVENTS_MAX, NULL, 0);
+  return event->text;   /* the store holds it */
 }
 
 guint

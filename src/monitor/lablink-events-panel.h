@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LablinkEventsPanel, lablink_events_panel, LABLINK, EVENTS_PANEL, GtkWidget)
 
 GtkWidget  *lablink_events_panel_new          (void);
-void        lablink_events_panel_add          (LablinkEventsPanel *self,
+const char *lablink_events_panel_add          (LablinkEventsPanel *self,
                                                LablinkMessage     *message);
 guint       lablink_events_panel_get_n_events (LablinkEventsPanel *self);
 const char *lablink_events_panel_get_text     (LablinkEventsPanel *self,

@@ -2,6 +2,8 @@
  *
  * Large tabular digits (CSS font-feature-settings "tnum", see style.css) so
  * the value does not jitter sideways as it changes, readable across a lab.
+ * Values of 10,000 and more take an SI prefix on the unit (123456.789 V is
+ * 123.457 kV), so the digits keep to the width of the meter.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +12,10 @@
 #include <math.h>
 
 #include "lablink-meter.h"
+#include "lablink-units.h"
+
+/* From this magnitude on, the unit takes a prefix (k, M, G). */
+#define PREFIX_FROM 1e4
 
 struct _LablinkMeter
 {
@@ -22,6 +28,7 @@ struct _LablinkMeter
 
   double     value;
   guint      decimals;
+  char      *unit;       /* the unit without prefix */
 };
 
 G_DEFINE_FINAL_TYPE (LablinkMeter, lablink_meter, GTK_TYPE_WIDGET)
@@ -39,6 +46,13 @@ lablink_meter_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), LABLINK_TYPE_METER);
   G_OBJECT_CLASS (lablink_meter_parent_class)->dispose (object);
+}
+
+static void
+lablink_meter_finalize (GObject *object)
+{
+  g_free (LABLINK_METER (object)->unit);
+  G_OBJECT_CLASS (lablink_meter_parent_class)->finalize (object);
 }
 
 static void
@@ -78,6 +92,7 @@ lablink_meter_class_init (LablinkMeterClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lablink_meter_dispose;
+  object_class->finalize = lablink_meter_finalize;
   object_class->get_property = lablink_meter_get_property;
   object_class->set_property = lablink_meter_set_property;
 
@@ -114,6 +129,7 @@ lablink_meter_new (const char *caption,
 
   gtk_label_set_label (self->caption_label, caption);
   gtk_label_set_label (self->unit_label, unit);
+  self->unit = g_strdup (unit ? unit : "");
   self->decimals = MIN (decimals, 9);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, caption, -1);
   return GTK_WIDGET (self);
@@ -129,6 +145,8 @@ lablink_meter_set_value (LablinkMeter *self,
                          double        value)
 {
   g_autofree char *text = NULL;
+  g_autofree char *unit = NULL;
+  const char *prefix = "";
 
   g_return_if_fail (LABLINK_IS_METER (self));
 
@@ -139,8 +157,16 @@ lablink_meter_set_value (LablinkMeter *self,
   if (isnan (value) || isinf (value))
     text = g_strdup ("—");
   else
-    text = g_strdup_printf ("%.*f", (int) self->decimals, value);
+    {
+      double factor = 1.0;
+
+      if (fabs (value) >= PREFIX_FROM)
+        prefix = lablink_si_prefix (value, &factor);
+      text = g_strdup_printf ("%.*f", (int) self->decimals, value * factor);
+    }
   gtk_label_set_label (self->value_label, text);
+  unit = g_strconcat (prefix, self->unit, NULL);
+  gtk_label_set_label (self->unit_label, unit);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
 }
 
@@ -162,6 +188,19 @@ lablink_meter_get_text (LablinkMeter *self)
 {
   g_return_val_if_fail (LABLINK_IS_METER (self), NULL);
   return gtk_label_get_label (self->value_label);
+}
+
+/**
+ * lablink_meter_get_unit:
+ * @self: a meter
+ *
+ * Returns: the unit shown, with its prefix, e.g. "kV"
+ */
+const char *
+lablink_meter_get_unit (LablinkMeter *self)
+{
+  g_return_val_if_fail (LABLINK_IS_METER (self), NULL);
+  return gtk_label_get_label (self->unit_label);
 }
 
 void

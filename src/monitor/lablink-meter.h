@@ -18,6 +18,7 @@ void        lablink_meter_set_value   (LablinkMeter *self,
                                        double        value);
 double      lablink_meter_get_value   (LablinkMeter *self);
 const char *lablink_meter_get_text    (LablinkMeter *self);
+const char *lablink_meter_get_unit    (LablinkMeter *self);
 void        lablink_meter_set_caption (LablinkMeter *self,
                                        const char   *caption);
 void        lablink_meter_set_stale   (LablinkMeter *self,

@@ -444,6 +444,43 @@ update_cursor (LablinkPlot *self,
   }
 }
 
+/* The size of the plot's text (tick labels, axis titles), in points. */
+#define TEXT_PT 9.5
+
+/* The screen's resolution in dots per inch (GTK's font resolution). */
+static double
+screen_dpi (LablinkPlot *self)
+{
+  int xft_dpi = 0;
+
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-xft-dpi", &xft_dpi, NULL);
+  return xft_dpi > 0 ? xft_dpi / 1024.0 : 96.0;
+}
+
+/* PLplot's character height (plschr) for TEXT_PT text on this screen.
+ * PLplot sizes text in millimetres of its page, which is the widget
+ * (@height pixels tall) at PLplot's own resolution; its cairo driver then
+ * asks Pango for a font of that many points (72 to the inch), which Pango
+ * renders at its font map's resolution. A constant size in points on the
+ * screen is therefore a character height computed from the page's size
+ * and both resolutions, not a fraction of the window. */
+static double
+char_height_mm (LablinkPlot *self,
+                int          height)
+{
+  PLFLT xmin, xmax, ymin, ymax;
+  double text_px = TEXT_PT * screen_dpi (self) / 72.0;
+  double pango_dpi = pango_cairo_font_map_get_resolution (PANGO_CAIRO_FONT_MAP (pango_cairo_font_map_get_default ()));
+  double mm_per_px;
+
+  plgspa (&xmin, &xmax, &ymin, &ymax);
+  mm_per_px = height > 0 && ymax > ymin ? (ymax - ymin) / height : 25.4 / 72.0;
+  if (pango_dpi <= 0)
+    pango_dpi = 96.0;
+  /* PLplot's points are its page's pixels: 72 to its inch. */
+  return text_px * mm_per_px * 72.0 / pango_dpi;
+}
+
 void
 _lablink_plot_draw (LablinkPlot *self,
                     cairo_t     *cr,
@@ -451,7 +488,7 @@ _lablink_plot_draw (LablinkPlot *self,
                     int          height)
 {
   GdkRGBA bg, fg, grid;
-  double x0, x1, xf, plot_left, plot_right, plot_top, plot_bottom, pane_h;
+  double x0, x1, xf, plot_left, plot_right, plot_top, plot_bottom, pane_h, text_px;
   const char *x_prefix;
   g_autofree char *x_label = NULL;
   gint64 now = 0;
@@ -477,13 +514,23 @@ _lablink_plot_draw (LablinkPlot *self,
   cairo_save (cr);
   pl_cmd (PLESC_DEVINIT, cr);
   pladv (0);
-  plschr (0.0, 0.95);
+  {
+    PLFLT xmin, xmax, ymin, ymax, def, ht;
+
+    plschr (char_height_mm (self, height), 1.0);
+    plgchr (&def, &ht);
+    plgspa (&xmin, &xmax, &ymin, &ymax);
+    self->last_text_px = ymax > ymin ? ht * height / (ymax - ymin) : 0;
+  }
   plwidth (1.0);
 
-  plot_left = MARGIN_LEFT;
+  /* Room for the tick labels and axis titles, whose size is constant:
+   * the margins grow only with the text (a high-resolution screen). */
+  text_px = TEXT_PT * screen_dpi (self) / 72.0;
+  plot_left = MAX (MARGIN_LEFT, 7.0 * text_px);
   plot_right = width - MARGIN_RIGHT;
   plot_top = MARGIN_TOP;
-  plot_bottom = height - MARGIN_BOTTOM;
+  plot_bottom = height - MAX (MARGIN_BOTTOM, 4.3 * text_px);
   if (plot_right - plot_left < 20 || plot_bottom - plot_top < 20)
     {
       cairo_restore (cr);

@@ -91,6 +91,7 @@ struct _LablinkPlot
 
   guint64            n_draws;
   gsize              last_drawn_points;
+  double             last_text_px;     /* PLplot's character height, in pixels */
   double             last_draw_ms;
 
   GArray            *scratch_x;

@@ -757,6 +757,21 @@ lablink_plot_get_last_drawn_points (LablinkPlot *self)
   return self->last_drawn_points;
 }
 
+/**
+ * lablink_plot_get_text_height:
+ * @self: a plot
+ *
+ * Returns: the height of the axes' characters in the last frame drawn, in
+ *   pixels of PLplot's page (0 before the first): the same at every size
+ *   of the plot
+ */
+double
+lablink_plot_get_text_height (LablinkPlot *self)
+{
+  g_return_val_if_fail (LABLINK_IS_PLOT (self), 0);
+  return self->last_text_px;
+}
+
 double
 lablink_plot_get_last_draw_ms (LablinkPlot *self)
 {

@@ -115,6 +115,7 @@ gsize       lablink_plot_get_series_n_points (LablinkPlot       *self,
 guint64     lablink_plot_get_n_draws         (LablinkPlot       *self);
 gsize       lablink_plot_get_last_drawn_points (LablinkPlot     *self);
 double      lablink_plot_get_last_draw_ms    (LablinkPlot       *self);
+double      lablink_plot_get_text_height     (LablinkPlot       *self);
 const char *lablink_plot_get_cursor_text     (LablinkPlot       *self);
 const char *lablink_plot_get_message         (LablinkPlot       *self);
 void        lablink_plot_get_visible_y_range (LablinkPlot       *self,

@@ -44,6 +44,7 @@ struct _LablinkWindow
   GHashTable                 *panels;       /* equipment id → panel (owned by the stack) */
   char                       *selected_id;
   GtkWidget                  *login_dialog;
+  char                       *login_username;   /* the user name last tried */
   guint                       n_toasts;
   char                       *last_toast;
   guint                       unseen_events;
@@ -136,7 +137,9 @@ login_done_cb (GObject      *source,
       if (gtk_widget_get_visible (GTK_WIDGET (self)))
         {
           lablink_window_add_toast (self, text);
-          lablink_window_ask_login (self, lablink_session_get_username (self->session));
+          /* Asked again with the name just tried: only the password was wrong. */
+          lablink_window_ask_login (self, self->login_username && *self->login_username
+                                          ? self->login_username : lablink_session_get_username (self->session));
         }
     }
 }
@@ -147,10 +150,14 @@ login_response_cb (LablinkLoginDialog *dialog,
                    LablinkWindow      *self)
 {
   if (g_strcmp0 (response, "login") == 0)
-    lablink_session_login_async (self->session,
-                                 lablink_login_dialog_get_username (dialog),
-                                 lablink_login_dialog_get_password (dialog),
-                                 NULL, login_done_cb, g_object_ref (self));
+    {
+      g_free (self->login_username);
+      self->login_username = g_strdup (lablink_login_dialog_get_username (dialog));
+      lablink_session_login_async (self->session,
+                                   lablink_login_dialog_get_username (dialog),
+                                   lablink_login_dialog_get_password (dialog),
+                                   NULL, login_done_cb, g_object_ref (self));
+    }
   self->login_dialog = NULL;
 }
 
@@ -361,9 +368,10 @@ event_cb (LablinkSession *session,
           LablinkMessage *message,
           LablinkWindow  *self)
 {
-  g_autofree char *text = lablink_describe_event (message);
+  g_autofree char *text = g_strdup (lablink_events_panel_add (self->events_panel, message));
 
-  lablink_events_panel_add (self->events_panel, message);
+  if (text == NULL)   /* an alarm already shown (alarm and alarm_event) */
+    return;
 
   /* An alarm storm updates one toast rather than queueing hundreds. */
   if (self->event_toast != NULL)
@@ -534,6 +542,7 @@ lablink_window_finalize (GObject *object)
   g_hash_table_unref (self->panels);
   g_free (self->selected_id);
   g_free (self->last_toast);
+  g_free (self->login_username);
 
   G_OBJECT_CLASS (lablink_window_parent_class)->finalize (object);
 }

@@ -36,6 +36,7 @@ test_acquisition_from_ui (MtFixture     *f,
   LablinkPlot *plot;
   LablinkRing *ring;
   gsize n1, n2, i;
+  guint64 dup1;
 
   psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
   g_assert_nonnull (psu);
@@ -84,6 +85,21 @@ test_acquisition_from_ui (MtFixture     *f,
   /* It is listed. */
   TEST_WAIT (lablink_acquisition_panel_get_n_listed (panel) >= 1, TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_acquisition_panel_get_n_listed (panel), >=, 1);
+
+  /* Stop: the stream of the stopped acquisition ends, so nothing more is
+   * counted (the server would repeat its last window for ever). */
+  g_signal_emit_by_name (mt_find (window, "acq-stop"), "clicked");
+  TEST_WAIT (g_strcmp0 (lablink_acquisition_panel_get_state_text (panel), "stopped") == 0 &&
+             !lablink_session_is_watching_acquisition (session, id), TEST_TIMEOUT_MS);
+  g_assert_cmpstr (lablink_acquisition_panel_get_state_text (panel), ==, "stopped");
+  g_assert_false (lablink_session_is_watching_acquisition (session, id));
+  mt_round_trip (window);
+  n1 = lablink_plot_get_series_n_points (plot, 0);
+  dup1 = lablink_session_get_acquisition_duplicates (session, id);
+  test_run_for (600);   /* three frames' worth at the stream's interval */
+  mt_round_trip (window);
+  g_assert_cmpuint (lablink_session_get_acquisition_duplicates (session, id), ==, dup1);
+  g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 0), ==, n1);
 }
 
 int

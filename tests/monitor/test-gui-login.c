@@ -21,6 +21,17 @@ indicator (LablinkWindow *window)
   return lablink_connection_indicator_get_text (lablink_window_get_connection_indicator (window));
 }
 
+/* The focus is in the dialog's password entry. */
+static gboolean
+password_has_focus (GtkWidget *dialog)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (dialog));
+
+  return focus != NULL &&
+         (GTK_IS_PASSWORD_ENTRY (focus) ||
+          gtk_widget_get_ancestor (focus, GTK_TYPE_PASSWORD_ENTRY) != NULL);
+}
+
 static void
 answer (LablinkWindow *window,
         const char    *username,
@@ -44,6 +55,7 @@ test_login_after_refusal (void)
   LablinkApplication *app = mt_app_new ();
   LablinkWindow *window = mt_open_window (app, test_sim_get_url (sim), FALSE);
   LablinkSession *session = lablink_window_get_session (window);
+  GtkWidget *dialog;
   double value;
   guint toasts;
 
@@ -58,7 +70,14 @@ test_login_after_refusal (void)
   g_assert_nonnull (strstr (lablink_window_get_last_toast (window), "Login failed"));
   g_assert_false (lablink_session_get_connected (session));
 
-  answer (window, "admin", "s3cret");
+  /* Asked again with the user name kept, the password to type. */
+  dialog = lablink_window_get_login_dialog (window);
+  g_assert_cmpstr (lablink_login_dialog_get_username (LABLINK_LOGIN_DIALOG (dialog)), ==, "admin");
+  g_assert_cmpstr (lablink_login_dialog_get_password (LABLINK_LOGIN_DIALOG (dialog)), ==, "");
+  TEST_WAIT (password_has_focus (dialog), TEST_TIMEOUT_MS);
+  g_assert_true (password_has_focus (dialog));
+
+  answer (window, NULL, "s3cret");
   g_assert_true (mt_wait_connected (window, TEST_TIMEOUT_MS));
   g_assert_cmpstr (indicator (window), ==, "Connected");
   g_assert_true (mt_wait_equipment (window, TEST_TIMEOUT_MS));
