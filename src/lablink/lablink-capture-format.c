@@ -268,6 +268,8 @@ lablink_capture_build_metadata_locked (LablinkCapture *self,
       key_file_set_time (kf, "FirstSample", self->first_time);
       key_file_set_time (kf, "LastSample", self->last_time);
     }
+  if (self->n_invalid > 0)
+    g_key_file_set_uint64 (kf, GROUP, "InvalidSamples", self->n_invalid);
   g_key_file_set_string (kf, GROUP, "State", self->writing ? "recording" : "stopped");
   g_key_file_set_int64 (kf, GROUP, "Pid", (gint64) getpid ());
 
@@ -472,6 +474,7 @@ lablink_capture_load (const char           *directory,
   state = g_key_file_get_string (kf, GROUP, "State", NULL);
   loaded->recording = g_strcmp0 (state, "recording") == 0;
   loaded->pid = g_key_file_get_int64 (kf, GROUP, "Pid", NULL);
+  loaded->n_invalid = g_key_file_get_uint64 (kf, GROUP, "InvalidSamples", NULL);
 
   loaded->gaps = g_array_new (FALSE, TRUE, sizeof (LablinkCaptureGap));
   starts = get_int64_list (kf, "Start", &n_starts);

@@ -290,6 +290,56 @@ lablink_capture_merge_columns (LablinkCapture       *self,
   return kept;
 }
 
+void
+lablink_capture_add_invalid (LablinkCapture *self,
+                             guint64         n)
+{
+  if (n == 0)
+    return;
+  g_debug ("Capture %s: %" G_GUINT64_FORMAT " samples skipped for an invalid timestamp", self->name, n);
+  g_mutex_lock (&self->lock);
+  self->n_invalid += n;
+  self->meta_dirty = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Counts the samples a window dropped for their timestamp, each once
+ * although windows overlap: a dropped sample is known by the valid time
+ * before it (lablink_message_get_invalid_samples()) and its rank among the
+ * dropped ones after that time. */
+void
+lablink_capture_count_invalid (LablinkCapture *self,
+                               const gint64   *invalid_after,
+                               gsize           n_invalid)
+{
+  guint64 added = 0;
+  gsize k = 0;
+
+  while (k < n_invalid)
+    {
+      gsize group = 1;
+
+      while (k + group < n_invalid && invalid_after[k + group] == invalid_after[k])
+        group++;
+      if (!self->invalid_seen || invalid_after[k] > self->invalid_anchor)
+        {
+          self->invalid_seen = TRUE;
+          self->invalid_anchor = invalid_after[k];
+          self->invalid_anchor_count = group;
+          added += group;
+        }
+      else if (invalid_after[k] == self->invalid_anchor && group > self->invalid_anchor_count)
+        {
+          added += group - self->invalid_anchor_count;
+          self->invalid_anchor_count = group;
+        }
+      k += group;
+    }
+
+  lablink_capture_add_invalid (self, added);
+}
+
 gboolean
 lablink_capture_message_is_complete_history (LablinkMessage *message,
                                              gsize           n)
@@ -320,11 +370,13 @@ guint64
 lablink_capture_merge_acquisition_message (LablinkCapture *self,
                                            LablinkMessage *message)
 {
-  gsize n = 0;
+  gsize n = 0, n_invalid = 0;
   const gint64 *times = lablink_message_get_sample_times (message, &n);
+  const gint64 *invalid = lablink_message_get_invalid_samples (message, &n_invalid);
   g_autofree const double **columns = NULL;
   guint c, j, n_msg;
 
+  lablink_capture_count_invalid (self, invalid, n_invalid);
   if (n == 0 || times == NULL)
     return 0;
   ensure_channels_from_message (self, message);

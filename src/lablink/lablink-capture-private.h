@@ -63,6 +63,7 @@ struct _LablinkCapture
   GArray               *gaps;
   guint64               n_rows;
   guint64               n_written;
+  guint64               n_invalid;
   gint64                first_time;
   gint64                last_time;
   gint64                started;
@@ -101,6 +102,9 @@ struct _LablinkCapture
   guint                 backfill_samples;
   gboolean              backfill_samples_set;
   guint                 backfill_timeout_ms;
+  gboolean              invalid_seen;
+  gint64                invalid_anchor;
+  gsize                 invalid_anchor_count;
   GArray               *scratch_times;
   GArray               *scratch_values;
 };
@@ -148,6 +152,7 @@ typedef struct {
   GArray               *gaps;
   guint64               n_rows;
   guint64               size_bytes;
+  guint64               n_invalid;
   gint64                first_time;
   gint64                last_time;
 } LablinkCaptureLoaded;
@@ -281,6 +286,11 @@ void        lablink_capture_update_gap             (LablinkCapture        *self,
                                                     gint64                 end,
                                                     guint64                add_recovered,
                                                     gboolean               data_lost);
+void        lablink_capture_add_invalid            (LablinkCapture        *self,
+                                                    guint64                n);
+void        lablink_capture_count_invalid          (LablinkCapture        *self,
+                                                    const gint64          *invalid_after,
+                                                    gsize                  n_invalid);
 guint64     lablink_capture_merge_columns          (LablinkCapture        *self,
                                                     gsize                  n,
                                                     const gint64          *times,

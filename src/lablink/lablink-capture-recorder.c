@@ -36,8 +36,17 @@ on_acquisition_data (LablinkStreamManager *manager,
   const gint64 *times = lablink_message_get_sample_times (message, &n);
   gint64 last;
 
-  if (!self->recording || n == 0 || times == NULL)
+  if (!self->recording)
     return;
+  if (n == 0 || times == NULL)
+    {
+      /* Nothing but samples dropped for their timestamp: count them. */
+      gsize n_invalid = 0;
+      const gint64 *invalid = lablink_message_get_invalid_samples (message, &n_invalid);
+
+      lablink_capture_count_invalid (self, invalid, n_invalid);
+      return;
+    }
 
   if (self->backfill_cancellable != NULL)
     {
@@ -110,6 +119,12 @@ on_stream_data (LablinkStreamManager *manager,
 
   if (!lablink_message_get_timestamp (message, "data.timestamp", &time))
     time = lablink_message_get_received_time (message);
+  else if (!lablink_sample_time_is_valid (time, lablink_message_get_received_time (message)))
+    {
+      /* A broken time would hide every later row: skip this one, counted. */
+      lablink_capture_add_invalid (self, 1);
+      return;
+    }
 
   last = lablink_capture_get_last_time (self);
   if (time <= last)

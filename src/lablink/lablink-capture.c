@@ -609,6 +609,7 @@ lablink_capture_open (const char  *capture_directory,
   self->stopped = loaded.stopped;
   g_array_append_vals (self->gaps, loaded.gaps->data, loaded.gaps->len);
   self->n_rows = self->n_written = loaded.n_rows;
+  self->n_invalid = loaded.n_invalid;
   self->first_time = loaded.n_rows > 0 ? loaded.first_time : G_MININT64;
   self->last_time = loaded.n_rows > 0 ? loaded.last_time : G_MININT64;
   self->interrupted = loaded.recording && !lablink_capture_pid_alive (loaded.pid);
@@ -958,6 +959,29 @@ lablink_capture_get_gaps (LablinkCapture *self,
   gaps = self->gaps->len > 0 ? g_memdup2 (self->gaps->data, sizeof (LablinkCaptureGap) * self->gaps->len) : NULL;
   g_mutex_unlock (&self->lock);
   return gaps;
+}
+
+/**
+ * lablink_capture_get_n_invalid_samples:
+ * @self: a #LablinkCapture
+ *
+ * How many samples the server sent with a timestamp that was unreadable,
+ * out of the valid range or out of order (see
+ * lablink_sample_time_is_valid()): each was skipped, the samples around it
+ * kept. Saved with the capture.
+ *
+ * Returns: the number of samples skipped for their timestamp
+ */
+guint64
+lablink_capture_get_n_invalid_samples (LablinkCapture *self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (LABLINK_IS_CAPTURE (self), 0);
+  g_mutex_lock (&self->lock);
+  n = self->n_invalid;
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 /**

@@ -412,6 +412,119 @@ test_data_lost (void)
   fixture_teardown (&fixture);
 }
 
+/* A window of samples base + i × 100 ms, i in [first, end), as the server
+ * spells it, sample @bad_index stamped @bad. */
+static LablinkMessage *
+make_window (const char *id,
+             gint64      base,
+             guint       first,
+             guint       end,
+             guint       bad_index,
+             const char *bad)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  LablinkMessage *message;
+  guint i;
+
+  g_string_printf (text, "{\"type\": \"acquisition_stream\", \"acquisition_id\": \"%s\", \"state\": \"acquiring\", "
+                         "\"stats\": {\"total_samples\": %u}, \"data\": {\"timestamps\": [", id, end);
+  for (i = first; i < end; i++)
+    {
+      g_autofree char *stamp = lablink_format_timestamp (base + (gint64) i * 100000);
+
+      if (i > first)
+        g_string_append (text, ", ");
+      if (i == bad_index)
+        g_string_append (text, bad);
+      else
+        g_string_append_printf (text, "\"%s\"", stamp);
+    }
+  g_string_append (text, "], \"values\": {\"CH1\": [");
+  for (i = first; i < end; i++)
+    g_string_append_printf (text, "%s%u", i > first ? ", " : "", i);
+  g_string_append (text, "], \"CH2\": [");
+  for (i = first; i < end; i++)
+    g_string_append_printf (text, "%s%u", i > first ? ", " : "", 2 * i);
+  g_string_append (text, "]}}}");
+  message = lablink_message_parse (text->str, -1, &error);
+  g_assert_no_error (error);
+  return message;
+}
+
+/* One sample with a bad timestamp among good ones, in every window it is
+ * part of: the capture keeps every good sample, skips the bad one and
+ * counts it once (issue 10). */
+static void
+check_bad_sample (const char *bad)
+{
+  const guint n_total = 61, window = 20, step = 3, bad_index = 20;
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(LablinkCapture) reopened = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree double *values = NULL;
+  const char *id = "acq_hostile";
+  gint64 base = (g_get_real_time () / G_USEC_PER_SEC - 60) * G_USEC_PER_SEC;
+  guint end, i;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  /* The sim knows no such acquisition: only the frames below arrive. */
+  capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
+  g_assert_no_error (error);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  detail = g_strconcat ("acquisition-data::", id, NULL);
+  for (end = 1; end < n_total + step; end += step)
+    {
+      guint last = MIN (end, n_total);
+      g_autoptr(LablinkMessage) message = make_window (id, base, last > window ? last - window : 0, last, bad_index, bad);
+
+      g_signal_emit_by_name (fixture.manager, detail, message);
+    }
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  stored = read_times (capture);
+  g_assert_cmpuint (stored->len, ==, n_total - 1);
+  values = g_new (double, stored->len * 2);
+  lablink_capture_read (capture, 0, stored->len, NULL, values, &error);
+  g_assert_no_error (error);
+  for (i = 0; i < stored->len; i++)
+    {
+      guint sample = i < bad_index ? i : i + 1;
+
+      g_assert_cmpint (g_array_index (stored, gint64, i), ==, base + (gint64) sample * 100000);
+      g_assert_cmpfloat (values[2 * i], ==, sample);
+      g_assert_cmpfloat (values[2 * i + 1], ==, 2 * sample);
+    }
+  g_assert_cmpuint (lablink_capture_get_n_invalid_samples (capture), ==, 1);
+  g_assert_cmpuint (lablink_capture_get_n_gaps (capture), ==, 0);
+
+  reopened = lablink_capture_open (lablink_capture_get_directory (capture), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lablink_capture_get_n_samples (reopened), ==, n_total - 1);
+  g_assert_cmpuint (lablink_capture_get_n_invalid_samples (reopened), ==, 1);
+
+  g_clear_object (&capture);
+  g_clear_object (&reopened);
+  fixture_teardown (&fixture);
+}
+
+static void
+test_bad_timestamp (void)
+{
+  check_bad_sample ("\"9999-12-31T23:59:59.000000\"");
+  check_bad_sample ("9.2e12");
+  check_bad_sample ("1e300");
+  check_bad_sample ("\"tomorrow\"");
+}
+
 /* An equipment stream: one row per frame, its numeric fields as channels
  * (units guessed from their names), an outage recorded as a gap. */
 static void
@@ -491,6 +604,7 @@ main (int   argc,
   g_test_add_func ("/capture/sim/backfilled", test_backfilled);
   g_test_add_func ("/capture/sim/data-lost", test_data_lost);
   g_test_add_func ("/capture/sim/equipment-stream", test_equipment_stream);
+  g_test_add_func ("/capture/sim/bad-timestamp", test_bad_timestamp);
 
   return g_test_run ();
 }
