@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lablink-capture-private.h"
+#include "lablink-error.h"
 #include "lablink-protocol.h"
 
 #define MAX_HELD_FRAMES        256
@@ -211,6 +212,20 @@ backfill_cb (GObject      *source,
   /* Stale (stopped, or superseded): the capture has moved on. */
   if (data->cancellable != self->backfill_cancellable)
     goto out;
+
+  if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_NOT_FOUND))
+    {
+      /* The server no longer has the acquisition (it was restarted, or the
+       * acquisition deleted): nothing will ever follow (issue 10). */
+      g_autoptr(GError) gone = g_error_new (LABLINK_ERROR, LABLINK_ERROR_NOT_FOUND,
+                                            "Acquisition %s is gone from the server: %s",
+                                            self->acquisition_id, error->message);
+      gint gap = data->gap;
+
+      backfill_finish (self);
+      lablink_capture_fail (self, gap, gone);
+      goto out;
+    }
 
   if (node == NULL || !merge_backfill (self, node, data->requested, &appended))
     {

@@ -68,6 +68,7 @@ struct _LablinkCapture
   gint64                last_time;
   gint64                started;
   gint64                stopped;
+  char                 *failure;      /* why recording ended on its own */
   gboolean              writing;
   gboolean              meta_dirty;
   GQueue                blocks;
@@ -148,6 +149,7 @@ typedef struct {
   gint64                started;
   gint64                stopped;
   gboolean              recording;
+  char                 *failure;
   gint64                pid;
   GArray               *gaps;
   guint64               n_rows;
@@ -308,5 +310,10 @@ void        lablink_capture_release_held           (LablinkCapture        *self)
 void        lablink_capture_request_backfill       (LablinkCapture        *self,
                                                     gint                   gap);
 void        lablink_capture_cancel_backfill        (LablinkCapture        *self);
+
+/* lablink-capture-recorder.c */
+void        lablink_capture_fail                   (LablinkCapture        *self,
+                                                    gint                   gap,
+                                                    const GError          *error);
 
 G_END_DECLS

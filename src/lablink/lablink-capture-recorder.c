@@ -256,6 +256,48 @@ out:
 }
 
 /* ------------------------------------------------------------------------
+ * Failing
+ * ------------------------------------------------------------------------ */
+
+/* The recording cannot go on (the acquisition is gone from the server):
+ * @gap, the outage it was found after, is left open and marked as having
+ * lost data, the capture stops with the reason saved (State=failed) and
+ * emits LablinkCapture::failed. */
+void
+lablink_capture_fail (LablinkCapture *self,
+                      gint            gap,
+                      const GError   *error)
+{
+  g_autoptr(GError) copy = g_error_copy (error);
+
+  if (!self->recording)
+    return;
+  g_object_ref (self);
+  g_debug ("Capture %s failed: %s", self->name, error->message);
+
+  g_mutex_lock (&self->lock);
+  g_free (self->failure);
+  self->failure = g_strdup (error->message);
+  if (gap >= 0 && (guint) gap < self->gaps->len)
+    {
+      LablinkCaptureGap *g = &g_array_index (self->gaps, LablinkCaptureGap, gap);
+
+      /* Nothing followed this outage: it has no end. */
+      g->end_usec = 0;
+      g->data_lost = TRUE;
+    }
+  self->meta_dirty = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  if (self->outage_gap == gap)
+    self->outage_gap = -1;
+  lablink_capture_stop (self, NULL);
+  lablink_capture_emit_failed (self, copy);
+  g_object_unref (self);
+}
+
+/* ------------------------------------------------------------------------
  * Starting and stopping
  * ------------------------------------------------------------------------ */
 

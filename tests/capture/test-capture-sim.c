@@ -525,6 +525,104 @@ test_bad_timestamp (void)
   check_bad_sample ("\"tomorrow\"");
 }
 
+static void
+on_failed (LablinkCapture *capture,
+           const GError   *error,
+           gpointer        user_data)
+{
+  GError **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_error_copy (error);
+}
+
+/* The server is killed and restarted without the acquisition: after the
+ * reconnect the capture finds it gone and fails, saying why, the outage
+ * gap left open and marked as having lost data (issue 10). */
+static void
+test_server_lost_acquisition (void)
+{
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(LablinkCapture) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) failure = NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *ini = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *reason = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *url = NULL;
+  const char *argv[] = { g_getenv ("LABLINK_SIM"), "--address", "127.0.0.1", "--port", NULL, NULL };
+  guint64 n_before;
+  guint n_gaps = 0;
+  gint64 deadline;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  id = create_acquisition (&fixture, 100, 1000);
+  capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
+  g_assert_no_error (error);
+  g_object_set (capture, "interval-ms", 100, NULL);
+  g_signal_connect (capture, "failed", G_CALLBACK (on_failed), &failure);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  while (lablink_capture_get_n_samples (capture) < 20 && g_get_monotonic_time () < deadline)
+    capture_test_run_for (50);
+  n_before = lablink_capture_get_n_samples (capture);
+  g_assert_cmpuint (n_before, >=, 20);
+
+  /* Killed, then a fresh server on the same port. */
+  port = g_strdup (strrchr (fixture.url, ':') + 1);
+  argv[4] = port;
+  g_subprocess_send_signal (fixture.sim, SIGKILL);
+  g_subprocess_wait (fixture.sim, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&fixture.sim);
+  capture_test_run_for (300);
+  fixture.sim = capture_test_spawn (argv);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture.sim));
+  url = capture_test_read_line (lines, CAPTURE_TEST_TIMEOUT_MS);
+  g_assert_nonnull (url);
+
+  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  while (lablink_capture_get_recording (capture) && g_get_monotonic_time () < deadline)
+    capture_test_run_for (50);
+  g_assert_false (lablink_capture_get_recording (capture));
+  g_assert_error (failure, LABLINK_ERROR, LABLINK_ERROR_NOT_FOUND);
+  g_test_message ("failed: %s", failure->message);
+  g_assert_nonnull (strstr (failure->message, id));
+
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  g_assert_cmpuint (n_gaps, ==, 1);
+  g_assert_cmpint (gaps[0].end_usec, ==, 0);
+  g_assert_true (gaps[0].data_lost);
+
+  /* The same on disk: failed, with the reason. */
+  ini = g_build_filename (lablink_capture_get_directory (capture), "capture.ini", NULL);
+  g_key_file_load_from_file (kf, ini, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  state = g_key_file_get_string (kf, "LablinkCapture", "State", NULL);
+  g_assert_cmpstr (state, ==, "failed");
+  reason = g_key_file_get_string (kf, "LablinkCapture", "Failure", NULL);
+  g_assert_nonnull (reason);
+  g_assert_nonnull (strstr (reason, id));
+  reopened = lablink_capture_open (lablink_capture_get_directory (capture), &error);
+  g_assert_no_error (error);
+  g_assert_false (lablink_capture_get_interrupted (reopened));
+  g_assert_cmpuint (lablink_capture_get_n_samples (reopened), >=, n_before);
+
+  g_clear_object (&capture);
+  g_clear_object (&reopened);
+  fixture_teardown (&fixture);
+}
+
 /* An equipment stream: one row per frame, its numeric fields as channels
  * (units guessed from their names), an outage recorded as a gap. */
 static void
@@ -605,6 +703,7 @@ main (int   argc,
   g_test_add_func ("/capture/sim/data-lost", test_data_lost);
   g_test_add_func ("/capture/sim/equipment-stream", test_equipment_stream);
   g_test_add_func ("/capture/sim/bad-timestamp", test_bad_timestamp);
+  g_test_add_func ("/capture/sim/server-lost-acquisition", test_server_lost_acquisition);
 
   return g_test_run ();
 }
