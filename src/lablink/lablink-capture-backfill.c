@@ -186,6 +186,8 @@ backfill_finish (LablinkCapture *self)
       g_clear_pointer (&self->backfill_timeout_source, g_source_unref);
     }
   lablink_capture_release_held (self);
+  if (self->recovering_gap >= 0)
+    self->last_gap_unverified = TRUE;   /* until the next window's counts */
   self->recovering_gap = -1;
   self->backfill_done_time = g_get_monotonic_time ();
 

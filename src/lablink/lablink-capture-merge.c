@@ -366,10 +366,81 @@ ensure_channels_from_message (LablinkCapture *self,
   lablink_capture_set_channels (self, names, n);
 }
 
+/* Counts what the server generated against what the capture holds, so that
+ * no gap claims nothing was lost without the numbers saying so (issue 10):
+ * a window's stats.total_samples is the number of samples the server made
+ * up to the window's newest. When the store is caught up to that sample,
+ * every sample made since the capture's first window is either stored or
+ * skipped for its timestamp, or it is lost. The first check sets the base
+ * (what came before the capture started); any later shortfall is a loss,
+ * charged to the latest gap (or a new one between @before and the window). */
+static void
+check_counts (LablinkCapture *self,
+              LablinkMessage *message,
+              gsize           n,
+              const gint64   *times,
+              gint64          before)
+{
+  gint64 total = -1, held, missing;
+  guint64 n_rows, n_invalid;
+
+  if (!lablink_message_get_int (message, "stats.total_samples", &total) || total < (gint64) n)
+    return;
+
+  g_mutex_lock (&self->lock);
+  if (self->n_rows == 0 || self->last_time != times[n - 1])
+    {
+      g_mutex_unlock (&self->lock);
+      return;   /* not caught up to the window's newest sample */
+    }
+  n_rows = self->n_rows;
+  n_invalid = self->n_invalid;
+  g_mutex_unlock (&self->lock);
+
+  held = (gint64) MIN (n_rows + n_invalid, (guint64) G_MAXINT64);
+  if (!self->count_known)
+    {
+      self->count_known = TRUE;
+      self->count_base = total - held;
+      return;
+    }
+  missing = total - held - self->count_base;
+  if (missing <= 0 || (guint64) missing <= self->count_lost)
+    {
+      /* Everything made up to here is accounted for. */
+      if (self->recovering_gap < 0 && self->outage_gap < 0)
+        self->last_gap_unverified = FALSE;
+      return;
+    }
+
+  g_debug ("Capture %s: %" G_GUINT64_FORMAT " samples the server made never arrived",
+           self->name, (guint64) missing - self->count_lost);
+  self->count_lost = (guint64) missing;
+  if (self->recovering_gap >= 0)
+    lablink_capture_update_gap (self, self->recovering_gap, 0, 0, TRUE);
+  else if (self->outage_gap >= 0)
+    lablink_capture_update_gap (self, self->outage_gap, 0, 0, TRUE);
+  else
+    {
+      guint n_gaps;
+
+      g_mutex_lock (&self->lock);
+      n_gaps = self->gaps->len;
+      g_mutex_unlock (&self->lock);
+      if (n_gaps > 0 && self->last_gap_unverified)
+        lablink_capture_update_gap (self, (gint) n_gaps - 1, 0, 0, TRUE);
+      else
+        lablink_capture_add_gap (self, before != G_MININT64 ? before : times[0], times[0], TRUE);
+      self->last_gap_unverified = FALSE;
+    }
+}
+
 guint64
 lablink_capture_merge_acquisition_message (LablinkCapture *self,
                                            LablinkMessage *message)
 {
+  gint64 before = lablink_capture_get_last_time (self);
+  guint64 appended;
   gsize n = 0, n_invalid = 0;
   const gint64 *times = lablink_message_get_sample_times (message, &n);
   const gint64 *invalid = lablink_message_get_invalid_samples (message, &n_invalid);
@@ -401,7 +472,9 @@ lablink_capture_merge_acquisition_message (LablinkCapture *self,
             }
     }
 
-  return lablink_capture_merge_columns (self, n, times, columns, lablink_capture_message_is_complete_history (message, n));
+  appended = lablink_capture_merge_columns (self, n, times, columns, lablink_capture_message_is_complete_history (message, n));
+  check_counts (self, message, n, times, before);
+  return appended;
 }
 
 /**

@@ -103,6 +103,10 @@ struct _LablinkCapture
   guint                 backfill_samples;
   gboolean              backfill_samples_set;
   guint                 backfill_timeout_ms;
+  gboolean              count_known;    /* count_base is set */
+  gint64                count_base;     /* samples the server made that the capture never had to hold */
+  guint64               count_lost;     /* samples found missing so far */
+  gboolean              last_gap_unverified;  /* closed, not yet checked by the counts */
   gboolean              invalid_seen;
   gint64                invalid_anchor;
   gsize                 invalid_anchor_count;

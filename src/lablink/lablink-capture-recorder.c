@@ -362,6 +362,9 @@ lablink_capture_start (LablinkCapture  *self,
 
   self->recording = TRUE;
   self->cancellable = g_cancellable_new ();
+  self->count_known = FALSE;   /* samples made while stopped are not lost */
+  self->count_lost = 0;
+  self->last_gap_unverified = FALSE;
 
   if (self->manager != NULL)
     {

@@ -623,6 +623,107 @@ test_server_lost_acquisition (void)
   fixture_teardown (&fixture);
 }
 
+/* Forced disconnects, some short enough for the server's small buffer to
+ * cover them and some not: every sample the server generated after the
+ * capture's first one is either stored or lost in a gap, and a gap says
+ * DataLost exactly when a sample went missing in it (issue 10). */
+static void
+test_lost_exactly (void)
+{
+  static const char *const faults[] = { "{\"refuse_ms\": 0}", "{\"refuse_ms\": 900}" };
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GArray) generated = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_autofree gboolean *gap_missing = NULL;
+  g_autofree char *id = NULL;
+  guint n_gaps = 0, i, j, k, first = 0, n_missing = 0;
+  gint64 deadline;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  id = create_acquisition (&fixture, 200, 100);   /* 0.5 s of history */
+  capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
+  g_assert_no_error (error);
+  /* Asking for more than the server holds: a short answer is no proof
+   * that it is all the server ever had. */
+  g_object_set (capture, "window-samples", 30, "interval-ms", 100, "backfill-samples", 10000, NULL);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  for (i = 0; i < 6; i++)
+    {
+      g_autoptr(JsonNode) answer = rest (&fixture, "POST", "/api/sim/faults", faults[i % 2]);
+
+      capture_test_run_for (1500);
+      drop_and_wait (&fixture);
+    }
+  capture_test_run_for (1500);
+  stop_acquisition (&fixture, id);
+
+  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  do
+    {
+      gint64 last = 0;
+
+      g_clear_pointer (&generated, g_array_unref);
+      capture_test_run_for (200);
+      generated = get_generated (&fixture, id);
+      if (lablink_capture_get_time_range (capture, NULL, &last) && generated->len > 0 &&
+          last >= g_array_index (generated, gint64, generated->len - 1))
+        break;
+    }
+  while (g_get_monotonic_time () < deadline);
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  stored = read_times (capture);
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  gap_missing = g_new0 (gboolean, MAX (n_gaps, 1));
+  g_assert_cmpuint (n_gaps, ==, 6);
+  g_assert_cmpuint (stored->len, >, 0);
+
+  /* From the first stored sample on: stored ⊆ generated, in order. */
+  while (first < generated->len && g_array_index (generated, gint64, first) != g_array_index (stored, gint64, 0))
+    first++;
+  g_assert_cmpuint (first, <, generated->len);
+  for (i = first, j = 0; i < generated->len; i++)
+    {
+      gint64 t = g_array_index (generated, gint64, i);
+
+      if (j < stored->len && g_array_index (stored, gint64, j) == t)
+        {
+          j++;
+          continue;
+        }
+      /* Missing: in the outage after the last stored sample before it. */
+      n_missing++;
+      for (k = n_gaps; k > 0; k--)
+        if (gaps[k - 1].start_usec <= t + G_USEC_PER_SEC / 2)
+          break;
+      g_assert_cmpuint (k, >, 0);
+      gap_missing[k - 1] = TRUE;
+    }
+  g_assert_cmpuint (j, ==, stored->len);
+  g_test_message ("generated %u (from the first stored), stored %u, missing %u",
+                  generated->len - first, stored->len, n_missing);
+  g_assert_cmpuint (stored->len + n_missing, ==, generated->len - first);
+
+  for (k = 0; k < n_gaps; k++)
+    {
+      g_test_message ("gap %u: %.3f s, recovered %" G_GUINT64_FORMAT ", data lost %d, missing %d", k,
+                      (gaps[k].end_usec - gaps[k].start_usec) / 1e6, gaps[k].n_recovered,
+                      gaps[k].data_lost, gap_missing[k]);
+      g_assert_cmpint (gaps[k].data_lost, ==, gap_missing[k]);
+    }
+
+  g_clear_object (&capture);
+  fixture_teardown (&fixture);
+}
+
 /* An equipment stream: one row per frame, its numeric fields as channels
  * (units guessed from their names), an outage recorded as a gap. */
 static void
@@ -702,6 +803,7 @@ main (int   argc,
   g_test_add_func ("/capture/sim/backfilled", test_backfilled);
   g_test_add_func ("/capture/sim/data-lost", test_data_lost);
   g_test_add_func ("/capture/sim/equipment-stream", test_equipment_stream);
+  g_test_add_func ("/capture/sim/lost-exactly", test_lost_exactly);
   g_test_add_func ("/capture/sim/bad-timestamp", test_bad_timestamp);
   g_test_add_func ("/capture/sim/server-lost-acquisition", test_server_lost_acquisition);
 
