@@ -967,29 +967,6 @@ lablink_capture_get_gaps (LablinkCapture *self,
 }
 
 /**
- * lablink_capture_get_n_invalid_samples:
- * @self: a #LablinkCapture
- *
- * How many samples the server sent with a timestamp that was unreadable,
- * out of the valid range or out of order (see
- * lablink_sample_time_is_valid()): each was skipped, the samples around it
- * kept. Saved with the capture.
- *
- * Returns: the number of samples skipped for their timestamp
- */
-guint64
-lablink_capture_get_n_invalid_samples (LablinkCapture *self)
-{
-  guint64 n;
-
-  g_return_val_if_fail (LABLINK_IS_CAPTURE (self), 0);
-  g_mutex_lock (&self->lock);
-  n = self->n_invalid;
-  g_mutex_unlock (&self->lock);
-  return n;
-}
-
-/**
  * lablink_capture_get_n_gaps:
  * @self: a #LablinkCapture
  *
