@@ -44,7 +44,106 @@ typedef struct {
   gboolean server_stopped;
   gboolean draining;
   gboolean drained;
+  /* samples skipped for a bad timestamp, each counted once (see
+   * lablink_message_get_invalid_samples()) */
+  guint64 n_invalid;
+  gboolean invalid_seen;
+  gint64 invalid_anchor;
+  gsize invalid_anchor_count;
+  /* the link: after a reconnect, is the acquisition still there? */
+  gboolean was_connected;
+  GCancellable *check;
+  char *lost;
 } AcquireState;
+
+/* Counts the samples a window dropped for their timestamp, once each
+ * although windows overlap; returns how many are new. */
+static guint64
+count_invalid (AcquireState   *state,
+               LablinkMessage *message)
+{
+  gsize n_invalid = 0, k = 0;
+  const gint64 *invalid = lablink_message_get_invalid_samples (message, &n_invalid);
+  guint64 added = 0;
+
+  while (k < n_invalid)
+    {
+      gsize group = 1;
+
+      while (k + group < n_invalid && invalid[k + group] == invalid[k])
+        group++;
+      if (!state->invalid_seen || invalid[k] > state->invalid_anchor)
+        {
+          state->invalid_seen = TRUE;
+          state->invalid_anchor = invalid[k];
+          state->invalid_anchor_count = group;
+          added += group;
+        }
+      else if (invalid[k] == state->invalid_anchor && group > state->invalid_anchor_count)
+        {
+          added += group - state->invalid_anchor_count;
+          state->invalid_anchor_count = group;
+        }
+      k += group;
+    }
+  state->n_invalid += added;
+  return added;
+}
+
+static void
+stop_lost (AcquireState *state,
+           const char   *message)
+{
+  if (state->lost == NULL)
+    state->lost = g_strdup (message);
+  state->cli->stop = TRUE;
+}
+
+static void
+status_checked (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  AcquireState *state;
+
+  node = lablink_client_get_acquisition_status_finish (LABLINK_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the command is over: @user_data is gone */
+  state = user_data;
+  if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_NOT_FOUND))
+    {
+      g_autofree char *message = g_strdup_printf ("acquisition %s is gone from the server "
+                                                  "(was it restarted?): %s",
+                                                  state->acquisition_id, error->message);
+      stop_lost (state, message);
+    }
+}
+
+/* After a reconnect the server may be a fresh one that never heard of the
+ * acquisition: it would stay silent forever. Ask. */
+static void
+on_state_changed (GObject    *object,
+                  GParamSpec *pspec,
+                  gpointer    user_data)
+{
+  AcquireState *state = user_data;
+  gboolean connected = lablink_stream_manager_get_state (state->cli->manager) == LABLINK_CONNECTION_CONNECTED;
+
+  if (connected && !state->was_connected)
+    lablink_client_get_acquisition_status_async (state->cli->client, state->acquisition_id, state->check,
+                                                 status_checked, state);
+  state->was_connected = connected;
+}
+
+static void
+on_capture_failed (LablinkCapture *capture,
+                   const GError   *error,
+                   gpointer        user_data)
+{
+  stop_lost (user_data, error->message);
+}
 
 static void
 on_acquisition_data (LablinkStreamManager *manager,
@@ -71,6 +170,15 @@ on_acquisition_data (LablinkStreamManager *manager,
   times = lablink_message_get_sample_times (message, &n);
   if (times == NULL)
     n = 0;
+
+  {
+    guint64 added = count_invalid (state, message);
+
+    if (added > 0)
+      fprintf (stderr, "lablink-cli: warning: skipped %" G_GUINT64_FORMAT " sample%s with an invalid "
+                       "timestamp (%" G_GUINT64_FORMAT " so far)\n",
+               added, added == 1 ? "" : "s", state->n_invalid);
+  }
 
   if (state->have_last)
     {
@@ -252,6 +360,9 @@ cmd_acquire (Cli   *cli,
     }
 
   g_signal_connect (cli->manager, "acquisition-data", G_CALLBACK (on_acquisition_data), &state);
+  state.check = g_cancellable_new ();
+  state.was_connected = lablink_stream_manager_get_state (cli->manager) == LABLINK_CONNECTION_CONNECTED;
+  g_signal_connect (cli->manager, "notify::state", G_CALLBACK (on_state_changed), &state);
   if (!lablink_stream_manager_start_acquisition_stream (cli->manager, acquisition_id,
                                                        interval_ms, state.window, &error))
     {
@@ -272,6 +383,7 @@ cmd_acquire (Cli   *cli,
           g_clear_error (&error);
           goto stop;
         }
+      g_signal_connect (capture, "failed", G_CALLBACK (on_capture_failed), &state);
       fprintf (stderr, "lablink-cli: recording to %s\n", lablink_capture_get_directory (capture));
     }
 
@@ -288,7 +400,16 @@ cmd_acquire (Cli   *cli,
   g_clear_handle_id (&cli->stop_timer, g_source_remove);
 
 stop:
-  if (!state.server_stopped)
+  if (state.check != NULL)
+    g_cancellable_cancel (state.check);
+  g_signal_handlers_disconnect_by_func (cli->manager, on_state_changed, &state);
+  if (state.lost != NULL)
+    {
+      /* Nothing left to stop or delete on the server. */
+      cli_print_error (state.lost);
+      status = EXIT_RUNTIME;
+    }
+  else if (!state.server_stopped)
     {
       if (!rest_control (cli, acquisition_id, "stop", FALSE, &error))
         {
@@ -330,7 +451,7 @@ stop:
     g_clear_error (&error);
 
 delete:
-  if (!rest_delete (cli, acquisition_id, &error))
+  if (state.lost == NULL && !rest_delete (cli, acquisition_id, &error))
     {
       fprintf (stderr, "lablink-cli: could not delete acquisition %s: %s\n", acquisition_id,
                error->message);
@@ -338,6 +459,12 @@ delete:
     }
 
   cli_disconnect (cli);
+  g_clear_object (&state.check);
+  g_free (state.lost);
+
+  if (state.n_invalid > 0)
+    fprintf (stderr, "lablink-cli: %" G_GUINT64_FORMAT " sample%s skipped for an invalid timestamp\n",
+             state.n_invalid, state.n_invalid == 1 ? "" : "s");
 
   if (status == EXIT_OK && cli->error_message != NULL)
     {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lablink-capture-private.h"
+#include "lablink-error.h"
 #include "lablink-protocol.h"
 
 #define MAX_HELD_FRAMES        256
@@ -45,25 +46,23 @@ lablink_capture_hold_message (LablinkCapture *self,
     }
 }
 
+/* A sample time from the REST answer, only if in the valid range. */
 static gboolean
 parse_json_time (JsonNode *node,
+                 gint64    now,
                  gint64   *time)
 {
+  gboolean ok = FALSE;
+
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     {
       const char *text = json_node_get_string (node);
-      return lablink_parse_timestamp (text, strlen (text), time);
+      ok = lablink_parse_timestamp (text, strlen (text), time);
     }
-  if (JSON_NODE_HOLDS_VALUE (node) &&
-      (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64))
-    {
-      double secs = json_node_get_double (node);
-      if (!isfinite (secs))
-        return FALSE;
-      *time = (gint64) llround (secs * G_USEC_PER_SEC);
-      return TRUE;
-    }
-  return FALSE;
+  else if (JSON_NODE_HOLDS_VALUE (node) &&
+           (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64))
+    ok = lablink_sample_time_from_seconds (json_node_get_double (node), time);
+  return ok && lablink_sample_time_is_valid (*time, now);
 }
 
 static double
@@ -85,9 +84,12 @@ merge_backfill (LablinkCapture *self,
   JsonObject *object, *data, *values;
   JsonArray *timestamps;
   g_autofree gint64 *times = NULL;
+  g_autofree guint *index = NULL;
+  g_autoptr(GArray) invalid = NULL;
   g_autoptr(GPtrArray) columns = NULL;
   g_autofree const double **column_ptrs = NULL;
-  guint n, i, c;
+  gint64 now = g_get_real_time ();
+  guint n, n_sent, i, c;
 
   *n_appended = 0;
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -101,17 +103,33 @@ merge_backfill (LablinkCapture *self,
     return FALSE;
   timestamps = json_object_get_array_member (data, "timestamps");
   values = json_object_get_object_member (data, "values");
-  n = json_array_get_length (timestamps);
-  if (n == 0)
+  n_sent = json_array_get_length (timestamps);
+  if (n_sent == 0)
     return TRUE;
 
-  times = g_new (gint64, n);
-  for (i = 0; i < n; i++)
-    if (!parse_json_time (json_array_get_element (timestamps, i), &times[i]))
-      return FALSE;
-  for (i = 1; i < n; i++)
-    if (times[i] <= times[i - 1])
-      return FALSE;
+  /* A sample with a bad or out of order time is skipped (and counted), not
+   * the answer (issue 10). */
+  times = g_new (gint64, n_sent);
+  index = g_new (guint, n_sent);
+  invalid = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (i = 0, n = 0; i < n_sent; i++)
+    {
+      gint64 t = 0;
+
+      if (parse_json_time (json_array_get_element (timestamps, i), now, &t) && (n == 0 || t > times[n - 1]))
+        {
+          times[n] = t;
+          index[n++] = i;
+        }
+      else
+        {
+          gint64 before = n > 0 ? times[n - 1] : G_MININT64;
+          g_array_append_val (invalid, before);
+        }
+    }
+  lablink_capture_count_invalid (self, (const gint64 *) (gpointer) invalid->data, invalid->len);
+  if (n == 0)
+    return TRUE;
 
   if (self->n_channels == 0)
     {
@@ -138,16 +156,16 @@ merge_backfill (LablinkCapture *self,
       if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
         continue;
       array = json_node_get_array (member);
-      if (json_array_get_length (array) != n)
+      if (json_array_get_length (array) != n_sent)
         return FALSE;
       column = g_new (double, n);
       for (i = 0; i < n; i++)
-        column[i] = json_number_or_nan (json_array_get_element (array, i));
+        column[i] = json_number_or_nan (json_array_get_element (array, index[i]));
       g_ptr_array_add (columns, column);
       column_ptrs[c] = column;
     }
 
-  *n_appended = lablink_capture_merge_columns (self, n, times, column_ptrs, n < requested);
+  *n_appended = lablink_capture_merge_columns (self, n, times, column_ptrs, n_sent < requested);
   return TRUE;
 }
 
@@ -168,6 +186,8 @@ backfill_finish (LablinkCapture *self)
       g_clear_pointer (&self->backfill_timeout_source, g_source_unref);
     }
   lablink_capture_release_held (self);
+  if (self->recovering_gap >= 0)
+    self->last_gap_unverified = TRUE;   /* until the next window's counts */
   self->recovering_gap = -1;
   self->backfill_done_time = g_get_monotonic_time ();
 
@@ -194,6 +214,20 @@ backfill_cb (GObject      *source,
   /* Stale (stopped, or superseded): the capture has moved on. */
   if (data->cancellable != self->backfill_cancellable)
     goto out;
+
+  if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_NOT_FOUND))
+    {
+      /* The server no longer has the acquisition (it was restarted, or the
+       * acquisition deleted): nothing will ever follow (issue 10). */
+      g_autoptr(GError) gone = g_error_new (LABLINK_ERROR, LABLINK_ERROR_NOT_FOUND,
+                                            "Acquisition %s is gone from the server: %s",
+                                            self->acquisition_id, error->message);
+      gint gap = data->gap;
+
+      backfill_finish (self);
+      lablink_capture_fail (self, gap, gone);
+      goto out;
+    }
 
   if (node == NULL || !merge_backfill (self, node, data->requested, &appended))
     {

@@ -268,7 +268,10 @@ lablink_capture_build_metadata_locked (LablinkCapture *self,
       key_file_set_time (kf, "FirstSample", self->first_time);
       key_file_set_time (kf, "LastSample", self->last_time);
     }
-  g_key_file_set_string (kf, GROUP, "State", self->writing ? "recording" : "stopped");
+  if (self->n_invalid > 0)
+    g_key_file_set_uint64 (kf, GROUP, "InvalidSamples", self->n_invalid);
+  g_key_file_set_string (kf, GROUP, "State", self->writing ? "recording" : self->failure != NULL ? "failed" : "stopped");
+  key_file_set_optional (kf, "Failure", self->failure);
   g_key_file_set_int64 (kf, GROUP, "Pid", (gint64) getpid ());
 
   if (self->gaps->len > 0)
@@ -301,6 +304,7 @@ lablink_capture_save_metadata (const char  *directory,
 void
 lablink_capture_loaded_clear (LablinkCaptureLoaded *loaded)
 {
+  g_clear_pointer (&loaded->failure, g_free);
   g_free (loaded->name);
   g_free (loaded->acquisition_id);
   g_free (loaded->equipment_id);
@@ -471,7 +475,9 @@ lablink_capture_load (const char           *directory,
   loaded->stopped = g_key_file_get_int64 (kf, GROUP, "Stopped", NULL);
   state = g_key_file_get_string (kf, GROUP, "State", NULL);
   loaded->recording = g_strcmp0 (state, "recording") == 0;
+  loaded->failure = key_file_dup_optional (kf, "Failure");
   loaded->pid = g_key_file_get_int64 (kf, GROUP, "Pid", NULL);
+  loaded->n_invalid = g_key_file_get_uint64 (kf, GROUP, "InvalidSamples", NULL);
 
   loaded->gaps = g_array_new (FALSE, TRUE, sizeof (LablinkCaptureGap));
   starts = get_int64_list (kf, "Start", &n_starts);

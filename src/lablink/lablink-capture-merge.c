@@ -290,6 +290,79 @@ lablink_capture_merge_columns (LablinkCapture       *self,
   return kept;
 }
 
+void
+lablink_capture_add_invalid (LablinkCapture *self,
+                             guint64         n)
+{
+  if (n == 0)
+    return;
+  g_debug ("Capture %s: %" G_GUINT64_FORMAT " samples skipped for an invalid timestamp", self->name, n);
+  g_mutex_lock (&self->lock);
+  self->n_invalid += n;
+  self->meta_dirty = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Counts the samples a window dropped for their timestamp, each once
+ * although windows overlap: a dropped sample is known by the valid time
+ * before it (lablink_message_get_invalid_samples()) and its rank among the
+ * dropped ones after that time. */
+void
+lablink_capture_count_invalid (LablinkCapture *self,
+                               const gint64   *invalid_after,
+                               gsize           n_invalid)
+{
+  guint64 added = 0;
+  gsize k = 0;
+
+  while (k < n_invalid)
+    {
+      gsize group = 1;
+
+      while (k + group < n_invalid && invalid_after[k + group] == invalid_after[k])
+        group++;
+      if (!self->invalid_seen || invalid_after[k] > self->invalid_anchor)
+        {
+          self->invalid_seen = TRUE;
+          self->invalid_anchor = invalid_after[k];
+          self->invalid_anchor_count = group;
+          added += group;
+        }
+      else if (invalid_after[k] == self->invalid_anchor && group > self->invalid_anchor_count)
+        {
+          added += group - self->invalid_anchor_count;
+          self->invalid_anchor_count = group;
+        }
+      k += group;
+    }
+
+  lablink_capture_add_invalid (self, added);
+}
+
+/**
+ * lablink_capture_get_n_invalid_samples:
+ * @self: a #LablinkCapture
+ *
+ * How many samples the server sent with a timestamp that was unreadable,
+ * out of the valid range or out of order (see
+ * lablink_sample_time_is_valid()): each was skipped, the samples around it
+ * kept. Saved with the capture.
+ *
+ * Returns: the number of samples skipped for their timestamp
+ */
+guint64
+lablink_capture_get_n_invalid_samples (LablinkCapture *self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (LABLINK_IS_CAPTURE (self), 0);
+  g_mutex_lock (&self->lock);
+  n = self->n_invalid;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
 gboolean
 lablink_capture_message_is_complete_history (LablinkMessage *message,
                                              gsize           n)
@@ -316,15 +389,88 @@ ensure_channels_from_message (LablinkCapture *self,
   lablink_capture_set_channels (self, names, n);
 }
 
+/* Counts what the server generated against what the capture holds, so that
+ * no gap claims nothing was lost without the numbers saying so (issue 10):
+ * a window's stats.total_samples is the number of samples the server made
+ * up to the window's newest. When the store is caught up to that sample,
+ * every sample made since the capture's first window is either stored or
+ * skipped for its timestamp, or it is lost. The first check sets the base
+ * (what came before the capture started); any later shortfall is a loss,
+ * charged to the latest gap (or a new one between @before and the window). */
+static void
+check_counts (LablinkCapture *self,
+              LablinkMessage *message,
+              gsize           n,
+              const gint64   *times,
+              gint64          before)
+{
+  gint64 total = -1, held, missing;
+  guint64 n_rows, n_invalid;
+
+  if (!lablink_message_get_int (message, "stats.total_samples", &total) || total < (gint64) n)
+    return;
+
+  g_mutex_lock (&self->lock);
+  if (self->n_rows == 0 || self->last_time != times[n - 1])
+    {
+      g_mutex_unlock (&self->lock);
+      return;   /* not caught up to the window's newest sample */
+    }
+  n_rows = self->n_rows;
+  n_invalid = self->n_invalid;
+  g_mutex_unlock (&self->lock);
+
+  held = (gint64) MIN (n_rows + n_invalid, (guint64) G_MAXINT64);
+  if (!self->count_known)
+    {
+      self->count_known = TRUE;
+      self->count_base = total - held;
+      return;
+    }
+  missing = total - held - self->count_base;
+  if (missing <= 0 || (guint64) missing <= self->count_lost)
+    {
+      /* Everything made up to here is accounted for. */
+      if (self->recovering_gap < 0 && self->outage_gap < 0)
+        self->last_gap_unverified = FALSE;
+      return;
+    }
+
+  g_debug ("Capture %s: %" G_GUINT64_FORMAT " samples the server made never arrived",
+           self->name, (guint64) missing - self->count_lost);
+  self->count_lost = (guint64) missing;
+  if (self->recovering_gap >= 0)
+    lablink_capture_update_gap (self, self->recovering_gap, 0, 0, TRUE);
+  else if (self->outage_gap >= 0)
+    lablink_capture_update_gap (self, self->outage_gap, 0, 0, TRUE);
+  else
+    {
+      guint n_gaps;
+
+      g_mutex_lock (&self->lock);
+      n_gaps = self->gaps->len;
+      g_mutex_unlock (&self->lock);
+      if (n_gaps > 0 && self->last_gap_unverified)
+        lablink_capture_update_gap (self, (gint) n_gaps - 1, 0, 0, TRUE);
+      else
+        lablink_capture_add_gap (self, before != G_MININT64 ? before : times[0], times[0], TRUE);
+      self->last_gap_unverified = FALSE;
+    }
+}
+
 guint64
 lablink_capture_merge_acquisition_message (LablinkCapture *self,
                                            LablinkMessage *message)
 {
-  gsize n = 0;
+  gint64 before = lablink_capture_get_last_time (self);
+  guint64 appended;
+  gsize n = 0, n_invalid = 0;
   const gint64 *times = lablink_message_get_sample_times (message, &n);
+  const gint64 *invalid = lablink_message_get_invalid_samples (message, &n_invalid);
   g_autofree const double **columns = NULL;
   guint c, j, n_msg;
 
+  lablink_capture_count_invalid (self, invalid, n_invalid);
   if (n == 0 || times == NULL)
     return 0;
   ensure_channels_from_message (self, message);
@@ -349,7 +495,9 @@ lablink_capture_merge_acquisition_message (LablinkCapture *self,
             }
     }
 
-  return lablink_capture_merge_columns (self, n, times, columns, lablink_capture_message_is_complete_history (message, n));
+  appended = lablink_capture_merge_columns (self, n, times, columns, lablink_capture_message_is_complete_history (message, n));
+  check_counts (self, message, n, times, before);
+  return appended;
 }
 
 /**

@@ -63,10 +63,12 @@ struct _LablinkCapture
   GArray               *gaps;
   guint64               n_rows;
   guint64               n_written;
+  guint64               n_invalid;
   gint64                first_time;
   gint64                last_time;
   gint64                started;
   gint64                stopped;
+  char                 *failure;      /* why recording ended on its own */
   gboolean              writing;
   gboolean              meta_dirty;
   GQueue                blocks;
@@ -101,6 +103,13 @@ struct _LablinkCapture
   guint                 backfill_samples;
   gboolean              backfill_samples_set;
   guint                 backfill_timeout_ms;
+  gboolean              count_known;    /* count_base is set */
+  gint64                count_base;     /* samples the server made that the capture never had to hold */
+  guint64               count_lost;     /* samples found missing so far */
+  gboolean              last_gap_unverified;  /* closed, not yet checked by the counts */
+  gboolean              invalid_seen;
+  gint64                invalid_anchor;
+  gsize                 invalid_anchor_count;
   GArray               *scratch_times;
   GArray               *scratch_values;
 };
@@ -144,10 +153,12 @@ typedef struct {
   gint64                started;
   gint64                stopped;
   gboolean              recording;
+  char                 *failure;
   gint64                pid;
   GArray               *gaps;
   guint64               n_rows;
   guint64               size_bytes;
+  guint64               n_invalid;
   gint64                first_time;
   gint64                last_time;
 } LablinkCaptureLoaded;
@@ -281,6 +292,11 @@ void        lablink_capture_update_gap             (LablinkCapture        *self,
                                                     gint64                 end,
                                                     guint64                add_recovered,
                                                     gboolean               data_lost);
+void        lablink_capture_add_invalid            (LablinkCapture        *self,
+                                                    guint64                n);
+void        lablink_capture_count_invalid          (LablinkCapture        *self,
+                                                    const gint64          *invalid_after,
+                                                    gsize                  n_invalid);
 guint64     lablink_capture_merge_columns          (LablinkCapture        *self,
                                                     gsize                  n,
                                                     const gint64          *times,
@@ -298,5 +314,10 @@ void        lablink_capture_release_held           (LablinkCapture        *self)
 void        lablink_capture_request_backfill       (LablinkCapture        *self,
                                                     gint                   gap);
 void        lablink_capture_cancel_backfill        (LablinkCapture        *self);
+
+/* lablink-capture-recorder.c */
+void        lablink_capture_fail                   (LablinkCapture        *self,
+                                                    gint                   gap,
+                                                    const GError          *error);
 
 G_END_DECLS

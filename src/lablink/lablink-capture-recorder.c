@@ -36,8 +36,17 @@ on_acquisition_data (LablinkStreamManager *manager,
   const gint64 *times = lablink_message_get_sample_times (message, &n);
   gint64 last;
 
-  if (!self->recording || n == 0 || times == NULL)
+  if (!self->recording)
     return;
+  if (n == 0 || times == NULL)
+    {
+      /* Nothing but samples dropped for their timestamp: count them. */
+      gsize n_invalid = 0;
+      const gint64 *invalid = lablink_message_get_invalid_samples (message, &n_invalid);
+
+      lablink_capture_count_invalid (self, invalid, n_invalid);
+      return;
+    }
 
   if (self->backfill_cancellable != NULL)
     {
@@ -110,6 +119,12 @@ on_stream_data (LablinkStreamManager *manager,
 
   if (!lablink_message_get_timestamp (message, "data.timestamp", &time))
     time = lablink_message_get_received_time (message);
+  else if (!lablink_sample_time_is_valid (time, lablink_message_get_received_time (message)))
+    {
+      /* A broken time would hide every later row: skip this one, counted. */
+      lablink_capture_add_invalid (self, 1);
+      return;
+    }
 
   last = lablink_capture_get_last_time (self);
   if (time <= last)
@@ -241,6 +256,48 @@ out:
 }
 
 /* ------------------------------------------------------------------------
+ * Failing
+ * ------------------------------------------------------------------------ */
+
+/* The recording cannot go on (the acquisition is gone from the server):
+ * @gap, the outage it was found after, is left open and marked as having
+ * lost data, the capture stops with the reason saved (State=failed) and
+ * emits LablinkCapture::failed. */
+void
+lablink_capture_fail (LablinkCapture *self,
+                      gint            gap,
+                      const GError   *error)
+{
+  g_autoptr(GError) copy = g_error_copy (error);
+
+  if (!self->recording)
+    return;
+  g_object_ref (self);
+  g_debug ("Capture %s failed: %s", self->name, error->message);
+
+  g_mutex_lock (&self->lock);
+  g_free (self->failure);
+  self->failure = g_strdup (error->message);
+  if (gap >= 0 && (guint) gap < self->gaps->len)
+    {
+      LablinkCaptureGap *g = &g_array_index (self->gaps, LablinkCaptureGap, gap);
+
+      /* Nothing followed this outage: it has no end. */
+      g->end_usec = 0;
+      g->data_lost = TRUE;
+    }
+  self->meta_dirty = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  if (self->outage_gap == gap)
+    self->outage_gap = -1;
+  lablink_capture_stop (self, NULL);
+  lablink_capture_emit_failed (self, copy);
+  g_object_unref (self);
+}
+
+/* ------------------------------------------------------------------------
  * Starting and stopping
  * ------------------------------------------------------------------------ */
 
@@ -305,6 +362,9 @@ lablink_capture_start (LablinkCapture  *self,
 
   self->recording = TRUE;
   self->cancellable = g_cancellable_new ();
+  self->count_known = FALSE;   /* samples made while stopped are not lost */
+  self->count_lost = 0;
+  self->last_gap_unverified = FALSE;
 
   if (self->manager != NULL)
     {

@@ -112,6 +112,7 @@ lablink_capture_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->directory);
   g_free (self->name);
+  g_free (self->failure);
   g_free (self->acquisition_id);
   g_free (self->stream_key);
   g_free (self->stream_equipment);
@@ -365,7 +366,10 @@ lablink_capture_class_init (LablinkCaptureClass *klass)
    * @self: the capture
    * @error: what went wrong
    *
-   * Writing to the disk failed; the capture has stopped recording.
+   * Writing to the disk failed, or the acquisition being recorded is gone
+ * from the server (a server restarted without it answers 404 after the
+ * reconnect): the capture has stopped recording, its state saved as
+ * `failed` with the reason.
    */
   signals[FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -609,6 +613,8 @@ lablink_capture_open (const char  *capture_directory,
   self->stopped = loaded.stopped;
   g_array_append_vals (self->gaps, loaded.gaps->data, loaded.gaps->len);
   self->n_rows = self->n_written = loaded.n_rows;
+  self->n_invalid = loaded.n_invalid;
+  self->failure = g_steal_pointer (&loaded.failure);
   self->first_time = loaded.n_rows > 0 ? loaded.first_time : G_MININT64;
   self->last_time = loaded.n_rows > 0 ? loaded.last_time : G_MININT64;
   self->interrupted = loaded.recording && !lablink_capture_pid_alive (loaded.pid);

@@ -220,6 +220,8 @@ LablinkCaptureGap  *lablink_capture_get_gaps            (LablinkCapture        *
 LABLINK_AVAILABLE_IN_ALL
 guint               lablink_capture_get_n_gaps          (LablinkCapture        *self);
 LABLINK_AVAILABLE_IN_ALL
+guint64             lablink_capture_get_n_invalid_samples (LablinkCapture      *self);
+LABLINK_AVAILABLE_IN_ALL
 guint64             lablink_capture_get_size_bytes      (LablinkCapture        *self);
 
 LABLINK_AVAILABLE_IN_ALL

@@ -381,12 +381,135 @@ check_acquisition_shape (LablinkMessage  *self,
   return TRUE;
 }
 
+/* The longest strictly increasing run of the valid samples, into @keep
+ * (returns its length). Forward, each length keeps its smallest tail (a
+ * stray late time loses); @backward, each keeps its largest head (a stray
+ * early time loses). */
+static gsize
+longest_increasing (const gint64 *times,
+                    const guint8 *valid,
+                    gsize         n,
+                    gboolean      backward,
+                    guint8       *keep)
+{
+  g_autofree gsize *tails = g_new (gsize, n);   /* position of the best tail of each length */
+  g_autofree gsize *prev = g_new (gsize, n);
+  gsize len = 0, j, k;
+
+#define KEY(pos) (backward ? -times[n - 1 - (pos)] : times[(pos)])
+  for (j = 0; j < n; j++)
+    {
+      gsize lo = 0, hi = len;
+
+      if (!valid[backward ? n - 1 - j : j])
+        continue;
+      while (lo < hi)
+        {
+          gsize mid = lo + (hi - lo) / 2;
+          if (KEY (tails[mid]) < KEY (j))
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      prev[j] = lo > 0 ? tails[lo - 1] : G_MAXSIZE;
+      tails[lo] = j;
+      if (lo == len)
+        len++;
+    }
+#undef KEY
+  memset (keep, 0, n);
+  for (k = len > 0 ? tails[len - 1] : G_MAXSIZE; k != G_MAXSIZE; k = prev[k])
+    keep[backward ? n - 1 - k : k] = TRUE;
+  return len;
+}
+
+static gint64
+kept_span (const gint64 *times,
+           const guint8 *keep,
+           gsize         n)
+{
+  gsize first = 0, last = n;
+
+  while (first < n && !keep[first])
+    first++;
+  while (last > first && !keep[last - 1])
+    last--;
+  return last > first ? times[last - 1] - times[first] : 0;
+}
+
+/* Out of order samples in a window: keeps the longest strictly increasing
+ * run of the valid ones, so that a stray timestamp among good ones is the
+ * one dropped whichever way it strays (of two runs as long, the one
+ * spanning less time), and marks the others invalid. */
+static void
+keep_increasing (const gint64 *times,
+                 guint8       *valid,
+                 gsize         n)
+{
+  g_autofree guint8 *forward = g_new (guint8, n);
+  g_autofree guint8 *backward = g_new (guint8, n);
+  gsize len_forward, len_backward, i;
+  const guint8 *keep;
+
+  len_forward = longest_increasing (times, valid, n, FALSE, forward);
+  len_backward = longest_increasing (times, valid, n, TRUE, backward);
+  if (len_forward != len_backward)
+    keep = len_forward > len_backward ? forward : backward;
+  else
+    keep = kept_span (times, forward, n) <= kept_span (times, backward, n) ? forward : backward;
+  for (i = 0; i < n; i++)
+    valid[i] = valid[i] && keep[i];
+}
+
+/* Removes the samples marked invalid from the window, remembering for each
+ * the time of the valid sample before it. */
+static void
+drop_invalid_samples (LablinkMessage *self,
+                      const guint8   *valid)
+{
+  gsize n = self->n_samples, n_invalid = 0, kept = 0, i;
+  gint64 before = G_MININT64;
+  guint c;
+
+  for (i = 0; i < n; i++)
+    n_invalid += !valid[i];
+  if (n_invalid == 0)
+    return;
+
+  self->invalid_after = g_new (gint64, n_invalid);
+  for (i = 0; i < n; i++)
+    {
+      if (!valid[i])
+        {
+          self->invalid_after[self->n_invalid++] = before;
+          continue;
+        }
+      before = self->sample_times[i];
+      self->sample_times[kept++] = self->sample_times[i];
+    }
+  /* Channel-major: each column moves down to its new place. */
+  for (c = 0; c < self->n_channels; c++)
+    {
+      const double *from = self->values + (gsize) c * n;
+      double *to = self->values + (gsize) c * kept;
+      gsize j = 0;
+
+      for (i = 0; i < n; i++)
+        if (valid[i])
+          to[j++] = from[i];
+    }
+  self->n_samples = kept;
+}
+
 static gboolean
 decode_acquisition_stream (LablinkMessage  *self,
                            GError         **error)
 {
   const LablinkJsonDoc *doc = &self->doc;
+  g_autofree guint8 *valid = NULL;
   gint data, stats, timestamps, values, child, k;
+  gint64 last = 0;
+  gboolean have_last = FALSE, ordered = TRUE;
   guint i;
 
   if (!take_string (self, ROOT_ACQUISITION_ID, "acquisition_id", TRUE, &self->acquisition_id, error))
@@ -422,28 +545,38 @@ decode_acquisition_stream (LablinkMessage  *self,
     return FALSE;
 
   self->sample_times = g_new (gint64, MAX (self->n_samples, 1));
+  valid = g_new (guint8, MAX (self->n_samples, 1));
   child = lablink_json_doc_first_child (doc, timestamps);
   for (i = 0; i < self->n_samples; i++)
     {
       const LablinkJsonToken *t = &doc->tokens[child];
+      gint64 time = 0;
+      gboolean ok = FALSE;
 
+      /* One bad timestamp costs its sample, never the window (issue 10). */
       if (t->type == LABLINK_JSON_STRING)
-        {
-          if (!lablink_parse_timestamp (doc->text + t->start, t->length, &self->sample_times[i]))
-            return invalid (error, self->type_name, "data.timestamps", "an array of ISO-8601 timestamps");
-        }
+        ok = !(t->flags & LABLINK_JSON_FLAG_ESCAPED) &&
+             lablink_parse_timestamp (doc->text + t->start, t->length, &time);
       else if (t->type == LABLINK_JSON_NUMBER)
         {
-          double secs = 0;
-          lablink_json_doc_get_double (doc, child, &secs);
-          if (!isfinite (secs))
-            return invalid (error, self->type_name, "data.timestamps", "an array of timestamps");
-          self->sample_times[i] = (gint64) llround (secs * G_USEC_PER_SEC);
+          double secs = NAN;
+          ok = lablink_json_doc_get_double (doc, child, &secs) &&
+               lablink_sample_time_from_seconds (secs, &time);
         }
-      else
-        return invalid (error, self->type_name, "data.timestamps", "an array of timestamps");
+      ok = ok && lablink_sample_time_is_valid (time, self->received);
+      if (ok && have_last && time <= last)
+        ordered = FALSE;
+      if (ok)
+        {
+          last = time;
+          have_last = TRUE;
+        }
+      self->sample_times[i] = time;
+      valid[i] = ok;
       child = (gint) t->next;
     }
+  if (!ordered)
+    keep_increasing (self->sample_times, valid, self->n_samples);
 
   self->n_channels = doc->tokens[values].count;
   self->channel_names = g_new0 (char *, self->n_channels + 1);
@@ -470,6 +603,7 @@ decode_acquisition_stream (LablinkMessage  *self,
       k = (gint) doc->tokens[v].next;
     }
 
+  drop_invalid_samples (self, valid);
   return TRUE;
 }
 

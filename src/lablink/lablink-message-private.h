@@ -43,6 +43,8 @@ struct _LablinkMessage
   char              **channel_names;
   gint64             *sample_times;
   double             *values;       /* n_channels × n_samples, channel-major */
+  gsize               n_invalid;
+  gint64             *invalid_after;  /* per dropped sample: the valid time before it */
 
   JsonNode           *node;         /* built lazily by get_node() */
 

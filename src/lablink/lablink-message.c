@@ -24,6 +24,7 @@ lablink_message_free (LablinkMessage *self)
   g_strfreev (self->channel_names);
   g_free (self->sample_times);
   g_free (self->values);
+  g_free (self->invalid_after);
   g_clear_pointer (&self->node, json_node_unref);
   g_free (self);  /* tokens, text and strings live in the same block */
 }
@@ -524,6 +525,32 @@ lablink_message_get_sample_times (LablinkMessage *self,
 }
 
 /**
+ * lablink_message_get_invalid_samples:
+ * @self: a #LablinkMessage
+ * @n_invalid: (out) (optional): the number of samples dropped from the window
+ *
+ * The samples of an acquisition window that were dropped because their
+ * timestamp was unreadable, not finite, out of the valid range (see
+ * lablink_sample_time_is_valid()) or out of order. The rest of the window is
+ * kept. Windows overlap, so a bad sample shows up in several frames: each is
+ * identified by the time of the valid sample before it in the window
+ * (%G_MININT64 when there is none), which does not change from frame to
+ * frame while that sample is in the window.
+ *
+ * Returns: (array length=n_invalid) (nullable): for each dropped sample, the
+ *   time of the valid sample before it, in window order
+ */
+const gint64 *
+lablink_message_get_invalid_samples (LablinkMessage *self,
+                                     gsize          *n_invalid)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (n_invalid)
+    *n_invalid = self->n_invalid;
+  return self->invalid_after;
+}
+
+/**
  * lablink_message_get_channel_values:
  * @self: a #LablinkMessage
  * @channel: the channel index
@@ -674,6 +701,59 @@ local_offset_usec (gint64 naive_seconds)
 
   g_time_zone_unref (tz);
   return cached_offset;
+}
+
+/**
+ * lablink_sample_time_is_valid:
+ * @unix_usec: a sample time, µs since the epoch
+ * @received: when it was received (µs since the epoch), or 0 for no bound
+ *   from the clock
+ *
+ * The valid range of a sample time: from %LABLINK_SAMPLE_TIME_MIN to
+ * %LABLINK_SAMPLE_TIME_MAX (excluded), and not more than
+ * %LABLINK_SAMPLE_TIME_MAX_AHEAD after @received. A time outside it is a
+ * broken sample, never data: kept, it would print as nonsense and, being
+ * the newest, hide every later sample.
+ *
+ * Returns: %TRUE if @unix_usec is a plausible sample time
+ */
+gboolean
+lablink_sample_time_is_valid (gint64 unix_usec,
+                              gint64 received)
+{
+  if (unix_usec < LABLINK_SAMPLE_TIME_MIN || unix_usec >= LABLINK_SAMPLE_TIME_MAX)
+    return FALSE;
+  return received == 0 || unix_usec <= received + LABLINK_SAMPLE_TIME_MAX_AHEAD;
+}
+
+/**
+ * lablink_sample_time_from_seconds:
+ * @seconds: seconds since the epoch (a numeric timestamp)
+ * @unix_usec: (out): microseconds since the epoch
+ *
+ * Converts a numeric timestamp, refusing (without undefined behaviour)
+ * anything not finite or outside %LABLINK_SAMPLE_TIME_MIN …
+ * %LABLINK_SAMPLE_TIME_MAX.
+ *
+ * Returns: %TRUE if @seconds is a time in the valid range
+ */
+gboolean
+lablink_sample_time_from_seconds (double  seconds,
+                                  gint64 *unix_usec)
+{
+  double usec;
+
+  g_return_val_if_fail (unix_usec != NULL, FALSE);
+
+  if (!isfinite (seconds))
+    return FALSE;
+  usec = seconds * G_USEC_PER_SEC;
+  /* Compared as doubles first: llround() of a value out of gint64's range
+   * is undefined. */
+  if (!(usec >= (double) LABLINK_SAMPLE_TIME_MIN && usec < (double) LABLINK_SAMPLE_TIME_MAX))
+    return FALSE;
+  *unix_usec = (gint64) llround (usec);
+  return lablink_sample_time_is_valid (*unix_usec, 0);
 }
 
 /**

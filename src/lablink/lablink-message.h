@@ -159,6 +159,9 @@ LABLINK_AVAILABLE_IN_ALL
 const gint64       *lablink_message_get_sample_times  (LablinkMessage  *self,
                                                        gsize           *n_samples);
 LABLINK_AVAILABLE_IN_ALL
+const gint64       *lablink_message_get_invalid_samples (LablinkMessage *self,
+                                                         gsize          *n_invalid);
+LABLINK_AVAILABLE_IN_ALL
 const double       *lablink_message_get_channel_values(LablinkMessage  *self,
                                                        guint            channel,
                                                        gsize           *n_samples);
@@ -177,6 +180,37 @@ JsonNode           *lablink_json_parse                (const char      *text,
 LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_parse_timestamp           (const char      *text,
                                                        gsize            length,
+                                                       gint64          *unix_usec);
+
+/**
+ * LABLINK_SAMPLE_TIME_MIN:
+ *
+ * The earliest valid sample time, 1900-01-01T00:00:00Z in µs since the
+ * epoch (see lablink_sample_time_is_valid()).
+ */
+#define LABLINK_SAMPLE_TIME_MIN        G_GINT64_CONSTANT (-2208988800000000)
+
+/**
+ * LABLINK_SAMPLE_TIME_MAX:
+ *
+ * The end of the valid sample times (excluded), 2200-01-01T00:00:00Z in µs
+ * since the epoch (see lablink_sample_time_is_valid()).
+ */
+#define LABLINK_SAMPLE_TIME_MAX        G_GINT64_CONSTANT (7258118400000000)
+
+/**
+ * LABLINK_SAMPLE_TIME_MAX_AHEAD:
+ *
+ * How far (µs) a sample time may lie ahead of the time it was received: a
+ * year, far more than any clock skew or time zone mix-up.
+ */
+#define LABLINK_SAMPLE_TIME_MAX_AHEAD  (G_GINT64_CONSTANT (366) * G_TIME_SPAN_DAY)
+
+LABLINK_AVAILABLE_IN_ALL
+gboolean            lablink_sample_time_is_valid      (gint64           unix_usec,
+                                                       gint64           received);
+LABLINK_AVAILABLE_IN_ALL
+gboolean            lablink_sample_time_from_seconds  (double           seconds,
                                                        gint64          *unix_usec);
 
 G_END_DECLS

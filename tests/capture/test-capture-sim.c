@@ -402,6 +402,318 @@ test_data_lost (void)
   fixture_teardown (&fixture);
 }
 
+/* A window of samples base + i × 100 ms, i in [first, end), as the server
+ * spells it, sample @bad_index stamped @bad. */
+static LablinkMessage *
+make_window (const char *id,
+             gint64      base,
+             guint       first,
+             guint       end,
+             guint       bad_index,
+             const char *bad)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  LablinkMessage *message;
+  guint i;
+
+  g_string_printf (text, "{\"type\": \"acquisition_stream\", \"acquisition_id\": \"%s\", \"state\": \"acquiring\", "
+                         "\"stats\": {\"total_samples\": %u}, \"data\": {\"timestamps\": [", id, end);
+  for (i = first; i < end; i++)
+    {
+      g_autofree char *stamp = lablink_format_timestamp (base + (gint64) i * 100000);
+
+      if (i > first)
+        g_string_append (text, ", ");
+      if (i == bad_index)
+        g_string_append (text, bad);
+      else
+        g_string_append_printf (text, "\"%s\"", stamp);
+    }
+  g_string_append (text, "], \"values\": {\"CH1\": [");
+  for (i = first; i < end; i++)
+    g_string_append_printf (text, "%s%u", i > first ? ", " : "", i);
+  g_string_append (text, "], \"CH2\": [");
+  for (i = first; i < end; i++)
+    g_string_append_printf (text, "%s%u", i > first ? ", " : "", 2 * i);
+  g_string_append (text, "]}}}");
+  message = lablink_message_parse (text->str, -1, &error);
+  g_assert_no_error (error);
+  return message;
+}
+
+/* One sample with a bad timestamp among good ones, in every window it is
+ * part of: the capture keeps every good sample, skips the bad one and
+ * counts it once (issue 10). */
+static void
+check_bad_sample (const char *bad)
+{
+  const guint n_total = 61, window = 20, step = 3, bad_index = 20;
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(LablinkCapture) reopened = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree double *values = NULL;
+  const char *id = "acq_hostile";
+  gint64 base = (g_get_real_time () / G_USEC_PER_SEC - 60) * G_USEC_PER_SEC;
+  guint end, i;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  /* The sim knows no such acquisition: only the frames below arrive. */
+  capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
+  g_assert_no_error (error);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  detail = g_strconcat ("acquisition-data::", id, NULL);
+  for (end = 1; end < n_total + step; end += step)
+    {
+      guint last = MIN (end, n_total);
+      g_autoptr(LablinkMessage) message = make_window (id, base, last > window ? last - window : 0, last, bad_index, bad);
+
+      g_signal_emit_by_name (fixture.manager, detail, message);
+    }
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  stored = read_times (capture);
+  g_assert_cmpuint (stored->len, ==, n_total - 1);
+  values = g_new (double, stored->len * 2);
+  lablink_capture_read (capture, 0, stored->len, NULL, values, &error);
+  g_assert_no_error (error);
+  for (i = 0; i < stored->len; i++)
+    {
+      guint sample = i < bad_index ? i : i + 1;
+
+      g_assert_cmpint (g_array_index (stored, gint64, i), ==, base + (gint64) sample * 100000);
+      g_assert_cmpfloat (values[2 * i], ==, sample);
+      g_assert_cmpfloat (values[2 * i + 1], ==, 2 * sample);
+    }
+  g_assert_cmpuint (lablink_capture_get_n_invalid_samples (capture), ==, 1);
+  g_assert_cmpuint (lablink_capture_get_n_gaps (capture), ==, 0);
+
+  reopened = lablink_capture_open (lablink_capture_get_directory (capture), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lablink_capture_get_n_samples (reopened), ==, n_total - 1);
+  g_assert_cmpuint (lablink_capture_get_n_invalid_samples (reopened), ==, 1);
+
+  g_clear_object (&capture);
+  g_clear_object (&reopened);
+  fixture_teardown (&fixture);
+}
+
+static void
+test_bad_timestamp (void)
+{
+  check_bad_sample ("\"9999-12-31T23:59:59.000000\"");
+  check_bad_sample ("9.2e12");
+  check_bad_sample ("1e300");
+  check_bad_sample ("\"tomorrow\"");
+}
+
+static void
+on_failed (LablinkCapture *capture,
+           const GError   *error,
+           gpointer        user_data)
+{
+  GError **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_error_copy (error);
+}
+
+/* The server is killed and restarted without the acquisition: after the
+ * reconnect the capture finds it gone and fails, saying why, the outage
+ * gap left open and marked as having lost data (issue 10). */
+static void
+test_server_lost_acquisition (void)
+{
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(LablinkCapture) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) failure = NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *ini = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *reason = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *url = NULL;
+  const char *argv[] = { g_getenv ("LABLINK_SIM"), "--address", "127.0.0.1", "--port", NULL, NULL };
+  guint64 n_before;
+  guint n_gaps = 0;
+  gint64 deadline;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  id = create_acquisition (&fixture, 100, 1000);
+  capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
+  g_assert_no_error (error);
+  g_object_set (capture, "interval-ms", 100, NULL);
+  g_signal_connect (capture, "failed", G_CALLBACK (on_failed), &failure);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  while (lablink_capture_get_n_samples (capture) < 20 && g_get_monotonic_time () < deadline)
+    capture_test_run_for (50);
+  n_before = lablink_capture_get_n_samples (capture);
+  g_assert_cmpuint (n_before, >=, 20);
+
+  /* Killed, then a fresh server on the same port. */
+  port = g_strdup (strrchr (fixture.url, ':') + 1);
+  argv[4] = port;
+  g_subprocess_send_signal (fixture.sim, SIGKILL);
+  g_subprocess_wait (fixture.sim, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&fixture.sim);
+  capture_test_run_for (300);
+  fixture.sim = capture_test_spawn (argv);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture.sim));
+  url = capture_test_read_line (lines, CAPTURE_TEST_TIMEOUT_MS);
+  g_assert_nonnull (url);
+
+  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  while (lablink_capture_get_recording (capture) && g_get_monotonic_time () < deadline)
+    capture_test_run_for (50);
+  g_assert_false (lablink_capture_get_recording (capture));
+  g_assert_error (failure, LABLINK_ERROR, LABLINK_ERROR_NOT_FOUND);
+  g_test_message ("failed: %s", failure->message);
+  g_assert_nonnull (strstr (failure->message, id));
+
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  g_assert_cmpuint (n_gaps, ==, 1);
+  g_assert_cmpint (gaps[0].end_usec, ==, 0);
+  g_assert_true (gaps[0].data_lost);
+
+  /* The same on disk: failed, with the reason. */
+  ini = g_build_filename (lablink_capture_get_directory (capture), "capture.ini", NULL);
+  g_key_file_load_from_file (kf, ini, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  state = g_key_file_get_string (kf, "LablinkCapture", "State", NULL);
+  g_assert_cmpstr (state, ==, "failed");
+  reason = g_key_file_get_string (kf, "LablinkCapture", "Failure", NULL);
+  g_assert_nonnull (reason);
+  g_assert_nonnull (strstr (reason, id));
+  reopened = lablink_capture_open (lablink_capture_get_directory (capture), &error);
+  g_assert_no_error (error);
+  g_assert_false (lablink_capture_get_interrupted (reopened));
+  g_assert_cmpuint (lablink_capture_get_n_samples (reopened), >=, n_before);
+
+  g_clear_object (&capture);
+  g_clear_object (&reopened);
+  fixture_teardown (&fixture);
+}
+
+/* Forced disconnects, some short enough for the server's small buffer to
+ * cover them and some not: every sample the server generated after the
+ * capture's first one is either stored or lost in a gap, and a gap says
+ * DataLost exactly when a sample went missing in it (issue 10). */
+static void
+test_lost_exactly (void)
+{
+  static const char *const faults[] = { "{\"refuse_ms\": 0}", "{\"refuse_ms\": 900}" };
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GArray) generated = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_autofree gboolean *gap_missing = NULL;
+  g_autofree char *id = NULL;
+  guint n_gaps = 0, i, j, k, first = 0, n_missing = 0;
+  gint64 deadline;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  id = create_acquisition (&fixture, 200, 100);   /* 0.5 s of history */
+  capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
+  g_assert_no_error (error);
+  /* Asking for more than the server holds: a short answer is no proof
+   * that it is all the server ever had. */
+  g_object_set (capture, "window-samples", 30, "interval-ms", 100, "backfill-samples", 10000, NULL);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  for (i = 0; i < 6; i++)
+    {
+      g_autoptr(JsonNode) answer = rest (&fixture, "POST", "/api/sim/faults", faults[i % 2]);
+
+      capture_test_run_for (1500);
+      drop_and_wait (&fixture);
+    }
+  capture_test_run_for (1500);
+  stop_acquisition (&fixture, id);
+
+  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  do
+    {
+      gint64 last = 0;
+
+      g_clear_pointer (&generated, g_array_unref);
+      capture_test_run_for (200);
+      generated = get_generated (&fixture, id);
+      if (lablink_capture_get_time_range (capture, NULL, &last) && generated->len > 0 &&
+          last >= g_array_index (generated, gint64, generated->len - 1))
+        break;
+    }
+  while (g_get_monotonic_time () < deadline);
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  stored = read_times (capture);
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  gap_missing = g_new0 (gboolean, MAX (n_gaps, 1));
+  g_assert_cmpuint (n_gaps, ==, 6);
+  g_assert_cmpuint (stored->len, >, 0);
+
+  /* From the first stored sample on: stored ⊆ generated, in order. */
+  while (first < generated->len && g_array_index (generated, gint64, first) != g_array_index (stored, gint64, 0))
+    first++;
+  g_assert_cmpuint (first, <, generated->len);
+  for (i = first, j = 0; i < generated->len; i++)
+    {
+      gint64 t = g_array_index (generated, gint64, i);
+
+      if (j < stored->len && g_array_index (stored, gint64, j) == t)
+        {
+          j++;
+          continue;
+        }
+      /* Missing: in the outage after the last stored sample before it. */
+      n_missing++;
+      for (k = n_gaps; k > 0; k--)
+        if (gaps[k - 1].start_usec <= t + G_USEC_PER_SEC / 2)
+          break;
+      g_assert_cmpuint (k, >, 0);
+      gap_missing[k - 1] = TRUE;
+    }
+  g_assert_cmpuint (j, ==, stored->len);
+  g_test_message ("generated %u (from the first stored), stored %u, missing %u",
+                  generated->len - first, stored->len, n_missing);
+  g_assert_cmpuint (stored->len + n_missing, ==, generated->len - first);
+
+  for (k = 0; k < n_gaps; k++)
+    {
+      g_test_message ("gap %u: %.3f s, recovered %" G_GUINT64_FORMAT ", data lost %d, missing %d", k,
+                      (gaps[k].end_usec - gaps[k].start_usec) / 1e6, gaps[k].n_recovered,
+                      gaps[k].data_lost, gap_missing[k]);
+      g_assert_cmpint (gaps[k].data_lost, ==, gap_missing[k]);
+    }
+
+  g_clear_object (&capture);
+  fixture_teardown (&fixture);
+}
+
 /* An equipment stream: one row per frame, its numeric fields as channels
  * (units guessed from their names), an outage recorded as a gap. */
 static void
@@ -481,6 +793,9 @@ main (int   argc,
   g_test_add_func ("/capture/sim/backfilled", test_backfilled);
   g_test_add_func ("/capture/sim/data-lost", test_data_lost);
   g_test_add_func ("/capture/sim/equipment-stream", test_equipment_stream);
+  g_test_add_func ("/capture/sim/lost-exactly", test_lost_exactly);
+  g_test_add_func ("/capture/sim/bad-timestamp", test_bad_timestamp);
+  g_test_add_func ("/capture/sim/server-lost-acquisition", test_server_lost_acquisition);
 
   return g_test_run ();
 }

@@ -745,6 +745,87 @@ test_sim_acquire_sigint (void)
   test_sim_free (sim);
 }
 
+typedef struct {
+  gboolean done;
+  char *out;
+  char *err;
+} LostCommunicated;
+
+static void
+lost_communicate_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  LostCommunicated *c = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, &c->err, NULL);
+  c->done = TRUE;
+}
+
+/* The server is killed and a fresh one (without the acquisition) starts on
+ * the same port: acquire says the acquisition is gone and exits 1, instead
+ * of waiting silently forever (issue 10). */
+static void
+test_sim_acquire_server_lost (void)
+{
+  TestSim *sim = test_sim_start (NULL);
+  TestSim *fresh = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+  LostCommunicated c = { 0 };
+  gboolean killed = FALSE;
+
+  if (sim == NULL)
+    return;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              LABLINK_CLI_PATH, "--server", sim->url, "acquire", "ps_250e6dfe",
+                              "--channels", "CH1", "--rate", "20", "--duration", "100", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+
+  /* the header, then a first sample */
+  for (int i = 0; i < 2; i++)
+    {
+      TestWaiter waiter = { 0 };
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autofree char *line = NULL;
+
+      g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, read_first_line_cb, &waiter);
+      result = test_waiter_wait (&waiter);
+      line = g_data_input_stream_read_line_finish_utf8 (lines, result, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+    }
+
+  port = g_strdup (strrchr (sim->url, ':') + 1);
+  g_subprocess_force_exit (sim->process);
+  g_subprocess_wait_async (sim->process, NULL, wait_cb, &killed);
+  g_assert_true (test_wait_for_flag (&killed, 10000));
+  g_clear_object (&sim->process);
+  g_free (sim->url);
+  g_free (sim);
+  fresh = test_sim_start ((const char * const []) { "--port", port, NULL });
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, lost_communicate_cb, &c);
+  if (!test_wait_for_flag (&c.done, 60000))
+    {
+      g_subprocess_force_exit (process);
+      test_wait_for_flag (&c.done, 5000);
+      g_error ("lablink-cli acquire did not notice that the server lost the acquisition");
+    }
+  g_test_message ("stderr: %s", c.err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  assert_contains (c.err, "is gone from the server");
+
+  g_free (c.out);
+  g_free (c.err);
+  test_sim_stop (fresh);
+}
+
 static void
 test_sim_stats (void)
 {
@@ -1206,6 +1287,7 @@ main (int    argc,
   g_test_add_func ("/cli/sim/stream-drops", test_sim_stream_drops);
   g_test_add_func ("/cli/sim/acquire", test_sim_acquire);
   g_test_add_func ("/cli/sim/acquire-sigint", test_sim_acquire_sigint);
+  g_test_add_func ("/cli/sim/acquire-server-lost", test_sim_acquire_server_lost);
   g_test_add_func ("/cli/sim/stats", test_sim_stats);
   g_test_add_func ("/cli/sim/stats-aligned", test_sim_stats_aligned);
   g_test_add_func ("/cli/sim/auth", test_sim_auth);

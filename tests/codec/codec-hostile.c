@@ -317,6 +317,60 @@ verify_extra_fields (LablinkMessage *m)
   g_assert_cmpstr (s, ==, "x");
 }
 
+/* Acquisition windows with bad timestamps: the bad sample is dropped and
+ * counted, the others kept with their own values. */
+static void
+verify_one_good_one_dropped (LablinkMessage *m)
+{
+  const gint64 *invalid;
+  gsize n = 0;
+
+  g_assert_nonnull (lablink_message_get_sample_times (m, &n));
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpfloat (lablink_message_get_channel_values (m, 0, NULL)[0], ==, 1);
+  invalid = lablink_message_get_invalid_samples (m, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (invalid[0], ==, lablink_message_get_sample_times (m, NULL)[0]);
+}
+
+static void
+verify_all_dropped (LablinkMessage *m)
+{
+  const gint64 *invalid;
+  gsize n = 1;
+
+  lablink_message_get_sample_times (m, &n);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpuint (lablink_message_get_n_channels (m), ==, 1);
+  lablink_message_get_channel_values (m, 0, &n);
+  g_assert_cmpuint (n, ==, 0);
+  invalid = lablink_message_get_invalid_samples (m, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (invalid[0], ==, G_MININT64);
+}
+
+static void
+verify_middle_dropped (LablinkMessage *m)
+{
+  const gint64 *times, *invalid;
+  const double *ch1, *ch2;
+  gsize n = 0;
+
+  times = lablink_message_get_sample_times (m, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (times[1] - times[0], ==, G_USEC_PER_SEC);
+  ch1 = lablink_message_get_channel_values (m, 0, &n);
+  g_assert_cmpuint (n, ==, 2);
+  ch2 = lablink_message_get_channel_values (m, 1, NULL);
+  g_assert_cmpfloat (ch1[0], ==, 1);
+  g_assert_cmpfloat (ch1[1], ==, 3);
+  g_assert_cmpfloat (ch2[0], ==, 4);
+  g_assert_cmpfloat (ch2[1], ==, 6);
+  invalid = lablink_message_get_invalid_samples (m, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (invalid[0], ==, times[0]);
+}
+
 static void
 verify_event_without_data (LablinkMessage *m)
 {
@@ -482,19 +536,45 @@ static const HostileCase cases[] = {
     LABLINK_ERROR_INVALID_FIELD, NULL },
   { "acquisition-values-length-long",
     ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\"], \"values\": {\"CH1\": [1, 2]}}"), -1, LABLINK_ERROR_INVALID_FIELD, NULL },
+  /* A bad timestamp costs its own sample, never the window (issue 10). */
   { "acquisition-timestamp-bad-text",
     ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\", \"2026-11-25 at noon\"], \"values\": {\"CH1\": [1, 2]}}"), -1,
-    LABLINK_ERROR_INVALID_FIELD, NULL },
+    ACCEPT, verify_one_good_one_dropped },
   { "acquisition-timestamp-impossible-hour",
-    ACQ ("{\"timestamps\": [\"2026-11-25T25:14:37\"], \"values\": {\"CH1\": [1]}}"), -1, LABLINK_ERROR_INVALID_FIELD, NULL },
+    ACQ ("{\"timestamps\": [\"2026-11-25T25:14:37\"], \"values\": {\"CH1\": [1]}}"), -1, ACCEPT, verify_all_dropped },
   { "acquisition-timestamp-bool", ACQ ("{\"timestamps\": [true], \"values\": {\"CH1\": [1]}}"), -1,
-    LABLINK_ERROR_INVALID_FIELD, NULL },
+    ACCEPT, verify_all_dropped },
   { "acquisition-timestamp-null", ACQ ("{\"timestamps\": [null], \"values\": {\"CH1\": [1]}}"), -1,
-    LABLINK_ERROR_INVALID_FIELD, NULL },
+    ACCEPT, verify_all_dropped },
   { "acquisition-timestamp-nan", ACQ ("{\"timestamps\": [NaN], \"values\": {\"CH1\": [1]}}"), -1,
-    LABLINK_ERROR_INVALID_FIELD, NULL },
+    ACCEPT, verify_all_dropped },
   { "acquisition-timestamp-infinity", ACQ ("{\"timestamps\": [-Infinity], \"values\": {\"CH1\": [1]}}"), -1,
-    LABLINK_ERROR_INVALID_FIELD, NULL },
+    ACCEPT, verify_all_dropped },
+  { "acquisition-timestamp-year-9999",
+    ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\", \"9999-12-31T23:59:59.000000\", \"2026-11-25T17:14:38\"], "
+         "\"values\": {\"CH1\": [1, 2, 3], \"CH2\": [4, 5, 6]}}"), -1, ACCEPT, verify_middle_dropped },
+  { "acquisition-timestamp-numeric-9.2e12",
+    ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\", 9.2e12, \"2026-11-25T17:14:38\"], "
+         "\"values\": {\"CH1\": [1, 2, 3], \"CH2\": [4, 5, 6]}}"), -1, ACCEPT, verify_middle_dropped },
+  { "acquisition-timestamp-numeric-1e300",
+    ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\", 1e300, \"2026-11-25T17:14:38\"], "
+         "\"values\": {\"CH1\": [1, 2, 3], \"CH2\": [4, 5, 6]}}"), -1, ACCEPT, verify_middle_dropped },
+  { "acquisition-timestamp-numeric-minus-1e300",
+    ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\", -1e300, \"2026-11-25T17:14:38\"], "
+         "\"values\": {\"CH1\": [1, 2, 3], \"CH2\": [4, 5, 6]}}"), -1, ACCEPT, verify_middle_dropped },
+  { "acquisition-timestamp-year-1800",
+    ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\", \"1800-01-01T00:00:00\", \"2026-11-25T17:14:38\"], "
+         "\"values\": {\"CH1\": [1, 2, 3], \"CH2\": [4, 5, 6]}}"), -1, ACCEPT, verify_middle_dropped },
+  /* In range but out of order: the stray one goes, not what follows it. */
+  { "acquisition-timestamp-stray-future",
+    ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\", \"2150-01-01T00:00:00\", \"2026-11-25T17:14:38\"], "
+         "\"values\": {\"CH1\": [1, 2, 3], \"CH2\": [4, 5, 6]}}"), -1, ACCEPT, verify_middle_dropped },
+  { "acquisition-timestamp-stray-past",
+    ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\", \"2001-01-01T00:00:00\", \"2026-11-25T17:14:38\"], "
+         "\"values\": {\"CH1\": [1, 2, 3], \"CH2\": [4, 5, 6]}}"), -1, ACCEPT, verify_middle_dropped },
+  { "acquisition-timestamp-escaped",
+    ACQ ("{\"timestamps\": [\"2026-11-25T17:14:37\", \"2026-11-25T17:14:3\\u0037\"], \"values\": {\"CH1\": [1, 2]}}"), -1,
+    ACCEPT, verify_one_good_one_dropped },
   { "event-without-data", "{\"type\": \"job_completed\"}", -1, ACCEPT, verify_event_without_data },
   { "event-equipment-id-number", "{\"type\": \"alarm_event\", \"data\": {\"equipment_id\": 5}}", -1, ACCEPT,
     verify_event_nonstring_equipment },

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -400,17 +401,159 @@ test_acquisition_numeric_timestamps (void)
 {
   g_autoptr(LablinkMessage) m = parse_ok (
     "{\"type\": \"acquisition_stream\", \"acquisition_id\": \"a\", \"state\": \"acquiring\", \"stats\": null, "
-    "\"data\": {\"timestamps\": [1795626877.5, \"2026-11-25T17:14:38Z\", 1795626879, -0.25], "
+    "\"data\": {\"timestamps\": [-0.25, 1795626877.5, \"2026-11-25T17:14:38Z\", 1795626879], "
     "\"values\": {\"CH1\": [1, 2, 3, 4]}, \"count\": 4}}");
   const gint64 *times;
   gsize n = 0;
 
   times = lablink_message_get_sample_times (m, &n);
   g_assert_cmpuint (n, ==, 4);
-  g_assert_cmpint (times[0], ==, USEC (T_2026_11_25_171437_UTC) + 500000);
-  g_assert_cmpint (times[1], ==, USEC (T_2026_11_25_171437_UTC + 1));
-  g_assert_cmpint (times[2], ==, USEC (T_2026_11_25_171437_UTC + 2));
-  g_assert_cmpint (times[3], ==, -250000);
+  g_assert_cmpint (times[0], ==, -250000);
+  g_assert_cmpint (times[1], ==, USEC (T_2026_11_25_171437_UTC) + 500000);
+  g_assert_cmpint (times[2], ==, USEC (T_2026_11_25_171437_UTC + 1));
+  g_assert_cmpint (times[3], ==, USEC (T_2026_11_25_171437_UTC + 2));
+  g_assert_null (lablink_message_get_invalid_samples (m, &n));
+  g_assert_cmpuint (n, ==, 0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The valid range of a sample time (issue 10). */
+
+static void
+test_sample_time_range (void)
+{
+  gint64 now = USEC (T_2026_11_25_171437_UTC);
+  gint64 t = 42;
+
+  g_assert_true (lablink_sample_time_is_valid (now, now));
+  g_assert_true (lablink_sample_time_is_valid (0, now));
+  g_assert_true (lablink_sample_time_is_valid (LABLINK_SAMPLE_TIME_MIN, 0));
+  g_assert_false (lablink_sample_time_is_valid (LABLINK_SAMPLE_TIME_MIN - 1, 0));
+  g_assert_true (lablink_sample_time_is_valid (LABLINK_SAMPLE_TIME_MAX - 1, 0));
+  g_assert_false (lablink_sample_time_is_valid (LABLINK_SAMPLE_TIME_MAX, 0));
+  g_assert_false (lablink_sample_time_is_valid (G_MAXINT64, 0));
+  g_assert_false (lablink_sample_time_is_valid (G_MININT64, 0));
+  g_assert_cmpint (parse_ok_ts ("1900-01-01T00:00:00Z"), ==, LABLINK_SAMPLE_TIME_MIN);
+  g_assert_cmpint (parse_ok_ts ("2200-01-01T00:00:00Z"), ==, LABLINK_SAMPLE_TIME_MAX);
+  g_assert_false (lablink_sample_time_is_valid (parse_ok_ts ("9999-12-31T23:59:59.000000"), 0));
+  /* More than a year ahead of the clock that received it. */
+  g_assert_true (lablink_sample_time_is_valid (now + LABLINK_SAMPLE_TIME_MAX_AHEAD, now));
+  g_assert_false (lablink_sample_time_is_valid (now + LABLINK_SAMPLE_TIME_MAX_AHEAD + 1, now));
+
+  g_assert_true (lablink_sample_time_from_seconds (1795626877.5, &t));
+  g_assert_cmpint (t, ==, USEC (T_2026_11_25_171437_UTC) + 500000);
+  g_assert_true (lablink_sample_time_from_seconds (-0.25, &t));
+  g_assert_cmpint (t, ==, -250000);
+  t = 42;
+  g_assert_false (lablink_sample_time_from_seconds (9.2e12, &t));
+  g_assert_false (lablink_sample_time_from_seconds (1e300, &t));
+  g_assert_false (lablink_sample_time_from_seconds (-1e300, &t));
+  g_assert_false (lablink_sample_time_from_seconds (9.3e12, &t));      /* beyond gint64 µs */
+  g_assert_false (lablink_sample_time_from_seconds (NAN, &t));
+  g_assert_false (lablink_sample_time_from_seconds (INFINITY, &t));
+  g_assert_false (lablink_sample_time_from_seconds (7258118400.0, &t));
+  g_assert_cmpint (t, ==, 42);
+}
+
+/* An acquisition stream with one bad sample among good ones, as overlapping
+ * windows: every good sample is kept, in order, and the bad one counted
+ * once, however many windows it is in. */
+static void
+check_stream_with_bad_sample (const char *bad)
+{
+  const guint n_total = 61, window = 20, step = 3, bad_index = 20;
+  gint64 base = USEC (T_2026_11_25_171437_UTC);
+  gint64 last = G_MININT64, bad_anchor = G_MININT64;
+  guint n_kept = 0, n_bad = 0, bad_anchor_count = 0;
+  gboolean have_bad = FALSE;
+  guint end;
+
+  for (end = 1; end <= n_total + step; end += step)
+    {
+      guint last_index = MIN (end, n_total), first = last_index > window ? last_index - window : 0, i;
+      g_autoptr(GString) text = g_string_new ("{\"type\": \"acquisition_stream\", \"acquisition_id\": \"a\", "
+                                              "\"state\": \"acquiring\", \"stats\": null, \"data\": {\"timestamps\": [");
+      g_autoptr(LablinkMessage) m = NULL;
+      g_autoptr(GError) error = NULL;
+      const gint64 *times, *invalid;
+      const double *values;
+      gsize n = 0, n_invalid = 0, k;
+
+      for (i = first; i < last_index; i++)
+        {
+          g_autofree char *stamp = lablink_format_timestamp (base + (gint64) i * 100000);
+
+          if (i > first)
+            g_string_append (text, ", ");
+          if (i == bad_index)
+            g_string_append (text, bad);
+          else
+            g_string_append_printf (text, "\"%s\"", stamp);
+        }
+      g_string_append (text, "], \"values\": {\"CH1\": [");
+      for (i = first; i < last_index; i++)
+        g_string_append_printf (text, "%s%u", i > first ? ", " : "", i);
+      g_string_append (text, "]}}}");
+
+      m = lablink_message_parse (text->str, -1, &error);
+      g_assert_no_error (error);
+      times = lablink_message_get_sample_times (m, &n);
+      values = lablink_message_get_channel_values (m, 0, NULL);
+      for (k = 0; k < n; k++)
+        {
+          /* Older than what was kept: skipped like any sample seen twice
+           * (a stray past time at the start of a window is in order). */
+          if (times[k] <= last)
+            continue;
+          /* the value says which sample this is */
+          g_assert_cmpint (times[k], ==, base + (gint64) values[k] * 100000);
+          g_assert_cmpfloat (values[k], !=, bad_index);
+          g_assert_cmpfloat (values[k], ==, n_kept + (n_kept >= bad_index));
+          n_kept++;
+          last = times[k];
+        }
+
+      /* Counted once: a bad sample is known by the good one before it (and
+       * its rank among the bad ones after that). */
+      invalid = lablink_message_get_invalid_samples (m, &n_invalid);
+      for (k = 0; k < n_invalid; )
+        {
+          gsize group = 1;
+
+          g_assert_true (invalid[k] == G_MININT64 || invalid[k] == base + (gint64) (bad_index - 1) * 100000);
+          while (k + group < n_invalid && invalid[k + group] == invalid[k])
+            group++;
+          if (!have_bad || invalid[k] > bad_anchor)
+            {
+              have_bad = TRUE;
+              bad_anchor = invalid[k];
+              bad_anchor_count = group;
+              n_bad += group;
+            }
+          else if (invalid[k] == bad_anchor && group > bad_anchor_count)
+            {
+              n_bad += group - bad_anchor_count;
+              bad_anchor_count = group;
+            }
+          k += group;
+        }
+    }
+  g_assert_cmpuint (n_kept, ==, n_total - 1);
+  g_assert_cmpuint (n_bad, ==, 1);
+}
+
+static void
+test_acquisition_bad_sample (void)
+{
+  check_stream_with_bad_sample ("\"9999-12-31T23:59:59.000000\"");
+  check_stream_with_bad_sample ("9.2e12");
+  check_stream_with_bad_sample ("1e300");
+  check_stream_with_bad_sample ("-1e300");
+  check_stream_with_bad_sample ("NaN");
+  check_stream_with_bad_sample ("null");
+  check_stream_with_bad_sample ("\"yesterday\"");
+  check_stream_with_bad_sample ("\"2150-01-01T00:00:00\"");
+  check_stream_with_bad_sample ("\"2001-01-01T00:00:00\"");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -487,5 +630,7 @@ codec_add_timestamp_tests (void)
   g_test_add_func ("/codec/timestamps/format-round-trip", test_format_round_trip);
   g_test_add_func ("/codec/timestamps/message-accessor", test_message_timestamps);
   g_test_add_func ("/codec/timestamps/acquisition-numeric", test_acquisition_numeric_timestamps);
+  g_test_add_func ("/codec/timestamps/sample-time-range", test_sample_time_range);
+  g_test_add_func ("/codec/timestamps/acquisition-bad-sample", test_acquisition_bad_sample);
   g_test_add_func ("/codec/timestamps/zones", test_zones);
 }
