@@ -540,16 +540,11 @@ test_server_lost_acquisition (void)
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_autofree LablinkCaptureGap *gaps = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *port = NULL;
   g_autofree char *ini = NULL;
   g_autofree char *state = NULL;
   g_autofree char *reason = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *url = NULL;
-  const char *argv[] = { g_getenv ("LABLINK_SIM"), "--address", "127.0.0.1", "--port", NULL, NULL };
   guint64 n_before;
   guint n_gaps = 0;
-  gint64 deadline;
 
   if (!fixture_setup (&fixture))
     return;
@@ -562,28 +557,15 @@ test_server_lost_acquisition (void)
   lablink_capture_start (capture, &error);
   g_assert_no_error (error);
 
-  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  while (lablink_capture_get_n_samples (capture) < 20 && g_get_monotonic_time () < deadline)
-    capture_test_run_for (50);
+  TEST_WAIT (lablink_capture_get_n_samples (capture) >= 20, TEST_TIMEOUT_MS);
   n_before = lablink_capture_get_n_samples (capture);
   g_assert_cmpuint (n_before, >=, 20);
 
   /* Killed, then a fresh server on the same port. */
-  port = g_strdup (strrchr (fixture.url, ':') + 1);
-  argv[4] = port;
-  g_subprocess_send_signal (fixture.sim, SIGKILL);
-  g_subprocess_wait (fixture.sim, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&fixture.sim);
-  capture_test_run_for (300);
-  fixture.sim = capture_test_spawn (argv);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture.sim));
-  url = capture_test_read_line (lines, CAPTURE_TEST_TIMEOUT_MS);
-  g_assert_nonnull (url);
+  test_sim_kill (fixture.sim);
+  test_sim_restart (fixture.sim);
 
-  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  while (lablink_capture_get_recording (capture) && g_get_monotonic_time () < deadline)
-    capture_test_run_for (50);
+  TEST_WAIT (!lablink_capture_get_recording (capture), TEST_TIMEOUT_MS);
   g_assert_false (lablink_capture_get_recording (capture));
   g_assert_error (failure, LABLINK_ERROR, LABLINK_ERROR_NOT_FOUND);
   g_test_message ("failed: %s", failure->message);
@@ -648,19 +630,19 @@ test_lost_exactly (void)
     {
       g_autoptr(JsonNode) answer = rest (&fixture, "POST", "/api/sim/faults", faults[i % 2]);
 
-      capture_test_run_for (1500);
+      test_run_for (1500);
       drop_and_wait (&fixture);
     }
-  capture_test_run_for (1500);
+  test_run_for (1500);
   stop_acquisition (&fixture, id);
 
-  deadline = g_get_monotonic_time () + CAPTURE_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  deadline = g_get_monotonic_time () + TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   do
     {
       gint64 last = 0;
 
       g_clear_pointer (&generated, g_array_unref);
-      capture_test_run_for (200);
+      test_run_for (200);
       generated = get_generated (&fixture, id);
       if (lablink_capture_get_time_range (capture, NULL, &last) && generated->len > 0 &&
           last >= g_array_index (generated, gint64, generated->len - 1))

@@ -768,20 +768,17 @@ lost_communicate_cb (GObject      *source,
 static void
 test_sim_acquire_server_lost (void)
 {
-  TestSim *sim = test_sim_start (NULL);
-  TestSim *fresh = NULL;
+  TestSim *sim = test_sim_spawn (NULL);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *port = NULL;
   LostCommunicated c = { 0 };
-  gboolean killed = FALSE;
 
   if (sim == NULL)
     return;
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
-                              LABLINK_CLI_PATH, "--server", sim->url, "acquire", "ps_250e6dfe",
+                              LABLINK_CLI_PATH, "--server", test_sim_get_url (sim), "acquire", "ps_250e6dfe",
                               "--channels", "CH1", "--rate", "20", "--duration", "100", NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
@@ -800,17 +797,13 @@ test_sim_acquire_server_lost (void)
       g_assert_nonnull (line);
     }
 
-  port = g_strdup (strrchr (sim->url, ':') + 1);
-  g_subprocess_force_exit (sim->process);
-  g_subprocess_wait_async (sim->process, NULL, wait_cb, &killed);
-  g_assert_true (test_wait_for_flag (&killed, 10000));
-  g_clear_object (&sim->process);
-  g_free (sim->url);
-  g_free (sim);
-  fresh = test_sim_start ((const char * const []) { "--port", port, NULL });
+  /* SIGKILL, then a fresh simulator on the same port: it never heard of
+   * the acquisition */
+  test_sim_kill (sim);
+  test_sim_restart (sim);
 
   g_subprocess_communicate_utf8_async (process, NULL, NULL, lost_communicate_cb, &c);
-  if (!test_wait_for_flag (&c.done, 60000))
+  if (!test_wait_for_flag (&c.done, TEST_TIMEOUT_MS))
     {
       g_subprocess_force_exit (process);
       test_wait_for_flag (&c.done, 5000);
@@ -823,7 +816,7 @@ test_sim_acquire_server_lost (void)
 
   g_free (c.out);
   g_free (c.err);
-  test_sim_stop (fresh);
+  test_sim_free (sim);
 }
 
 static void
