@@ -95,8 +95,12 @@ merge_backfill (LablinkCapture *self,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
   object = json_node_get_object (root);
+  /* {}, {"success": false} or {"data": []} is a bad answer, not a critical */
+  if (!json_object_has_member (object, "data") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "data")))
+    return FALSE;
   data = json_object_get_object_member (object, "data");
-  if (data == NULL || !json_object_has_member (data, "timestamps") ||
+  if (!json_object_has_member (data, "timestamps") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (data, "timestamps")) ||
       !json_object_has_member (data, "values") ||
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (data, "values")))
