@@ -232,6 +232,7 @@ test_conflicts (Fixture       *f,
                "\"observer_sessions\":null,\"queue_length\":0}");
 
   /* a read-only command naming a session without a lock: 403 */
+  g_free (g_steal_pointer (&expected));
   expected = g_strdup_printf ("{\"command_id\": \"m\", \"action\": \"get_readings\", \"session_id\": \"%s\"}", b);
   read_only = request (f, "POST", "/api/equipment/" PSU "/command", expected);
   assert_body (read_only, 403, "{\"detail\":\"No observer or control access to equipment " PSU "\"}");
