@@ -16,38 +16,18 @@
 #include "test-sim.h"
 #include "test-wait.h"
 
-typedef struct {
-  gboolean done;
-  gboolean ok;
-  GError  *error;
-} Async;
-
-static gboolean
-async_done (gpointer data)
-{
-  return ((Async *) data)->done;
-}
-
-static void
-connect_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  Async *a = data;
-
-  a->ok = lablink_stream_manager_connect_finish (LABLINK_STREAM_MANAGER (source), result, &a->error);
-  a->done = TRUE;
-}
-
+/* Connected, through the common harness's async-result waiter. */
 static void
 connect_manager (LablinkStreamManager *manager)
 {
-  Async a = { 0 };
+  TestWaiter waiter = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
 
-  lablink_stream_manager_connect_async (manager, NULL, connect_cb, &a);
-  g_assert_true (test_wait_until (async_done, &a, TEST_TIMEOUT_MS));
-  g_assert_no_error (a.error);
-  g_assert_true (a.ok);
+  lablink_stream_manager_connect_async (manager, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  g_assert_true (lablink_stream_manager_connect_finish (manager, result, &error));
+  g_assert_no_error (error);
 }
 
 /* ------------------------------------------------------------------------ */
