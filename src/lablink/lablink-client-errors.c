@@ -35,6 +35,17 @@ tls_hint (GError *error)
     }
 }
 
+/* What an https:// request that failed below HTTP most often means: the
+ * server does not speak TLS at all. Depending on timing and on what the
+ * plain server does with a ClientHello (wait for a request line, answer
+ * "400 Bad Request", close), the same mistake arrives as a timeout, a TLS
+ * error of any code or a closed connection, so each of them says it. */
+static const char *
+plain_server_hint (LablinkClient *self)
+{
+  return g_str_equal (self->scheme, "https") ? " (a server without TLS needs an http:// URL)" : "";
+}
+
 GError *
 _lablink_client_network_error (LablinkClient  *self,
                                LablinkRequest *request,
@@ -46,8 +57,7 @@ _lablink_client_network_error (LablinkClient  *self,
                         "%s did not answer %s %s within %u s: is the server overloaded, "
                         "or the network down?%s",
                         self->server_url, request->method, request->path, self->timeout,
-                        g_str_equal (self->scheme, "https")
-                          ? " (a server without TLS needs an http:// URL)" : "");
+                        plain_server_hint (self));
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
@@ -72,6 +82,11 @@ _lablink_client_network_error (LablinkClient  *self,
     {
       g_autofree char *hint = tls_hint (error);
 
+      if (*hint == '\0' && error->code != G_TLS_ERROR_BAD_CERTIFICATE)
+        {
+          g_free (hint);
+          hint = g_strdup (plain_server_hint (self));
+        }
       return g_error_new (error->domain, error->code, "TLS error talking to %s (%s)%s",
                           self->server_url, error->message, hint);
     }
@@ -88,11 +103,13 @@ _lablink_client_network_error (LablinkClient  *self,
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
     return g_error_new (error->domain, error->code,
                         "The connection to %s closed during %s %s (%s): is the server "
-                        "restarting? Try again",
-                        self->server_url, request->method, request->path, error->message);
+                        "restarting? Try again%s",
+                        self->server_url, request->method, request->path, error->message,
+                        plain_server_hint (self));
 
-  return g_error_new (error->domain, error->code, "%s %s on %s failed: %s",
-                      request->method, request->path, self->server_url, error->message);
+  return g_error_new (error->domain, error->code, "%s %s on %s failed: %s%s",
+                      request->method, request->path, self->server_url, error->message,
+                      plain_server_hint (self));
 }
 
 static char *

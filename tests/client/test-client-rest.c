@@ -1058,6 +1058,66 @@ test_tls_plain_server (void)
   _exit (0);
 }
 
+/* A plain HTTP server that answers whatever it reads with "400 Bad Request"
+ * and closes, as web servers do with a TLS ClientHello. */
+static gboolean
+answer_bad_request (GSocketService    *service,
+                    GSocketConnection *connection,
+                    GObject           *source,
+                    gpointer           user_data)
+{
+  static const char answer[] = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n"
+                               "Content-Length: 0\r\n\r\n";
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  char buffer[512];
+
+  (void) g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                              buffer, sizeof buffer, NULL, NULL);
+  (void) g_output_stream_write_all (out, answer, strlen (answer), NULL, NULL, NULL);
+  (void) g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+test_tls_plain_server_answers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(LablinkClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) info = NULL;
+  g_autoptr(GSocketService) service = NULL;
+  TestWaiter waiter = { 0 };
+  guint16 port;
+
+  if (!tls_available () || !run_in_child ())
+    return;
+
+  /* the threaded service answers on its own thread while this one waits */
+  service = g_threaded_socket_service_new (2);
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "run", G_CALLBACK (answer_bad_request), NULL);
+  g_socket_service_start (service);
+
+  url = g_strdup_printf ("https://127.0.0.1:%u", port);
+  client = lablink_client_new (url, &error);
+  g_assert_no_error (error);
+  lablink_client_set_timeout (client, 30);
+  lablink_client_get_info_async (client, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  info = lablink_client_get_info_finish (client, result, &error);
+  g_assert_null (info);
+  g_assert_nonnull (error);
+  g_test_message ("%s (%s %d)", error->message, g_quark_to_string (error->domain), error->code);
+  /* an answer, not a timeout: the 30 s are never waited for */
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  g_assert_nonnull (strstr (error->message, url));
+  g_assert_nonnull (strstr (error->message, "http://"));
+
+  _exit (0);
+}
+
 static void
 test_tls_untrusted (void)
 {
@@ -1125,6 +1185,7 @@ main (int    argc,
   g_test_add_func ("/rest/connection-refused", test_connection_refused);
   g_test_add_func ("/rest/tls-untrusted", test_tls_untrusted);
   g_test_add_func ("/rest/tls-plain-server", test_tls_plain_server);
+  g_test_add_func ("/rest/tls-plain-server-answers", test_tls_plain_server_answers);
 
   return g_test_run ();
 }
