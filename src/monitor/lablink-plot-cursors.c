@@ -321,6 +321,7 @@ cell_layout (LablinkPlot *self,
   PangoAttrList *attrs = pango_attr_list_new ();
 
   pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum"));
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.92));
   if (bold)
     pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
   pango_layout_set_attributes (layout, attrs);
@@ -395,22 +396,28 @@ draw_table (LablinkPlot   *self,
   w = PAD * 2 + first_col + widths[1] + widths[2] + widths[3] + COL_GAP * 3;
   h = PAD * 2 + rows * row_h;
 
-  /* In the corner of the plot area that hides the least of the traces
-   * (and no cursor), top left first. */
+  /* In the corner of the plot area that hides the least of the traces,
+   * no cursor and not the buttons, top left first (below the pane's
+   * name when the panes are stacked). */
   {
-    double toolbar_h = self->view.toolbar != NULL && gtk_widget_get_visible (self->view.toolbar)
-                       ? gtk_widget_get_height (self->view.toolbar) + 6 : 0;
+    graphene_rect_t buttons = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+    gboolean have_buttons = self->view.toolbar != NULL && gtk_widget_get_visible (self->view.toolbar) &&
+                            gtk_widget_compute_bounds (self->view.toolbar, GTK_WIDGET (self), &buttons);
+    double name_h = self->n_panes > 1 ? 18 : 0;
     double corners[4][2] = {
-      { top->left + 6, top->top + 6 },
-      { top->right - 6 - w, top->top + 6 + toolbar_h },
+      { top->left + 6, top->top + 6 + name_h },
+      { top->right - 6 - w, top->top + 6 },
       { top->left + 6, bottom->bottom - 6 - h },
       { top->right - 6 - w, bottom->bottom - 6 - h },
     };
     gsize best_cost = G_MAXSIZE;
     guint k;
 
+    if (have_buttons)
+      corners[1][1] = MAX (corners[1][1], buttons.origin.y + buttons.size.height + 6);
     for (k = 0; k < G_N_ELEMENTS (corners); k++)
       {
+        graphene_rect_t area = GRAPHENE_RECT_INIT (corners[k][0] - 4, corners[k][1] - 4, w + 8, h + 8);
         gsize cost = hidden_points (self, corners[k][0], corners[k][1], w, h) + k;
 
         for (c = 0; c < 2; c++)
@@ -421,6 +428,8 @@ draw_table (LablinkPlot   *self,
               if (cx >= corners[k][0] - 4 && cx <= corners[k][0] + w + 4)
                 cost += 100000;
             }
+        if (have_buttons && graphene_rect_intersection (&area, &buttons, NULL))
+          cost += 10000000;
         if (cost < best_cost)
           {
             best_cost = cost;
