@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lablink-plot-private.h"
+#include "lablink-acquisition-panel.h"
 #include "lablink-scope-panel.h"
 #include "monitor-test-util.h"
 
@@ -399,6 +400,13 @@ scope_setup (MtFixture     *f,
 }
 
 static void
+scope_setup_plain (MtFixture     *f,
+                   gconstpointer  data)
+{
+  mt_fixture_setup (f, NULL);
+}
+
+static void
 scope_teardown (MtFixture     *f,
                 gconstpointer  data)
 {
@@ -541,6 +549,74 @@ test_view_scope_cursors (MtFixture     *f,
     }
 }
 
+/* The acquisition chart: CH1 (V) and CH1_I (A) on their own axes; a live
+ * ring chart zoomed (not following) with cursors, at three sizes. */
+static void
+test_view_acquisition_units (MtFixture     *f,
+                             gconstpointer  data)
+{
+  LablinkWindow *window = f->window;
+  LablinkAcquisitionPanel *panel = lablink_window_get_acquisition_panel (window);
+  const char *psu = mt_equipment_id (window, LABLINK_EQUIPMENT_POWER_SUPPLY);
+  static const int sizes[][2] = { { 1100, 720 }, { 1600, 1000 }, { 800, 600 } };
+  LablinkPlot *plot;
+  double x0, x1;
+  guint i;
+
+  g_assert_nonnull (psu);
+  json_node_unref (mt_command (window, psu, "set_voltage", "{\"voltage\": 5.0, \"channel\": 1}"));
+  json_node_unref (mt_command (window, psu, "set_output", "{\"enabled\": true, \"channel\": 1}"));
+  lablink_window_set_page (window, "acquisitions");
+  lablink_acquisition_panel_fill_form (panel, psu, "CH1, CH1_I", 100.0, "continuous");
+  g_signal_emit_by_name (lablink_acquisition_panel_get_create_button (panel), "clicked");
+  TEST_WAIT (lablink_acquisition_panel_get_selected_id (panel) != NULL, TEST_TIMEOUT_MS);
+
+  plot = lablink_acquisition_panel_get_plot (panel);
+  TEST_WAIT (lablink_plot_get_n_series (plot) == 2 && lablink_plot_get_series_n_points (plot, 0) >= 300,
+             TEST_TIMEOUT_MS);
+  g_assert_cmpuint (lablink_plot_get_n_series (plot), ==, 2);
+  g_assert_cmpuint (lablink_plot_get_n_panes (plot), ==, 2);
+  g_assert_cmpstr (plot->panes[0].unit, ==, "V");
+  g_assert_cmpstr (plot->panes[1].unit, ==, "A");
+  g_assert_cmpstr (((Series *) g_ptr_array_index (plot->series, 0))->name, ==, "CH1");
+  g_assert_cmpuint (((Series *) g_ptr_array_index (plot->series, 0))->pane, ==, 0);
+  g_assert_cmpstr (((Series *) g_ptr_array_index (plot->series, 1))->name, ==, "CH1_I");
+  g_assert_cmpuint (((Series *) g_ptr_array_index (plot->series, 1))->pane, ==, 1);
+  g_assert_true (lablink_plot_get_following (plot));
+
+  /* The last two seconds, and cursors 1 s apart. */
+  wait_draw (plot);
+  lablink_plot_zoom_x_range (plot, -2.0, 0.0);
+  wait_draw (plot);
+  g_assert_false (lablink_plot_get_following (plot));
+  lablink_plot_get_visible_x_range (plot, &x0, &x1);
+  g_assert_cmpfloat (fabs (x0 + 2.0), <, 1e-6);
+  lablink_plot_set_cursor (plot, 0, -1.5);
+  lablink_plot_set_cursor (plot, 1, -0.5);
+  wait_draw (plot);
+  g_test_message ("cursor table:\n%s", lablink_plot_get_cursor_readout (plot));
+  g_assert_cmpfloat (fabs (readout_number (plot, 1, 3, "s") - 1.0), <, 1e-6);
+  g_assert_cmpfloat (fabs (readout_number (plot, 3, 1, "V") - 5.0), <, 0.2);
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("plot-cursors-acquisition-%dx%d.png", sizes[i][0], sizes[i][1]);
+      g_autofree char *path = NULL;
+
+      resize (window, sizes[i][0], sizes[i][1]);
+      path = mt_screenshot (GTK_WIDGET (window), name, NULL);
+      g_test_message ("%s", path);
+    }
+
+  /* Follow live: following again, the two seconds kept. */
+  lablink_plot_follow_live (plot);
+  wait_draw (plot);
+  g_assert_true (lablink_plot_get_following (plot));
+  lablink_plot_get_visible_x_range (plot, &x0, &x1);
+  g_assert_cmpfloat (fabs (x0 + 2.0), <, 1e-6);
+  g_assert_cmpfloat (fabs (x1), <, 1e-6);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -553,6 +629,7 @@ main (int argc, char **argv)
   g_test_add ("/gui/plot-view/zoom-pan-reset-follow", Fixture, NULL, setup, test_view_zoom_pan_reset_follow, teardown);
   g_test_add ("/gui/plot-view/decimation-zoomed", Fixture, NULL, setup, test_view_decimation_zoomed, teardown);
   g_test_add ("/gui/plot-view/scope-cursors", MtFixture, NULL, scope_setup, test_view_scope_cursors, scope_teardown);
+  g_test_add ("/gui/plot-view/acquisition-units", MtFixture, NULL, scope_setup_plain, test_view_acquisition_units, scope_teardown);
   ret = g_test_run ();
 
   g_application_release (G_APPLICATION (app));
