@@ -270,6 +270,101 @@ test_view_zoom_pan_reset_follow (Fixture       *f,
   }
 }
 
+static GObject *
+find_controller (LablinkPlot *plot,
+                 GType        type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (plot));
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
+        return c;   /* the widget holds it */
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* The same through the plot's own event controllers (their signals
+ * emitted as GTK would): the handlers are wired to the gestures. */
+static void
+test_view_controllers (Fixture       *f,
+                       gconstpointer  data)
+{
+  LablinkPlot *plot = f->plot;
+  Pane *pane = &plot->panes[0];
+  GObject *scroll, *drag, *click, *zoom;
+  guint n_motion = 0;
+  double px, py, x0, x1, cx;
+  gboolean handled = FALSE;
+
+  live_history (f);
+  px = pane->left + (pane->right - pane->left) / 2;
+  py = (pane->top + pane->bottom) / 2;
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (plot));
+    guint i;
+
+    /* the pointer enters in the middle (the hover readout's and the
+     * gestures' motion controllers) */
+    for (i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_MOTION (c))
+          {
+            g_signal_emit_by_name (c, "enter", px, py);
+            g_signal_emit_by_name (c, "motion", px, py);
+            n_motion++;
+          }
+      }
+  }
+  g_assert_cmpuint (n_motion, ==, 2);
+  scroll = find_controller (plot, GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  drag = find_controller (plot, GTK_TYPE_GESTURE_DRAG);
+  click = find_controller (plot, GTK_TYPE_GESTURE_CLICK);
+  zoom = find_controller (plot, GTK_TYPE_GESTURE_ZOOM);
+
+  /* a wheel notch up */
+  cx = _lablink_plot_view_px_to_x (plot, px);
+  g_signal_emit_by_name (scroll, "scroll", 0.0, -1.0, &handled);
+  g_assert_true (handled);
+  wait_draw (plot);
+  assert_range (plot, cx - (cx + 60.0) / 1.25, cx + (0.0 - cx) / 1.25);
+  g_assert_false (lablink_plot_get_following (plot));
+
+  /* a drag of 50 px to the left */
+  lablink_plot_get_visible_x_range (plot, &x0, &x1);
+  g_signal_emit_by_name (drag, "drag-begin", px, py);
+  g_signal_emit_by_name (drag, "drag-update", -50.0, 0.0);
+  g_signal_emit_by_name (drag, "drag-end", -50.0, 0.0);
+  wait_draw (plot);
+  assert_range (plot, x0 + 50 / (pane->right - pane->left) * (x1 - x0), x1 + 50 / (pane->right - pane->left) * (x1 - x0));
+
+  /* a pinch, twice as wide apart */
+  _lablink_plot_gesture_pinch_begin (plot, px);
+  lablink_plot_get_visible_x_range (plot, &x0, &x1);
+  cx = _lablink_plot_view_px_to_x (plot, px);
+  g_signal_emit_by_name (zoom, "scale-changed", 2.0);
+  wait_draw (plot);
+  assert_range (plot, cx - (cx - x0) / 2, cx + (x1 - cx) / 2);
+
+  /* a double click */
+  g_signal_emit_by_name (drag, "drag-begin", px, py);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+  g_signal_emit_by_name (click, "pressed", 1, px, py);
+  g_signal_emit_by_name (drag, "drag-begin", px, py);
+  g_signal_emit_by_name (click, "pressed", 2, px, py);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+  wait_draw (plot);
+  assert_range (plot, -60.0, 0.0);
+  g_assert_true (lablink_plot_get_following (plot));
+  g_assert_false (lablink_plot_get_cursor (plot, 0, NULL));
+}
+
 /* Zoomed in, every pixel column still holds exactly the min and the max of
  * the raw samples in it (computed here by brute force), spikes included. */
 static void
@@ -627,6 +722,7 @@ main (int argc, char **argv)
   app = mt_app_new ();
 
   g_test_add ("/gui/plot-view/zoom-pan-reset-follow", Fixture, NULL, setup, test_view_zoom_pan_reset_follow, teardown);
+  g_test_add ("/gui/plot-view/controllers", Fixture, NULL, setup, test_view_controllers, teardown);
   g_test_add ("/gui/plot-view/decimation-zoomed", Fixture, NULL, setup, test_view_decimation_zoomed, teardown);
   g_test_add ("/gui/plot-view/scope-cursors", MtFixture, NULL, scope_setup, test_view_scope_cursors, scope_teardown);
   g_test_add ("/gui/plot-view/acquisition-units", MtFixture, NULL, scope_setup_plain, test_view_acquisition_units, scope_teardown);
