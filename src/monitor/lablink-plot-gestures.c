@@ -139,6 +139,9 @@ _lablink_plot_gesture_press (LablinkPlot     *self,
   g->start_y = py;
   g->dx = g->dy = 0;
   g->pane = _lablink_plot_view_pane_at (self, px, py);
+  /* not on the overlay's buttons */
+  if (gtk_widget_pick (GTK_WIDGET (self), px, py, GTK_PICK_DEFAULT) != GTK_WIDGET (self))
+    g->pane = -1;
   cursor = g->pane >= 0 ? _lablink_plot_cursors_at (self, px) : -1;
   g->cursor = cursor >= 0 ? (guint) cursor : G_MAXUINT;
   begin_ranges (self, g);

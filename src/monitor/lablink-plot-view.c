@@ -48,7 +48,8 @@ _lablink_plot_view_freeze (LablinkPlot *self,
   if (!is_live (self) || self->view.frozen)
     return;
   self->view.frozen = TRUE;
-  self->view.origin = origin;
+  /* before the first frame: where the next one would be */
+  self->view.origin = origin != 0 ? origin : _lablink_plot_ring_origin (self);
 }
 
 gboolean
