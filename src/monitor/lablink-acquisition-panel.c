@@ -22,8 +22,10 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "lablink-acquisition-panel-private.h"
+#include "lablink-acquisition-row.h"
 #include "lablink-units.h"
 
 G_DEFINE_FINAL_TYPE (LablinkAcquisitionPanel, lablink_acquisition_panel, GTK_TYPE_WIDGET)
@@ -62,14 +64,70 @@ _lablink_acquisition_panel_bind_list (GtkListBox                 *list,
                                placeholder_visible, NULL, NULL, NULL);
 }
 
-/* Binds the chart's series to the session's ring of the selected acquisition. */
+/* The instrument an acquisition samples, from the list. */
+static const char *
+acquisition_equipment (LablinkAcquisitionPanel *self,
+                       const char              *acquisition_id)
+{
+  guint i, n = g_list_model_get_n_items (G_LIST_MODEL (self->acquisitions));
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(LablinkAcquisitionItem) item = g_list_model_get_item (G_LIST_MODEL (self->acquisitions), i);
+
+      if (g_strcmp0 (lablink_acquisition_item_get_acquisition_id (item), acquisition_id) == 0)
+        return lablink_acquisition_item_get_equipment_id (item);   /* the store holds it */
+    }
+  return NULL;
+}
+
+/* A channel's unit from its name and instrument (the server does not say;
+ * as captures guess it): "CH1_I" A, "CH1_P" W, "CH1_V" V, a power supply's
+ * or a scope's plain channel V; "" when unknown. */
+static const char *
+channel_unit (const char *channel,
+              const char *equipment_id)
+{
+  gsize len = channel ? strlen (channel) : 0;
+
+  if (len > 2 && channel[len - 2] == '_')
+    switch (g_ascii_toupper (channel[len - 1]))
+      {
+      case 'V': return "V";
+      case 'I': return "A";
+      case 'P': return "W";
+      default: break;
+      }
+  if (equipment_id != NULL && (g_str_has_prefix (equipment_id, "ps_") || g_str_has_prefix (equipment_id, "scope_")))
+    return "V";
+  return "";
+}
+
+static const char *
+unit_quantity (const char *unit)
+{
+  if (g_strcmp0 (unit, "V") == 0)
+    return _("Voltage");
+  if (g_strcmp0 (unit, "A") == 0)
+    return _("Current");
+  if (g_strcmp0 (unit, "W") == 0)
+    return _("Power");
+  return _("Value");
+}
+
+/* Binds the chart's series to the session's ring of the selected
+ * acquisition: a pane per unit (CH1 in volts above CH1_I in amperes), one
+ * "Value" pane when the units are unknown or too many. */
 static void
 bind_chart (LablinkAcquisitionPanel *self)
 {
   LablinkRing *ring = self->session && self->selected_id
     ? lablink_session_get_acquisition_ring (self->session, self->selected_id) : NULL;
+  const char *units[LABLINK_PLOT_MAX_PANES];
   const char * const *channels;
-  guint c;
+  const char *equipment_id;
+  guint c, p, n_units = 0, n_channels;
+  gboolean by_unit = TRUE;
 
   if (ring == self->bound_ring)
     return;
@@ -81,9 +139,39 @@ bind_chart (LablinkAcquisitionPanel *self)
 
   self->bound_ring = lablink_ring_ref (ring);
   channels = lablink_session_get_acquisition_channels (self->session, self->selected_id);
-  for (c = 0; c < lablink_ring_get_n_channels (ring); c++)
+  equipment_id = acquisition_equipment (self, self->selected_id);
+  n_channels = lablink_ring_get_n_channels (ring);
+
+  for (c = 0; c < n_channels && by_unit; c++)
     {
-      guint series = lablink_plot_add_series (self->plot, 0, channels && channels[c] ? channels[c] : "?", NULL);
+      const char *unit = channel_unit (channels ? channels[c] : NULL, equipment_id);
+
+      for (p = 0; p < n_units && g_strcmp0 (units[p], unit) != 0; p++)
+        ;
+      if (p == n_units && n_units == LABLINK_PLOT_MAX_PANES)
+        by_unit = FALSE;
+      else if (p == n_units)
+        units[n_units++] = unit;
+    }
+  if (!by_unit || n_units == 0)
+    {
+      n_units = 1;
+      units[0] = "";
+    }
+
+  lablink_plot_set_n_panes (self->plot, n_units);
+  for (p = 0; p < n_units; p++)
+    lablink_plot_set_pane_label (self->plot, p, unit_quantity (units[p]), units[p][0] ? units[p] : NULL);
+
+  for (c = 0; c < n_channels; c++)
+    {
+      const char *unit = channel_unit (channels ? channels[c] : NULL, equipment_id);
+      guint series;
+
+      for (p = 0; p + 1 < n_units && g_strcmp0 (units[p], unit) != 0; p++)
+        ;
+      series = lablink_plot_add_series (self->plot, p, channels && channels[c] ? channels[c] : "?", NULL);
+      lablink_plot_set_series_palette_index (self->plot, series, c);
       lablink_plot_set_series_ring (self->plot, series, ring, c);
     }
 }

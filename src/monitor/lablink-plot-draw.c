@@ -212,6 +212,8 @@ _lablink_plot_ring_origin (LablinkPlot *self)
   gint64 latest = G_MININT64;
   guint i;
 
+  if (self->view.frozen)
+    return self->view.origin;
   if (self->paused)
     return self->origin == LABLINK_PLOT_ORIGIN_NOW ? self->paused_now : self->paused_latest;
   if (self->origin == LABLINK_PLOT_ORIGIN_NOW)
@@ -236,6 +238,8 @@ x_range (LablinkPlot *self,
   double lo = INFINITY, hi = -INFINITY;
   guint i;
 
+  if (_lablink_plot_view_x_range (self, x0, x1))
+    return;
   if (self->x_fixed)
     {
       *x0 = self->x_min;
@@ -542,6 +546,7 @@ _lablink_plot_draw (LablinkPlot *self,
   x_range (self, &x0, &x1);
   if (_lablink_plot_has_ring_series (self))
     now = _lablink_plot_ring_origin (self);
+  self->view.drawn_origin = now;
   x_prefix = lablink_si_prefix (MAX (fabs (x0), fabs (x1)), &xf);
   x_label = lablink_plot_axis_label (self->x_quantity, self->x_unit, x_prefix);
 
@@ -594,7 +599,9 @@ _lablink_plot_draw (LablinkPlot *self,
             }
         }
 
-      if (pane->fixed)
+      if (_lablink_plot_view_y_range (self, p, &y0, &y1))
+        lablink_plot_axis_fixed_range (&y0, &y1);
+      else if (pane->fixed)
         {
           y0 = pane->min;
           y1 = pane->max;
@@ -707,5 +714,14 @@ _lablink_plot_draw (LablinkPlot *self,
   else if (!any_data)
     draw_centered_message (self, cr, _("Waiting for data…"), (plot_left + plot_right) / 2, (plot_top + plot_bottom) / 2, &fg);
 
+  _lablink_plot_cursors_draw (self, cr, &fg, &bg);
   update_cursor (self, cr, &fg, &bg);
+}
+
+void
+_lablink_plot_series_color (LablinkPlot *self,
+                            guint        index,
+                            GdkRGBA     *color)
+{
+  series_color (self, index, color);
 }

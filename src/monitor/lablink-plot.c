@@ -4,7 +4,9 @@
  * set, so that drawing follows the frame clock: a plot draws at most once
  * per frame however fast data arrives) and its GtkWidget life cycle.
  * Drawing is in lablink-plot-draw.c (with the PLplot notes), the axis maths
- * in lablink-plot-axis.c, saving to files in lablink-plot-export.c.
+ * in lablink-plot-axis.c, saving to files in lablink-plot-export.c, the
+ * range the user zoomed to in lablink-plot-view.c, the gestures in
+ * lablink-plot-gestures.c, the two cursors in lablink-plot-cursors.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -81,6 +83,8 @@ lablink_plot_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   _lablink_plot_draw (self, cr, width, height);
   cairo_destroy (cr);
+  _lablink_plot_gestures_snapshot (self, snapshot);
+  _lablink_plot_view_snapshot_children (self, snapshot);
 
   self->n_draws++;
   self->last_draw_ms = (g_get_monotonic_time () - start) / 1000.0;
@@ -129,7 +133,7 @@ needs_scrolling (LablinkPlot *self)
   gint64 since;
   guint i;
 
-  if (self->paused || self->origin != LABLINK_PLOT_ORIGIN_NOW)
+  if (self->paused || self->view.frozen || self->origin != LABLINK_PLOT_ORIGIN_NOW)
     return FALSE;
 
   since = g_get_real_time () - (gint64) (self->window_seconds * G_USEC_PER_SEC);
@@ -149,7 +153,7 @@ scroll_cb (gpointer data)
 {
   LablinkPlot *self = data;
 
-  if (!self->paused && self->origin == LABLINK_PLOT_ORIGIN_NOW && _lablink_plot_has_ring_series (self))
+  if (!self->paused && !self->view.frozen && self->origin == LABLINK_PLOT_ORIGIN_NOW && _lablink_plot_has_ring_series (self))
     gtk_widget_queue_draw (GTK_WIDGET (self));
   if (needs_scrolling (self))
     return G_SOURCE_CONTINUE;
@@ -168,6 +172,15 @@ lablink_plot_unmap (GtkWidget *widget)
 }
 
 static void
+lablink_plot_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  _lablink_plot_view_allocate (LABLINK_PLOT (widget), width, height);
+}
+
+static void
 lablink_plot_unrealize (GtkWidget *widget)
 {
   _lablink_plot_end_stream (LABLINK_PLOT (widget));
@@ -181,6 +194,8 @@ lablink_plot_dispose (GObject *object)
 
   g_clear_handle_id (&self->scroll_timer, g_source_remove);
   _lablink_plot_end_stream (self);
+  _lablink_plot_view_dispose (self);
+  _lablink_plot_cursors_dispose (self);
   G_OBJECT_CLASS (lablink_plot_parent_class)->dispose (object);
 }
 
@@ -254,6 +269,7 @@ lablink_plot_class_init (LablinkPlotClass *klass)
 
   widget_class->snapshot = lablink_plot_snapshot;
   widget_class->measure = lablink_plot_measure;
+  widget_class->size_allocate = lablink_plot_size_allocate;
   widget_class->unrealize = lablink_plot_unrealize;
   widget_class->unmap = lablink_plot_unmap;
 
@@ -284,6 +300,9 @@ lablink_plot_init (LablinkPlot *self)
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  _lablink_plot_view_init (self);
+  _lablink_plot_gestures_init (self);
+  _lablink_plot_cursors_init (self);
 
   self->auto_dark = TRUE;
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
@@ -449,6 +468,8 @@ lablink_plot_remove_all_series (LablinkPlot *self)
 {
   g_return_if_fail (LABLINK_IS_PLOT (self));
   g_ptr_array_set_size (self->series, 0);
+  lablink_plot_clear_cursors (self);
+  lablink_plot_reset_view (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

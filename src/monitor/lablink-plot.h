@@ -109,6 +109,26 @@ gboolean    lablink_plot_export              (LablinkPlot       *self,
                                               int                height,
                                               GError           **error);
 
+/* The view the user chose (zoom, pan, following live) and the cursors. */
+void        lablink_plot_reset_view          (LablinkPlot       *self);
+void        lablink_plot_follow_live         (LablinkPlot       *self);
+gboolean    lablink_plot_get_following       (LablinkPlot       *self);
+gboolean    lablink_plot_get_zoomed          (LablinkPlot       *self);
+void        lablink_plot_zoom_x_range        (LablinkPlot       *self,
+                                              double             min,
+                                              double             max);
+void        lablink_plot_get_visible_x_range (LablinkPlot       *self,
+                                              double            *min,
+                                              double            *max);
+void        lablink_plot_set_cursor          (LablinkPlot       *self,
+                                              guint              index,
+                                              double             x);
+gboolean    lablink_plot_get_cursor          (LablinkPlot       *self,
+                                              guint              index,
+                                              double            *x);
+void        lablink_plot_clear_cursors       (LablinkPlot       *self);
+const char *lablink_plot_get_cursor_readout  (LablinkPlot       *self);
+
 /* Introspection for tests and the stats pane. */
 gsize       lablink_plot_get_series_n_points (LablinkPlot       *self,
                                               guint              series);
