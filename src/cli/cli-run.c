@@ -37,9 +37,20 @@ int
 cli_runtime_error (GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    cli_print_error ("Interrupted");
+    {
+      cli_print_error ("Interrupted");
+    }
+  else if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_UNTRUSTED_CERTIFICATE) ||
+           g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_CERTIFICATE_CHANGED))
+    {
+      g_autofree char *message = cli_certificate_message (error->message);
+
+      cli_print_error (message);
+    }
   else
-    cli_print_error (error->message);
+    {
+      cli_print_error (error->message);
+    }
   return EXIT_RUNTIME;
 }
 
@@ -155,11 +166,19 @@ on_state_changed (LablinkStreamManager *manager,
                   gpointer              user_data)
 {
   Cli *cli = user_data;
+  const char *last = lablink_stream_manager_get_last_error (manager);
+  g_autofree char *fingerprint = NULL;
 
-  if (lablink_stream_manager_get_state (manager) == LABLINK_CONNECTION_AUTH_FAILED)
+  /* a reconnect met a certificate the library refused: it stops there */
+  if (lablink_stream_manager_get_state (manager) == LABLINK_CONNECTION_DISCONNECTED &&
+      (fingerprint = cli_find_fingerprint (last)) != NULL)
     {
-      const char *last = lablink_stream_manager_get_last_error (manager);
-
+      g_free (cli->error_message);
+      cli->error_message = cli_certificate_message (last);
+      cli->stop = TRUE;
+    }
+  else if (lablink_stream_manager_get_state (manager) == LABLINK_CONNECTION_AUTH_FAILED)
+    {
       g_free (cli->error_message);
       cli->error_message = g_strdup_printf ("The server refused the WebSocket connection%s%s%s",
                                             last != NULL ? " (" : "",

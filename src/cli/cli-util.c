@@ -296,3 +296,41 @@ cli_append_padded (GString    *out,
   for (glong i = len; i < (glong) width; i++)
     g_string_append_c (out, ' ');
 }
+
+char *
+cli_find_fingerprint (const char *message)
+{
+  const char *found = NULL;
+  const char *p = message;
+  gsize len = 0;
+
+  if (message == NULL)
+    return NULL;
+  while ((p = strstr (p, "SHA256:")) != NULL)
+    {
+      const char *q = p + strlen ("SHA256:");
+      gsize n = 0;
+
+      while (g_ascii_isalnum (q[n]) || q[n] == '+' || q[n] == '/')
+        n++;
+      if (n == 43)
+        {
+          found = p;
+          len = strlen ("SHA256:") + n;
+        }
+      p = q;
+    }
+  return found != NULL ? g_strndup (found, len) : NULL;
+}
+
+char *
+cli_certificate_message (const char *message)
+{
+  g_autofree char *fingerprint = cli_find_fingerprint (message);
+
+  if (fingerprint == NULL)
+    return g_strdup (message);
+  return g_strdup_printf ("%s\nlablink-cli: Only if the server's administrator confirms %s, "
+                          "trust it by running again with --accept-certificate=%s",
+                          message, fingerprint, fingerprint);
+}

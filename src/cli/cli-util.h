@@ -37,4 +37,12 @@ void       cli_append_padded       (GString     *out,
                                     const char  *text,
                                     guint        width);
 
+/* The fingerprint a refused TLS certificate presented ("SHA256:…", the
+ * last one in @message), or NULL. */
+char      *cli_find_fingerprint    (const char  *message);
+
+/* @message, and if it is about a refused certificate, the option that
+ * trusts it on a line of its own. */
+char      *cli_certificate_message (const char  *message);
+
 G_END_DECLS

@@ -18,6 +18,7 @@
 static char *opt_server;
 static char *opt_ws_url;
 static char *opt_user;
+static char *opt_accept_certificate;
 static int opt_timeout = LABLINK_CLIENT_DEFAULT_TIMEOUT;
 
 static const GOptionEntry global_entries[] = {
@@ -27,6 +28,9 @@ static const GOptionEntry global_entries[] = {
     "WebSocket URL (default: derived from the server URL)", "URL" },
   { "user", 'u', 0, G_OPTION_ARG_STRING, &opt_user,
     "Log in as NAME (password from $LABLINK_PASSWORD, else asked on the terminal)", "NAME" },
+  { "accept-certificate", 0, 0, G_OPTION_ARG_STRING, &opt_accept_certificate,
+    "Trust the server's self-signed TLS certificate with this SHA-256 fingerprint "
+    "(as shown when it was refused; confirm it with the server's administrator)", "SHA256:…" },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
     "Give up on a REST request after SECONDS (default 30)", "SECONDS" },
   { NULL }
@@ -174,6 +178,16 @@ main (int    argc,
         return status;
       }
 
+    if (opt_accept_certificate != NULL &&
+        !lablink_client_set_pinned_certificate (cli.client, opt_accept_certificate, &error))
+      {
+        g_autofree char *message = g_strdup_printf ("--accept-certificate: %s", error->message);
+
+        status = cli_usage_error (message);
+        cli_clear (&cli);
+        return status;
+      }
+
     cli.cancellable = g_cancellable_new ();
     cli.signal_sources[0] = g_unix_signal_add (SIGINT, cli_on_signal, &cli);
     cli.signal_sources[1] = g_unix_signal_add (SIGTERM, cli_on_signal, &cli);
@@ -189,6 +203,7 @@ main (int    argc,
   g_clear_pointer (&opt_server, g_free);
   g_clear_pointer (&opt_ws_url, g_free);
   g_clear_pointer (&opt_user, g_free);
+  g_clear_pointer (&opt_accept_certificate, g_free);
   if (command->clear != NULL)
     command->clear ();
   return status;

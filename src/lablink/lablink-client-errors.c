@@ -24,8 +24,8 @@ tls_hint (GError *error)
     {
     case G_TLS_ERROR_BAD_CERTIFICATE:
       return g_strdup (": the server's certificate is not trusted. Install the certificate of "
-                       "the authority that signed it on this computer (verification cannot "
-                       "be turned off)");
+                       "the authority that signed it on this computer, or trust (pin) the "
+                       "fingerprint of a self-signed one (verification cannot be turned off)");
     case G_TLS_ERROR_NOT_TLS:
       return g_strdup (": the server does not speak TLS. Use http:// instead of https://");
     case G_TLS_ERROR_UNAVAILABLE:
@@ -61,6 +61,10 @@ _lablink_client_network_error (LablinkClient  *self,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
+
+  /* a certificate we refused: say which, with its fingerprint */
+  if (request->peer_certificate != NULL)
+    return _lablink_client_certificate_error (self, request);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     return g_error_new (error->domain, error->code,

@@ -5,6 +5,8 @@
  * - lablink-client.c: the object, its URLs, settings and login state
  * - lablink-client-request.c: one REST request, from sending to a typed result
  * - lablink-client-errors.c: failures and unexpected answers as GErrors that say what to do
+ * - lablink-client-certificate.c: TLS: the pinned fingerprint of a self-signed server, and
+ *   the certificate a refused server presented
  * - lablink-client-server.c: any request, `GET /api` and `GET /health`
  * - lablink-client-equipment.c: the instruments: list, status, commands, snapshots, waveforms
  * - lablink-client-acquisition.c: acquisition sessions
@@ -44,6 +46,11 @@ struct _LablinkClient
 
   guint timeout;
   guint64 max_response_size;
+
+  /* TLS (lablink-client-certificate.c) */
+  char *pinned_certificate;           /* normalised "SHA256:…", or NULL */
+  GTlsCertificate *peer_certificate;  /* presented at the last refused handshake */
+  GTlsCertificateFlags peer_certificate_errors;
 
   /* equipment locks (lablink-client-locks.c) */
   char *lock_session_id;
@@ -86,6 +93,10 @@ typedef struct {
 
   GInputStream *stream;
   GByteArray *body;
+
+  char *pinned_certificate;           /* the client's pin when the request started */
+  GTlsCertificate *peer_certificate;  /* a certificate refused during the handshake */
+  GTlsCertificateFlags peer_certificate_errors;
 } LablinkRequest;
 
 /* lablink-client.c */
@@ -100,6 +111,17 @@ void _lablink_client_set_tokens (LablinkClient *self,
                                  const char    *refresh_token,
                                  const char    *username,
                                  gboolean       set_refresh_and_username);
+
+G_GNUC_INTERNAL
+void _lablink_client_notify_pinned_certificate (LablinkClient *self);
+
+/* lablink-client-certificate.c */
+G_GNUC_INTERNAL
+void _lablink_client_watch_certificate (LablinkClient  *self,
+                                        LablinkRequest *request);
+G_GNUC_INTERNAL
+GError *_lablink_client_certificate_error (LablinkClient  *self,
+                                           LablinkRequest *request);
 
 /* lablink-client-request.c */
 G_GNUC_INTERNAL

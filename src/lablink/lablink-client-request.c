@@ -61,6 +61,8 @@ request_free (LablinkRequest *request)
   g_clear_pointer (&request->path, g_free);
   g_clear_pointer (&request->username, g_free);
   g_clear_pointer (&request->equipment_id, g_free);
+  g_clear_pointer (&request->pinned_certificate, g_free);
+  g_clear_object (&request->peer_certificate);
   g_clear_object (&request->cancellable);
   g_clear_object (&request->stream);
   if (request->body != NULL)
@@ -455,6 +457,7 @@ start_request (LablinkClient       *self,
 
   /* Never follow a redirect: it could carry the token to another host. */
   soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
+  _lablink_client_watch_certificate (self, request);
 
   headers = soup_message_get_request_headers (request->message);
   soup_message_headers_replace (headers, "Accept", "application/json");

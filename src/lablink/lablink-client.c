@@ -35,7 +35,11 @@
  * - a body that is not JSON gives %LABLINK_ERROR_MALFORMED, a JSON answer of
  *   the wrong shape %LABLINK_ERROR_INVALID_FIELD, an answer with
  *   `"success": false` %LABLINK_ERROR_SERVER, and a body larger than
- *   #LablinkClient:max-response-size %LABLINK_ERROR_TOO_LARGE.
+ *   #LablinkClient:max-response-size %LABLINK_ERROR_TOO_LARGE;
+ * - a TLS certificate the system does not trust gives
+ *   %LABLINK_ERROR_UNTRUSTED_CERTIFICATE, with its fingerprint (accepted
+ *   once pinned: #LablinkClient:pinned-certificate), and one that differs
+ *   from the pinned one %LABLINK_ERROR_CERTIFICATE_CHANGED.
  *
  * Tokens and passwords are never logged.
  */
@@ -50,6 +54,7 @@ enum {
   PROP_USERNAME,
   PROP_TIMEOUT,
   PROP_MAX_RESPONSE_SIZE,
+  PROP_PINNED_CERTIFICATE,
   N_PROPS
 };
 
@@ -293,6 +298,8 @@ lablink_client_finalize (GObject *object)
   g_clear_pointer (&self->lock_session_id, g_free);
   g_clear_pointer (&self->lock_session_name, g_free);
   g_clear_pointer (&self->held_locks, g_hash_table_unref);
+  g_clear_pointer (&self->pinned_certificate, g_free);
+  g_clear_object (&self->peer_certificate);
 
   G_OBJECT_CLASS (lablink_client_parent_class)->finalize (object);
 }
@@ -325,6 +332,9 @@ lablink_client_get_property (GObject    *object,
     case PROP_MAX_RESPONSE_SIZE:
       g_value_set_uint64 (value, self->max_response_size);
       break;
+    case PROP_PINNED_CERTIFICATE:
+      g_value_set_string (value, self->pinned_certificate);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -356,6 +366,14 @@ lablink_client_set_property (GObject      *object,
       break;
     case PROP_MAX_RESPONSE_SIZE:
       lablink_client_set_max_response_size (self, g_value_get_uint64 (value));
+      break;
+    case PROP_PINNED_CERTIFICATE:
+      {
+        g_autoptr(GError) error = NULL;
+
+        if (!lablink_client_set_pinned_certificate (self, g_value_get_string (value), &error))
+          g_warning ("%s", error->message);
+      }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -440,6 +458,18 @@ lablink_client_class_init (LablinkClientClass *klass)
                          LABLINK_CLIENT_DEFAULT_MAX_RESPONSE_SIZE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * LablinkClient:pinned-certificate:
+   *
+   * The SHA-256 fingerprint (`SHA256:…`) of the certificate the user
+   * confirmed for this server, or %NULL. A certificate the system does not
+   * trust is accepted if, and only if, it has this fingerprint; REST
+   * requests and the stream manager's WebSocket alike.
+   */
+  properties[PROP_PINNED_CERTIFICATE] =
+    g_param_spec_string ("pinned-certificate", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -454,6 +484,12 @@ lablink_client_class_init (LablinkClientClass *klass)
   signals[SIGNAL_LOCK_CHANGED] =
     g_signal_new ("lock-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+void
+_lablink_client_notify_pinned_certificate (LablinkClient *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED_CERTIFICATE]);
 }
 
 void

@@ -60,6 +60,23 @@ LABLINK_AVAILABLE_IN_ALL
 void           lablink_client_set_max_response_size(LablinkClient        *self,
                                                     guint64               max_size);
 
+/* TLS: a server whose certificate the system does not trust is accepted
+ * only with its fingerprint pinned (lablink-client-certificate.c). */
+LABLINK_AVAILABLE_IN_ALL
+char          *lablink_client_dup_server_address   (LablinkClient        *self);
+LABLINK_AVAILABLE_IN_ALL
+const char    *lablink_client_get_pinned_certificate (LablinkClient      *self);
+LABLINK_AVAILABLE_IN_ALL
+gboolean       lablink_client_set_pinned_certificate (LablinkClient      *self,
+                                                      const char         *fingerprint,
+                                                      GError            **error);
+LABLINK_AVAILABLE_IN_ALL
+GTlsCertificate *lablink_client_get_peer_certificate (LablinkClient      *self);
+LABLINK_AVAILABLE_IN_ALL
+char          *lablink_client_dup_peer_fingerprint (LablinkClient        *self);
+LABLINK_AVAILABLE_IN_ALL
+GTlsCertificateFlags lablink_client_get_peer_certificate_errors (LablinkClient *self);
+
 /* Generic request: METHOD path (relative to the server URL, e.g. "/api"),
  * optional JSON body. The result is the parsed JSON answer (bare NaN tolerated). */
 LABLINK_AVAILABLE_IN_ALL

@@ -35,6 +35,12 @@ G_BEGIN_DECLS
  * @LABLINK_ERROR_NOT_LOCKED: the server has equipment locks on and this
  *   client does not hold the instrument's lock: take it first
  * @LABLINK_ERROR_LOCK_EXPIRED: this client's lock (or lock session) expired
+ * @LABLINK_ERROR_UNTRUSTED_CERTIFICATE: the server's TLS certificate is not
+ *   trusted by the system and its fingerprint is not pinned: the message
+ *   gives the fingerprint to confirm and pin
+ * @LABLINK_ERROR_CERTIFICATE_CHANGED: the server presented another
+ *   certificate than the one pinned for it: the message gives both
+ *   fingerprints
  *
  * Errors reported by liblablink.
  */
@@ -55,6 +61,8 @@ typedef enum {
   LABLINK_ERROR_LOCKED,
   LABLINK_ERROR_NOT_LOCKED,
   LABLINK_ERROR_LOCK_EXPIRED,
+  LABLINK_ERROR_UNTRUSTED_CERTIFICATE,
+  LABLINK_ERROR_CERTIFICATE_CHANGED,
 } LablinkError;
 
 LABLINK_AVAILABLE_IN_ALL

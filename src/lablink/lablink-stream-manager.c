@@ -773,6 +773,7 @@ lablink_stream_manager_connect_async (LablinkStreamManager *self,
     }
 
   config.uri = lablink_client_dup_ws_url (self->client);
+  config.pinned_certificate = g_strdup (lablink_client_get_pinned_certificate (self->client));
   config.backoff_initial_ms = self->backoff_initial_ms;
   config.backoff_max_ms = MAX (self->backoff_max_ms, self->backoff_initial_ms);
   config.stable_after_ms = self->stable_after_ms;
@@ -792,6 +793,7 @@ lablink_stream_manager_connect_async (LablinkStreamManager *self,
     }
   lablink_ws_worker_connect (self->worker, &config);
   g_free (config.uri);
+  g_free (config.pinned_certificate);
 }
 
 /**

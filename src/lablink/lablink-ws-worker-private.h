@@ -38,6 +38,7 @@ typedef struct {
 
 typedef struct {
   char    *uri;            /* ws:// or wss:// URL, token included */
+  char    *pinned_certificate;  /* LablinkClient:pinned-certificate, or NULL */
   guint    backoff_initial_ms;
   guint    backoff_max_ms;
   guint    stable_after_ms;

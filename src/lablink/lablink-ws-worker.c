@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "lablink-certificate-private.h"
 #include "lablink-error.h"
 #include "lablink-protocol.h"
 #include "lablink-ws-worker-private.h"
@@ -44,7 +45,11 @@ attempt_failed (LablinkWsWorker *self,
                 GError          *reported,
                 gboolean         auth)
 {
-  if (auth)
+  /* a refused certificate stays refused until the user pins it */
+  gboolean certificate = g_error_matches (reported, LABLINK_ERROR, LABLINK_ERROR_UNTRUSTED_CERTIFICATE) ||
+                         g_error_matches (reported, LABLINK_ERROR, LABLINK_ERROR_CERTIFICATE_CHANGED);
+
+  if (auth || certificate)
     self->want_connected = FALSE;
   g_mutex_lock (&self->lock);
   self->errors[LABLINK_ERROR_KIND_CONNECTION]++;
@@ -52,6 +57,8 @@ attempt_failed (LablinkWsWorker *self,
 
   if (auth)
     lablink_ws_worker_set_state (self, LABLINK_CONNECTION_AUTH_FAILED, 0, reported->message);
+  else if (certificate)
+    lablink_ws_worker_set_state (self, LABLINK_CONNECTION_DISCONNECTED, 0, reported->message);
   else if (self->want_connected)
     schedule_retry (self, reported->message);
 
@@ -177,6 +184,7 @@ lablink_ws_worker_free (LablinkWsWorker *self)
   g_hash_table_unref (self->streams);
   g_queue_clear_full (&self->control, (GDestroyNotify) lablink_ws_item_free);
   g_free (self->config.uri);
+  g_free (self->config.pinned_certificate);
   g_free (self->last_error);
   g_mutex_clear (&self->lock);
   g_free (self);
@@ -349,6 +357,46 @@ stable_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* W: a certificate the system refused is accepted only if pinned; else it
+ * is kept on the message for certificate_error(). */
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              data)
+{
+  LablinkWsWorker *self = data;
+  gboolean accept;
+
+  g_mutex_lock (&self->lock);
+  accept = _lablink_certificate_matches_pin (certificate, self->config.pinned_certificate);
+  g_mutex_unlock (&self->lock);
+  if (!accept)
+    {
+      g_object_set_data_full (G_OBJECT (msg), "lablink-refused-certificate",
+                              g_object_ref (certificate), g_object_unref);
+      g_object_set_data (G_OBJECT (msg), "lablink-refused-errors", GUINT_TO_POINTER (errors));
+    }
+  return accept;
+}
+
+/* W */
+static GError *
+certificate_error (LablinkWsWorker *self,
+                   SoupMessage     *msg,
+                   GTlsCertificate *certificate)
+{
+  GUri *uri = soup_message_get_uri (msg);
+  g_autofree char *server = _lablink_certificate_server_name (g_uri_get_host (uri), g_uri_get_port (uri), TRUE);
+  GTlsCertificateFlags errors = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg), "lablink-refused-errors"));
+  GError *error;
+
+  g_mutex_lock (&self->lock);
+  error = _lablink_certificate_error (server, certificate, errors, self->config.pinned_certificate);
+  g_mutex_unlock (&self->lock);
+  return error;
+}
+
 /* W */
 static void
 on_connected (GObject      *source,
@@ -380,7 +428,11 @@ on_connected (GObject      *source,
 
   if (conn == NULL)
     {
-      if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+      GTlsCertificate *refused = msg ? g_object_get_data (G_OBJECT (msg), "lablink-refused-certificate") : NULL;
+
+      if (refused != NULL)
+        attempt_failed (self, certificate_error (self, msg, refused), FALSE);
+      else if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
         attempt_failed (self,
                         g_error_new (LABLINK_ERROR, LABLINK_ERROR_AUTH,
                                      _("The server refused the connection (HTTP %u): log in with a valid user name and password"),
@@ -518,6 +570,7 @@ start_attempt (LablinkWsWorker *self)
    * kept so that the callback can read the handshake's HTTP status. */
   cancel_attempt (self);
   self->connect_msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  g_signal_connect (self->connect_msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), self);
   self->connect_cancellable = g_cancellable_new ();
 
   soup_session_websocket_connect_async (self->session, self->connect_msg, NULL, NULL,
@@ -605,6 +658,7 @@ call_free (gpointer data)
   Call *call = data;
 
   g_free (call->config.uri);
+  g_free (call->config.pinned_certificate);
   g_free (call->text);
   g_free (call->key);
   g_free (call);
@@ -630,8 +684,10 @@ connect_cb (gpointer data)
 
   g_mutex_lock (&self->lock);
   g_free (self->config.uri);
+  g_free (self->config.pinned_certificate);
   self->config = call->config;
   call->config.uri = NULL;
+  call->config.pinned_certificate = NULL;
   self->attempt = 0;
   self->connected_since = 0;
   g_mutex_unlock (&self->lock);
@@ -657,6 +713,7 @@ lablink_ws_worker_connect (LablinkWsWorker       *self,
 
   call->config = *config;
   call->config.uri = g_strdup (config->uri);
+  call->config.pinned_certificate = g_strdup (config->pinned_certificate);
 
   g_mutex_lock (&self->lock);
   self->queue_length = MAX (config->queue_length, 1);

@@ -11,6 +11,7 @@
 # include "lablink-message.h"
 # include "lablink-protocol.h"
 # include "lablink-equipment.h"
+# include "lablink-certificate.h"
 # include "lablink-client.h"
 # include "lablink-locks.h"
 # include "lablink-statistics.h"

@@ -2,13 +2,18 @@
  *
  * Which server (set_server, or the in-process simulator for --demo),
  * connecting, disconnecting, reconnecting, logging in, and following the
- * stream manager's connection state.
+ * stream manager's connection state. A server whose TLS certificate the
+ * system does not trust is connected to only after the user trusted its
+ * fingerprint in LablinkCertificateDialog; the pin is kept per server
+ * ("host:port") in the settings' pinned-certificates and set on the client
+ * of every later connection.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #ifdef HAVE_LABLINK_SIM
 # include "lablink-sim-load.h"
@@ -16,8 +21,14 @@
 # include "lablink-sim-server.h"
 #endif
 
+#include "lablink-certificate-dialog.h"
 #include "lablink-session-private.h"
 #include "lablink-settings.h"
+
+/* The dialog while it is shown (object data of the session; tests answer it). */
+#define CERTIFICATE_DIALOG_KEY "lablink-certificate-dialog"
+
+static void check_certificate (LablinkSession *self);
 
 static void
 manager_state_cb (LablinkStreamManager *manager,
@@ -49,6 +60,129 @@ manager_state_cb (LablinkStreamManager *manager,
 
   if (state == LABLINK_CONNECTION_AUTH_FAILED)
     g_signal_emit (self, lablink_session_signals[AUTH_REQUIRED], 0);
+
+  /* the library refused the certificate (and stopped): ask the user */
+  if (state == LABLINK_CONNECTION_DISCONNECTED)
+    {
+      const char *last = lablink_stream_manager_get_last_error (manager);
+
+      if (last != NULL && strstr (last, LABLINK_FINGERPRINT_PREFIX) != NULL)
+        check_certificate (self);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Trusting a self-signed certificate                                       */
+
+static char *
+lookup_pin (LablinkSession *self,
+            const char     *server)
+{
+  g_autoptr(GVariant) pins = NULL;
+  const char *pin = NULL;
+
+  if (self->settings == NULL)
+    return NULL;
+  pins = g_settings_get_value (self->settings, "pinned-certificates");
+  if (!g_variant_lookup (pins, server, "&s", &pin))
+    return NULL;
+  return g_strdup (pin);
+}
+
+static void
+store_pin (LablinkSession *self,
+           const char     *server,
+           const char     *fingerprint)
+{
+  g_autoptr(GVariant) pins = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key, *value;
+
+  if (self->settings == NULL)
+    return;
+  pins = g_settings_get_value (self->settings, "pinned-certificates");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_iter_init (&iter, pins);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    if (!g_str_equal (key, server))
+      g_variant_builder_add (&builder, "{ss}", key, value);
+  g_variant_builder_add (&builder, "{ss}", server, fingerprint);
+  g_settings_set_value (self->settings, "pinned-certificates", g_variant_builder_end (&builder));
+}
+
+static void
+certificate_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         LablinkSession   *self)
+{
+  LablinkCertificateDialog *certificate_dialog = LABLINK_CERTIFICATE_DIALOG (dialog);
+  g_autofree char *server = self->client ? lablink_client_dup_server_address (self->client) : NULL;
+  const char *fingerprint = lablink_certificate_dialog_get_fingerprint (certificate_dialog);
+
+  g_object_set_data (G_OBJECT (self), CERTIFICATE_DIALOG_KEY, NULL);
+
+  /* the answer is for the server shown, not one chosen since */
+  if (g_strcmp0 (response, "trust") != 0 ||
+      g_strcmp0 (server, lablink_certificate_dialog_get_server (certificate_dialog)) != 0)
+    return;
+
+  g_debug ("Trusting the certificate %s of %s", fingerprint, server);
+  store_pin (self, server, fingerprint);
+  if (lablink_client_set_pinned_certificate (self->client, fingerprint, NULL))
+    lablink_session_connect (self);
+}
+
+static void
+certificate_probe_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  g_autoptr(LablinkSession) self = data;
+  LablinkClient *client = LABLINK_CLIENT (source);
+  g_autoptr(JsonNode) health = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server = NULL;
+  GApplication *app;
+  GtkWindow *parent = NULL;
+  GtkWidget *dialog;
+
+  health = lablink_client_get_health_finish (client, result, &error);
+  if (client != self->client || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_object_get_data (G_OBJECT (self), CERTIFICATE_DIALOG_KEY) != NULL)
+    return;
+
+  if (!g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_UNTRUSTED_CERTIFICATE) &&
+      !g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_CERTIFICATE_CHANGED))
+    {
+      g_debug ("Checking the certificate: %s", error ? error->message : "accepted");
+      return;
+    }
+  if (lablink_client_get_peer_certificate (client) == NULL)
+    return;
+
+  app = g_application_get_default ();
+  if (GTK_IS_APPLICATION (app))
+    parent = gtk_application_get_active_window (GTK_APPLICATION (app));
+  server = lablink_client_dup_server_address (client);
+  dialog = lablink_certificate_dialog_new (parent, server,
+                                           lablink_client_get_peer_certificate (client),
+                                           lablink_client_get_peer_certificate_errors (client),
+                                           lablink_client_get_pinned_certificate (client));
+  g_object_set_data (G_OBJECT (self), CERTIFICATE_DIALOG_KEY, dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (certificate_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The WebSocket met a certificate the library refused: a REST request
+ * fetches it with its details for the dialog (the worker's thread keeps
+ * only the message). */
+static void
+check_certificate (LablinkSession *self)
+{
+  if (self->client == NULL || g_object_get_data (G_OBJECT (self), CERTIFICATE_DIALOG_KEY) != NULL)
+    return;
+  lablink_client_get_health_async (self->client, self->cancellable, certificate_probe_cb, g_object_ref (self));
 }
 
 static void
@@ -151,6 +285,13 @@ lablink_session_set_server (LablinkSession  *self,
     return FALSE;
   if (ws_url != NULL && *ws_url != '\0' && !lablink_client_set_ws_url_override (client, ws_url, error))
     return FALSE;
+  {
+    g_autofree char *server = lablink_client_dup_server_address (client);
+    g_autofree char *pin = lookup_pin (self, server);
+
+    if (pin != NULL && !lablink_client_set_pinned_certificate (client, pin, NULL))
+      g_warning ("Ignoring the trusted certificate of %s: “%s” is not a fingerprint", server, pin);
+  }
 
   _lablink_session_drop_server (self);
 

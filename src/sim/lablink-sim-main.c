@@ -78,6 +78,8 @@ main (int   argc,
   gint opt_flood_frames = 0;
   gint opt_token_lifetime = 1800;
   g_autofree char *opt_silent_streams = NULL;
+  g_autofree char *opt_tls_cert = NULL;
+  g_autofree char *opt_tls_key = NULL;
   GOptionEntry entries[] = {
     { "address", 0, 0, G_OPTION_ARG_STRING, &opt_address, "IP address to listen on (default 127.0.0.1)", "ADDR" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port (default 8000; 0 = pick a free one)", "N" },
@@ -105,6 +107,9 @@ main (int   argc,
       "Stop the flood after N frames (with --flood-rate 0: as fast as possible)", "N" },
     { "silent-streams", 0, 0, G_OPTION_ARG_STRING, &opt_silent_streams,
       "Fault, as the released LabLink 1.2.5: acknowledge streams of these types but never send them (e.g. readings,waveform)", "LIST" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert,
+      "Serve https:// and wss:// (same port) with this PEM certificate (needs --tls-key)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "The PEM private key of --tls-cert", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Log debug messages", NULL },
     { NULL }
   };
@@ -156,6 +161,23 @@ main (int   argc,
     }
 
   server = lablink_sim_server_new ();
+  if ((opt_tls_cert != NULL) != (opt_tls_key != NULL))
+    {
+      g_printerr ("lablink-sim: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+  if (opt_tls_cert != NULL)
+    {
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (opt_tls_cert, opt_tls_key, &error);
+
+      if (certificate == NULL)
+        {
+          g_printerr ("lablink-sim: cannot use the TLS certificate %s with key %s: %s\n",
+                      opt_tls_cert, opt_tls_key, error->message);
+          return 2;
+        }
+      lablink_sim_server_set_tls_certificate (server, certificate);
+    }
   lablink_sim_server_set_seed (server, (guint32) opt_seed);
   lablink_sim_server_set_lablink_compat (server, opt_compat);
   lablink_sim_server_set_locks_enabled (server, !opt_no_locks);
@@ -195,9 +217,10 @@ main (int   argc,
 
   fprintf (stdout, "%s\n", lablink_sim_server_get_url (server));
   fflush (stdout);
-  g_message ("serving %s%s%s", lablink_sim_server_get_url (server),
+  g_message ("serving %s%s%s%s", lablink_sim_server_get_url (server),
              opt_compat ? " (LabLink 1.2.5 compatible)" : "",
-             opt_auth != NULL ? " with security" : "");
+             opt_auth != NULL ? " with security" : "",
+             opt_tls_cert != NULL ? " over TLS" : "");
 
   loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, on_signal, loop);

@@ -53,6 +53,7 @@ struct _LablinkSimServer
   guint                  latency_ms;
   double                 hostile_rate;
   LablinkSimHostileKinds hostile_kinds;
+  GTlsCertificate       *tls_certificate;  /* serve https:// and wss:// */
 
   /* runtime (server thread) */
   GMainContext          *context;

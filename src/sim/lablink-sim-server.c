@@ -233,6 +233,7 @@ lablink_sim_server_finalize (GObject *object)
   g_clear_pointer (&self->auth_password, g_free);
   g_clear_pointer (&self->silent_streams, g_strfreev);
   g_clear_pointer (&self->url, g_free);
+  g_clear_object (&self->tls_certificate);
   g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->instruments, g_ptr_array_unref);
   g_clear_pointer (&self->acquisition_order, g_ptr_array_unref);
@@ -617,6 +618,25 @@ lablink_sim_server_get_locks_enabled (LablinkSimServer *self)
   return self->locks_enabled;
 }
 
+/**
+ * lablink_sim_server_set_tls_certificate:
+ * @self: a server, not listening yet
+ * @certificate: (nullable): a certificate with its private key, or %NULL
+ *
+ * Serves TLS with @certificate: the REST API on https:// and the
+ * WebSocket on wss://, on the same port.
+ */
+void
+lablink_sim_server_set_tls_certificate (LablinkSimServer *self,
+                                        GTlsCertificate  *certificate)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SERVER (self));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
+  g_return_if_fail (self->soup == NULL);
+
+  g_set_object (&self->tls_certificate, certificate);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Life cycle                                                                */
 
@@ -667,13 +687,15 @@ lablink_sim_server_listen (LablinkSimServer  *self,
   self->context = g_main_context_ref_thread_default ();
   self->stopped = FALSE;
 
-  self->soup = soup_server_new ("server-header", "lablink-sim/" PACKAGE_VERSION, NULL);
+  self->soup = soup_server_new ("server-header", "lablink-sim/" PACKAGE_VERSION,
+                                "tls-certificate", self->tls_certificate, NULL);
   soup_server_add_handler (self->soup, NULL, lablink_sim_rest_handle, self, NULL);
   soup_server_add_handler (self->soup, "/ws", lablink_sim_server_ws_precheck, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/ws", NULL, NULL, lablink_sim_server_ws_connected, self, NULL);
 
   socket_address = g_inet_socket_address_new (inet, (guint16) port);
-  if (!soup_server_listen (self->soup, socket_address, 0, error))
+  if (!soup_server_listen (self->soup, socket_address,
+                           self->tls_certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     {
       g_clear_object (&self->soup);
       g_clear_pointer (&self->context, g_main_context_unref);
@@ -694,9 +716,9 @@ lablink_sim_server_listen (LablinkSimServer  *self,
   self->port = actual_port;
   g_free (self->url);
   if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
-    self->url = g_strdup_printf ("http://[%s]:%u", ip, actual_port);
+    self->url = g_strdup_printf ("%s://[%s]:%u", self->tls_certificate ? "https" : "http", ip, actual_port);
   else
-    self->url = g_strdup_printf ("http://%s:%u", ip, actual_port);
+    self->url = g_strdup_printf ("%s://%s:%u", self->tls_certificate ? "https" : "http", ip, actual_port);
 
   lablink_sim_server_update_hostile (self);
   g_debug ("serving %s", self->url);

@@ -66,6 +66,8 @@ void                  lablink_sim_server_set_locks_enabled     (LablinkSimServer
 gboolean              lablink_sim_server_get_locks_enabled     (LablinkSimServer *self);
 void                  lablink_sim_server_set_token_lifetime    (LablinkSimServer *self,
                                                                 guint             seconds);
+void                  lablink_sim_server_set_tls_certificate   (LablinkSimServer *self,
+                                                                GTlsCertificate  *certificate);
 
 void                  lablink_sim_server_set_drop_after_messages (LablinkSimServer *self,
                                                                   guint             n_messages);

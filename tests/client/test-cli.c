@@ -493,6 +493,71 @@ test_sim_rest_commands (void)
   test_sim_free (sim);
 }
 
+/* TLS with a self-signed certificate: refused with the option that trusts
+ * it, accepted with it (REST and WebSocket), refused once it changed. */
+static void
+test_sim_tls (void)
+{
+  g_autofree char *cert_a = g_test_build_filename (G_TEST_DIST, "data", "tls", "server-a.pem", NULL);
+  g_autofree char *key_a = g_test_build_filename (G_TEST_DIST, "data", "tls", "server-a.key", NULL);
+  g_autofree char *cert_b = g_test_build_filename (G_TEST_DIST, "data", "tls", "server-b.pem", NULL);
+  g_autofree char *key_b = g_test_build_filename (G_TEST_DIST, "data", "tls", "server-b.key", NULL);
+  const char *args_a[] = { "--tls-cert", cert_a, "--tls-key", key_a, NULL };
+  const char *args_b[] = { "--tls-cert", cert_b, "--tls-key", key_b, NULL };
+  const char *pin_a = "SHA256:0I1Qg70GHDjK0ye2n8CN1uN3VHiOjkjmVpHvPDYjk7o";
+  g_autofree char *option = g_strconcat ("--accept-certificate=", pin_a, NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
+  g_autofree char *err4 = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *stats = NULL;
+  TestSim *sim;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+
+  sim = test_sim_spawn (args_a);
+  g_assert_true (g_str_has_prefix (test_sim_get_url (sim), "https://"));
+
+  /* untrusted: the fingerprint and the exact option to pass */
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "--server", test_sim_get_url (sim), "list", NULL), ==, 1);
+  g_test_message ("%s", err);
+  assert_contains (err, "not trusted");
+  assert_contains (err, option);
+  /* the WebSocket alike, and without retrying for ever */
+  g_assert_cmpint (run_cli (NULL, NULL, &err2, "--server", test_sim_get_url (sim), "stats", "-d", "1", NULL), ==, 1);
+  assert_contains (err2, option);
+
+  /* pinned (any form of the fingerprint): REST and wss work */
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), option, "list", NULL), ==, 0);
+  assert_contains (out, "ps_250e6dfe");
+  g_assert_cmpint (run_cli (NULL, &stats, NULL, "--server", test_sim_get_url (sim),
+                            "--accept-certificate", "D0:8D:50:83:BD:06:1C:38:CA:D3:27:B6:9F:C0:8D:D6:"
+                            "E3:77:54:78:8E:8E:48:E6:56:91:EF:3C:36:23:93:BA",
+                            "stats", "-d", "1", NULL), ==, 0);
+  assert_contains (stats, "Reconnects:");
+
+  /* not a fingerprint: a usage error */
+  g_assert_cmpint (run_cli (NULL, NULL, &err3, "--server", test_sim_get_url (sim),
+                            "--accept-certificate=SHA256:nope", "list", NULL), ==, 2);
+  assert_contains (err3, "--accept-certificate");
+  test_sim_free (sim);
+
+  /* the same server with another certificate: refused, old and new named */
+  sim = test_sim_spawn (args_b);
+  g_assert_cmpint (run_cli (NULL, NULL, &err4, "--server", test_sim_get_url (sim), option, "list", NULL), ==, 1);
+  g_test_message ("%s", err4);
+  assert_contains (err4, "has changed");
+  assert_contains (err4, pin_a);
+  assert_contains (err4, "--accept-certificate=SHA256:");
+  g_assert_null (strstr (err4, option));
+  test_sim_free (sim);
+}
+
 static void
 test_sim_keep_lock (void)
 {
@@ -1284,6 +1349,7 @@ main (int    argc,
   g_test_add_func ("/cli/sim/stats", test_sim_stats);
   g_test_add_func ("/cli/sim/stats-aligned", test_sim_stats_aligned);
   g_test_add_func ("/cli/sim/auth", test_sim_auth);
+  g_test_add_func ("/cli/sim/tls", test_sim_tls);
 
   return g_test_run ();
 }

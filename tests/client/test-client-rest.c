@@ -1143,8 +1143,9 @@ test_tls_untrusted (void)
   info = lablink_client_get_info_finish (client, result, &error);
   g_assert_null (info);
   g_test_message ("%s", error->message);
-  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_UNTRUSTED_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, "not trusted"));
+  g_assert_nonnull (strstr (error->message, "SHA256:"));
   /* the self-signed server never saw a request */
   g_assert_cmpuint (mock_server_get_n_requests (server), ==, 0);
 

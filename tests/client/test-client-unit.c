@@ -563,6 +563,30 @@ test_cli_redact (void)
     }
 }
 
+/* The fingerprint a certificate refusal names (the new one when it changed). */
+static void
+test_cli_fingerprint (void)
+{
+  static const char *a = "SHA256:0I1Qg70GHDjK0ye2n8CN1uN3VHiOjkjmVpHvPDYjk7o";
+  static const char *b = "SHA256:cHS/aGYdMr/rBYpimtTvvbQcdupTvI2h81iFAO7jMwI";
+  g_autofree char *untrusted = g_strdup_printf ("… not trusted. Its fingerprint is %s. Connect …", a);
+  g_autofree char *changed = g_strdup_printf ("… trusted for it is %s, but the server now presents %s (…", a, b);
+  g_autofree char *found_a = cli_find_fingerprint (untrusted);
+  g_autofree char *found_b = cli_find_fingerprint (changed);
+  g_autofree char *none = cli_find_fingerprint ("Could not connect (SHA256:short)");
+  g_autofree char *plain = cli_certificate_message ("Could not connect");
+  g_autofree char *hinted = cli_certificate_message (changed);
+  g_autofree char *option = g_strconcat ("--accept-certificate=", b, NULL);
+
+  g_assert_cmpstr (found_a, ==, a);
+  g_assert_cmpstr (found_b, ==, b);
+  g_assert_null (none);
+  g_assert_null (cli_find_fingerprint (NULL));
+  g_assert_cmpstr (plain, ==, "Could not connect");
+  g_assert_true (g_str_has_prefix (hinted, changed));
+  g_assert_nonnull (strstr (hinted, option));
+}
+
 static void
 test_cli_numbers (void)
 {
@@ -602,6 +626,7 @@ main (int    argc,
   g_test_add_func ("/cli/channels", test_cli_channels);
   g_test_add_func ("/cli/redact", test_cli_redact);
   g_test_add_func ("/cli/numbers", test_cli_numbers);
+  g_test_add_func ("/cli/fingerprint", test_cli_fingerprint);
 
   return g_test_run ();
 }

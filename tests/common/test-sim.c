@@ -68,7 +68,7 @@ start (TestSim *sim,
   line = test_read_line (in);
   if (line == NULL)
     g_error ("lablink-sim printed no URL");
-  g_assert_true (g_str_has_prefix (line, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (line, "http://127.0.0.1:") || g_str_has_prefix (line, "https://127.0.0.1:"));
 
   g_free (sim->url);
   sim->url = line;
