@@ -1,0 +1,14 @@
+/* lablink-spectrum-private.h — what the tests may see of the FFTW plan cache
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+guint _lablink_spectrum_get_n_plans_created (void);
+guint _lablink_spectrum_get_n_cached_plans  (void);
+
+G_END_DECLS
