@@ -798,8 +798,9 @@ lablink_spectrum_get_thd (LablinkSpectrum *self,
   f1 = mean_bin * df;
   if (fundamental)
     *fundamental = f1;
-  /* The second harmonic's lobe must not overlap the fundamental's. */
-  if (mean_bin < 2.0 * k + 1.0)
+  /* The second harmonic's lobe must not overlap the fundamental's (they
+   * may share their edge bin, a null of both). */
+  if (mean_bin < 2.0 * k - 0.5)
     return NAN;
 
   for (h = 2; h <= max_harmonic; h++)
