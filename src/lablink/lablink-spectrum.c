@@ -59,6 +59,7 @@ G_DEFINE_BOXED_TYPE (LablinkSpectrum, lablink_spectrum, lablink_spectrum_ref, la
 static GMutex      plan_lock;
 static GHashTable *plans;          /* size → fftw_plan */
 static guint       n_plans_created;
+static guint       n_on_worker;    /* transforms run on a worker thread */
 
 /* A plan for @n points, from the cache or made now (with the buffers the
  * transform will use, only for their alignment: FFTW_ESTIMATE does not
@@ -122,6 +123,14 @@ _lablink_spectrum_get_n_cached_plans (void)
   n = plans ? g_hash_table_size (plans) : 0;
   g_mutex_unlock (&plan_lock);
   return n;
+}
+
+/* How many transforms lablink_spectrum_compute_async() ran on a worker
+ * thread (tests: large records never on the caller's). */
+guint
+_lablink_spectrum_get_n_on_worker (void)
+{
+  return (guint) g_atomic_int_get (&n_on_worker);
 }
 
 /* Windows */
@@ -389,6 +398,7 @@ compute_thread (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
+  g_atomic_int_inc (&n_on_worker);
   g_task_return_pointer (task, compute (d->samples, d->n_samples, d->dt, d->window),
                          (GDestroyNotify) lablink_spectrum_unref);
 }

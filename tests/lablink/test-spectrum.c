@@ -303,12 +303,14 @@ test_spectrum_async (void)
   g_autofree double *xl = make_sine (large, 1e-6, 1000.0, 1.0, 0.0);
   LablinkSpectrum *results[4] = { NULL };
   LablinkSpectrum *sync_result = NULL;
-  guint created, i;
+  guint created, on_worker, i;
   double f, level;
 
+  on_worker = _lablink_spectrum_get_n_on_worker ();
   lablink_spectrum_compute_async (xs, small, 1e-5, LABLINK_SPECTRUM_WINDOW_HANN, NULL, on_computed, &sync_result);
   g_assert_null (sync_result);  /* never called back from inside the call */
   wait_for (&sync_result);
+  g_assert_cmpuint (_lablink_spectrum_get_n_on_worker (), ==, on_worker);
   g_assert_true (lablink_spectrum_find_peak (sync_result, 0.0, &f, &level));
   g_assert_cmpfloat (fabs (f - 1000.0), <=, 1.0);
   lablink_spectrum_unref (sync_result);
@@ -325,6 +327,8 @@ test_spectrum_async (void)
       lablink_spectrum_unref (results[i]);
     }
   g_assert_cmpuint (_lablink_spectrum_get_n_plans_created (), <=, created + 1);
+  /* the large ones were transformed on worker threads */
+  g_assert_cmpuint (_lablink_spectrum_get_n_on_worker (), ==, on_worker + G_N_ELEMENTS (results));
 }
 
 static void
