@@ -1,0 +1,231 @@
+/* test-gui-spectrum.c — the spectrum view of the simulator's scope waveform
+ *
+ * The simulator's channel 1 is a 1 kHz sine of 1 V amplitude: the view fed
+ * its streamed waveforms (as the scope panel will feed it) marks a peak at
+ * 1 kHz within a bin, at −3.01 dBV. Screenshots of the view at the main
+ * window's default size, 1600×1000 and 800×600.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "lablink-session.h"
+#include "lablink-spectrum-view.h"
+#include "monitor-test-util.h"
+
+typedef struct {
+  MtFixture            mt;
+  LablinkStreamManager *manager;
+  gulong               handler;
+  GtkWindow           *window;
+  LablinkSpectrumView *view;
+  guint64              n_waveforms;
+} Fixture;
+
+/* What the scope panel does with each waveform frame of channel 1. */
+static void
+stream_data_cb (LablinkStreamManager *manager,
+                LablinkMessage       *message,
+                gpointer              user_data)
+{
+  Fixture *f = user_data;
+  const double *samples;
+  gint64 channel = 1;
+  double rate = NAN;
+  gsize n = 0;
+
+  samples = lablink_message_get_waveform (message, &n);
+  lablink_message_get_int (message, "data.channel", &channel);
+  if (samples == NULL || n == 0 || channel != 1 ||
+      !lablink_message_get_double (message, "data.sample_rate", &rate) || !(rate > 0))
+    return;
+  lablink_spectrum_view_set_source_name (f->view, "CH1");
+  lablink_spectrum_view_set_waveform (f->view, samples, n, 1.0 / rate, "V");
+  f->n_waveforms++;
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autofree char *detailed = NULL;
+  g_autofree char *key = NULL;
+  LablinkSession *session;
+  const char *scope;
+
+  mt_fixture_setup (&f->mt, NULL);
+  scope = mt_equipment_id (f->mt.window, LABLINK_EQUIPMENT_OSCILLOSCOPE);
+  g_assert_nonnull (scope);
+  g_assert_true (lablink_window_select_equipment (f->mt.window, scope));
+
+  f->view = LABLINK_SPECTRUM_VIEW (lablink_spectrum_view_new ());
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_title (f->window, "Spectrum");
+  gtk_window_set_default_size (f->window, 1100, 720);
+  gtk_widget_set_margin_start (GTK_WIDGET (f->view), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (f->view), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (f->view), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (f->view), 12);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->view));
+  gtk_window_present (f->window);
+
+  session = lablink_window_get_session (f->mt.window);
+  f->manager = lablink_session_get_manager (session);
+  key = lablink_protocol_stream_key (scope, LABLINK_STREAM_WAVEFORM);
+  detailed = g_strconcat ("stream-data::", key, NULL);
+  f->handler = g_signal_connect (f->manager, detailed, G_CALLBACK (stream_data_cb), f);
+  mt_activate (f->mt.window, "start-stream", g_variant_new_string (LABLINK_STREAM_WAVEFORM));
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_signal_handler (&f->handler, f->manager);
+  gtk_window_destroy (f->window);
+  test_run_for (50);
+  mt_fixture_teardown (&f->mt);
+}
+
+/* Waits for a spectrum computed after now (a new waveform, or the view's
+ * settings changed). */
+static void
+wait_new_spectrum (Fixture *f)
+{
+  guint64 n = lablink_spectrum_view_get_n_spectra (f->view);
+
+  TEST_ASSERT_EVENTUALLY (lablink_spectrum_view_get_n_spectra (f->view) > n + 1);
+}
+
+static void
+resize (Fixture *f,
+        int      width,
+        int      height)
+{
+  gtk_window_set_default_size (f->window, width, height);
+  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (f->window)) - width) <= 40 &&
+             ABS (gtk_widget_get_height (GTK_WIDGET (f->window)) - height) <= 40, TEST_TIMEOUT_MS);
+  g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (f->window)) - width), <=, 40);
+  gtk_widget_queue_draw (GTK_WIDGET (f->window));
+  test_run_for (300);
+}
+
+static void
+test_spectrum_scope_peak (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const LablinkSpectrumWindow windows[] = {
+    LABLINK_SPECTRUM_WINDOW_HANN,
+    LABLINK_SPECTRUM_WINDOW_FLAT_TOP,
+    LABLINK_SPECTRUM_WINDOW_BLACKMAN_HARRIS,
+    LABLINK_SPECTRUM_WINDOW_RECTANGULAR,
+  };
+  LablinkPlot *plot = lablink_spectrum_view_get_plot (f->view);
+  guint i;
+
+  TEST_ASSERT_EVENTUALLY (lablink_spectrum_view_get_n_spectra (f->view) >= 3 && lablink_plot_get_n_draws (plot) > 0);
+  g_assert_cmpuint (f->n_waveforms, >=, 3);
+
+  for (i = 0; i < G_N_ELEMENTS (windows); i++)
+    {
+      LablinkSpectrum *spectrum;
+      double frequency, level, df, thd;
+
+      lablink_spectrum_view_set_window (f->view, windows[i]);
+      wait_new_spectrum (f);
+      spectrum = lablink_spectrum_view_get_spectrum (f->view);
+      g_assert_nonnull (spectrum);
+      g_assert_cmpint (lablink_spectrum_get_window (spectrum), ==, windows[i]);
+      df = lablink_spectrum_get_bin_width (spectrum);
+      g_assert_true (lablink_spectrum_view_get_peak (f->view, &frequency, &level));
+      thd = lablink_spectrum_view_get_thd (f->view);
+      g_test_message ("window %u: %" G_GSIZE_FORMAT " samples, bins of %g Hz: peak %.2f Hz, %.3f dBV, THD %.3g",
+                      windows[i], lablink_spectrum_get_n_samples (spectrum), df, frequency, level, thd);
+
+      /* 1 kHz within a bin, 1 V amplitude: −3.01 dBV */
+      g_assert_cmpfloat (fabs (frequency - 1000.0), <=, df);
+      g_assert_cmpfloat (fabs (level - -3.0103), <=, 0.3);
+      /* a clean sine (the simulator adds 5 mV of noise) */
+      g_assert_true (isfinite (thd));
+      g_assert_cmpfloat (thd, <, 0.02);
+    }
+}
+
+static void
+test_spectrum_screenshots (Fixture       *f,
+                           gconstpointer  data)
+{
+  static const int sizes[][2] = { { 1100, 720 }, { 1600, 1000 }, { 800, 600 } };
+  guint i;
+
+  lablink_spectrum_view_set_window (f->view, LABLINK_SPECTRUM_WINDOW_BLACKMAN_HARRIS);
+  TEST_ASSERT_EVENTUALLY (lablink_spectrum_view_get_n_spectra (f->view) >= 3);
+
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      gboolean log_axis;
+
+      for (log_axis = FALSE; log_axis <= TRUE; log_axis++)
+        {
+          g_autofree char *name = g_strdup_printf ("spectrum-%s-%dx%d.png", log_axis ? "log" : "linear",
+                                                   sizes[i][0], sizes[i][1]);
+          g_autofree char *path = NULL;
+          double variance = 0;
+
+          lablink_spectrum_view_set_log_frequency (f->view, log_axis);
+          resize (f, sizes[i][0], sizes[i][1]);
+          wait_new_spectrum (f);
+          path = mt_screenshot (GTK_WIDGET (f->window), name, &variance);
+          g_test_message ("%s: luminance variance %.1f", path, variance);
+          g_assert_cmpfloat (variance, >, 100.0);
+        }
+    }
+}
+
+/* An acquisition channel over a time range: a ring, uniformly sampled. */
+static void
+test_spectrum_ring_range (void)
+{
+  g_autoptr(LablinkRing) ring = lablink_ring_new (2, 4096);
+  LablinkSpectrumView *view = LABLINK_SPECTRUM_VIEW (g_object_ref_sink (lablink_spectrum_view_new ()));
+  double frequency, level;
+  gsize i;
+
+  /* 1 kS/s, 50 Hz of 2 V amplitude on channel 1; a gap early on */
+  for (i = 0; i < 3000; i++)
+    {
+      double v[2] = { 0.1, 2.0 * sin (2 * G_PI * 50.0 * i / 1000.0) };
+
+      if (i == 100)
+        g_assert_true (lablink_ring_push_gap (ring, 1000 * (gint64) i - 1));
+      g_assert_true (lablink_ring_push (ring, 1000 * (gint64) i, v));
+    }
+
+  g_assert_true (lablink_spectrum_view_set_ring_range (view, ring, 1, 0, 3000 * 1000, "V"));
+  TEST_ASSERT_EVENTUALLY (lablink_spectrum_view_get_n_spectra (view) >= 1);
+  g_assert_cmpuint (lablink_spectrum_get_n_samples (lablink_spectrum_view_get_spectrum (view)), ==, 2900);
+  g_assert_true (lablink_spectrum_view_get_peak (view, &frequency, &level));
+  g_assert_cmpfloat (fabs (frequency - 50.0), <=, 0.5);
+  g_assert_cmpfloat (fabs (level - 20 * log10 (2.0 / sqrt (2.0))), <=, 0.1);
+
+  /* too short a range */
+  g_assert_false (lablink_spectrum_view_set_ring_range (view, ring, 1, 10 * 1000, 12 * 1000, "V"));
+  g_assert_null (lablink_spectrum_view_get_spectrum (view));
+  g_assert_nonnull (lablink_plot_get_message (lablink_spectrum_view_get_plot (view)));
+
+  g_object_unref (view);
+}
+
+int
+main (int argc, char **argv)
+{
+  mt_init (&argc, &argv);
+
+  g_test_add ("/gui/spectrum/scope-peak", Fixture, NULL, setup, test_spectrum_scope_peak, teardown);
+  g_test_add ("/gui/spectrum/screenshots", Fixture, NULL, setup, test_spectrum_screenshots, teardown);
+  g_test_add_func ("/gui/spectrum/ring-range", test_spectrum_ring_range);
+
+  return g_test_run ();
+}
