@@ -406,6 +406,22 @@ take_over_connection (LablinkWsWorker         *self,
   return ours;
 }
 
+/* The "message" signal's arguments unpacked by hand: its own marshaller is
+ * the generic one (libffi) for every frame. */
+static void
+marshal_message (GClosure     *closure,
+                 GValue       *return_value,
+                 guint         n_params,
+                 const GValue *params,
+                 gpointer      hint,
+                 gpointer      marshal_data)
+{
+  lablink_ws_worker_on_message (g_value_get_object (&params[0]),
+                                g_value_get_int (&params[1]),
+                                g_value_get_boxed (&params[2]),
+                                closure->data);
+}
+
 /* W */
 static void
 on_connected (GObject      *source,
@@ -501,7 +517,12 @@ on_connected (GObject      *source,
   self->last_rx = self->connected_since;
   self->ping_sent = 0;
 
-  g_signal_connect (conn, "message", G_CALLBACK (lablink_ws_worker_on_message), self);
+  {
+    GClosure *closure = g_cclosure_new (G_CALLBACK (lablink_ws_worker_on_message), self, NULL);
+
+    g_closure_set_marshal (closure, marshal_message);
+    g_signal_connect_closure (conn, "message", closure, FALSE);
+  }
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), self);
   g_signal_connect (conn, "error", G_CALLBACK (on_error), self);
 
