@@ -1,20 +1,27 @@
-/* bench-ingest.c — how fast the stream manager ingests a flood, and how
+/* bench-ingest.c — how fast the stream manager ingests frames, and how
  * well the consumer's main loop keeps turning meanwhile.
  *
- * A forked server floods the exact PSU readings frame of the recorded
- * LabLink 1.2.5 traffic. We measure frames handled per CPU-second of this
- * process (all threads) and the worst delay of a 10 ms timer on the
- * consumer's main loop, for liblablink and, in the same run, for a plain
- * libsoup + json-glib tree client on its main loop.
+ * Forked servers send the exact PSU readings frame of the recorded LabLink
+ * 1.2.5 traffic: as fast as the client reads (flood), at 1k and 10k frames
+ * a second, and at 200k frames a second (over capacity: the client cannot
+ * keep up and liblablink drops the oldest). For each we measure frames
+ * handled per CPU-second of this process (all threads) and how late a
+ * 10 ms timer on the consumer's main loop runs (worst and 99th
+ * percentile), from the first frame delivered to the last, for liblablink and, in the same run and against the same
+ * server, for the baseline: a plain libsoup + json-glib tree client on its
+ * main loop (what LabLink's Python client does, and as fast as it here).
  *
- * Run by hand: build/bench/bench-ingest [--frames N] [--no-baseline]
+ * Run by hand: build/bench/bench-ingest [--rounds N] [--pin] [--frames N]
+ *              [--seconds S] [--no-baseline]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE 1
 #include "config.h"
 
 #include <libsoup/soup.h>
 #include <lablink.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 #include "flood-server.h"
@@ -27,15 +34,31 @@ static const char psu_frame[] =
   "\"current_actual\": 0.49995062717259475, \"output_enabled\": true, \"in_cv_mode\": true, \"in_cc_mode\": false}}";
 
 typedef struct {
-  guint64  expected;
+  const char *name;
+  guint       rate;      /* frames a second, 0: flood */
+  guint64     frames;
+  FloodServer servers[2];  /* liblablink's, the baseline's */
+} Case;
+
+typedef struct {
   guint64  delivered;
   double   checksum;
   gint64   last_tick;
-  gint64   worst_delay;
+  GArray  *delays;       /* µs late, per tick */
   guint64  ticks;
-  gboolean connected;
+  double   cpu0;         /* when the first frame was delivered */
+  gint64   start;
   gboolean failed;
 } Run;
+
+typedef struct {
+  guint64 frames;        /* handled: received by the client */
+  guint64 dropped;
+  double  cpu;
+  double  wall;
+  double  worst_ms;
+  double  p99_ms;
+} Result;
 
 static double
 cpu_seconds (void)
@@ -47,6 +70,18 @@ cpu_seconds (void)
          usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
 
+/* The clock starts at the first frame: what is measured is ingest, not
+ * connecting (a thread, a session, a handshake) and setting up. */
+static void
+first_frame (Run *run)
+{
+  if (run->delivered == 0)
+    {
+      run->cpu0 = cpu_seconds ();
+      run->start = g_get_monotonic_time ();
+    }
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
@@ -54,10 +89,41 @@ tick_cb (gpointer data)
   gint64 now = g_get_monotonic_time ();
 
   if (run->last_tick != 0)
-    run->worst_delay = MAX (run->worst_delay, now - run->last_tick - 10000);
+    {
+      gint64 late = MAX (now - run->last_tick - 10000, 0);
+      g_array_append_val (run->delays, late);
+    }
   run->last_tick = now;
   run->ticks++;
   return G_SOURCE_CONTINUE;
+}
+
+static int
+cmp_gint64 (gconstpointer a,
+            gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+timer_figures (Run    *run,
+               gint64  start,
+               Result *result)
+{
+  GArray *d = run->delays;
+  gint64 late = g_get_monotonic_time () - (run->last_tick ? run->last_tick : start) - 10000;
+
+  /* The gap since the last tick counts too: a loop that never turns is
+   * as late as the run is long. */
+  if (late > 0)
+    g_array_append_val (d, late);
+
+  if (d->len == 0)
+    return;
+  g_array_sort (d, cmp_gint64);
+  result->worst_ms = g_array_index (d, gint64, d->len - 1) / 1000.0;
+  result->p99_ms = g_array_index (d, gint64, MIN (d->len - 1, (guint) (d->len * 0.99))) / 1000.0;
 }
 
 static void
@@ -68,6 +134,7 @@ on_stream_data (LablinkStreamManager *manager,
   Run *run = data;
   double v;
 
+  first_frame (run);
   if (lablink_message_get_double (message, "data.voltage_actual", &v))
     run->checksum += v;
   run->delivered++;
@@ -86,45 +153,41 @@ connected_cb (GObject      *source,
       g_printerr ("connect: %s\n", error->message);
       run->failed = TRUE;
     }
-  run->connected = TRUE;
 }
 
 static void
-report (const char *name,
-        guint64     handled,
-        guint64     delivered,
-        guint64     dropped,
-        double      cpu,
-        double      wall,
-        Run        *run)
+print_result (const char   *client,
+              const Case   *c,
+              const Result *r)
 {
-  g_print ("%-22s %9" G_GUINT64_FORMAT " frames  %6.2f s wall  %6.2f s CPU  %9.0f frames/CPU-s  "
-           "delivered %" G_GUINT64_FORMAT " dropped %" G_GUINT64_FORMAT "  10 ms timer: %" G_GUINT64_FORMAT " ticks, worst delay %.2f ms\n",
-           name, handled, wall, cpu, handled / cpu, delivered, dropped,
-           run->ticks, run->worst_delay / 1000.0);
+  g_print ("  %-9s %-10s %8" G_GUINT64_FORMAT " frames %6.2f s wall %6.3f s CPU %9.0f frames/CPU-s"
+           "  dropped %-7" G_GUINT64_FORMAT " timer late: worst %6.2f ms, p99 %5.2f ms\n",
+           c->name, client, r->frames, r->wall, r->cpu, r->frames / r->cpu, r->dropped,
+           r->worst_ms, r->p99_ms);
 }
 
-static double
-bench_lablink (guint port,
-               guint64 frames)
+static Result
+bench_lablink (const Case *c)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", c->servers[0].port);
   g_autoptr(LablinkClient) client = lablink_client_new (url, NULL);
   g_autoptr(LablinkStreamManager) manager = NULL;
   g_autoptr(LablinkStatistics) stats = NULL;
-  Run run = { .expected = frames };
+  Run run = { 0 };
+  Result result = { 0 };
   GMainContext *context = g_main_context_default ();
   gint64 start, deadline;
-  double cpu0, cpu;
+  double cpu0;
   guint tick;
 
+  run.delays = g_array_new (FALSE, FALSE, sizeof (gint64));
   manager = g_object_new (LABLINK_TYPE_STREAM_MANAGER, "client", client,
                           "reconnect", FALSE, "ping-interval-ms", 600000, NULL);
   g_signal_connect (manager, "stream-data", G_CALLBACK (on_stream_data), &run);
 
-  lablink_stream_manager_connect_async (manager, NULL, connected_cb, &run);
   cpu0 = cpu_seconds ();
   start = g_get_monotonic_time ();
+  lablink_stream_manager_connect_async (manager, NULL, connected_cb, &run);
   tick = g_timeout_add (10, tick_cb, &run);
   deadline = start + 120 * G_USEC_PER_SEC;
 
@@ -138,20 +201,21 @@ bench_lablink (guint port,
       /* Check for the end once per timer tick, not per iteration. */
       g_clear_pointer (&stats, lablink_statistics_unref);
       stats = lablink_stream_manager_get_statistics (manager);
-      if (run.delivered + lablink_statistics_get_dropped (stats) >= frames)
+      if (run.delivered + lablink_statistics_get_dropped (stats) >= c->frames)
         break;
     }
 
-  cpu = cpu_seconds () - cpu0;
+  result.cpu = cpu_seconds () - (run.delivered ? run.cpu0 : cpu0);
+  result.wall = (g_get_monotonic_time () - (run.delivered ? run.start : start)) / 1e6;
   g_source_remove (tick);
   g_clear_pointer (&stats, lablink_statistics_unref);
   stats = lablink_stream_manager_get_statistics (manager);
-  report ("liblablink", lablink_statistics_get_messages_received (stats), run.delivered,
-          lablink_statistics_get_dropped (stats), cpu,
-          (g_get_monotonic_time () - start) / 1e6, &run);
+  result.frames = lablink_statistics_get_messages_received (stats) - 1;
+  result.dropped = lablink_statistics_get_dropped (stats);
+  timer_figures (&run, start, &result);
   lablink_stream_manager_disconnect (manager);
-
-  return lablink_statistics_get_messages_received (stats) / cpu;
+  g_array_unref (run.delays);
+  return result;
 }
 
 /* The baseline: what a straightforward client does. */
@@ -166,6 +230,7 @@ baseline_message (SoupWebsocketConnection *conn,
   gsize len;
   const char *text = g_bytes_get_data (bytes, &len);
 
+  first_frame (run);
   if (json_parser_load_from_data (parser, text, (gssize) len, NULL))
     {
       JsonObject *root = json_node_get_object (json_parser_get_root (parser));
@@ -193,37 +258,39 @@ baseline_connected (GObject      *source,
   soup_websocket_connection_set_max_incoming_payload_size (conn, 16 * 1024 * 1024);
   g_signal_connect (conn, "message", G_CALLBACK (baseline_message), run);
   g_object_set_data_full (G_OBJECT (source), "conn", conn, g_object_unref);
-  run->connected = TRUE;
 }
 
-static double
-bench_baseline (guint   port,
-                guint64 frames)
+static Result
+bench_baseline (const Case *c)
 {
-  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/ws", port);
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/ws", c->servers[1].port);
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  Run run = { .expected = frames };
+  Run run = { 0 };
+  Result result = { 0 };
   gint64 start, deadline;
-  double cpu0, cpu;
+  double cpu0;
   guint tick;
 
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        baseline_connected, &run);
+  run.delays = g_array_new (FALSE, FALSE, sizeof (gint64));
   cpu0 = cpu_seconds ();
   start = g_get_monotonic_time ();
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        baseline_connected, &run);
   tick = g_timeout_add (10, tick_cb, &run);
   deadline = start + 120 * G_USEC_PER_SEC;
 
-  while (run.delivered < frames && !run.failed && g_get_monotonic_time () < deadline)
+  while (run.delivered < c->frames && !run.failed && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
 
-  cpu = cpu_seconds () - cpu0;
+  result.cpu = cpu_seconds () - (run.delivered ? run.cpu0 : cpu0);
+  result.wall = (g_get_monotonic_time () - (run.delivered ? run.start : start)) / 1e6;
   g_source_remove (tick);
-  report ("libsoup+json-glib tree", run.delivered, run.delivered, 0, cpu,
-          (g_get_monotonic_time () - start) / 1e6, &run);
+  result.frames = run.delivered - 1;
+  timer_figures (&run, start, &result);
   g_object_set_data (G_OBJECT (session), "conn", NULL);
-  return run.delivered / cpu;
+  g_array_unref (run.delays);
+  return result;
 }
 
 static void
@@ -234,21 +301,66 @@ ignore_log (const char     *domain,
 {
 }
 
+static char *
+load_average (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("?");
+  fields = g_strsplit (g_strstrip (text), " ", 4);
+  return g_strdup_printf ("%s %s %s", fields[0], fields[1] ? fields[1] : "", fields[1] && fields[2] ? fields[2] : "");
+}
+
+static void
+pin (pid_t pid,
+     int   cpu)
+{
+  cpu_set_t set;
+
+  CPU_ZERO (&set);
+  CPU_SET (cpu, &set);
+  if (sched_setaffinity (pid, sizeof set, &set) < 0)
+    g_printerr ("could not pin %d to CPU %d\n", (int) pid, cpu);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  gint64 frames = 1000000;
+  gint64 frames = 500000;
+  gint seconds = 3;
+  gint rounds = 1;
   gboolean no_baseline = FALSE;
+  gboolean pinned = FALSE;
+  g_autofree char *only = NULL;
   GOptionEntry entries[] = {
-    { "frames", 'n', 0, G_OPTION_ARG_INT64, &frames, "Frames to flood (default 1000000)", "N" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only, "Only this rate (flood, 1k/s, 10k/s, 200k/s)", "RATE" },
+    { "frames", 'n', 0, G_OPTION_ARG_INT64, &frames, "Frames to flood (default 500000)", "N" },
+    { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "Seconds at each fixed rate (default 3)", "S" },
+    { "rounds", 'r', 0, G_OPTION_ARG_INT, &rounds, "Interleaved rounds (default 1)", "N" },
+    { "pin", 0, 0, G_OPTION_ARG_NONE, &pinned, "Client on CPU 0, servers on CPU 1", NULL },
     { "no-baseline", 0, 0, G_OPTION_ARG_NONE, &no_baseline, "Skip the libsoup + json-glib baseline", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) options = g_option_context_new ("- LabLink ingest benchmark");
   g_autoptr(GError) error = NULL;
-  FloodServer lablink_server, baseline_server = { 0 };
-  double ours, theirs = 0;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d %H:%M UTC");
+  g_autofree char *load_before = NULL;
+  g_autofree char *load_after = NULL;
+  Case templates[] = {
+    { "flood", 0, 0 },
+    { "1k/s", 1000, 0 },
+    { "10k/s", 10000, 0 },
+    { "200k/s", 200000, 0 },
+  };
+  guint n_cases = G_N_ELEMENTS (templates);
+  Case warmup = { "warm-up", 0, 2000 };
+  g_autofree Case *cases = NULL;
+  g_autofree Result *totals = NULL;   /* [case][client], summed over rounds */
+  guint r, i, k;
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error))
@@ -256,26 +368,97 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  rounds = MAX (rounds, 1);
+  seconds = MAX (seconds, 1);
 
   if (g_getenv ("BENCH_QUIET_SOUP"))
     g_log_set_handler ("libsoup", G_LOG_LEVEL_DEBUG, ignore_log, NULL);
 
-  /* Fork the servers before any thread exists. */
-  lablink_server = flood_server_start (psu_frame, (guint64) frames);
-  if (!no_baseline)
-    baseline_server = flood_server_start (psu_frame, (guint64) frames);
+  /* Fork every server before any thread exists. */
+  for (k = 0; k < 2; k++)
+    warmup.servers[k] = flood_server_start (psu_frame, warmup.frames, 0);
+  cases = g_new0 (Case, n_cases * rounds);
+  totals = g_new0 (Result, n_cases * 2);
+  for (r = 0; r < (guint) rounds; r++)
+    for (i = 0; i < n_cases; i++)
+      {
+        Case *c = &cases[r * n_cases + i];
 
-  g_print ("Flooding %" G_GINT64_FORMAT " copies of the %zu-byte PSU readings frame over loopback\n",
-           frames, strlen (psu_frame));
+        *c = templates[i];
+        if (only != NULL && strcmp (only, c->name) != 0)
+          continue;
+        c->frames = c->rate ? (guint64) c->rate * (guint64) seconds : (guint64) frames;
+        for (k = 0; k < (no_baseline ? 1u : 2u); k++)
+          {
+            c->servers[k] = flood_server_start (psu_frame, c->frames, c->rate);
+            if (pinned)
+              pin (c->servers[k].pid, 1);
+          }
+      }
+  if (pinned)
+    pin (0, 0);
 
-  ours = bench_lablink (lablink_server.port, (guint64) frames);
-  flood_server_stop (&lablink_server);
+  /* What the first connection of a process pays once (GIO modules, the
+   * proxy resolver's settings, libsoup's types) is not the first client's. */
+  bench_lablink (&warmup);
+  flood_server_stop (&warmup.servers[0]);
+  bench_baseline (&warmup);
+  flood_server_stop (&warmup.servers[1]);
 
-  if (!no_baseline)
+  load_before = load_average ();
+  g_print ("bench-ingest %s, load average %s, %d round(s)%s: the %zu-byte PSU readings frame over loopback\n"
+           "flood: %" G_GINT64_FORMAT " frames; fixed rates: %d s each\n",
+           date, load_before, rounds, pinned ? ", client pinned to CPU 0" : "",
+           strlen (psu_frame), frames, seconds);
+
+  for (r = 0; r < (guint) rounds; r++)
+    for (i = 0; i < n_cases; i++)
+      {
+        Case *c = &cases[r * n_cases + i];
+        Result res[2];
+
+        if (only != NULL && strcmp (only, c->name) != 0)
+          continue;
+
+        /* Alternate which client goes first, round by round. */
+        for (k = 0; k < (no_baseline ? 1u : 2u); k++)
+          {
+            guint which = no_baseline ? 0 : (k + r) % 2;
+
+            res[which] = which == 0 ? bench_lablink (c) : bench_baseline (c);
+            flood_server_stop (&c->servers[which]);
+            print_result (which == 0 ? "liblablink" : "baseline", c, &res[which]);
+
+            totals[i * 2 + which].frames += res[which].frames;
+            totals[i * 2 + which].dropped += res[which].dropped;
+            totals[i * 2 + which].cpu += res[which].cpu;
+            totals[i * 2 + which].wall += res[which].wall;
+            totals[i * 2 + which].worst_ms = MAX (totals[i * 2 + which].worst_ms, res[which].worst_ms);
+            totals[i * 2 + which].p99_ms = MAX (totals[i * 2 + which].p99_ms, res[which].p99_ms);
+          }
+      }
+
+  load_after = load_average ();
+  g_print ("\nbench-ingest %s, load average before %s, after %s; frames per CPU-second of the client "
+           "(all rounds together), 10 ms timer lateness worst / p99 (worst round):\n\n", date, load_before, load_after);
+  g_print ("| rate | baseline: libsoup + json-glib | liblablink | ratio | timer late, baseline | timer late, liblablink |\n"
+           "|---|---:|---:|---:|---:|---:|\n");
+  for (i = 0; i < n_cases; i++)
     {
-      theirs = bench_baseline (baseline_server.port, (guint64) frames);
-      flood_server_stop (&baseline_server);
-      g_print ("ratio liblablink / baseline: %.2fx\n", ours / theirs);
+      Result *ours = &totals[i * 2];
+      Result *base = &totals[i * 2 + 1];
+
+      if (ours->cpu == 0)
+        continue;
+
+      if (no_baseline)
+        g_print ("| %s | — | %.1fk | — | — | %.1f / %.1f ms |\n", templates[i].name,
+                 ours->frames / ours->cpu / 1000, ours->worst_ms, ours->p99_ms);
+      else
+        g_print ("| %s | %.1fk | %.1fk | %.2fx | %.1f / %.1f ms | %.1f / %.1f ms |\n", templates[i].name,
+                 base->frames / base->cpu / 1000, ours->frames / ours->cpu / 1000,
+                 (ours->frames / ours->cpu) / (base->frames / base->cpu),
+                 base->worst_ms, base->p99_ms, ours->worst_ms, ours->p99_ms);
     }
 
   return 0;

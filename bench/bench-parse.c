@@ -63,6 +63,19 @@ main (int   argc,
     }
   theirs = (cpu_now () - t0) / (frames / 4) * 1e9;
 
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *date = g_date_time_format (now, "%Y-%m-%d %H:%M UTC");
+    g_autofree char *load = NULL;
+    g_auto(GStrv) fields = NULL;
+
+    if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+      fields = g_strsplit (load, " ", 4);
+    g_print ("bench-parse %s, load average %s %s %s\n", date,
+             fields && fields[0] ? fields[0] : "?",
+             fields && fields[0] && fields[1] ? fields[1] : "",
+             fields && fields[0] && fields[1] && fields[2] ? fields[2] : "");
+  }
   g_print ("lablink_message_parse_bytes + get_double: %7.0f ns/frame (%.0f frames/CPU-s)\n", ours, 1e9 / ours);
   g_print ("json-glib JsonParser tree  + get_double: %7.0f ns/frame (%.0f frames/CPU-s)\n", theirs, 1e9 / theirs);
   g_print ("ratio: %.1fx (checksum %.3f)\n", theirs / ours, sum);

@@ -3,7 +3,9 @@
  * Runs in a forked child so that the benchmark measures only the client's
  * CPU time. It speaks just enough RFC 6455 for one client: the handshake,
  * then unmasked text frames written with blocking sends (TCP backpressure
- * paces it to what the client reads).
+ * paces it to what the client reads). At a given rate it sends each frame
+ * when it is due (one send per frame, like a server with a timer per
+ * reading; frames overdue after a late wake-up go in one send).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -68,10 +72,20 @@ append_frame (GString    *out,
   g_string_append_len (out, payload, (gssize) len);
 }
 
+static guint64
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (guint64) ts.tv_sec * 1000000000u + (guint64) ts.tv_nsec;
+}
+
 static void
 serve (int          listener,
        const char  *frame,
-       guint64      count)
+       guint64      count,
+       guint        rate)
 {
   char request[8192];
   gsize got = 0;
@@ -125,6 +139,34 @@ serve (int          listener,
   for (i = 0; i < per_batch; i++)
     append_frame (batch, frame, strlen (frame));
 
+  if (rate > 0)
+    {
+      guint64 start;
+
+      /* Sleep to the due time, not "about" to it. */
+      prctl (PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+      start = now_ns ();
+      while (sent < count)
+        {
+          guint64 due = sent * 1000000000u / rate;   /* of the next frame, from start */
+          guint64 elapsed = now_ns () - start;
+          guint64 n;
+
+          if (elapsed < due)
+            {
+              struct timespec ts = { (time_t) ((due - elapsed) / 1000000000u), (long) ((due - elapsed) % 1000000000u) };
+              nanosleep (&ts, NULL);
+              continue;
+            }
+          /* Every frame due by now, in one send. */
+          n = elapsed * rate / 1000000000u + 1 - sent;
+          n = MIN (MIN (n, (guint64) per_batch), count - sent);
+          if (!write_all (fd, batch->str, batch->len / per_batch * (gsize) n))
+            _exit (0);
+          sent += n;
+        }
+    }
+
   while (sent < count)
     {
       guint n = (guint) MIN ((guint64) per_batch, count - sent);
@@ -141,11 +183,13 @@ serve (int          listener,
   _exit (0);
 }
 
-/* Forks a server that sends @frame @count times to the first client.
- * Call before any thread exists. */
+/* Forks a server that sends @frame @count times to the first client, as
+ * fast as it reads (@rate 0) or @rate frames a second. Call before any
+ * thread exists. */
 FloodServer
 flood_server_start (const char *frame,
-                    guint64     count)
+                    guint64     count,
+                    guint       rate)
 {
   FloodServer server = { 0 };
   struct sockaddr_in addr = { 0 };
@@ -164,7 +208,7 @@ flood_server_start (const char *frame,
 
   server.pid = fork ();
   if (server.pid == 0)
-    serve (listener, frame, count);
+    serve (listener, frame, count, rate);
   close (listener);
   return server;
 }

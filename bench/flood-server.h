@@ -13,5 +13,6 @@ typedef struct {
 } FloodServer;
 
 FloodServer flood_server_start (const char  *frame,
-                                guint64      count);
+                                guint64      count,
+                                guint        rate);
 void        flood_server_stop  (FloodServer *server);

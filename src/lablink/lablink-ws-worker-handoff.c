@@ -215,7 +215,11 @@ flush_cb (gpointer data)
   LablinkWsWorker *self = data;
   gboolean wake = FALSE;
 
-  g_source_set_ready_time (self->flush_source, -1);
+  if (self->flush_armed)
+    {
+      self->flush_armed = FALSE;
+      g_source_set_ready_time (self->flush_source, -1);
+    }
 
   g_mutex_lock (&self->lock);
   self->flush_scheduled = FALSE;
@@ -230,6 +234,23 @@ flush_cb (gpointer data)
   if (wake)
     self->wakeup (self->wakeup_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* W: the read stream's burst is over (lablink-ws-read-stream.c), or the
+ * connection is: the owner is woken now for what is unannounced, not one
+ * main loop iteration (and poll()) later. */
+void
+lablink_ws_worker_burst_over (gpointer stream,
+                              gpointer data)
+{
+  LablinkWsWorker *self = data;
+  gboolean flush;
+
+  g_mutex_lock (&self->lock);
+  flush = self->flush_scheduled;
+  g_mutex_unlock (&self->lock);
+  if (flush)
+    flush_cb (self);
 }
 
 GSource *
@@ -275,7 +296,14 @@ batch_wakeup_locked (LablinkWsWorker *self,
   if (!self->flush_scheduled)
     {
       self->flush_scheduled = TRUE;
-      g_source_set_ready_time (self->flush_source, 0);
+      /* The read stream says when its burst is over (burst_over() below);
+       * otherwise the flush source runs once the burst is. (Setting a
+       * ready time wakes the context, even from its own thread.) */
+      if (!self->bursts_reported)
+        {
+          self->flush_armed = TRUE;
+          g_source_set_ready_time (self->flush_source, 0);
+        }
     }
   return FALSE;
 }

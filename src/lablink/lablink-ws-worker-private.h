@@ -134,6 +134,7 @@ void               lablink_statistics_add_stream      (LablinkStatistics *self,
 #define OTHER_STREAM_KEY     ""
 #define WAKE_BATCH           64     /* frames handed over before the owner is woken… */
 #define WAKE_LATENCY_US      2000   /* …or this long after the first of them */
+#define READ_PERIOD_US       4000   /* a read burst starts at most this often (lablink-ws-read-stream.c) */
 #define DEFAULT_QUEUE_BYTES       (G_GUINT64_CONSTANT (64) * 1024 * 1024)
 #define DEFAULT_TOTAL_QUEUE_BYTES (G_GUINT64_CONSTANT (256) * 1024 * 1024)
 #define TAKE_BYTES           (1024 * 1024)  /* the owner takes at most this much at once (or one frame) */
@@ -182,6 +183,8 @@ struct _LablinkWsWorker
   gboolean                 closed_too_big;   /* libsoup refused a frame over max_payload */
   GRand                   *rand;
   GSource                 *flush_source;
+  gboolean                 flush_armed;      /* flush_source has a ready time */
+  gboolean                 bursts_reported;  /* the read stream calls lablink_ws_worker_burst_over() */
 
   /* Protected by lock. */
   LablinkWsConfig          config;
@@ -217,6 +220,8 @@ struct _LablinkWsWorker
 void     lablink_ws_stream_entry_free       (gpointer                 data);
 void     lablink_ws_item_free               (LablinkWsItem           *item);
 GSource *lablink_ws_worker_flush_source_new (LablinkWsWorker         *self);
+void     lablink_ws_worker_burst_over       (gpointer                 stream,
+                                             gpointer                 data);
 void     lablink_ws_worker_post_item        (LablinkWsWorker         *self,
                                              LablinkWsItemKind        kind,
                                              LablinkMessage          *message,

@@ -17,6 +17,7 @@
 #include "lablink-certificate-private.h"
 #include "lablink-error.h"
 #include "lablink-protocol.h"
+#include "lablink-ws-read-stream-private.h"
 #include "lablink-ws-worker-private.h"
 
 static void start_attempt     (LablinkWsWorker *self);
@@ -235,6 +236,13 @@ teardown_connection (LablinkWsWorker *self,
   g_mutex_unlock (&self->lock);
 
   self->ping_sent = 0;
+
+  /* The last burst is over with the connection. */
+  if (self->bursts_reported)
+    {
+      self->bursts_reported = FALSE;
+      lablink_ws_worker_burst_over (NULL, self);
+    }
 }
 
 /* W */
@@ -397,6 +405,71 @@ certificate_error (LablinkWsWorker *self,
   return error;
 }
 
+/* W: the session did the handshake (TLS, proxy, authentication, headers)
+ * and made @conn (taken) on the connection; returns a connection of our own
+ * on the same connection, reading it through a LablinkWsReadStream (large
+ * reads, paced bursts: lablink-ws-read-stream.c). Whatever @conn might
+ * have read already would be lost, but a LabLink server sends nothing
+ * before the client's first frame (sent once we are connected). If the
+ * stream cannot be taken over, @conn is returned as it is. */
+static SoupWebsocketConnection *
+take_over_connection (LablinkWsWorker         *self,
+                      SoupWebsocketConnection *conn)
+{
+  GIOStream *base = soup_websocket_connection_get_io_stream (conn);
+  g_autoptr(GIOStream) stream = NULL;
+  SoupWebsocketConnection *ours;
+  const char *scheme;
+  GList *extensions = NULL;
+  GList *l;
+
+  /* Disposing @conn closes its stream, unless a close cannot start: the
+   * stream is marked busy for that moment (its close then fails with
+   * G_IO_ERROR_PENDING, which @conn takes as closed). */
+  if (!G_IS_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (base)) ||
+      !g_io_stream_set_pending (base, NULL))
+    return conn;
+  g_object_ref (base);
+
+  for (l = soup_websocket_connection_get_extensions (conn); l != NULL; l = l->next)
+    extensions = g_list_prepend (extensions, g_object_ref (l->data));
+  extensions = g_list_reverse (extensions);
+
+  /* ws:// is a plain socket (also through a proxy); wss:// is TLS. */
+  scheme = g_uri_get_scheme (soup_websocket_connection_get_uri (conn));
+  stream = lablink_ws_read_stream_new (base, g_strcmp0 (scheme, "ws") == 0 || g_strcmp0 (scheme, "http") == 0,
+                                       READ_PERIOD_US, lablink_ws_worker_burst_over, self);
+  ours = soup_websocket_connection_new (stream, soup_websocket_connection_get_uri (conn),
+                                        SOUP_WEBSOCKET_CONNECTION_CLIENT,
+                                        soup_websocket_connection_get_origin (conn),
+                                        soup_websocket_connection_get_protocol (conn),
+                                        extensions);
+
+  self->bursts_reported = TRUE;
+
+  g_object_run_dispose (G_OBJECT (conn));
+  g_object_unref (conn);
+  g_io_stream_clear_pending (base);
+  g_object_unref (base);
+  return ours;
+}
+
+/* The "message" signal's arguments unpacked by hand: its own marshaller is
+ * the generic one (libffi) for every frame. */
+static void
+marshal_message (GClosure     *closure,
+                 GValue       *return_value,
+                 guint         n_params,
+                 const GValue *params,
+                 gpointer      hint,
+                 gpointer      marshal_data)
+{
+  lablink_ws_worker_on_message (g_value_get_object (&params[0]),
+                                g_value_get_int (&params[1]),
+                                g_value_get_boxed (&params[2]),
+                                closure->data);
+}
+
 /* W */
 static void
 on_connected (GObject      *source,
@@ -459,7 +532,7 @@ on_connected (GObject      *source,
       return;
     }
 
-  self->conn = conn;
+  self->conn = conn = take_over_connection (self, conn);
   g_mutex_lock (&self->lock);
   soup_websocket_connection_set_max_incoming_payload_size (conn, self->config.max_payload);
   /* libsoup ≥ 3.6 also bounds a message reassembled from fragments (older
@@ -496,7 +569,12 @@ on_connected (GObject      *source,
   self->last_rx = self->connected_since;
   self->ping_sent = 0;
 
-  g_signal_connect (conn, "message", G_CALLBACK (lablink_ws_worker_on_message), self);
+  {
+    GClosure *closure = g_cclosure_new (G_CALLBACK (lablink_ws_worker_on_message), self, NULL);
+
+    g_closure_set_marshal (closure, marshal_message);
+    g_signal_connect_closure (conn, "message", closure, FALSE);
+  }
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), self);
   g_signal_connect (conn, "error", G_CALLBACK (on_error), self);
 
