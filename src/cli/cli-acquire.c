@@ -54,7 +54,16 @@ typedef struct {
   gboolean was_connected;
   GCancellable *check;
   char *lost;
+  /* the stream: frames, or REST polling (the released 1.2.5 sends none) */
+  char *key;
+  gboolean polling;
+  gboolean no_data;   /* nothing at all came within the bound */
+  guint no_data_source;
 } AcquireState;
+
+/* How long acquire waits for a first sample before it gives up (exit 1),
+ * when neither --duration nor the acquisition ends it sooner. */
+#define NO_DATA_MIN_S 10.0
 
 /* Counts the samples a window dropped for their timestamp, once each
  * although windows overlap; returns how many are new. */
@@ -135,6 +144,44 @@ on_state_changed (GObject    *object,
     lablink_client_get_acquisition_status_async (state->cli->client, state->acquisition_id, state->check,
                                                  status_checked, state);
   state->was_connected = connected;
+}
+
+static void
+on_stream_status_changed (LablinkStreamManager *manager,
+                          const char           *key,
+                          LablinkStreamStatus   status,
+                          gpointer              user_data)
+{
+  AcquireState *state = user_data;
+
+  if (g_strcmp0 (key, state->key) != 0)
+    return;
+  if (status == LABLINK_STREAM_STATUS_POLLING && !state->polling)
+    {
+      fprintf (stderr, "lablink-cli: the server sends no acquisition frames: fetching the samples "
+                       "over REST (GET /api/acquisition/session/%s/data)\n", state->acquisition_id);
+      state->polling = TRUE;
+    }
+  else if (status == LABLINK_STREAM_STATUS_RUNNING && state->polling)
+    {
+      fprintf (stderr, "lablink-cli: acquisition frames arrive again: streaming\n");
+      state->polling = FALSE;
+    }
+}
+
+/* No sample at all within the bound: give up rather than wait forever. */
+static gboolean
+on_no_data_timeout (gpointer user_data)
+{
+  AcquireState *state = user_data;
+
+  state->no_data_source = 0;
+  if (state->printed == 0)
+    {
+      state->no_data = TRUE;
+      state->cli->stop = TRUE;
+    }
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -360,6 +407,8 @@ cmd_acquire (Cli   *cli,
     }
 
   g_signal_connect (cli->manager, "acquisition-data", G_CALLBACK (on_acquisition_data), &state);
+  state.key = lablink_protocol_acquisition_key (acquisition_id);
+  g_signal_connect (cli->manager, "stream-status-changed", G_CALLBACK (on_stream_status_changed), &state);
   state.check = g_cancellable_new ();
   state.was_connected = lablink_stream_manager_get_state (cli->manager) == LABLINK_CONNECTION_CONNECTED;
   g_signal_connect (cli->manager, "notify::state", G_CALLBACK (on_state_changed), &state);
@@ -395,14 +444,21 @@ cmd_acquire (Cli   *cli,
 
   if (opt_duration > 0)
     cli_start_stop_timer (cli, opt_duration);
+  if (opt_duration <= 0 || opt_duration > NO_DATA_MIN_S)
+    state.no_data_source = g_timeout_add_seconds ((guint) ceil (MAX (NO_DATA_MIN_S, 3.0 / opt_rate)),
+                                            on_no_data_timeout, &state);
 
   cli_run_until_stop (cli);
   g_clear_handle_id (&cli->stop_timer, g_source_remove);
+  g_clear_handle_id (&state.no_data_source, g_source_remove);
+  if (state.printed == 0 && state.lost == NULL && cli->n_signals == 0)
+    state.no_data = TRUE;
 
 stop:
   if (state.check != NULL)
     g_cancellable_cancel (state.check);
   g_signal_handlers_disconnect_by_func (cli->manager, on_state_changed, &state);
+  g_signal_handlers_disconnect_by_func (cli->manager, on_stream_status_changed, &state);
   if (state.lost != NULL)
     {
       /* Nothing left to stop or delete on the server. */
@@ -461,6 +517,18 @@ delete:
   cli_disconnect (cli);
   g_clear_object (&state.check);
   g_free (state.lost);
+  g_free (state.key);
+
+  if (state.no_data && state.printed == 0 && status == EXIT_OK)
+    {
+      g_autofree char *message =
+        g_strdup_printf ("no sample of acquisition %s arrived: the server sent no acquisition frames%s",
+                         acquisition_id,
+                         state.polling ? " and its REST data (GET /api/acquisition/session/…/data) held none "
+                                         "or failed" : "");
+      cli_print_error (message);
+      status = EXIT_RUNTIME;
+    }
 
   if (state.n_invalid > 0)
     fprintf (stderr, "lablink-cli: %" G_GUINT64_FORMAT " sample%s skipped for an invalid timestamp\n",
