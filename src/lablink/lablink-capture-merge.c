@@ -168,6 +168,19 @@ lablink_capture_get_last_time (LablinkCapture *self)
   return last;
 }
 
+/* The time after which a missing sample is a hole: the last stored one,
+ * or, before any, the start of the recording (samples made since then
+ * belong to the capture, a lead-in included). G_MAXINT64 when nothing can
+ * be missing. */
+gint64
+lablink_capture_get_hole_floor (LablinkCapture *self,
+                                gint64          last)
+{
+  if (last != G_MININT64)
+    return last;
+  return self->record_start != 0 ? self->record_start : G_MAXINT64;
+}
+
 gint
 lablink_capture_add_gap (LablinkCapture *self,
                          gint64          start,
@@ -262,8 +275,8 @@ lablink_capture_merge_columns (LablinkCapture       *self,
   if (lo == n)
     return 0;
 
-  if (last != G_MININT64 && lo == 0 && !complete)
-    record_hole (self, last, times[0]);
+  if (lo == 0 && !complete && times[0] > lablink_capture_get_hole_floor (self, last))
+    record_hole (self, lablink_capture_get_hole_floor (self, last), times[0]);
 
   g_array_set_size (self->scratch_times, 0);
   g_array_set_size (self->scratch_values, 0);
