@@ -236,7 +236,12 @@ record_hole (LablinkCapture *self,
   else if (self->outage_gap >= 0)
     lablink_capture_update_gap (self, self->outage_gap, 0, 0, TRUE);
   else
-    lablink_capture_add_gap (self, last, first_new, TRUE);
+    {
+      lablink_capture_add_gap (self, last, first_new, TRUE);
+      /* The counts of the window being merged will find these same
+       * samples missing: they belong to this gap, not to a second one. */
+      self->last_gap_unverified = TRUE;
+    }
 }
 
 /* ------------------------------------------------------------------------
