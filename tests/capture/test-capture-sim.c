@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "capture-test-util.h"
 
 #define N_DROPS 5
@@ -535,6 +537,135 @@ test_bad_timestamp (void)
   check_bad_sample ("\"tomorrow\"");
 }
 
+/* A stand-in for the server's REST side: `GET …/data` answers @body. */
+typedef struct {
+  const char *body;
+  guint       n_data_requests;
+} MockRest;
+
+static void
+mock_rest_cb (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  MockRest *mock = user_data;
+
+  if (g_str_has_suffix (path, "/data"))
+    {
+      mock->n_data_requests++;
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, mock->body, strlen (mock->body));
+    }
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+/* The backfill of a hole between two windows gets @body: only an answer
+ * with a `data` object of timestamps and values is merged; anything else is
+ * a bad answer (no critical, no crash), the hole stays a gap with data lost
+ * and recording goes on. */
+static void
+check_backfill_answer (gint64      base,
+                       const char *body,
+                       gboolean    good)
+{
+  Fixture fixture;
+  MockRest mock = { body, 0 };
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(LablinkClient) rest_client = NULL;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LablinkMessage) first = NULL;
+  g_autoptr(LablinkMessage) second = NULL;
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+  const char *id = "acq_guard";
+  guint n_gaps = 0;
+
+  if (!fixture_setup (&fixture))
+    return;
+  g_object_set (fixture.manager, "polling-fallback", FALSE, NULL);
+
+  soup_server_add_handler (server, NULL, mock_rest_cb, &mock, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  rest_client = lablink_client_new (url, &error);
+  g_assert_no_error (error);
+
+  /* The sim knows no such acquisition: only the frames below arrive. */
+  capture = lablink_capture_new_for_acquisition (fixture.manager, rest_client, id, fixture.root, &error);
+  g_assert_no_error (error);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  detail = g_strconcat ("acquisition-data::", id, NULL);
+  first = make_window (id, base, 0, 20, G_MAXUINT, NULL);
+  g_signal_emit_by_name (fixture.manager, detail, first);
+  /* 20…34 missing; the backfill answer (20…39) overlaps this window, as
+   * the server's windows overlap */
+  second = make_window (id, base, 35, 60, G_MAXUINT, NULL);
+  g_signal_emit_by_name (fixture.manager, detail, second);
+
+  TEST_WAIT (lablink_capture_get_n_samples (capture) >= 45, TEST_TIMEOUT_MS);
+  g_assert_true (lablink_capture_get_recording (capture));
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  stored = read_times (capture);
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  g_test_message ("%s: %u requests, stored %u, gaps %u", body, mock.n_data_requests, stored->len, n_gaps);
+  g_assert_cmpuint (mock.n_data_requests, ==, 1);
+  for (guint k = 0; k < n_gaps; k++)
+    g_test_message ("gap from base + %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " ms, lost %d",
+                    (gaps[k].start_usec - base) / 1000,
+                    (gaps[k].end_usec - base) / 1000, gaps[k].data_lost);
+  if (good)
+    {
+      g_assert_cmpuint (stored->len, ==, 60);
+      g_assert_cmpuint (n_gaps, ==, 0);
+    }
+  else
+    {
+      g_assert_cmpuint (stored->len, ==, 45);
+      g_assert_cmpuint (n_gaps, ==, 1);
+      g_assert_true (gaps[0].data_lost);
+      g_assert_cmpint (gaps[0].start_usec, ==, base + 19 * 100000);
+      g_assert_cmpint (gaps[0].end_usec, ==, base + 35 * 100000);
+    }
+
+  g_clear_object (&capture);
+  soup_server_disconnect (server);
+  fixture_teardown (&fixture);
+}
+
+static void
+test_backfill_data_guard (void)
+{
+  gint64 base = (g_get_real_time () / G_USEC_PER_SEC - 60) * G_USEC_PER_SEC;
+  g_autoptr(LablinkMessage) window = make_window ("acq_guard", base, 20, 40, G_MAXUINT, NULL);
+  g_autoptr(JsonNode) root = json_from_string (lablink_message_get_text (window, NULL), NULL);
+  g_autofree char *data = json_to_string (json_object_get_member (json_node_get_object (root), "data"), FALSE);
+  g_autofree char *good = g_strdup_printf ("{\"acquisition_id\": \"acq_guard\", \"data\": %s, \"count\": 20}", data);
+
+  check_backfill_answer (base, "{}", FALSE);
+  check_backfill_answer (base, "{\"success\": false}", FALSE);
+  check_backfill_answer (base, "{\"data\": []}", FALSE);
+  check_backfill_answer (base, "{\"data\": null}", FALSE);
+  check_backfill_answer (base, "{\"data\": \"none\"}", FALSE);
+  check_backfill_answer (base, "{\"data\": {\"timestamps\": []}}", FALSE);
+  check_backfill_answer (base, "[]", FALSE);
+  /* the same hole, a real answer: recovered, no gap */
+  check_backfill_answer (base, good, TRUE);
+}
+
 static void
 on_failed (LablinkCapture *capture,
            const GError   *error,
@@ -893,6 +1024,7 @@ main (int   argc,
   g_test_add_func ("/capture/sim/bad-timestamp", test_bad_timestamp);
   g_test_add_func ("/capture/sim/server-lost-acquisition", test_server_lost_acquisition);
   g_test_add_func ("/capture/sim/lead-in", test_lead_in);
+  g_test_add_func ("/capture/sim/backfill-data-guard", test_backfill_data_guard);
 
   return g_test_run ();
 }
