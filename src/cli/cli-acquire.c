@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli-private.h"
 #include "cli-util.h"
@@ -59,6 +60,9 @@ typedef struct {
   gboolean polling;
   gboolean no_data;   /* nothing at all came within the bound */
   guint no_data_source;
+  /* the text of the current second, for append_timestamp() */
+  gint64 stamp_sec;
+  char *stamp_prefix;
 } AcquireState;
 
 /* How long acquire waits for a first sample before it gives up (exit 1),
@@ -192,6 +196,31 @@ on_capture_failed (LablinkCapture *capture,
   stop_lost (user_data, error->message);
 }
 
+/* lablink_format_timestamp() costs a time zone lookup (about 10 µs, most of
+ * a row's cost at 100 kSa/s): the text up to the seconds is made once per
+ * second, then only the microseconds change. */
+static void
+append_timestamp (AcquireState *state,
+                  GString      *line,
+                  gint64        t)
+{
+  gint64 sec = t >= 0 ? t / G_USEC_PER_SEC : -((-t + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+  if (sec != state->stamp_sec || state->stamp_prefix == NULL)
+    {
+      g_autofree char *text = lablink_format_timestamp (sec * G_USEC_PER_SEC);
+      char *dot = strrchr (text, '.');
+
+      if (dot != NULL)
+        *dot = '\0';
+      g_free (state->stamp_prefix);
+      state->stamp_prefix = g_steal_pointer (&text);
+      state->stamp_sec = sec;
+    }
+  g_string_assign (line, state->stamp_prefix);
+  g_string_append_printf (line, ".%06d", (int) (t - sec * G_USEC_PER_SEC));
+}
+
 static void
 on_acquisition_data (LablinkStreamManager *manager,
                      LablinkMessage       *message,
@@ -252,13 +281,10 @@ on_acquisition_data (LablinkStreamManager *manager,
 
   for (gsize i = first_new; i < n; i++)
     {
-      g_autofree char *stamp = NULL;
-
       if (opt_num_samples > 0 && state->printed >= (guint64) opt_num_samples)
         break;
 
-      stamp = lablink_format_timestamp (times[i]);
-      g_string_assign (line, stamp);
+      append_timestamp (state, line, times[i]);
       for (guint c = 0; c < n_wanted; c++)
         {
           gsize n_values = 0;
@@ -269,7 +295,8 @@ on_acquisition_data (LablinkStreamManager *manager,
           if (values != NULL && i < n_values)
             cli_append_number (line, values[i]);
         }
-      printf ("%s\n", line->str);
+          g_string_append_c (line, '\n');
+      fwrite (line->str, 1, line->len, stdout);
       state->printed++;
       state->last_time = times[i];
       state->have_last = TRUE;
@@ -313,11 +340,48 @@ rest_delete (Cli        *cli,
   return lablink_client_delete_acquisition_finish (cli->client, result, error);
 }
 
+/* The stream's plan, from the rate (issue 12). Frames come every interval
+ * plus the server's time to write one (the simulator takes about 3.5 µs a
+ * sample of two channels, the released server far more), so a window must
+ * hold more than an interval's worth for consecutive windows to overlap.
+ * Up to 10 kSa/s: 200 ms frames holding three intervals (a frame may be two
+ * intervals late); faster: 500 ms frames holding two intervals (a 100,000-
+ * sample window takes the simulator ~0.35 s to write: frames every ~0.85 s,
+ * and the overlap, written and parsed twice, stays small). The server's
+ * buffer (what a REST backfill can still fetch) holds BUFFER_SECONDS of
+ * samples: a capture fills any hole from it. */
+#define FAST_RATE           10000.0
+#define PLAN_MAX_SAMPLES    1000000
+#define BUFFER_SECONDS      10.0
+
+static guint
+plan_interval (double rate)
+{
+  return rate >= FAST_RATE ? 500 : 200;
+}
+
+static guint
+plan_window (double rate)
+{
+  double factor = rate >= FAST_RATE ? 2.0 : 3.0;
+  double window = ceil (rate * plan_interval (rate) / 1000.0 * factor) + 10;
+
+  return (guint) CLAMP (window, LABLINK_DEFAULT_NUM_SAMPLES, PLAN_MAX_SAMPLES);
+}
+
+static guint
+plan_buffer (double rate)
+{
+  double buffer = ceil (rate * BUFFER_SECONDS);
+
+  return (guint) CLAMP (buffer, 10000, PLAN_MAX_SAMPLES);
+}
+
 static int
 cmd_acquire (Cli   *cli,
              char **args)
 {
-  const guint interval_ms = 200;
+  guint interval_ms;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) channels = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
@@ -329,7 +393,6 @@ cmd_acquire (Cli   *cli,
   AcquireState state = { 0 };
   g_autoptr(LablinkCapture) capture = NULL;
   int status = EXIT_OK;
-  double window;
 
   if (opt_channels == NULL)
     return cli_usage_error ("acquire needs --channels, e.g. --channels CH1,CH2");
@@ -343,6 +406,7 @@ cmd_acquire (Cli   *cli,
   if (opt_num_samples < 0)
     return cli_usage_error ("--num-samples must not be negative");
 
+  interval_ms = plan_interval (opt_rate);
   status = cli_check_equipment (cli, args[0], NULL);
   if (status != EXIT_OK)
     return status;
@@ -368,7 +432,7 @@ cmd_acquire (Cli   *cli,
     json_builder_add_string_value (builder, channels[i]);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "buffer_size");
-  json_builder_add_int_value (builder, 10000);
+  json_builder_add_int_value (builder, plan_buffer (opt_rate));
   if (opt_num_samples > 0)
     {
       json_builder_set_member_name (builder, "num_samples");
@@ -396,8 +460,7 @@ cmd_acquire (Cli   *cli,
   state.cli = cli;
   state.acquisition_id = acquisition_id;
   state.channels = channels;
-  window = ceil (opt_rate * interval_ms / 1000.0 * 5) + 10;
-  state.window = (guint) CLAMP (window, LABLINK_DEFAULT_NUM_SAMPLES, 10000);
+  state.window = plan_window (opt_rate);
 
   if (!rest_control (cli, acquisition_id, "start", TRUE, &error))
     {
@@ -426,6 +489,9 @@ cmd_acquire (Cli   *cli,
        * over REST after an outage). No frame arrives before the main loop runs. */
       capture = lablink_capture_new_for_acquisition (cli->manager, cli->client, acquisition_id,
                                                      opt_capture_dir, &error);
+      if (capture != NULL)
+        g_object_set (capture, "interval-ms", interval_ms, "window-samples", state.window,
+                      "backfill-samples", plan_buffer (opt_rate), NULL);
       if (capture == NULL || !lablink_capture_start (capture, &error))
         {
           status = cli_runtime_error (error);
@@ -518,6 +584,7 @@ delete:
   g_clear_object (&state.check);
   g_free (state.lost);
   g_free (state.key);
+  g_free (state.stamp_prefix);
 
   if (state.no_data && state.printed == 0 && status == EXIT_OK)
     {

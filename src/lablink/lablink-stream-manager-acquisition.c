@@ -13,7 +13,8 @@
  * twice). No sample is lost between two polls either: when an answer is a
  * full window that does not reach back to the newest sample already
  * delivered (by a poll or a frame), it is not delivered but asked again at
- * once with twice the window, up to what a server buffers. The first frame
+ * once with twice the window, up to four stream windows (beyond, a hole is
+ * left to the consumer, e.g. a capture's backfill). The first frame
  * from the socket ends the polling (the stream is running again).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -28,6 +29,7 @@
 /* The largest window asked for (LabLink's largest acquisition buffer). */
 #define MAX_POLL_SAMPLES 1000000
 #define MIN_POLL_INTERVAL_MS 20
+#define MAX_POLL_GROWTH      4
 
 typedef struct {
   GWeakRef  manager;
@@ -54,6 +56,15 @@ poll_data_new (LablinkStreamManager *self,
   g_weak_ref_init (&poll->manager, self);
   poll->key = g_strdup (key);
   return poll;
+}
+
+/* How far a window asked over REST may grow: a few stream windows (an
+ * answer of a million samples is ~50 MB of JSON, seconds for a server to
+ * write and a client to parse, which would only make the next poll later). */
+static guint
+max_poll_samples (ActiveStream *stream)
+{
+  return (guint) MIN ((guint64) MAX (stream->num_samples, 1) * MAX_POLL_GROWTH, MAX_POLL_SAMPLES);
 }
 
 static void request_data (LablinkStreamManager *self,
@@ -131,11 +142,11 @@ data_cb (GObject      *source,
     }
 
   if (stream->poll_newest != G_MININT64 && times[0] > stream->poll_newest &&
-      n >= poll->requested && poll->requested < MAX_POLL_SAMPLES)
+      n >= poll->requested && poll->requested < max_poll_samples (stream))
     {
       /* A full window that does not reach back to what was delivered: more
        * came since than the window holds. Ask for more, now. */
-      stream->poll_samples = (guint) MIN ((guint64) poll->requested * 2, MAX_POLL_SAMPLES);
+      stream->poll_samples = (guint) MIN ((guint64) poll->requested * 2, max_poll_samples (stream));
       g_debug ("Acquisition %s: polled window of %u too short, asking %u", stream->acquisition_id,
                poll->requested, stream->poll_samples);
       request_data (self, stream);
