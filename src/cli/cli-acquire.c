@@ -235,6 +235,7 @@ on_acquisition_data (LablinkStreamManager *manager,
   g_autoptr(GString) line = g_string_new (NULL);
   guint n_wanted = g_strv_length (state->channels);
   gsize first_new = 0;
+  gboolean polled = FALSE;
 
   if (g_strcmp0 (lablink_message_get_acquisition_id (message), state->acquisition_id) != 0)
     return;
@@ -303,7 +304,11 @@ on_acquisition_data (LablinkStreamManager *manager,
     }
   fflush (stdout);
 
-  if (state->draining)
+  /* The tail is in: the server says the acquisition stopped (its frames
+   * then repeat the last window), or the samples come by polling, which
+   * fetches what there is now. A frame of a backlog is not the tail. */
+  if (state->draining &&
+      (state->server_stopped || lablink_message_get_boolean (message, "polled", &polled)))
     state->drained = TRUE;
   if (state->server_stopped ||
       (opt_num_samples > 0 && state->printed >= (guint64) opt_num_samples))
@@ -543,9 +548,10 @@ stop:
       else if (cli->n_signals < 2 &&
                !(opt_num_samples > 0 && state.printed >= (guint64) opt_num_samples))
         {
-          /* Frames keep coming after the stop: one more brings the tail. */
+          /* Frames keep coming after the stop: the first saying so brings
+           * the tail (behind a backlog, at high rates). */
           gboolean expired = FALSE;
-          guint deadline = g_timeout_add (MAX (1000, 3 * interval_ms), cli_on_deadline, &expired);
+          guint deadline = g_timeout_add (MAX (5000, 5 * interval_ms), cli_on_deadline, &expired);
 
           state.draining = TRUE;
           while (!state.drained && !expired && cli->n_signals < 2)
@@ -553,6 +559,21 @@ stop:
           if (!expired)
             g_source_remove (deadline);
         }
+    }
+
+  if (capture != NULL && state.have_last && cli->n_signals < 2)
+    {
+      /* The capture may still be fetching a hole over REST (holding the
+       * frames after it): let it catch up with what was printed. */
+      gboolean expired = FALSE;
+      guint deadline = g_timeout_add (10000, cli_on_deadline, &expired);
+      gint64 last = G_MININT64;
+
+      while (!expired && cli->n_signals < 2 && lablink_capture_get_recording (capture) &&
+             (!lablink_capture_get_time_range (capture, NULL, &last) || last < state.last_time))
+        g_main_context_iteration (NULL, TRUE);
+      if (!expired)
+        g_source_remove (deadline);
     }
 
   if (capture != NULL)

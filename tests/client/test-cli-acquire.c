@@ -168,6 +168,76 @@ test_compat_no_data (void)
     }
 }
 
+/* The scope at 20 kSa/s for 1 s, CH1+CH2: every sample the simulator made
+ * is printed and captured, once, 50 µs apart (issue 12: windows of at most
+ * 10,000 samples every ~275 ms kept a third at 100 kSa/s). Counts only, no
+ * timing. */
+static void
+test_every_sample (void)
+{
+  g_autoptr(TestSim) sim = test_sim_spawn (NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *path = NULL;
+  g_autofree gint64 *times = NULL;
+  g_autofree double *values = NULL;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 n_rows, i, n_printed;
+
+  if (sim == NULL)
+    return;
+
+  parent = g_dir_make_tmp ("test-cli-acquire-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_cli (&out, &err, "--server", test_sim_get_url (sim), "acquire", "scope_386959fc",
+                            "--channels", "CH1,CH2", "--rate", "20000", "-d", "1", "--capture",
+                            "--capture-dir", parent, NULL), ==, 0);
+  g_test_message ("stderr: %s", err);
+
+  /* stdout: header, the samples, "" */
+  lines = g_strsplit (out, "\n", -1);
+  n_printed = g_strv_length (lines) - 2;
+  for (i = 2; i < n_printed + 1; i++)
+    {
+      g_auto(GStrv) ca = g_strsplit (lines[i - 1], ",", 2);
+      g_auto(GStrv) cb = g_strsplit (lines[i], ",", 2);
+      gint64 a = parse_time (ca[0]), b = parse_time (cb[0]);
+
+      if (b - a != 50)
+        g_error ("printed rows %" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT " are %" G_GINT64_FORMAT " µs apart",
+                 i - 1, i, b - a);
+    }
+
+  path = only_capture (parent);
+  capture = lablink_capture_open (path, &error);
+  g_assert_no_error (error);
+  n_rows = lablink_capture_get_n_samples (capture);
+  g_test_message ("printed %" G_GUINT64_FORMAT ", captured %" G_GUINT64_FORMAT, n_printed, n_rows);
+  g_assert_cmpuint (lablink_capture_get_n_gaps (capture), ==, 0);
+  times = g_new (gint64, n_rows);
+  values = g_new (double, n_rows * 2);
+  g_assert_true (lablink_capture_read (capture, 0, n_rows, times, values, &error));
+  g_assert_no_error (error);
+  for (i = 1; i < n_rows; i++)
+    if (times[i] - times[i - 1] != 50)
+      g_error ("captured rows %" G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT " are %" G_GINT64_FORMAT " µs apart",
+               i - 1, i, times[i] - times[i - 1]);
+
+  /* the acquisition stops itself after 1 s: at least 20,000 samples (one
+   * less for where the last one falls; its last tick may add a few) */
+  g_assert_cmpuint (n_rows + 1, >=, 20000);
+  g_assert_cmpuint (n_printed, ==, n_rows);
+
+  g_clear_object (&capture);
+  g_assert_true (lablink_capture_delete_directory (path, &error));
+  g_assert_no_error (error);
+  g_rmdir (parent);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -176,6 +246,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/acquire/compat-rest", test_compat_rest);
   g_test_add_func ("/cli/acquire/compat-no-data", test_compat_no_data);
+  g_test_add_func ("/cli/acquire/every-sample", test_every_sample);
 
   return g_test_run ();
 }
