@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli-private.h"
 #include "cli-util.h"
@@ -54,7 +55,19 @@ typedef struct {
   gboolean was_connected;
   GCancellable *check;
   char *lost;
+  /* the stream: frames, or REST polling (the released 1.2.5 sends none) */
+  char *key;
+  gboolean polling;
+  gboolean no_data;   /* nothing at all came within the bound */
+  guint no_data_source;
+  /* the text of the current second, for append_timestamp() */
+  gint64 stamp_sec;
+  char *stamp_prefix;
 } AcquireState;
+
+/* How long acquire waits for a first sample before it gives up (exit 1),
+ * when neither --duration nor the acquisition ends it sooner. */
+#define NO_DATA_MIN_S 10.0
 
 /* Counts the samples a window dropped for their timestamp, once each
  * although windows overlap; returns how many are new. */
@@ -138,11 +151,74 @@ on_state_changed (GObject    *object,
 }
 
 static void
+on_stream_status_changed (LablinkStreamManager *manager,
+                          const char           *key,
+                          LablinkStreamStatus   status,
+                          gpointer              user_data)
+{
+  AcquireState *state = user_data;
+
+  if (g_strcmp0 (key, state->key) != 0)
+    return;
+  if (status == LABLINK_STREAM_STATUS_POLLING && !state->polling)
+    {
+      fprintf (stderr, "lablink-cli: the server sends no acquisition frames: fetching the samples "
+                       "over REST (GET /api/acquisition/session/%s/data)\n", state->acquisition_id);
+      state->polling = TRUE;
+    }
+  else if (status == LABLINK_STREAM_STATUS_RUNNING && state->polling)
+    {
+      fprintf (stderr, "lablink-cli: acquisition frames arrive again: streaming\n");
+      state->polling = FALSE;
+    }
+}
+
+/* No sample at all within the bound: give up rather than wait forever. */
+static gboolean
+on_no_data_timeout (gpointer user_data)
+{
+  AcquireState *state = user_data;
+
+  state->no_data_source = 0;
+  if (state->printed == 0)
+    {
+      state->no_data = TRUE;
+      state->cli->stop = TRUE;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
 on_capture_failed (LablinkCapture *capture,
                    const GError   *error,
                    gpointer        user_data)
 {
   stop_lost (user_data, error->message);
+}
+
+/* lablink_format_timestamp() costs a time zone lookup (about 10 µs, most of
+ * a row's cost at 100 kSa/s): the text up to the seconds is made once per
+ * second, then only the microseconds change. */
+static void
+append_timestamp (AcquireState *state,
+                  GString      *line,
+                  gint64        t)
+{
+  gint64 sec = t >= 0 ? t / G_USEC_PER_SEC : -((-t + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+  if (sec != state->stamp_sec || state->stamp_prefix == NULL)
+    {
+      g_autofree char *text = lablink_format_timestamp (sec * G_USEC_PER_SEC);
+      char *dot = strrchr (text, '.');
+
+      if (dot != NULL)
+        *dot = '\0';
+      g_free (state->stamp_prefix);
+      state->stamp_prefix = g_steal_pointer (&text);
+      state->stamp_sec = sec;
+    }
+  g_string_assign (line, state->stamp_prefix);
+  g_string_append_printf (line, ".%06d", (int) (t - sec * G_USEC_PER_SEC));
 }
 
 static void
@@ -159,6 +235,7 @@ on_acquisition_data (LablinkStreamManager *manager,
   g_autoptr(GString) line = g_string_new (NULL);
   guint n_wanted = g_strv_length (state->channels);
   gsize first_new = 0;
+  gboolean polled = FALSE;
 
   if (g_strcmp0 (lablink_message_get_acquisition_id (message), state->acquisition_id) != 0)
     return;
@@ -205,13 +282,10 @@ on_acquisition_data (LablinkStreamManager *manager,
 
   for (gsize i = first_new; i < n; i++)
     {
-      g_autofree char *stamp = NULL;
-
       if (opt_num_samples > 0 && state->printed >= (guint64) opt_num_samples)
         break;
 
-      stamp = lablink_format_timestamp (times[i]);
-      g_string_assign (line, stamp);
+      append_timestamp (state, line, times[i]);
       for (guint c = 0; c < n_wanted; c++)
         {
           gsize n_values = 0;
@@ -222,14 +296,19 @@ on_acquisition_data (LablinkStreamManager *manager,
           if (values != NULL && i < n_values)
             cli_append_number (line, values[i]);
         }
-      printf ("%s\n", line->str);
+          g_string_append_c (line, '\n');
+      fwrite (line->str, 1, line->len, stdout);
       state->printed++;
       state->last_time = times[i];
       state->have_last = TRUE;
     }
   fflush (stdout);
 
-  if (state->draining)
+  /* The tail is in: the server says the acquisition stopped (its frames
+   * then repeat the last window), or the samples come by polling, which
+   * fetches what there is now. A frame of a backlog is not the tail. */
+  if (state->draining &&
+      (state->server_stopped || lablink_message_get_boolean (message, "polled", &polled)))
     state->drained = TRUE;
   if (state->server_stopped ||
       (opt_num_samples > 0 && state->printed >= (guint64) opt_num_samples))
@@ -266,11 +345,48 @@ rest_delete (Cli        *cli,
   return lablink_client_delete_acquisition_finish (cli->client, result, error);
 }
 
+/* The stream's plan, from the rate (issue 12). Frames come every interval
+ * plus the server's time to write one (the simulator takes about 3.5 µs a
+ * sample of two channels, the released server far more), so a window must
+ * hold more than an interval's worth for consecutive windows to overlap.
+ * Up to 10 kSa/s: 200 ms frames holding three intervals (a frame may be two
+ * intervals late); faster: 500 ms frames holding two intervals (a 100,000-
+ * sample window takes the simulator ~0.35 s to write: frames every ~0.85 s,
+ * and the overlap, written and parsed twice, stays small). The server's
+ * buffer (what a REST backfill can still fetch) holds BUFFER_SECONDS of
+ * samples: a capture fills any hole from it. */
+#define FAST_RATE           10000.0
+#define PLAN_MAX_SAMPLES    1000000
+#define BUFFER_SECONDS      10.0
+
+static guint
+plan_interval (double rate)
+{
+  return rate >= FAST_RATE ? 500 : 200;
+}
+
+static guint
+plan_window (double rate)
+{
+  double factor = rate >= FAST_RATE ? 2.0 : 3.0;
+  double window = ceil (rate * plan_interval (rate) / 1000.0 * factor) + 10;
+
+  return (guint) CLAMP (window, LABLINK_DEFAULT_NUM_SAMPLES, PLAN_MAX_SAMPLES);
+}
+
+static guint
+plan_buffer (double rate)
+{
+  double buffer = ceil (rate * BUFFER_SECONDS);
+
+  return (guint) CLAMP (buffer, 10000, PLAN_MAX_SAMPLES);
+}
+
 static int
 cmd_acquire (Cli   *cli,
              char **args)
 {
-  const guint interval_ms = 200;
+  guint interval_ms;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) channels = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
@@ -282,7 +398,6 @@ cmd_acquire (Cli   *cli,
   AcquireState state = { 0 };
   g_autoptr(LablinkCapture) capture = NULL;
   int status = EXIT_OK;
-  double window;
 
   if (opt_channels == NULL)
     return cli_usage_error ("acquire needs --channels, e.g. --channels CH1,CH2");
@@ -296,6 +411,7 @@ cmd_acquire (Cli   *cli,
   if (opt_num_samples < 0)
     return cli_usage_error ("--num-samples must not be negative");
 
+  interval_ms = plan_interval (opt_rate);
   status = cli_check_equipment (cli, args[0], NULL);
   if (status != EXIT_OK)
     return status;
@@ -321,7 +437,7 @@ cmd_acquire (Cli   *cli,
     json_builder_add_string_value (builder, channels[i]);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "buffer_size");
-  json_builder_add_int_value (builder, 10000);
+  json_builder_add_int_value (builder, plan_buffer (opt_rate));
   if (opt_num_samples > 0)
     {
       json_builder_set_member_name (builder, "num_samples");
@@ -349,8 +465,7 @@ cmd_acquire (Cli   *cli,
   state.cli = cli;
   state.acquisition_id = acquisition_id;
   state.channels = channels;
-  window = ceil (opt_rate * interval_ms / 1000.0 * 5) + 10;
-  state.window = (guint) CLAMP (window, LABLINK_DEFAULT_NUM_SAMPLES, 10000);
+  state.window = plan_window (opt_rate);
 
   if (!rest_control (cli, acquisition_id, "start", TRUE, &error))
     {
@@ -360,6 +475,8 @@ cmd_acquire (Cli   *cli,
     }
 
   g_signal_connect (cli->manager, "acquisition-data", G_CALLBACK (on_acquisition_data), &state);
+  state.key = lablink_protocol_acquisition_key (acquisition_id);
+  g_signal_connect (cli->manager, "stream-status-changed", G_CALLBACK (on_stream_status_changed), &state);
   state.check = g_cancellable_new ();
   state.was_connected = lablink_stream_manager_get_state (cli->manager) == LABLINK_CONNECTION_CONNECTED;
   g_signal_connect (cli->manager, "notify::state", G_CALLBACK (on_state_changed), &state);
@@ -377,6 +494,9 @@ cmd_acquire (Cli   *cli,
        * over REST after an outage). No frame arrives before the main loop runs. */
       capture = lablink_capture_new_for_acquisition (cli->manager, cli->client, acquisition_id,
                                                      opt_capture_dir, &error);
+      if (capture != NULL)
+        g_object_set (capture, "interval-ms", interval_ms, "window-samples", state.window,
+                      "backfill-samples", plan_buffer (opt_rate), NULL);
       if (capture == NULL || !lablink_capture_start (capture, &error))
         {
           status = cli_runtime_error (error);
@@ -395,14 +515,21 @@ cmd_acquire (Cli   *cli,
 
   if (opt_duration > 0)
     cli_start_stop_timer (cli, opt_duration);
+  if (opt_duration <= 0 || opt_duration > NO_DATA_MIN_S)
+    state.no_data_source = g_timeout_add_seconds ((guint) ceil (MAX (NO_DATA_MIN_S, 3.0 / opt_rate)),
+                                            on_no_data_timeout, &state);
 
   cli_run_until_stop (cli);
   g_clear_handle_id (&cli->stop_timer, g_source_remove);
+  g_clear_handle_id (&state.no_data_source, g_source_remove);
+  if (state.printed == 0 && state.lost == NULL && cli->n_signals == 0)
+    state.no_data = TRUE;
 
 stop:
   if (state.check != NULL)
     g_cancellable_cancel (state.check);
   g_signal_handlers_disconnect_by_func (cli->manager, on_state_changed, &state);
+  g_signal_handlers_disconnect_by_func (cli->manager, on_stream_status_changed, &state);
   if (state.lost != NULL)
     {
       /* Nothing left to stop or delete on the server. */
@@ -421,9 +548,10 @@ stop:
       else if (cli->n_signals < 2 &&
                !(opt_num_samples > 0 && state.printed >= (guint64) opt_num_samples))
         {
-          /* Frames keep coming after the stop: one more brings the tail. */
+          /* Frames keep coming after the stop: the first saying so brings
+           * the tail (behind a backlog, at high rates). */
           gboolean expired = FALSE;
-          guint deadline = g_timeout_add (MAX (1000, 3 * interval_ms), cli_on_deadline, &expired);
+          guint deadline = g_timeout_add (MAX (5000, 5 * interval_ms), cli_on_deadline, &expired);
 
           state.draining = TRUE;
           while (!state.drained && !expired && cli->n_signals < 2)
@@ -431,6 +559,21 @@ stop:
           if (!expired)
             g_source_remove (deadline);
         }
+    }
+
+  if (capture != NULL && state.have_last && cli->n_signals < 2)
+    {
+      /* The capture may still be fetching a hole over REST (holding the
+       * frames after it): let it catch up with what was printed. */
+      gboolean expired = FALSE;
+      guint deadline = g_timeout_add (10000, cli_on_deadline, &expired);
+      gint64 last = G_MININT64;
+
+      while (!expired && cli->n_signals < 2 && lablink_capture_get_recording (capture) &&
+             (!lablink_capture_get_time_range (capture, NULL, &last) || last < state.last_time))
+        g_main_context_iteration (NULL, TRUE);
+      if (!expired)
+        g_source_remove (deadline);
     }
 
   if (capture != NULL)
@@ -461,6 +604,19 @@ delete:
   cli_disconnect (cli);
   g_clear_object (&state.check);
   g_free (state.lost);
+  g_free (state.key);
+  g_free (state.stamp_prefix);
+
+  if (state.no_data && state.printed == 0 && status == EXIT_OK)
+    {
+      g_autofree char *message =
+        g_strdup_printf ("no sample of acquisition %s arrived: the server sent no acquisition frames%s",
+                         acquisition_id,
+                         state.polling ? " and its REST data (GET /api/acquisition/session/…/data) held none "
+                                         "or failed" : "");
+      cli_print_error (message);
+      status = EXIT_RUNTIME;
+    }
 
   if (state.n_invalid > 0)
     fprintf (stderr, "lablink-cli: %" G_GUINT64_FORMAT " sample%s skipped for an invalid timestamp\n",

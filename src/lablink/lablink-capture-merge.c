@@ -168,6 +168,19 @@ lablink_capture_get_last_time (LablinkCapture *self)
   return last;
 }
 
+/* The time after which a missing sample is a hole: the last stored one,
+ * or, before any, the start of the recording (samples made since then
+ * belong to the capture, a lead-in included). G_MAXINT64 when nothing can
+ * be missing. */
+gint64
+lablink_capture_get_hole_floor (LablinkCapture *self,
+                                gint64          last)
+{
+  if (last != G_MININT64)
+    return last;
+  return self->record_start != 0 ? self->record_start : G_MAXINT64;
+}
+
 gint
 lablink_capture_add_gap (LablinkCapture *self,
                          gint64          start,
@@ -223,7 +236,12 @@ record_hole (LablinkCapture *self,
   else if (self->outage_gap >= 0)
     lablink_capture_update_gap (self, self->outage_gap, 0, 0, TRUE);
   else
-    lablink_capture_add_gap (self, last, first_new, TRUE);
+    {
+      lablink_capture_add_gap (self, last, first_new, TRUE);
+      /* The counts of the window being merged will find these same
+       * samples missing: they belong to this gap, not to a second one. */
+      self->last_gap_unverified = TRUE;
+    }
 }
 
 /* ------------------------------------------------------------------------
@@ -262,8 +280,8 @@ lablink_capture_merge_columns (LablinkCapture       *self,
   if (lo == n)
     return 0;
 
-  if (last != G_MININT64 && lo == 0 && !complete)
-    record_hole (self, last, times[0]);
+  if (lo == 0 && !complete && times[0] > lablink_capture_get_hole_floor (self, last))
+    record_hole (self, lablink_capture_get_hole_floor (self, last), times[0]);
 
   g_array_set_size (self->scratch_times, 0);
   g_array_set_size (self->scratch_values, 0);

@@ -93,6 +93,7 @@ struct _LablinkCapture
   gboolean              backfill_timed_out;
   gboolean              backfill_again;
   gint64                backfill_done_time;
+  gint64                record_start;   /* real time of the last lablink_capture_start() */
   GQueue                held;
   GSource              *notify_source;
   GSource              *failed_source;
@@ -283,6 +284,8 @@ void        lablink_capture_set_channels           (LablinkCapture        *self,
                                                     const char * const    *names,
                                                     guint                  n_names);
 gint64      lablink_capture_get_last_time          (LablinkCapture        *self);
+gint64      lablink_capture_get_hole_floor         (LablinkCapture        *self,
+                                                    gint64                 last);
 gint        lablink_capture_add_gap                (LablinkCapture        *self,
                                                     gint64                 start,
                                                     gint64                 end,

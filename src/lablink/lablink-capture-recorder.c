@@ -56,11 +56,14 @@ on_acquisition_data (LablinkStreamManager *manager,
     }
 
   last = lablink_capture_get_last_time (self);
-  if (last != G_MININT64 && times[0] > last && !lablink_capture_message_is_complete_history (message, n) &&
+  if (times[0] > lablink_capture_get_hole_floor (self, last) &&
+      !lablink_capture_message_is_complete_history (message, n) &&
       g_get_monotonic_time () - self->backfill_done_time >= REBACKFILL_INTERVAL_US)
     {
-      /* The window does not reach back to the last stored sample: ask the
-       * server for what it still holds before going on. */
+      /* The window does not reach back to the last stored sample (or, for
+       * the first, to the start of the recording: a capture started before
+       * its acquisition wants the lead-in): ask the server for what it
+       * still holds before going on. */
       lablink_capture_hold_message (self, message);
       lablink_capture_request_backfill (self, self->outage_gap);
       return;
@@ -361,6 +364,7 @@ lablink_capture_start (LablinkCapture  *self,
   lablink_capture_writer_start (self);
 
   self->recording = TRUE;
+  self->record_start = g_get_real_time ();
   self->cancellable = g_cancellable_new ();
   self->count_known = FALSE;   /* samples made while stopped are not lost */
   self->count_lost = 0;

@@ -3,7 +3,8 @@
  * Shared by lablink-stream-manager.c (the object, the connection and the
  * dispatch of what the worker hands over) and lablink-stream-manager-streams.c
  * (the streams it runs: start/stop, status, polling fallback, waveform
- * completion).
+ * completion) and lablink-stream-manager-acquisition.c (acquisitions the
+ * server does not stream, fetched over REST).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -28,6 +29,8 @@ typedef struct {
   gboolean             poll_in_flight;
   gboolean             capture_in_flight;
   gint64               last_capture;
+  guint                poll_samples;      /* acquisitions: the window asked over REST */
+  gint64               poll_newest;       /* acquisitions: the newest sample polled */
 } ActiveStream;
 
 struct _LablinkStreamManager
@@ -70,6 +73,8 @@ gboolean _lablink_stream_manager_check_connected     (LablinkStreamManager  *sel
                                                       GError               **error);
 void     _lablink_stream_manager_emit_stream_data    (LablinkStreamManager  *self,
                                                       LablinkMessage        *message);
+void     _lablink_stream_manager_emit_acquisition_data (LablinkStreamManager *self,
+                                                        LablinkMessage       *message);
 void     _lablink_stream_manager_emit_stream_status  (LablinkStreamManager  *self,
                                                       const char            *key,
                                                       LablinkStreamStatus    status);
@@ -84,5 +89,12 @@ void     _lablink_stream_manager_deliver_stream_data (LablinkStreamManager  *sel
                                                       gboolean               from_socket);
 void     _lablink_stream_manager_check_streams       (LablinkStreamManager  *self);
 void     _lablink_stream_manager_schedule_check      (LablinkStreamManager  *self);
+
+/* lablink-stream-manager-acquisition.c */
+void     _lablink_stream_manager_poll_acquisition    (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream);
+void     _lablink_stream_manager_acquisition_frame   (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream,
+                                                      LablinkMessage        *message);
 
 G_END_DECLS

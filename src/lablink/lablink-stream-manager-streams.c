@@ -275,7 +275,7 @@ static gboolean
 can_poll (LablinkStreamManager *self,
           ActiveStream         *stream)
 {
-  return self->polling_fallback && !stream->acquisition;
+  return self->polling_fallback;
 }
 
 /* Nothing left to decide for @stream until a frame comes. */
@@ -336,7 +336,9 @@ _lablink_stream_manager_check_streams (LablinkStreamManager *self)
       if (stream->status == LABLINK_STREAM_STATUS_POLLING)
         continue;
 
-      if (can_poll (self, stream))
+      if (can_poll (self, stream) && stream->acquisition)
+        _lablink_stream_manager_poll_acquisition (self, stream);
+      else if (can_poll (self, stream))
         {
           FetchData *fetch = fetch_data_new (self, stream->key, NULL);
 
@@ -513,6 +515,8 @@ lablink_stream_manager_start_acquisition_stream (LablinkStreamManager  *self,
   stream->acquisition_id = g_strdup (acquisition_id);
   stream->interval_ms = interval_ms;
   stream->num_samples = num_samples;
+  stream->poll_samples = num_samples;
+  stream->poll_newest = G_MININT64;
 
   return TRUE;
 }

@@ -101,6 +101,13 @@ _lablink_stream_manager_emit_stream_data (LablinkStreamManager *self,
 }
 
 void
+_lablink_stream_manager_emit_acquisition_data (LablinkStreamManager *self,
+                                               LablinkMessage       *message)
+{
+  emit_message (self, ACQUISITION_DATA, lablink_message_get_acquisition_id (message), message);
+}
+
+void
 _lablink_stream_manager_emit_stream_status (LablinkStreamManager *self,
                                             const char           *key,
                                             LablinkStreamStatus   status)
@@ -126,8 +133,8 @@ handle_message (LablinkStreamManager *self,
       {
         ActiveStream *stream = g_hash_table_lookup (self->active, lablink_message_get_stream_key (message));
         if (stream != NULL)
-          _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_RUNNING);
-        emit_message (self, ACQUISITION_DATA, lablink_message_get_acquisition_id (message), message);
+          _lablink_stream_manager_acquisition_frame (self, stream, message);
+        _lablink_stream_manager_emit_acquisition_data (self, message);
       }
       break;
 

@@ -198,6 +198,25 @@ update_detail (LablinkAcquisitionPanel *self,
     }
 
   ring = self->bound_ring;
+  if (self->session != NULL && self->selected_id != NULL && lablink_session_get_manager (self->session) != NULL)
+    {
+      g_autofree char *key = lablink_protocol_acquisition_key (self->selected_id);
+
+      /* The released LabLink 1.2.5 never streams acquisitions created over REST. */
+      switch (lablink_stream_manager_get_stream_status (lablink_session_get_manager (self->session), key))
+        {
+        case LABLINK_STREAM_STATUS_POLLING:
+          g_string_append (stats, _("Data by REST polling: the server sends no acquisition frames"));
+          break;
+        case LABLINK_STREAM_STATUS_NO_DATA:
+          g_string_append (stats, _("No data: the server sends no acquisition frames"));
+          break;
+        default:
+          break;
+        }
+    }
+  if (total >= 0 && stats->len)
+    g_string_append (stats, "\n");
   if (total >= 0)
     g_string_append_printf (stats, _("Server: %" PRId64 " samples"), total);
   if (isfinite (rate))
@@ -242,6 +261,21 @@ acquisition_data_cb (LablinkSession          *session,
   bind_chart (self);
   update_detail (self, message);
   gtk_widget_queue_draw (GTK_WIDGET (self->plot));
+}
+
+static void
+stream_status_cb (LablinkSession          *session,
+                  const char              *key,
+                  LablinkStreamStatus      status,
+                  LablinkAcquisitionPanel *self)
+{
+  g_autofree char *selected = NULL;
+
+  if (self->selected_id == NULL)
+    return;
+  selected = lablink_protocol_acquisition_key (self->selected_id);
+  if (g_strcmp0 (key, selected) == 0)
+    update_detail (self, lablink_session_get_last_message (session, key));
 }
 
 static void
@@ -433,6 +467,8 @@ lablink_acquisition_panel_init (LablinkAcquisitionPanel *self)
   self->session_signals = g_signal_group_new (LABLINK_TYPE_SESSION);
   g_signal_group_connect (self->session_signals, "acquisition-data",
                           G_CALLBACK (acquisition_data_cb), self);
+  g_signal_group_connect (self->session_signals, "stream-status-changed",
+                          G_CALLBACK (stream_status_cb), self);
   g_signal_group_connect (self->session_signals, "notify::connected",
                           G_CALLBACK (connected_cb), self);
   g_signal_group_connect_swapped (self->session_signals, "streams-changed",

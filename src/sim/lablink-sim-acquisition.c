@@ -503,6 +503,19 @@ trigger_fired (LablinkSimAcquisition *self,
   return fired;
 }
 
+/* A sample as an instrument's converter delivers it: to 1 µ(V, A, W), far
+ * below the simulated noise. It also keeps the text short: 15 significant
+ * digits read back exactly, so writing a value takes one formatting, not
+ * the three a full-precision double may need (at 100 kSa/s that was most
+ * of the simulator's time). */
+static double
+quantize (double value)
+{
+  if (!isfinite (value) || fabs (value) >= 1e9)
+    return value;
+  return nearbyint (value * 1e6) / 1e6;
+}
+
 /**
  * lablink_sim_acquisition_tick:
  * @self: an acquisition
@@ -552,7 +565,7 @@ lablink_sim_acquisition_tick (LablinkSimAcquisition *self)
         }
 
       for (i = 0; i < self->n_channels; i++)
-        row[i] = lablink_sim_instrument_sample (self->instrument, self->channel_index[i], t);
+        row[i] = quantize (lablink_sim_instrument_sample (self->instrument, self->channel_index[i], t));
       store_sample (self, timestamp, row);
       self->last_timestamp = timestamp;
 

@@ -299,7 +299,12 @@ lablink_sim_server_handle_message (LablinkSimServer *self,
       guint num_samples = message_uint (message, "num_samples", LABLINK_DEFAULT_NUM_SAMPLES,
                                         LABLINK_SIM_ACQUISITION_MAX_BUFFER);
 
-      if (acquisition_id != NULL)
+      /* The released 1.2.5's WebSocket side does not know acquisitions
+       * created over REST ("Acquisition … not found, stopping stream"): it
+       * acknowledges and never sends a frame. */
+      if (acquisition_id != NULL && self->compat)
+        g_debug ("Acquisition %s not found, stopping stream", acquisition_id);
+      else if (acquisition_id != NULL)
         start_acquisition_stream (self, acquisition_id, MAX (interval_ms, 1), num_samples);
       lablink_sim_client_send_string (client, echo_acquisition_frame (self, "acquisition_stream_started", acquisition_id));
     }

@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "capture-test-util.h"
 
 #define N_DROPS 5
@@ -110,15 +112,29 @@ wait_samples (LablinkCapture *capture,
   g_assert_cmpuint (lablink_capture_get_n_samples (capture), >=, before + more);
 }
 
+static void
+start_acquisition (Fixture    *fixture,
+                   const char *id)
+{
+  g_autoptr(GAsyncResult) started = NULL;
+  TestWaiter waiter = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  lablink_client_control_acquisition_async (fixture->client, id, "start", NULL, test_waiter_cb, &waiter);
+  started = test_waiter_wait (&waiter);
+  lablink_client_control_acquisition_finish (fixture->client, started, &error);
+  g_assert_no_error (error);
+}
+
+/* An acquisition of the PSU's CH1 and CH2, created and left idle. */
 static char *
-create_acquisition (Fixture *fixture,
-                    guint    sample_rate,
-                    guint    buffer_size)
+create_idle_acquisition (Fixture *fixture,
+                         guint    sample_rate,
+                         guint    buffer_size)
 {
   g_autoptr(JsonObject) config = json_object_new ();
   g_autoptr(JsonArray) channels = json_array_new ();
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) started = NULL;
   TestWaiter waiter = { 0 };
   g_autoptr(GError) error = NULL;
   char *id;
@@ -136,11 +152,17 @@ create_acquisition (Fixture *fixture,
   result = test_waiter_wait (&waiter);
   id = lablink_client_create_acquisition_finish (fixture->client, result, &error);
   g_assert_no_error (error);
+  return id;
+}
 
-  lablink_client_control_acquisition_async (fixture->client, id, "start", NULL, test_waiter_cb, &waiter);
-  started = test_waiter_wait (&waiter);
-  lablink_client_control_acquisition_finish (fixture->client, started, &error);
-  g_assert_no_error (error);
+static char *
+create_acquisition (Fixture *fixture,
+                    guint    sample_rate,
+                    guint    buffer_size)
+{
+  char *id = create_idle_acquisition (fixture, sample_rate, buffer_size);
+
+  start_acquisition (fixture, id);
   return id;
 }
 
@@ -515,6 +537,135 @@ test_bad_timestamp (void)
   check_bad_sample ("\"tomorrow\"");
 }
 
+/* A stand-in for the server's REST side: `GET …/data` answers @body. */
+typedef struct {
+  const char *body;
+  guint       n_data_requests;
+} MockRest;
+
+static void
+mock_rest_cb (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  MockRest *mock = user_data;
+
+  if (g_str_has_suffix (path, "/data"))
+    {
+      mock->n_data_requests++;
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, mock->body, strlen (mock->body));
+    }
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+/* The backfill of a hole between two windows gets @body: only an answer
+ * with a `data` object of timestamps and values is merged; anything else is
+ * a bad answer (no critical, no crash), the hole stays a gap with data lost
+ * and recording goes on. */
+static void
+check_backfill_answer (gint64      base,
+                       const char *body,
+                       gboolean    good)
+{
+  Fixture fixture;
+  MockRest mock = { body, 0 };
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(LablinkClient) rest_client = NULL;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LablinkMessage) first = NULL;
+  g_autoptr(LablinkMessage) second = NULL;
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+  const char *id = "acq_guard";
+  guint n_gaps = 0;
+
+  if (!fixture_setup (&fixture))
+    return;
+  g_object_set (fixture.manager, "polling-fallback", FALSE, NULL);
+
+  soup_server_add_handler (server, NULL, mock_rest_cb, &mock, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  rest_client = lablink_client_new (url, &error);
+  g_assert_no_error (error);
+
+  /* The sim knows no such acquisition: only the frames below arrive. */
+  capture = lablink_capture_new_for_acquisition (fixture.manager, rest_client, id, fixture.root, &error);
+  g_assert_no_error (error);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  detail = g_strconcat ("acquisition-data::", id, NULL);
+  first = make_window (id, base, 0, 20, G_MAXUINT, NULL);
+  g_signal_emit_by_name (fixture.manager, detail, first);
+  /* 20…34 missing; the backfill answer (20…39) overlaps this window, as
+   * the server's windows overlap */
+  second = make_window (id, base, 35, 60, G_MAXUINT, NULL);
+  g_signal_emit_by_name (fixture.manager, detail, second);
+
+  TEST_WAIT (lablink_capture_get_n_samples (capture) >= 45, TEST_TIMEOUT_MS);
+  g_assert_true (lablink_capture_get_recording (capture));
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  stored = read_times (capture);
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  g_test_message ("%s: %u requests, stored %u, gaps %u", body, mock.n_data_requests, stored->len, n_gaps);
+  g_assert_cmpuint (mock.n_data_requests, ==, 1);
+  for (guint k = 0; k < n_gaps; k++)
+    g_test_message ("gap from base + %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " ms, lost %d",
+                    (gaps[k].start_usec - base) / 1000,
+                    (gaps[k].end_usec - base) / 1000, gaps[k].data_lost);
+  if (good)
+    {
+      g_assert_cmpuint (stored->len, ==, 60);
+      g_assert_cmpuint (n_gaps, ==, 0);
+    }
+  else
+    {
+      g_assert_cmpuint (stored->len, ==, 45);
+      g_assert_cmpuint (n_gaps, ==, 1);
+      g_assert_true (gaps[0].data_lost);
+      g_assert_cmpint (gaps[0].start_usec, ==, base + 19 * 100000);
+      g_assert_cmpint (gaps[0].end_usec, ==, base + 35 * 100000);
+    }
+
+  g_clear_object (&capture);
+  soup_server_disconnect (server);
+  fixture_teardown (&fixture);
+}
+
+static void
+test_backfill_data_guard (void)
+{
+  gint64 base = (g_get_real_time () / G_USEC_PER_SEC - 60) * G_USEC_PER_SEC;
+  g_autoptr(LablinkMessage) window = make_window ("acq_guard", base, 20, 40, G_MAXUINT, NULL);
+  g_autoptr(JsonNode) root = json_from_string (lablink_message_get_text (window, NULL), NULL);
+  g_autofree char *data = json_to_string (json_object_get_member (json_node_get_object (root), "data"), FALSE);
+  g_autofree char *good = g_strdup_printf ("{\"acquisition_id\": \"acq_guard\", \"data\": %s, \"count\": 20}", data);
+
+  check_backfill_answer (base, "{}", FALSE);
+  check_backfill_answer (base, "{\"success\": false}", FALSE);
+  check_backfill_answer (base, "{\"data\": []}", FALSE);
+  check_backfill_answer (base, "{\"data\": null}", FALSE);
+  check_backfill_answer (base, "{\"data\": \"none\"}", FALSE);
+  check_backfill_answer (base, "{\"data\": {\"timestamps\": []}}", FALSE);
+  check_backfill_answer (base, "[]", FALSE);
+  /* the same hole, a real answer: recovered, no gap */
+  check_backfill_answer (base, good, TRUE);
+}
+
 static void
 on_failed (LablinkCapture *capture,
            const GError   *error,
@@ -766,6 +917,100 @@ test_equipment_stream (void)
   fixture_teardown (&fixture);
 }
 
+/* A capture started before its acquisition wants the lead-in: the first
+ * window (the latest 20 samples of about 200, as a late frame or a REST
+ * poll brings them) does not reach back to the start of the recording, so
+ * the capture backfills what the server holds; when the server no longer
+ * holds it, the loss is a gap (it used to be lost without one). */
+static void
+check_lead_in (guint    buffer_size,
+               gboolean holds_lead_in)
+{
+  Fixture fixture;
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GArray) generated = NULL;
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) window = NULL;
+  g_autoptr(LablinkMessage) message = NULL;
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *data = NULL;
+  guint n_gaps = 0, i;
+
+  if (!fixture_setup (&fixture))
+    return;
+
+  id = create_idle_acquisition (&fixture, 200, buffer_size);
+  /* The stream is ours, with frames so rare that only its first (empty)
+   * one comes: the window below is the only one. */
+  g_assert_true (lablink_stream_manager_start_acquisition_stream (fixture.manager, id, 3600000, 20, &error));
+  g_assert_no_error (error);
+
+  capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
+  g_assert_no_error (error);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+
+  start_acquisition (&fixture, id);
+  test_run_for (1000);
+
+  path = g_strdup_printf ("/api/acquisition/session/%s/data?num_samples=20", id);
+  window = rest (&fixture, "GET", path, NULL);
+  data = json_to_string (json_object_get_member (json_node_get_object (window), "data"), FALSE);
+  text = g_strdup_printf ("{\"type\": \"acquisition_stream\", \"acquisition_id\": \"%s\", \"state\": \"acquiring\", "
+                          "\"stats\": {\"total_samples\": 100000}, \"data\": %s}", id, data);
+  message = lablink_message_parse (text, -1, &error);
+  g_assert_no_error (error);
+  detail = g_strconcat ("acquisition-data::", id, NULL);
+  g_signal_emit_by_name (fixture.manager, detail, message);
+
+  /* the backfill, when it is done, released the held window */
+  TEST_WAIT (lablink_capture_get_n_samples (capture) > 20 || lablink_capture_get_n_gaps (capture) > 0,
+             TEST_TIMEOUT_MS);
+  test_run_for (100);
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  generated = get_generated (&fixture, id);
+  stored = read_times (capture);
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  g_test_message ("buffer %u: generated %u, stored %u, gaps %u", buffer_size, generated->len, stored->len, n_gaps);
+  g_assert_cmpuint (stored->len, >, 0);
+  g_assert_cmpuint (generated->len, >=, stored->len);
+
+  if (holds_lead_in)
+    {
+      /* everything from the first sample on, nothing twice, no gap */
+      g_assert_cmpmem (stored->data, stored->len * sizeof (gint64), generated->data, stored->len * sizeof (gint64));
+      g_assert_cmpuint (n_gaps, ==, 0);
+    }
+  else
+    {
+      /* what the server still held, and a gap saying the lead-in was lost */
+      g_assert_cmpint (g_array_index (stored, gint64, 0), >, g_array_index (generated, gint64, 0));
+      g_assert_cmpuint (n_gaps, ==, 1);
+      g_assert_true (gaps[0].data_lost);
+      g_assert_cmpint (gaps[0].start_usec, <=, g_array_index (generated, gint64, 0));
+      g_assert_cmpint (gaps[0].end_usec, ==, g_array_index (stored, gint64, 0));
+    }
+  for (i = 1; i < stored->len; i++)
+    g_assert_cmpint (g_array_index (stored, gint64, i), >, g_array_index (stored, gint64, i - 1));
+
+  g_clear_object (&capture);
+  fixture_teardown (&fixture);
+}
+
+static void
+test_lead_in (void)
+{
+  check_lead_in (10000, TRUE);   /* the server still holds the lead-in */
+  check_lead_in (50, FALSE);     /* it does not */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -778,6 +1023,8 @@ main (int   argc,
   g_test_add_func ("/capture/sim/lost-exactly", test_lost_exactly);
   g_test_add_func ("/capture/sim/bad-timestamp", test_bad_timestamp);
   g_test_add_func ("/capture/sim/server-lost-acquisition", test_server_lost_acquisition);
+  g_test_add_func ("/capture/sim/lead-in", test_lead_in);
+  g_test_add_func ("/capture/sim/backfill-data-guard", test_backfill_data_guard);
 
   return g_test_run ();
 }

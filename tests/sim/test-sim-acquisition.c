@@ -397,7 +397,6 @@ test_compat_nan (Fixture       *f,
   g_autofree char *id = NULL;
   WsClient *client;
   g_autoptr(WsFrame) frame = NULL;
-  g_autoptr(WsFrame) stopped = NULL;
   g_autoptr(HttpResult) acq_data = NULL, status_running = NULL, status = NULL;
 
   command (f, PSU, "{\"action\": \"set_voltage\", \"parameters\": {\"voltage\": 5.0, \"channel\": 1}}");
@@ -410,16 +409,9 @@ test_compat_nan (Fixture       *f,
   acquisition_action (f, id, "start");
   start_acq_stream (client, id, 150, 5);
 
-  frame = ws_wait_type (client, "acquisition_stream", NULL, TEST_TIMEOUT_MS);
-  while (frame != NULL && strstr (frame->text, "\"data\": null") != NULL)
-    {
-      ws_frame_free (frame);
-      frame = ws_wait_type (client, "acquisition_stream", NULL, TEST_TIMEOUT_MS);
-    }
-  g_assert_nonnull (frame);
-  g_test_message ("%s", frame->text);
-  g_assert_nonnull (strstr (frame->text, "\"CH9\": [NaN"));
-  g_assert_nonnull (strstr (frame->text, "\"samples_per_channel\": {\"CH1\": "));
+  /* like the released 1.2.5: acknowledged, then no acquisition frame */
+  frame = ws_wait_type (client, "acquisition_stream", NULL, 600);
+  g_assert_null (frame);
 
   /* the same data over REST: 500 text/plain, like FastAPI */
   acq_data = acquisition_request (f, "GET", id, "data?num_samples=5");
@@ -438,12 +430,6 @@ test_compat_nan (Fixture       *f,
   g_assert_cmpstr (status->content_type, ==, "text/plain; charset=utf-8");
   g_assert_cmpstr (status->body, ==, "Internal Server Error");
 
-  ws_drain (client);
-  stopped = ws_wait_type (client, "acquisition_stream", NULL, TEST_TIMEOUT_MS);
-  g_assert_nonnull (stopped);
-  g_assert_nonnull (strstr (stopped->text, "\"state\": \"stopped\""));
-  g_assert_nonnull (strstr (stopped->text, "\"min_values\": {\"CH1\": "));
-  g_assert_nonnull (strstr (stopped->text, "\"CH9\": NaN}"));
   ws_client_free (client);
 }
 
