@@ -3,7 +3,9 @@
  * Header bar: the connection indicator (always visible), the view switcher
  * (Instruments, Acquisitions, Statistics, Events) and the main menu. The
  * Instruments view is a sidebar of equipment and, for the selected one, the
- * stream toolbar and its panel (created on first selection, then kept).
+ * stream toolbar and its panel (created on first selection, then kept). In a
+ * narrow window the sidebar folds away (an AdwFlap); the header bar's sidebar
+ * button and F9 (win.toggle-sidebar) show it over the panel.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,7 +28,9 @@ struct _LablinkWindow
   LablinkConnectionIndicator *connection_indicator;
   AdwViewSwitcherTitle       *switcher_title;
   AdwViewStack               *view_stack;
-  GtkPaned                   *paned;
+  AdwFlap                    *flap;
+  GtkWidget                  *sidebar;
+  GtkWidget                  *sidebar_button;
   GtkListBox                 *equipment_list;
   GtkWidget                  *equipment_placeholder;
   LablinkStreamToolbar       *stream_toolbar;
@@ -243,6 +247,18 @@ equipment_selected_cb (LablinkWindow *self,
   if (row == NULL)
     return;
   show_equipment (self, lablink_equipment_row_get_equipment (LABLINK_EQUIPMENT_ROW (row)));
+  /* Over the panel, the sidebar has done its job once a row is chosen. */
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
+/* The sidebar button: on the Instruments page. (Not only while folded: the
+ * flap folds during its size allocation, too late to change the header bar.) */
+static void
+update_sidebar_button (LablinkWindow *self)
+{
+  gtk_widget_set_visible (self->sidebar_button,
+                          g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "instruments") == 0);
 }
 
 /**
@@ -464,6 +480,7 @@ visible_page_cb (AdwViewStack  *stack,
     }
   else if (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "statistics") == 0)
     lablink_stats_panel_update (self->stats_panel);
+  update_sidebar_button (self);
 }
 
 void
@@ -507,7 +524,8 @@ lablink_window_save_state (LablinkWindow *self)
       g_settings_set_int (self->settings, "window-width", width);
       g_settings_set_int (self->settings, "window-height", height);
     }
-  g_settings_set_int (self->settings, "sidebar-width", gtk_paned_get_position (self->paned));
+  gtk_widget_get_size_request (self->sidebar, &width, NULL);
+  g_settings_set_int (self->settings, "sidebar-width", width);
 }
 
 static gboolean
@@ -570,7 +588,9 @@ lablink_window_class_init (LablinkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, connection_indicator);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, equipment_list);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, equipment_placeholder);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stream_toolbar);
@@ -581,6 +601,8 @@ lablink_window_class_init (LablinkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, events_page);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, events_panel);
   gtk_widget_class_bind_template_callback (widget_class, equipment_selected_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
 }
 
 static void
@@ -602,6 +624,12 @@ lablink_window_init (LablinkWindow *self)
                           G_CALLBACK (follow_theme_changed_cb), self);
   gtk_widget_set_visible (GTK_WIDGET (self->stream_toolbar), FALSE);
   g_signal_connect (self->view_stack, "notify::visible-child-name", G_CALLBACK (visible_page_cb), self);
+  {
+    g_autoptr(GPropertyAction) toggle = g_property_action_new ("toggle-sidebar", self->flap, "reveal-flap");
+
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (toggle));
+  }
+  update_sidebar_button (self);
   lablink_window_add_actions (self);
 }
 
@@ -630,7 +658,7 @@ lablink_window_new (LablinkApplication *application,
                                    MAX (g_settings_get_int (self->settings, "window-height"), 400));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
-      gtk_paned_set_position (self->paned, CLAMP (g_settings_get_int (self->settings, "sidebar-width"), 160, 600));
+      gtk_widget_set_size_request (self->sidebar, CLAMP (g_settings_get_int (self->settings, "sidebar-width"), 160, 600), -1);
       lablink_plot_set_follow_theme (g_settings_get_boolean (self->settings, "dark-plots-follow-theme"));
       g_signal_group_set_target (self->settings_signals, self->settings);
     }
