@@ -10,7 +10,8 @@
  *   acq     the acquisitions page, a 4-channel acquisition of the scope at
  *           50 kSa/s whose chart holds its full ring (4 × 200,000 points)
  *
- * and, per scene and renderer (GSK_RENDERER=gl, GTK's default, and cairo),
+ * and, per scene and renderer (the app's choice, lablink-renderer.c;
+ * GSK_RENDERER=gl, GTK 4.8's default; and GSK_RENDERER=cairo),
  * prints: data frames/s, frame-clock cycles/s, renders/s, CPU per render
  * (ms), CPU % of a core (the whole process, simulator included), wake-ups/s
  * (voluntary context switches of every thread), RSS, and the send → screen
@@ -52,14 +53,14 @@ static const GOptionEntry entries[] = {
   { "seconds", 'n', 0, G_OPTION_ARG_DOUBLE, &opt_seconds, "Measure each scene for S seconds (default 10)", "S" },
   { "warmup", 'w', 0, G_OPTION_ARG_DOUBLE, &opt_warmup, "Wait S seconds once a scene is set up (default 4)", "S" },
   { "scene", 's', 0, G_OPTION_ARG_STRING_ARRAY, &opt_scenes, "idle, psu, scope or acq (default: all)", "NAME" },
-  { "renderer", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &opt_renderers, "gl or cairo (default: both)", "NAME" },
+  { "renderer", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &opt_renderers, "default (the app's choice), gl or cairo (default: all three)", "NAME" },
   { "display", 0, 0, G_OPTION_ARG_STRING, &opt_display, "Use this X display instead of a private Xvfb", "DISPLAY" },
   { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_child, NULL, NULL },
   { NULL }
 };
 
 static const char * const all_scenes[] = { "idle", "psu", "scope", "acq", NULL };
-static const char * const all_renderers[] = { "gl", "cairo", NULL };
+static const char * const all_renderers[] = { "default", "gl", "cairo", NULL };
 
 /* ------------------------------------------------------------------ */
 /* The child: one scene, one renderer                                  */
@@ -290,10 +291,10 @@ set_scene (LablinkWindow *window,
       g_signal_emit_by_name (lablink_acquisition_panel_get_create_button (panel), "clicked");
       if (!wait_for (acquisition_selected, window, 30))
         g_error ("the acquisition was not created");
-      if (!wait_for (acquisition_full, window, 120))
-        g_printerr ("bench-render: the acquisition's ring did not fill in 120 s\n");
+      if (!wait_for (acquisition_full, window, 60))
+        g_printerr ("bench-render: the acquisition's ring did not fill in 60 s\n");
       ring = lablink_session_get_acquisition_ring (session, lablink_acquisition_panel_get_selected_id (panel));
-      return g_strdup_printf ("%u ch × %zu samples",
+      return g_strdup_printf ("%u ch x %zu samples",
                               lablink_ring_get_n_channels (ring), lablink_ring_get_length (ring));
     }
   g_error ("unknown scene %s", scene);
@@ -481,7 +482,11 @@ run_one (const char *self_exe,
 
   g_subprocess_launcher_setenv (launcher, "DISPLAY", display, TRUE);
   g_subprocess_launcher_setenv (launcher, "GDK_BACKEND", "x11", TRUE);
-  g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", renderer, TRUE);
+  /* default: the app's choice (lablink-renderer.c) */
+  if (g_str_equal (renderer, "default"))
+    g_subprocess_launcher_unsetenv (launcher, "GSK_RENDERER");
+  else
+    g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", renderer, TRUE);
   g_subprocess_launcher_setenv (launcher, "LIBGL_ALWAYS_SOFTWARE", "1", FALSE);
   g_subprocess_launcher_unsetenv (launcher, "GDK_DEBUG");
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
@@ -543,7 +548,7 @@ main (int   argc,
              date, load[0], load[1], load[2], opt_seconds, opt_warmup);
   }
   g_print ("%-6s %-6s %-18s %7s %7s %7s %8s %6s %7s %6s %7s %7s  %s\n",
-           "scene", "GSK", "renderer", "data/s", "cycl/s", "rend/s", "ms/rend", "CPU%", "wake/s",
+           "scene", "asked", "renderer", "data/s", "cycl/s", "rend/s", "ms/rend", "CPU%", "wake/s",
            "RSS MB", "p50 ms", "p99 ms", "note");
   for (guint s = 0; scenes[s] != NULL; s++)
     for (guint r = 0; renderers[r] != NULL; r++)
