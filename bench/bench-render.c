@@ -13,7 +13,10 @@
  * and, per scene and renderer (the app's choice, lablink-renderer.c;
  * GSK_RENDERER=gl, GTK 4.8's default; and GSK_RENDERER=cairo),
  * prints: data frames/s, frame-clock cycles/s, renders/s, CPU per render
- * (ms), CPU % of a core (the whole process, simulator included), wake-ups/s
+ * (ms: the whole process's CPU over renders, simulator included), the main
+ * thread's CPU in the paint phase per render (ms: snapshot and render;
+ * llvmpipe rasterises in threads of its own, counted in CPU % only), CPU %
+ * of a core (the whole process, simulator included), wake-ups/s
  * (voluntary context switches of every thread), RSS, and the send → screen
  * latency p50/p99 of the frames drawn (the simulator stamps its send time).
  *
@@ -70,15 +73,30 @@ typedef struct {
   guint64 cycles;
   guint64 renders;
   guint64 data;
+  double  paint_cpu;    /* main thread, GdkSurface::render → after-paint, seconds */
 } Counters;
 
 static Counters counters;
+static double   paint_started = -1;
+
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 
 static void
 after_paint_cb (GdkFrameClock *clock,
                 gpointer       data)
 {
   counters.cycles++;
+  if (paint_started >= 0)
+    counters.paint_cpu += thread_cpu_seconds () - paint_started;
+  paint_started = -1;
 }
 
 /* An emission hook: GTK's own handler of GdkSurface::render stops the emission. */
@@ -89,6 +107,7 @@ surface_render_hook (GSignalInvocationHint *hint,
                      gpointer               data)
 {
   counters.renders++;
+  paint_started = thread_cpu_seconds ();  /* GTK's handler snapshots and renders */
   return TRUE;
 }
 
@@ -391,13 +410,14 @@ run_child (const char *scene)
   {
     double renders = (counters.renders - c0.renders);
 
-    g_print ("RESULT scene=%s renderer=%s data=%.1f cycles=%.1f renders=%.1f cpu_per_render=%.2f "
+    g_print ("RESULT scene=%s renderer=%s data=%.1f cycles=%.1f renders=%.1f cpu_per_render=%.2f paint=%.2f "
              "cpu=%.1f wakeups=%.1f rss=%.0f lat_n=%" G_GUINT64_FORMAT " p50=%.1f p99=%.1f note=%s\n",
              scene, G_OBJECT_TYPE_NAME (renderer),
              (counters.data - c0.data) / elapsed,
              (counters.cycles - c0.cycles) / elapsed,
              renders / elapsed,
              renders > 0 ? (cpu1 - cpu0) * 1000.0 / renders : 0.0,
+             renders > 0 ? (counters.paint_cpu - c0.paint_cpu) * 1000.0 / renders : 0.0,
              100.0 * (cpu1 - cpu0) / elapsed,
              (wake1 - wake0) / elapsed,
              rss_mib (),
@@ -503,10 +523,10 @@ run_one (const char *self_exe,
       return;
     }
   fields = g_strsplit (g_strchomp ((char *) result + strlen ("RESULT ")), " ", -1);
-  g_print ("%-6s %-6s %-18s %7s %7s %7s %8s %6s %7s %6s %7s %7s  %s\n",
+  g_print ("%-6s %-7s %-17s %6s %6s %6s %7s %6s %6s %7s %6s %6s %6s  %s\n",
            scene, renderer, field (fields, "renderer"),
            field (fields, "data"), field (fields, "cycles"), field (fields, "renders"),
-           field (fields, "cpu_per_render"), field (fields, "cpu"), field (fields, "wakeups"),
+           field (fields, "cpu_per_render"), field (fields, "paint"), field (fields, "cpu"), field (fields, "wakeups"),
            field (fields, "rss"), field (fields, "p50"), field (fields, "p99"),
            strstr (result, "note=") + strlen ("note="));
 }
@@ -547,8 +567,8 @@ main (int   argc,
     g_print ("bench-render, %s, load %.2f %.2f %.2f, %g s per scene after %g s\n",
              date, load[0], load[1], load[2], opt_seconds, opt_warmup);
   }
-  g_print ("%-6s %-6s %-18s %7s %7s %7s %8s %6s %7s %6s %7s %7s  %s\n",
-           "scene", "asked", "renderer", "data/s", "cycl/s", "rend/s", "ms/rend", "CPU%", "wake/s",
+  g_print ("%-6s %-7s %-17s %6s %6s %6s %7s %6s %6s %7s %6s %6s %6s  %s\n",
+           "scene", "asked", "renderer", "data/s", "cycl/s", "rend/s", "ms/rend", "paint", "CPU%", "wake/s",
            "RSS MB", "p50 ms", "p99 ms", "note");
   for (guint s = 0; scenes[s] != NULL; s++)
     for (guint r = 0; renderers[r] != NULL; r++)
