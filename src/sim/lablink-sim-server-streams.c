@@ -88,13 +88,14 @@ build_stream_data (LablinkSimServer     *self,
  * "sent_at_us" (wall clock, µs since the Unix epoch) that real servers do
  * not send, taken as the frame leaves, after it was built. Clients that
  * know it measure the time from send to screen (lablink_message_get_sent_time());
- * others ignore unknown members. Not in compat mode (the real server's
- * frames, byte for byte). */
+ * others ignore unknown members. Only when asked
+ * (lablink_sim_server_set_stamp_send_time(): the monitor's demo), never in
+ * compat mode. */
 static void
 stamp_sent_time (LablinkSimServer *self,
                  GString          *out)
 {
-  if (self->compat || out->len < 2 || out->str[out->len - 1] != '}')
+  if (!self->stamp_send_time || self->compat || out->len < 2 || out->str[out->len - 1] != '}')
     return;
   g_string_truncate (out, out->len - 1);
   g_string_append_printf (out, ",\"sent_at_us\":%" G_GINT64_FORMAT "}", g_get_real_time ());
