@@ -35,6 +35,7 @@ struct _LablinkFrameLatency
 };
 
 #define MAX_FRAMES 8          /* GDK keeps 16 frames of timings */
+#define MAX_PENDING 4096      /* values waiting for a frame */
 
 static void
 frame_free (Frame *frame)
@@ -174,5 +175,8 @@ lablink_frame_latency_add (LablinkFrameLatency *self,
       self->clock = g_object_ref (clock);
       self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
     }
+  /* No frame for a long while (a frozen frame clock): keep the latest. */
+  if (self->pending->len >= MAX_PENDING)
+    g_array_remove_range (self->pending, 0, self->pending->len / 2);
   g_array_append_val (self->pending, sent_at_us);
 }
