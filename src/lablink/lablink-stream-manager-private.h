@@ -37,7 +37,6 @@ struct _LablinkStreamManager
   LablinkClient          *client;
   LablinkWsWorker        *worker;
   GSource                *dispatch_source;
-  GSource                *backlog_source;   /* what one dispatch's budget left */
   GCancellable           *cancellable;
   GHashTable             *active;           /* key → ActiveStream */
   GSource                *status_source;    /* ready at the next no-data deadline, if any */

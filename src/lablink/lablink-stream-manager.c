@@ -270,16 +270,7 @@ handle_item (LablinkStreamManager *self,
 
 /* Owner's main loop: drain what the worker handed over, within a time
  * budget, so that the owner's other sources (timers, input, drawing) keep
- * turning at any input rate.
- *
- * Two sources: the worker wakes the dispatch source, at
- * G_PRIORITY_DEFAULT, so that a batch (and the events and state changes in
- * it) is delivered before the owner's next redraw (GTK draws at
- * G_PRIORITY_HIGH_IDLE + 20): behind continuous redraws — a slow renderer,
- * a sanitizer build — an idle-priority dispatch would starve. What the
- * budget leaves (a flood) goes on from the backlog source, at
- * G_PRIORITY_DEFAULT_IDLE, so that a flood never starves drawing; the
- * worker wakes the dispatch source again once the queues are empty. */
+ * turning at any input rate. */
 static gboolean
 dispatch_cb (gpointer data)
 {
@@ -289,8 +280,6 @@ dispatch_cb (gpointer data)
   gboolean more = FALSE;
 
   g_source_set_ready_time (self->dispatch_source, -1);
-  if (self->backlog_source != NULL)
-    g_source_set_ready_time (self->backlog_source, -1);
   deadline = g_get_monotonic_time () + self->dispatch_budget_us;
 
   g_object_ref (self);
@@ -311,8 +300,8 @@ dispatch_cb (gpointer data)
     }
   while (more && g_get_monotonic_time () < deadline);
 
-  if (more && self->backlog_source != NULL)
-    g_source_set_ready_time (self->backlog_source, 0);
+  if (more && self->dispatch_source != NULL)
+    g_source_set_ready_time (self->dispatch_source, 0);
   g_object_unref (self);
 
   return G_SOURCE_CONTINUE;
@@ -356,16 +345,9 @@ lablink_stream_manager_constructed (GObject *object)
 
   self->dispatch_source = g_source_new (&dispatch_funcs, sizeof (GSource));
   g_source_set_callback (self->dispatch_source, dispatch_cb, self, NULL);
-  g_source_set_priority (self->dispatch_source, G_PRIORITY_DEFAULT);
+  g_source_set_priority (self->dispatch_source, G_PRIORITY_DEFAULT_IDLE);
   g_source_set_static_name (self->dispatch_source, "[lablink] dispatch");
   g_source_attach (self->dispatch_source, g_main_context_get_thread_default ());
-
-  self->backlog_source = g_source_new (&dispatch_funcs, sizeof (GSource));
-  g_source_set_callback (self->backlog_source, dispatch_cb, self, NULL);
-  g_source_set_priority (self->backlog_source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_set_static_name (self->backlog_source, "[lablink] dispatch backlog");
-  g_source_set_ready_time (self->backlog_source, -1);
-  g_source_attach (self->backlog_source, g_main_context_get_thread_default ());
 
   self->worker = lablink_ws_worker_new (wakeup_owner, self->dispatch_source);
   lablink_ws_worker_set_queue_bytes (self->worker, self->queue_bytes, self->total_queue_bytes);
@@ -394,9 +376,6 @@ lablink_stream_manager_dispose (GObject *object)
   if (self->dispatch_source)
     g_source_destroy (self->dispatch_source);
   g_clear_pointer (&self->dispatch_source, g_source_unref);
-  if (self->backlog_source)
-    g_source_destroy (self->backlog_source);
-  g_clear_pointer (&self->backlog_source, g_source_unref);
 
   if (self->connect_task)
     {
