@@ -184,6 +184,29 @@ lablink_message_get_received_time (LablinkMessage *self)
 }
 
 /**
+ * lablink_message_get_sent_time:
+ * @self: a #LablinkMessage
+ *
+ * The frame's send time, when its server stamps it: a top-level
+ * `"sent_at_us"` (microseconds since the epoch) that lablink-sim adds to its
+ * stream frames and real servers do not send. With it a client measures the
+ * time from send to screen.
+ *
+ * Returns: the send time in microseconds since the epoch, or 0 if the frame
+ *   has none
+ */
+gint64
+lablink_message_get_sent_time (LablinkMessage *self)
+{
+  gint64 value = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+  if (!lablink_message_get_int (self, "sent_at_us", &value) || value <= 0)
+    return 0;
+  return value;
+}
+
+/**
  * lablink_message_get_equipment_id:
  * @self: a #LablinkMessage
  *

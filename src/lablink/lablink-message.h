@@ -106,6 +106,8 @@ LABLINK_AVAILABLE_IN_ALL
 gint64              lablink_message_get_received_time (LablinkMessage  *self);
 
 LABLINK_AVAILABLE_IN_ALL
+gint64              lablink_message_get_sent_time     (LablinkMessage  *self);
+LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_equipment_id  (LablinkMessage  *self);
 LABLINK_AVAILABLE_IN_ALL
 const char         *lablink_message_get_stream_type   (LablinkMessage  *self);

@@ -313,3 +313,134 @@ lablink_statistics_get_stream (LablinkStatistics   *self,
 
   return FALSE;
 }
+
+/* ------------------------------------------------------------------------ */
+/* LablinkLatency                                                            */
+
+#define LATENCY_BUCKET_US 250                 /* resolution */
+#define LATENCY_N_BUCKETS 4000                /* up to 1 s; the last also holds longer ones */
+
+struct _LablinkLatency
+{
+  gatomicrefcount ref_count;
+  guint64         count;
+  guint32         buckets[LATENCY_N_BUCKETS];
+};
+
+G_DEFINE_BOXED_TYPE (LablinkLatency, lablink_latency, lablink_latency_ref, lablink_latency_unref)
+
+/**
+ * lablink_latency_new:
+ *
+ * A histogram of latencies, in 250 µs steps up to 1 s (longer ones count
+ * as 1 s), for the time from a frame's send to its value on screen. Not
+ * thread-safe: one thread records and reads it.
+ *
+ * Returns: (transfer full): an empty histogram
+ */
+LablinkLatency *
+lablink_latency_new (void)
+{
+  LablinkLatency *self = g_new0 (LablinkLatency, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  return self;
+}
+
+/**
+ * lablink_latency_ref:
+ * @self: a #LablinkLatency
+ *
+ * Returns: (transfer full): @self
+ */
+LablinkLatency *
+lablink_latency_ref (LablinkLatency *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+/**
+ * lablink_latency_unref:
+ * @self: (transfer full): a #LablinkLatency
+ */
+void
+lablink_latency_unref (LablinkLatency *self)
+{
+  g_return_if_fail (self != NULL);
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    g_free (self);
+}
+
+/**
+ * lablink_latency_record:
+ * @self: a #LablinkLatency
+ * @usec: a latency in microseconds (negative, from clocks apart, counts as 0)
+ */
+void
+lablink_latency_record (LablinkLatency *self,
+                        gint64          usec)
+{
+  gint64 bucket;
+
+  g_return_if_fail (self != NULL);
+  bucket = MAX (usec, 0) / LATENCY_BUCKET_US;
+  self->buckets[MIN (bucket, LATENCY_N_BUCKETS - 1)]++;
+  self->count++;
+}
+
+/**
+ * lablink_latency_reset:
+ * @self: a #LablinkLatency
+ */
+void
+lablink_latency_reset (LablinkLatency *self)
+{
+  g_return_if_fail (self != NULL);
+  memset (self->buckets, 0, sizeof self->buckets);
+  self->count = 0;
+}
+
+/**
+ * lablink_latency_get_count:
+ * @self: a #LablinkLatency
+ *
+ * Returns: how many latencies were recorded
+ */
+guint64
+lablink_latency_get_count (LablinkLatency *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->count;
+}
+
+/**
+ * lablink_latency_get_percentile:
+ * @self: a #LablinkLatency
+ * @fraction: from 0 to 1 (0.5: the median, 0.99: p99)
+ *
+ * Returns: the latency in microseconds below which @fraction of those
+ *   recorded fall (the upper edge of its 250 µs step), or -1 if none was
+ */
+gint64
+lablink_latency_get_percentile (LablinkLatency *self,
+                                double          fraction)
+{
+  guint64 rank, seen = 0;
+  guint i;
+
+  g_return_val_if_fail (self != NULL, -1);
+  if (self->count == 0)
+    return -1;
+
+  rank = (guint64) (CLAMP (fraction, 0.0, 1.0) * (double) self->count + 0.5);
+  rank = CLAMP (rank, 1, self->count);
+  for (i = 0; i < LATENCY_N_BUCKETS; i++)
+    {
+      seen += self->buckets[i];
+      if (seen >= rank)
+        break;
+    }
+  return (gint64) (MIN (i, LATENCY_N_BUCKETS - 1) + 1) * LATENCY_BUCKET_US;
+}

@@ -98,4 +98,29 @@ gboolean            lablink_statistics_get_stream            (LablinkStatistics 
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LablinkStatistics, lablink_statistics_unref)
 
+/* A histogram of latencies (send → screen), kept by whoever measures them. */
+typedef struct _LablinkLatency LablinkLatency;
+
+#define LABLINK_TYPE_LATENCY (lablink_latency_get_type ())
+LABLINK_AVAILABLE_IN_ALL
+GType               lablink_latency_get_type               (void) G_GNUC_CONST;
+LABLINK_AVAILABLE_IN_ALL
+LablinkLatency     *lablink_latency_new                    (void);
+LABLINK_AVAILABLE_IN_ALL
+LablinkLatency     *lablink_latency_ref                    (LablinkLatency    *self);
+LABLINK_AVAILABLE_IN_ALL
+void                lablink_latency_unref                  (LablinkLatency    *self);
+LABLINK_AVAILABLE_IN_ALL
+void                lablink_latency_record                 (LablinkLatency    *self,
+                                                              gint64             usec);
+LABLINK_AVAILABLE_IN_ALL
+void                lablink_latency_reset                  (LablinkLatency    *self);
+LABLINK_AVAILABLE_IN_ALL
+guint64             lablink_latency_get_count              (LablinkLatency    *self);
+LABLINK_AVAILABLE_IN_ALL
+gint64              lablink_latency_get_percentile         (LablinkLatency    *self,
+                                                              double             fraction);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LablinkLatency, lablink_latency_unref)
+
 G_END_DECLS

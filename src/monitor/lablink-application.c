@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "lablink-application.h"
+#include "lablink-renderer.h"
 #include "lablink-session.h"
 #include "lablink-settings.h"
 #include "lablink-window.h"
@@ -207,6 +208,7 @@ lablink_application_startup (GApplication *app)
   LablinkApplication *self = LABLINK_APPLICATION (app);
 
   G_APPLICATION_CLASS (lablink_application_parent_class)->startup (app);
+  lablink_renderer_choose (gdk_display_get_default ());
 
   self->settings = lablink_settings_new ();
   lablink_application_add_actions (self);

@@ -64,15 +64,18 @@ lablink_status_label_set (GtkLabel           *label,
                           const char         *text,
                           LablinkStatusLevel  level)
 {
+  const char *wanted = level == LABLINK_STATUS_GOOD ? "success" : level == LABLINK_STATUS_WARNING ? "warning" : NULL;
+
   g_return_if_fail (GTK_IS_LABEL (label));
 
+  /* Only what changes: a class removed and added again restyles the label. */
   gtk_label_set_label (label, text);
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
-  if (level == LABLINK_STATUS_GOOD)
-    gtk_widget_add_css_class (GTK_WIDGET (label), "success");
-  else if (level == LABLINK_STATUS_WARNING)
-    gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
+  if (g_strcmp0 (wanted, "success") != 0 && gtk_widget_has_css_class (GTK_WIDGET (label), "success"))
+    gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
+  if (g_strcmp0 (wanted, "warning") != 0 && gtk_widget_has_css_class (GTK_WIDGET (label), "warning"))
+    gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+  if (wanted != NULL && !gtk_widget_has_css_class (GTK_WIDGET (label), wanted))
+    gtk_widget_add_css_class (GTK_WIDGET (label), wanted);
 }
 
 typedef struct {

@@ -92,11 +92,16 @@ set_pill (GtkLabel   *label,
           const char *text,
           const char *css_class)
 {
+  static const char * const classes[] = { "success", "warning", "accent" };
+  guint k;
+
+  /* Only what changes: a class removed and added again restyles the label
+   * (and may start its CSS transitions) at every reading. */
   gtk_label_set_label (label, text);
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "accent");
-  if (css_class)
+  for (k = 0; k < G_N_ELEMENTS (classes); k++)
+    if (g_strcmp0 (classes[k], css_class) != 0 && gtk_widget_has_css_class (GTK_WIDGET (label), classes[k]))
+      gtk_widget_remove_css_class (GTK_WIDGET (label), classes[k]);
+  if (css_class && !gtk_widget_has_css_class (GTK_WIDGET (label), css_class))
     gtk_widget_add_css_class (GTK_WIDGET (label), css_class);
 }
 

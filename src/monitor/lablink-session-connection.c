@@ -427,6 +427,8 @@ lablink_session_start_demo (LablinkSession  *self,
   if (!lablink_sim_server_listen (sim, "127.0.0.1", 0, error))
     return FALSE;
   setup_demo_instruments (sim);
+  /* Send → screen latency (Statistics, bench/bench-render). */
+  lablink_sim_server_set_stamp_send_time (sim, TRUE);
   if (!lablink_session_set_server (self, lablink_sim_server_get_url (sim), NULL, error))
     {
       lablink_sim_server_stop (sim);

@@ -47,6 +47,7 @@ struct _LablinkSession
   LablinkConnectionState state;
 
   GHashTable           *lock_infos;      /* equipment id → LablinkLockInfo, as last seen */
+  LablinkLatency       *latency;         /* send → screen, measured by the window */
   guint                 keepalive_id;
 };
 

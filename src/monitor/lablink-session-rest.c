@@ -78,6 +78,21 @@ lablink_session_get_ws_url_override (LablinkSession *self)
 }
 
 /**
+ * lablink_session_get_latency:
+ * @self: a session
+ *
+ * Returns: (transfer none): the time from a frame's send (when its server
+ *   stamps it: the simulator does) to its value on screen, as the window
+ *   measures it (lablink-frame-latency.c)
+ */
+LablinkLatency *
+lablink_session_get_latency (LablinkSession *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
+  return self->latency;
+}
+
+/**
  * lablink_session_get_statistics:
  * @self: a session
  *

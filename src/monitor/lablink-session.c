@@ -280,6 +280,7 @@ lablink_session_finalize (GObject *object)
   g_hash_table_unref (self->acquisitions);
   g_hash_table_unref (self->intervals);
   g_hash_table_unref (self->lock_infos);
+  lablink_latency_unref (self->latency);
   g_clear_object (&self->manager_signals);
 
   G_OBJECT_CLASS (lablink_session_parent_class)->finalize (object);
@@ -363,6 +364,7 @@ static void
 lablink_session_init (LablinkSession *self)
 {
   self->equipment = g_list_store_new (LABLINK_TYPE_EQUIPMENT);
+  self->latency = lablink_latency_new ();
   self->lock_infos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) lablink_lock_info_unref);
   self->cancellable = g_cancellable_new ();

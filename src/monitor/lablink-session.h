@@ -108,6 +108,7 @@ gint64                  lablink_session_get_next_retry_time  (LablinkSession   *
 guint                   lablink_session_get_retry_attempt    (LablinkSession   *self);
 const char             *lablink_session_get_last_error       (LablinkSession   *self);
 LablinkStatistics      *lablink_session_get_statistics       (LablinkSession   *self);
+LablinkLatency         *lablink_session_get_latency          (LablinkSession   *self);
 
 GListModel             *lablink_session_get_equipment        (LablinkSession   *self);
 LablinkEquipment       *lablink_session_lookup_equipment     (LablinkSession   *self,

@@ -44,6 +44,17 @@ static const struct {
   { LABLINK_ERROR_KIND_REST, "errors-rest", N_("REST failures") },
 };
 
+/* Send → screen, as the window measures it (lablink-frame-latency.c), for
+ * servers that stamp their frames (the simulator). */
+static const struct {
+  const char *name;
+  const char *caption;
+  double      fraction;
+} screen_latency[] = {
+  { "screen-latency-p50", N_("Send → screen (median)"), 0.50 },
+  { "screen-latency-p99", N_("Send → screen (99th percentile)"), 0.99 },
+};
+
 static const char *stream_columns[] = { "key", "messages", "rate", "dropped", "age", "status" };
 
 struct _LablinkStatsPanel
@@ -207,6 +218,14 @@ lablink_stats_panel_update (LablinkStatsPanel *self)
   }
   for (i = 0; i < G_N_ELEMENTS (error_kinds); i++)
     set_count (self, error_kinds[i].name, lablink_statistics_get_errors (stats, error_kinds[i].kind));
+  for (i = 0; i < G_N_ELEMENTS (screen_latency); i++)
+    {
+      LablinkLatency *latency = lablink_session_get_latency (self->session);
+      gint64 usec = lablink_latency_get_percentile (latency, screen_latency[i].fraction);
+      g_autofree char *text = usec >= 0 ? g_strdup_printf (_("%.1f ms"), usec / 1000.0) : g_strdup ("—");
+
+      set_text (self, screen_latency[i].name, text);
+    }
 
   keys = lablink_statistics_get_stream_keys (stats);
   if (self->stream_keys == NULL || !g_strv_equal ((const char * const *) keys, (const char * const *) self->stream_keys))
@@ -371,6 +390,9 @@ lablink_stats_panel_init (LablinkStatsPanel *self)
 
   for (i = 0; i < G_N_ELEMENTS (totals); i++)
     add_row (self, self->totals_grid, (int) i, totals[i].name, _(totals[i].caption));
+  for (i = 0; i < G_N_ELEMENTS (screen_latency); i++)
+    add_row (self, self->totals_grid, (int) (G_N_ELEMENTS (totals) + i),
+             screen_latency[i].name, _(screen_latency[i].caption));
   for (i = 0; i < G_N_ELEMENTS (error_kinds); i++)
     add_row (self, self->errors_grid, (int) i, error_kinds[i].name, _(error_kinds[i].caption));
   rebuild_streams (self, NULL);

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "lablink-equipment-row.h"
+#include "lablink-frame-latency.h"
 #include "lablink-instrument-panel.h"
 #include "lablink-login-dialog.h"
 #include "lablink-plot.h"
@@ -54,6 +55,7 @@ struct _LablinkWindow
   guint                       unseen_events;
   AdwToast                   *event_toast;    /* while shown; not owned */
   guint                       event_toast_count;
+  LablinkFrameLatency        *latency;
 };
 
 G_DEFINE_FINAL_TYPE (LablinkWindow, lablink_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -498,6 +500,34 @@ lablink_window_get_page (LablinkWindow *self)
   return adw_view_stack_get_visible_child_name (self->view_stack);
 }
 
+/* Send → screen: the values of the instrument or acquisition shown. */
+static void
+stream_data_cb (LablinkSession *session,
+                LablinkMessage *message,
+                LablinkWindow  *self)
+{
+  gint64 sent = lablink_message_get_sent_time (message);
+
+  if (sent != 0 && self->latency != NULL &&
+      g_strcmp0 (lablink_window_get_page (self), "instruments") == 0 &&
+      g_strcmp0 (lablink_message_get_equipment_id (message), self->selected_id) == 0)
+    lablink_frame_latency_add (self->latency, sent);
+}
+
+static void
+acquisition_data_cb (LablinkSession *session,
+                     LablinkMessage *message,
+                     LablinkWindow  *self)
+{
+  gint64 sent = lablink_message_get_sent_time (message);
+
+  if (sent != 0 && self->latency != NULL &&
+      g_strcmp0 (lablink_window_get_page (self), "acquisitions") == 0 &&
+      g_strcmp0 (lablink_message_get_acquisition_id (message),
+                 lablink_acquisition_panel_get_selected_id (self->acquisition_panel)) == 0)
+    lablink_frame_latency_add (self->latency, sent);
+}
+
 static void
 follow_theme_changed_cb (GSettings     *settings,
                          const char    *key,
@@ -542,6 +572,7 @@ lablink_window_dispose (GObject *object)
 
   g_clear_object (&self->session_signals);
   g_clear_object (&self->settings_signals);
+  g_clear_pointer (&self->latency, lablink_frame_latency_free);
   /* The session goes with its window: stop the link and the simulator. */
   if (self->session)
     g_object_run_dispose (G_OBJECT (self->session));
@@ -619,6 +650,8 @@ lablink_window_init (LablinkWindow *self)
   g_signal_group_connect (self->session_signals, "auth-required", G_CALLBACK (auth_required_cb), self);
   g_signal_group_connect (self->session_signals, "notify::server-url", G_CALLBACK (server_url_cb), self);
   g_signal_group_connect (self->session_signals, "notify::demo", G_CALLBACK (server_url_cb), self);
+  g_signal_group_connect (self->session_signals, "stream-data", G_CALLBACK (stream_data_cb), self);
+  g_signal_group_connect (self->session_signals, "acquisition-data", G_CALLBACK (acquisition_data_cb), self);
   self->settings_signals = g_signal_group_new (G_TYPE_SETTINGS);
   g_signal_group_connect (self->settings_signals, "changed::dark-plots-follow-theme",
                           G_CALLBACK (follow_theme_changed_cb), self);
@@ -649,6 +682,7 @@ lablink_window_new (LablinkApplication *application,
   GSettings *settings = lablink_session_get_settings (session);
 
   self->session = g_object_ref (session);
+  self->latency = lablink_frame_latency_new (GTK_WIDGET (self), lablink_session_get_latency (session));
   self->settings = settings ? g_object_ref (settings) : NULL;
 
   if (self->settings)

@@ -42,6 +42,7 @@ struct _LablinkSimServer
 
   /* options */
   gboolean               compat;
+  gboolean               stamp_send_time;
   GStrv                  silent_streams;  /* stream types acknowledged but never sent */
   guint32                seed;
   char                  *auth_username;

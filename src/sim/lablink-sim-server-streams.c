@@ -84,6 +84,23 @@ build_stream_data (LablinkSimServer     *self,
   return out;
 }
 
+/* Stamps @out, a JSON object just written, with its send time: a top-level
+ * "sent_at_us" (wall clock, µs since the Unix epoch) that real servers do
+ * not send, taken as the frame leaves, after it was built. Clients that
+ * know it measure the time from send to screen (lablink_message_get_sent_time());
+ * others ignore unknown members. Only when asked
+ * (lablink_sim_server_set_stamp_send_time(): the monitor's demo), never in
+ * compat mode. */
+static void
+stamp_sent_time (LablinkSimServer *self,
+                 GString          *out)
+{
+  if (!self->stamp_send_time || self->compat || out->len < 2 || out->str[out->len - 1] != '}')
+    return;
+  g_string_truncate (out, out->len - 1);
+  g_string_append_printf (out, ",\"sent_at_us\":%" G_GINT64_FORMAT "}", g_get_real_time ());
+}
+
 static gboolean
 stream_fire_cb (gpointer user_data)
 {
@@ -118,7 +135,10 @@ stream_fire_cb (gpointer user_data)
 
   /* Last: a send may end up closing a client. */
   if (out != NULL)
-    lablink_sim_server_broadcast_string (self, out);
+    {
+      stamp_sent_time (self, out);
+      lablink_sim_server_broadcast_string (self, out);
+    }
   return G_SOURCE_REMOVE;
 }
 

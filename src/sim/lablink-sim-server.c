@@ -362,6 +362,24 @@ lablink_sim_server_set_lablink_compat (LablinkSimServer *self,
 }
 
 /**
+ * lablink_sim_server_set_stamp_send_time:
+ * @self: a #LablinkSimServer
+ * @stamp: whether to stamp stream frames
+ *
+ * Adds a top-level `"sent_at_us"` (wall clock, µs since the epoch) to each
+ * stream frame as it leaves, a member real servers do not send: the
+ * monitor's demo measures the time from send to screen with it. Off by
+ * default: the frames are the real server's, byte for byte.
+ */
+void
+lablink_sim_server_set_stamp_send_time (LablinkSimServer *self,
+                                        gboolean          stamp)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SERVER (self));
+  self->stamp_send_time = !!stamp;
+}
+
+/**
  * lablink_sim_server_set_silent_streams:
  * @self: a #LablinkSimServer
  * @stream_types: (nullable) (array zero-terminated=1): stream types

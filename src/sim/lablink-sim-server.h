@@ -54,6 +54,8 @@ void                  lablink_sim_server_set_silent_streams    (LablinkSimServer
 void                  lablink_sim_server_set_lablink_compat    (LablinkSimServer *self,
                                                                 gboolean          compat);
 gboolean              lablink_sim_server_get_lablink_compat    (LablinkSimServer *self);
+void                  lablink_sim_server_set_stamp_send_time   (LablinkSimServer *self,
+                                                                gboolean          stamp);
 void                  lablink_sim_server_set_seed              (LablinkSimServer *self,
                                                                 guint32           seed);
 guint32               lablink_sim_server_get_seed              (LablinkSimServer *self);
