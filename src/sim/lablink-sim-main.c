@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 #include <gio/gio.h>
 
+#include "lablink-sim-scope.h"
 #include "lablink-sim-server.h"
 
 static gboolean opt_verbose;
@@ -78,6 +79,8 @@ main (int   argc,
   gint opt_flood_frames = 0;
   gint opt_token_lifetime = 1800;
   g_autofree char *opt_silent_streams = NULL;
+  gint opt_scope_points = LABLINK_SIM_SCOPE_N_SAMPLES;
+  gint opt_scope_read_ms = LABLINK_SIM_SCOPE_READ_MS;
   GOptionEntry entries[] = {
     { "address", 0, 0, G_OPTION_ARG_STRING, &opt_address, "IP address to listen on (default 127.0.0.1)", "ADDR" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port (default 8000; 0 = pick a free one)", "N" },
@@ -105,6 +108,10 @@ main (int   argc,
       "Stop the flood after N frames (with --flood-rate 0: as fast as possible)", "N" },
     { "silent-streams", 0, 0, G_OPTION_ARG_STRING, &opt_silent_streams,
       "Fault, as the released LabLink 1.2.5: acknowledge streams of these types but never send them (e.g. readings,waveform)", "LIST" },
+    { "scope-points", 0, 0, G_OPTION_ARG_INT, &opt_scope_points,
+      "The scope's record length (default 1000, at most 1000000)", "N" },
+    { "scope-read-ms", 0, 0, G_OPTION_ARG_INT, &opt_scope_read_ms,
+      "What reading a waveform takes: a stream sends every interval + T ms (default 50)", "T" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Log debug messages", NULL },
     { NULL }
   };
@@ -149,6 +156,16 @@ main (int   argc,
       g_printerr ("lablink-sim: option values must not be negative\n");
       return 2;
     }
+  if (opt_scope_points < 2 || opt_scope_points > LABLINK_SIM_SCOPE_MAX_POINTS)
+    {
+      g_printerr ("lablink-sim: --scope-points must be 2 to %d\n", LABLINK_SIM_SCOPE_MAX_POINTS);
+      return 2;
+    }
+  if (opt_scope_read_ms < 0 || opt_scope_read_ms > 60000)
+    {
+      g_printerr ("lablink-sim: --scope-read-ms must be 0 to 60000\n");
+      return 2;
+    }
   if (opt_hostile_kinds != NULL && !lablink_sim_hostile_kinds_from_string (opt_hostile_kinds, &kinds, &error))
     {
       g_printerr ("lablink-sim: %s\n", error->message);
@@ -183,6 +200,17 @@ main (int   argc,
   lablink_sim_server_set_refuse_ms (server, (guint) opt_refuse_ms);
   lablink_sim_server_set_latency_ms (server, (guint) opt_latency_ms);
   lablink_sim_server_set_hostile (server, opt_hostile_rate, kinds);
+  {
+    GPtrArray *instruments = lablink_sim_server_get_instruments (server);
+    guint i;
+
+    for (i = 0; i < instruments->len; i++)
+      if (LABLINK_SIM_IS_SCOPE (g_ptr_array_index (instruments, i)))
+        {
+          lablink_sim_scope_set_n_points (g_ptr_array_index (instruments, i), (guint) opt_scope_points);
+          lablink_sim_scope_set_read_ms (g_ptr_array_index (instruments, i), (guint) opt_scope_read_ms);
+        }
+  }
 
   if (!lablink_sim_server_listen (server, opt_address, (guint) opt_port, &error))
     {
