@@ -345,16 +345,18 @@ lablink_scope_panel_reflect_waveform (LablinkScopePanel *self,
   /* The other channels: enabled or not, where the server says. */
   if (lablink_message_has_member (message, "data.enabled_channels"))
     {
-      JsonNode *root = lablink_message_get_node (message);
-      JsonObject *data = json_object_get_object_member (json_node_get_object (root), "data");
-      JsonArray *list = json_object_get_array_member (data, "enabled_channels");
       gboolean enabled[LABLINK_SCOPE_MAX_CHANNELS + 1] = { FALSE };
       guint c;
 
-      for (k = 0; list != NULL && k < json_array_get_length (list); k++)
+      /* by path, never through lablink_message_get_node(): a tree of a
+       * 1M-point frame would cost seconds */
+      for (k = 0; k < LABLINK_SCOPE_MAX_CHANNELS; k++)
         {
-          gint64 n = json_array_get_int_element (list, k);
+          g_autofree char *path = g_strdup_printf ("data.enabled_channels.%u", k);
+          gint64 n;
 
+          if (!lablink_message_get_int (message, path, &n))
+            break;
           if (n >= 1 && n <= LABLINK_SCOPE_MAX_CHANNELS)
             enabled[n] = TRUE;
         }
