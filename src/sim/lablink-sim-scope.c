@@ -848,6 +848,23 @@ write_samples (LablinkSimJson *w,
   gsize i;
 
   decimals = (guint) CLAMP (ceil (-log10 (lsb)) + 1, 1, 9);
+
+  /* Within the client's default frame limit (16 MiB) even with a large
+   * offset on a fine V/div: fewer decimals then. */
+  {
+    double max_abs = 0.0;
+    guint width;
+
+    for (i = 0; i < n; i++)
+      if (isfinite (samples[i]))
+        max_abs = MAX (max_abs, fabs (samples[i]));
+    width = (max_abs >= 1.0 ? (guint) floor (log10 (max_abs)) + 1 : 1) + decimals + 4;
+    while (decimals > 1 && (double) n * width > 15.0 * 1024 * 1024)
+      {
+        decimals--;
+        width--;
+      }
+  }
   for (i = 0; i < decimals; i++)
     pow10 *= 10;
 

@@ -455,6 +455,21 @@ test_record_million (void)
   o = json_node_get_object (node);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "voltage_data")), ==, 1000000);
   g_assert_cmpfloat (object_get_num (o, "sample_rate"), ==, 1e8);
+
+  /* the widest samples: a fine V/div under a large offset */
+  {
+    LablinkSimScopeChannel ch;
+
+    lablink_sim_scope_get_channel (scope, 1, &ch);
+    ch.voltage_scale = 1e-6;
+    ch.vertical_offset = -999.5;
+    lablink_sim_scope_set_channel (scope, 1, &ch);
+    g_string_truncate (out, 0);
+    lablink_sim_json_init (&w, out, LABLINK_SIM_JSON_PYTHON, TRUE);
+    lablink_sim_scope_write_waveform (scope, &w, 1, g_get_real_time (), LABLINK_SIM_SCOPE_WRITE_VOLTAGE_DATA);
+    g_test_message ("1M points at 1 µV/div, -999.5 V: %zu bytes", out->len);
+    g_assert_cmpuint (out->len, <, 16u * 1024 * 1024);
+  }
 }
 
 int
