@@ -204,6 +204,7 @@ lablink_scope_panel_run_clicked_cb (LablinkScopePanel *self)
 {
   send (self, "trigger_run", NULL);
   set_run_state (self, TRUE, "AUTO");
+  self->run_hold_until = g_get_monotonic_time () + HOLD_USEC;
 }
 
 void
@@ -211,6 +212,7 @@ lablink_scope_panel_stop_clicked_cb (LablinkScopePanel *self)
 {
   send (self, "trigger_stop", NULL);
   set_run_state (self, FALSE, NULL);
+  self->run_hold_until = g_get_monotonic_time () + HOLD_USEC;
 }
 
 void
@@ -218,6 +220,7 @@ lablink_scope_panel_single_clicked_cb (LablinkScopePanel *self)
 {
   send (self, "trigger_single", NULL);
   set_run_state (self, FALSE, "SINGLE");
+  self->run_hold_until = g_get_monotonic_time () + HOLD_USEC;
 }
 
 void
@@ -379,7 +382,16 @@ lablink_scope_panel_reflect_waveform (LablinkScopePanel *self,
 
   /* Running or not. */
   if (lablink_message_get_boolean (message, "data.running", &running))
-    set_run_state (self, running, mode);
+    {
+      if (held (self->run_hold_until) && running == self->running &&
+          (mode == NULL || g_strcmp0 (mode, self->trigger_mode) == 0))
+        self->run_hold_until = 0;
+      if (!held (self->run_hold_until))
+        {
+          self->run_hold_until = 0;
+          set_run_state (self, running, mode);
+        }
+    }
 
   self->updating = FALSE;
 

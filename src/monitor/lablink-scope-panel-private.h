@@ -77,6 +77,7 @@ struct _LablinkScopePanel
   ScopeValueList     timebase;
   gint64             timebase_hold_until;
   gboolean           updating;      /* setting controls from the instrument */
+  gint64             run_hold_until;
   gboolean           have_run_state;
   gboolean           running;
   char              *trigger_mode;
