@@ -114,6 +114,14 @@ test_scope_measurements (MtFixture     *f,
     LablinkPlot *plot = lablink_scope_panel_get_plot (panel);
     double lo, hi;
 
+    /* once a waveform was drawn (the measurements may come first) */
+    TEST_WAIT (lablink_scope_panel_get_n_waveforms (panel) >= 2 && lablink_plot_get_n_draws (plot) > 0,
+               TEST_TIMEOUT_MS);
+    {
+      guint64 draws = lablink_plot_get_n_draws (plot);
+
+      TEST_WAIT (lablink_plot_get_n_draws (plot) > draws, TEST_TIMEOUT_MS);
+    }
     lablink_plot_get_visible_y_range (plot, 0, &lo, &hi);
     g_assert_cmpfloat (hi - lo, >=, vpp * 0.9);
   }
@@ -220,14 +228,23 @@ click (MtFixture  *f,
   g_signal_emit_by_name (button, "clicked");
 }
 
-/* The panel's data_id of @channel stays the same across @n new waveforms. */
+/* The panel's data_id of @channel stays the same across @n new waveforms;
+ * counted from frames sent after what the simulator did so far (a ping's
+ * pong, then a frame of each channel). */
 static gboolean
-frozen_over (LablinkScopePanel *panel,
+frozen_over (MtFixture         *f,
+             LablinkScopePanel *panel,
              guint              channel,
              guint              n)
 {
-  g_autofree char *first = g_strdup (lablink_scope_panel_get_channel_stats (panel, channel, NULL, NULL, NULL));
-  guint64 start = lablink_scope_panel_get_n_waveforms (panel);
+  g_autofree char *first = NULL;
+  guint64 start;
+
+  mt_round_trip (f->window);
+  start = lablink_scope_panel_get_n_waveforms (panel);
+  TEST_WAIT (lablink_scope_panel_get_n_waveforms (panel) >= start + 3, TEST_TIMEOUT_MS);
+  first = g_strdup (lablink_scope_panel_get_channel_stats (panel, channel, NULL, NULL, NULL));
+  start = lablink_scope_panel_get_n_waveforms (panel);
 
   TEST_WAIT (lablink_scope_panel_get_n_waveforms (panel) >= start + n, TEST_TIMEOUT_MS);
   return g_strcmp0 (first, lablink_scope_panel_get_channel_stats (panel, channel, NULL, NULL, NULL)) == 0;
@@ -326,16 +343,16 @@ test_scope_timebase_and_run (MtFixture     *f,
   click (f, "scope-single");
   TEST_WAIT (sim_setting (f, 0, "trigger_mode") == 1, TEST_TIMEOUT_MS);
   g_assert_cmpfloat (sim_setting (f, 0, "running"), ==, 0);
+  TEST_WAIT (g_strcmp0 (lablink_scope_panel_get_run_state (panel), "Single") == 0, TEST_TIMEOUT_MS);
   g_assert_cmpstr (lablink_scope_panel_get_run_state (panel), ==, "Single");
-  mt_round_trip (f->window);
-  g_assert_true (frozen_over (panel, 1, 4));
+  g_assert_true (frozen_over (f, panel, 1, 4));
 
   /* Run: new records again */
   click (f, "scope-run");
   TEST_WAIT (sim_setting (f, 0, "running") == 1, TEST_TIMEOUT_MS);
+  TEST_WAIT (g_strcmp0 (lablink_scope_panel_get_run_state (panel), "Running") == 0, TEST_TIMEOUT_MS);
   g_assert_cmpstr (lablink_scope_panel_get_run_state (panel), ==, "Running");
-  mt_round_trip (f->window);
-  g_assert_false (frozen_over (panel, 1, 4));
+  g_assert_false (frozen_over (f, panel, 1, 4));
 
   /* Stop: the last record stays */
   click (f, "scope-stop");
@@ -344,7 +361,7 @@ test_scope_timebase_and_run (MtFixture     *f,
   mt_round_trip (f->window);
   TEST_WAIT (g_strcmp0 (lablink_scope_panel_get_run_state (panel), "Stopped") == 0, TEST_TIMEOUT_MS);
   g_assert_cmpstr (lablink_scope_panel_get_run_state (panel), ==, "Stopped");
-  g_assert_true (frozen_over (panel, 1, 4));
+  g_assert_true (frozen_over (f, panel, 1, 4));
   click (f, "scope-run");
   TEST_WAIT (sim_setting (f, 0, "running") == 1, TEST_TIMEOUT_MS);
 }
