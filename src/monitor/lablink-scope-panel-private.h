@@ -41,6 +41,7 @@ struct _LablinkScopePanel
 {
   LablinkInstrumentPanel parent_instance;
 
+  GtkWidget         *scroller;   /* the panel scrolls when the window is smaller */
   GtkWidget         *box;
   GtkLabel          *waveform_status_label;
   GtkLabel          *measurements_status_label;

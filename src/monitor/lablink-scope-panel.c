@@ -250,6 +250,7 @@ lablink_scope_panel_class_init (LablinkScopePanelClass *klass)
 
   g_type_ensure (LABLINK_TYPE_PLOT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-scope-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, scroller);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, box);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, waveform_status_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, measurements_status_label);
