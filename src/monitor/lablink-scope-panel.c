@@ -1,9 +1,15 @@
-/* lablink-scope-panel.c — an oscilloscope: waveform plot and measurements
+/* lablink-scope-panel.c — an oscilloscope: controls, waveforms of its four
+ * channels, measurements
  *
  * Waveform frames carry their samples (the simulator inline; for the real
- * server the library fetches them from the capture endpoint); the time axis
- * comes from data.sample_rate. Pausing freezes the view while frames keep
- * being ingested.
+ * server the library fetches them from the capture endpoint), one frame per
+ * channel; each channel is a series of the plot in its own colour, named in
+ * the plot's legend. The time axis comes from data.sample_rate, centred on
+ * the trigger plus the delay (time 0 = the trigger). Records of up to 1M
+ * points go to the plot as they are: it draws min/max per pixel column. The
+ * time axis is only rebuilt when the record's length, rate or start change.
+ * Pausing freezes the view while frames keep being ingested. The controls
+ * are in lablink-scope-panel-controls.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,7 +18,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "lablink-scope-panel.h"
+#include "lablink-scope-panel-private.h"
 #include "lablink-units.h"
 
 static const struct {
@@ -30,45 +36,34 @@ static const struct {
 };
 
 #define N_MEASUREMENTS G_N_ELEMENTS (measurement_defs)
-
-struct _LablinkScopePanel
-{
-  LablinkInstrumentPanel parent_instance;
-
-  GtkWidget         *box;
-  GtkLabel          *waveform_status_label;
-  GtkLabel          *measurements_status_label;
-  GtkToggleButton   *autoscale_button;
-  GtkSpinButton     *vdiv_spin;
-  GtkToggleButton   *pause_button;
-  GtkLabel          *info_label;
-  LablinkPlot       *plot;
-  GtkGrid           *measurements_grid;
-
-  GtkLabel          *measurement_labels[N_MEASUREMENTS];
-  double             measurements[N_MEASUREMENTS];
-  gboolean           have_measurements;
-
-  int                series[LABLINK_SCOPE_MAX_CHANNELS + 1];
-  gsize              n_samples[LABLINK_SCOPE_MAX_CHANNELS + 1];
-  guint64            n_waveforms;
-  gboolean           vdiv_from_data;
-  GArray            *x;
-};
+G_STATIC_ASSERT (N_MEASUREMENTS == G_N_ELEMENTS (((LablinkScopePanel *) NULL)->measurements));
 
 G_DEFINE_FINAL_TYPE (LablinkScopePanel, lablink_scope_panel, LABLINK_TYPE_INSTRUMENT_PANEL)
+
+/* Fit: the traces; else ±5 divisions of the largest V/div shown. */
+void
+lablink_scope_panel_update_y_range (LablinkScopePanel *self)
+{
+  double vdiv = 0.0;
+  guint c;
+
+  if (gtk_toggle_button_get_active (self->autoscale_button))
+    {
+      lablink_plot_set_y_autoscale (self->plot, 0);
+      return;
+    }
+  for (c = 1; c <= LABLINK_SCOPE_MAX_CHANNELS; c++)
+    if (gtk_check_button_get_active (self->channels[c].enabled))
+      vdiv = MAX (vdiv, lablink_scope_panel_get_vdiv (self, c));
+  if (!(vdiv > 0))
+    vdiv = 1.0;
+  lablink_plot_set_y_range (self->plot, 0, -5 * vdiv, 5 * vdiv);
+}
 
 static void
 scale_changed_cb (LablinkScopePanel *self)
 {
-  gboolean autoscale = gtk_toggle_button_get_active (self->autoscale_button);
-  double vdiv = gtk_spin_button_get_value (self->vdiv_spin);
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->vdiv_spin), !autoscale);
-  if (autoscale)
-    lablink_plot_set_y_autoscale (self->plot, 0);
-  else
-    lablink_plot_set_y_range (self->plot, 0, -4 * vdiv, 4 * vdiv);
+  lablink_scope_panel_update_y_range (self);
 }
 
 static void
@@ -78,14 +73,37 @@ pause_toggled_cb (LablinkScopePanel *self)
 }
 
 static void
+keep_stats (ScopeChannelUi *ch,
+            const double   *samples,
+            gsize           n,
+            const char     *data_id)
+{
+  double lo = samples[0], hi = samples[0], sum = 0;
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    {
+      lo = MIN (lo, samples[i]);
+      hi = MAX (hi, samples[i]);
+      sum += samples[i];
+    }
+  ch->have_stats = TRUE;
+  ch->min = lo;
+  ch->max = hi;
+  ch->mean = sum / n;
+  g_free (ch->data_id);
+  ch->data_id = g_strdup (data_id);
+}
+
+static void
 waveform_data (LablinkScopePanel *self,
                LablinkMessage    *message)
 {
   const double *samples;
   gsize n = 0, i;
   gint64 channel = 1;
-  double rate = NAN, vscale;
-  double *x;
+  double rate = NAN, time_scale = NAN, time_offset = 0.0, start;
+  g_autofree char *data_id = NULL;
 
   samples = lablink_message_get_waveform (message, &n);
   if (samples == NULL || n == 0)
@@ -93,16 +111,17 @@ waveform_data (LablinkScopePanel *self,
   lablink_message_get_int (message, "data.channel", &channel);
   if (channel < 1 || channel > LABLINK_SCOPE_MAX_CHANNELS)
     return;
+  lablink_message_get_double (message, "data.time_scale", &time_scale);
   if (!lablink_message_get_double (message, "data.sample_rate", &rate) || !(rate > 0) || !isfinite (rate))
     {
-      double time_scale;
-
       /* 10 divisions across the screen */
-      if (lablink_message_get_double (message, "data.time_scale", &time_scale) && time_scale > 0)
+      if (time_scale > 0 && isfinite (time_scale))
         rate = n / (10.0 * time_scale);
       else
         rate = 1.0;
     }
+  if (!lablink_message_get_double (message, "data.time_offset", &time_offset) || !isfinite (time_offset))
+    time_offset = 0.0;
 
   if (self->series[channel] < 0)
     {
@@ -112,25 +131,31 @@ waveform_data (LablinkScopePanel *self,
       lablink_plot_set_series_palette_index (self->plot, (guint) self->series[channel], (guint) channel - 1);
     }
 
-  if (!self->vdiv_from_data && lablink_message_get_double (message, "data.voltage_scale", &vscale) &&
-      vscale > 0 && isfinite (vscale))
+  lablink_scope_panel_reflect_waveform (self, message, (guint) channel);
+
+  /* The screen's centre is the trigger plus the delay. */
+  start = time_offset - n / (2.0 * rate);
+  if (self->x->len != n || self->x_rate != rate || self->x_start != start)
     {
-      self->vdiv_from_data = TRUE;
-      gtk_spin_button_set_value (self->vdiv_spin, vscale);
+      double *x;
+
+      g_array_set_size (self->x, n);
+      x = (double *) self->x->data;
+      for (i = 0; i < n; i++)
+        x[i] = start + i / rate;
+      self->x_rate = rate;
+      self->x_start = start;
     }
+  lablink_plot_set_series_data (self->plot, (guint) self->series[channel], (const double *) self->x->data, samples, n);
 
-  g_array_set_size (self->x, n);
-  x = (double *) self->x->data;
-  for (i = 0; i < n; i++)
-    x[i] = i / rate;
-  lablink_plot_set_series_data (self->plot, (guint) self->series[channel], x, samples, n);
-
+  data_id = lablink_message_dup_string (message, "data.data_id");
+  keep_stats (&self->channels[channel], samples, n, data_id);
   self->n_samples[channel] = n;
   self->n_waveforms++;
 
   {
     g_autofree char *rate_text = lablink_format_si (rate, "S/s", 4);
-    g_autofree char *info = g_strdup_printf (_("CH%d · %zu samples · %s"), (int) channel, n, rate_text);
+    g_autofree char *info = g_strdup_printf (_("%zu samples · %s"), n, rate_text);
     gtk_label_set_label (self->info_label, info);
   }
 }
@@ -182,6 +207,15 @@ lablink_scope_panel_status_changed (LablinkInstrumentPanel *panel)
 }
 
 static void
+plot_dark_cb (LablinkScopePanel *self)
+{
+  gboolean dark = FALSE;
+
+  g_object_get (self->plot, "dark", &dark, NULL);
+  lablink_scope_panel_set_dark (self, dark);
+}
+
+static void
 lablink_scope_panel_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), LABLINK_TYPE_SCOPE_PANEL);
@@ -195,6 +229,7 @@ lablink_scope_panel_finalize (GObject *object)
   LablinkScopePanel *self = LABLINK_SCOPE_PANEL (object);
 
   g_array_unref (self->x);
+  lablink_scope_panel_finalize_controls (self);
   G_OBJECT_CLASS (lablink_scope_panel_parent_class)->finalize (object);
 }
 
@@ -215,17 +250,34 @@ lablink_scope_panel_class_init (LablinkScopePanelClass *klass)
 
   g_type_ensure (LABLINK_TYPE_PLOT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-scope-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, scroller);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, box);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, waveform_status_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, measurements_status_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, controls_box);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, run_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, single_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, run_state_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, timebase_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, time_offset_spin);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, autoscale_command_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, channels_flow);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, autoscale_button);
-  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, vdiv_spin);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, pause_button);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, info_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, plot);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, measurements_grid);
   gtk_widget_class_bind_template_callback (widget_class, scale_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_toggled_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "run_clicked_cb",
+                                                G_CALLBACK (lablink_scope_panel_run_clicked_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "stop_clicked_cb",
+                                                G_CALLBACK (lablink_scope_panel_stop_clicked_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "single_clicked_cb",
+                                                G_CALLBACK (lablink_scope_panel_single_clicked_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "autoscale_clicked_cb",
+                                                G_CALLBACK (lablink_scope_panel_autoscale_clicked_cb));
 
   gtk_widget_class_set_css_name (widget_class, "lablinkscopepanel");
 }
@@ -242,9 +294,13 @@ lablink_scope_panel_init (LablinkScopePanel *self)
   lablink_instrument_panel_add_status_label (LABLINK_INSTRUMENT_PANEL (self), self->measurements_status_label,
                                              LABLINK_STREAM_MEASUREMENTS, _("Measurements"));
 
+  lablink_instrument_panel_add_lock_bar (LABLINK_INSTRUMENT_PANEL (self), GTK_BOX (self->box), self->controls_box);
+
   self->x = g_array_new (FALSE, FALSE, sizeof (double));
   for (k = 0; k <= LABLINK_SCOPE_MAX_CHANNELS; k++)
     self->series[k] = -1;
+  lablink_scope_panel_init_controls (self);
+  g_signal_connect_object (self->plot, "notify::dark", G_CALLBACK (plot_dark_cb), self, G_CONNECT_SWAPPED);
 
   heading = gtk_label_new (_("Measurements"));
   gtk_widget_add_css_class (heading, "heading");
@@ -272,7 +328,7 @@ lablink_scope_panel_init (LablinkScopePanel *self)
 
   lablink_plot_set_pane_label (self->plot, 0, _("Voltage"), "V");
   lablink_plot_set_x_label (self->plot, _("Time"), "s");
-  scale_changed_cb (self);
+  lablink_scope_panel_update_y_range (self);
 }
 
 /**
@@ -357,4 +413,55 @@ lablink_scope_panel_set_autoscale (LablinkScopePanel *self,
 {
   g_return_if_fail (LABLINK_IS_SCOPE_PANEL (self));
   gtk_toggle_button_set_active (self->autoscale_button, autoscale);
+}
+
+/**
+ * lablink_scope_panel_get_channel_stats:
+ * @self: a panel
+ * @channel: 1 to 4
+ * @min: (out) (optional): the lowest sample of its last waveform
+ * @max: (out) (optional): the highest
+ * @mean: (out) (optional): their mean
+ *
+ * Returns: (nullable): the last waveform's data_id, or %NULL before the
+ *   first waveform of @channel
+ */
+const char *
+lablink_scope_panel_get_channel_stats (LablinkScopePanel *self,
+                                       guint              channel,
+                                       double            *min,
+                                       double            *max,
+                                       double            *mean)
+{
+  ScopeChannelUi *ch;
+
+  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), NULL);
+  g_return_val_if_fail (channel >= 1 && channel <= LABLINK_SCOPE_MAX_CHANNELS, NULL);
+
+  ch = &self->channels[channel];
+  if (!ch->have_stats)
+    return NULL;
+  if (min != NULL)
+    *min = ch->min;
+  if (max != NULL)
+    *max = ch->max;
+  if (mean != NULL)
+    *mean = ch->mean;
+  return ch->data_id != NULL ? ch->data_id : "";
+}
+
+/**
+ * lablink_scope_panel_get_channel_shown:
+ * @self: a panel
+ * @channel: 1 to 4
+ *
+ * Returns: whether the channel is enabled (its trace drawn)
+ */
+gboolean
+lablink_scope_panel_get_channel_shown (LablinkScopePanel *self,
+                                       guint              channel)
+{
+  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), FALSE);
+  g_return_val_if_fail (channel >= 1 && channel <= LABLINK_SCOPE_MAX_CHANNELS, FALSE);
+  return gtk_check_button_get_active (self->channels[channel].enabled);
 }

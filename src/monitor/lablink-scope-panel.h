@@ -1,4 +1,4 @@
-/* lablink-scope-panel.h — an oscilloscope: waveform plot and measurements
+/* lablink-scope-panel.h — an oscilloscope: controls, waveforms, measurements
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,5 +30,23 @@ void         lablink_scope_panel_set_paused           (LablinkScopePanel *self,
                                                        gboolean           paused);
 void         lablink_scope_panel_set_autoscale        (LablinkScopePanel *self,
                                                        gboolean           autoscale);
+
+/* The instrument's controls, as shown (lablink-scope-panel-controls.c). */
+double       lablink_scope_panel_get_vdiv             (LablinkScopePanel *self,
+                                                       guint              channel);
+void         lablink_scope_panel_select_vdiv          (LablinkScopePanel *self,
+                                                       guint              channel,
+                                                       double             vdiv);
+double       lablink_scope_panel_get_time_scale       (LablinkScopePanel *self);
+void         lablink_scope_panel_select_time_scale    (LablinkScopePanel *self,
+                                                       double             seconds_per_div);
+const char  *lablink_scope_panel_get_run_state        (LablinkScopePanel *self);
+gboolean     lablink_scope_panel_get_channel_shown    (LablinkScopePanel *self,
+                                                       guint              channel);
+const char  *lablink_scope_panel_get_channel_stats    (LablinkScopePanel *self,
+                                                       guint              channel,
+                                                       double            *min,
+                                                       double            *max,
+                                                       double            *mean);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 #include <gio/gio.h>
 
+#include "lablink-sim-scope.h"
 #include "lablink-sim-server.h"
 
 static gboolean opt_verbose;
@@ -80,6 +81,8 @@ main (int   argc,
   g_autofree char *opt_silent_streams = NULL;
   g_autofree char *opt_tls_cert = NULL;
   g_autofree char *opt_tls_key = NULL;
+  gint opt_scope_points = LABLINK_SIM_SCOPE_N_SAMPLES;
+  gint opt_scope_read_ms = LABLINK_SIM_SCOPE_READ_MS;
   GOptionEntry entries[] = {
     { "address", 0, 0, G_OPTION_ARG_STRING, &opt_address, "IP address to listen on (default 127.0.0.1)", "ADDR" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port (default 8000; 0 = pick a free one)", "N" },
@@ -110,6 +113,10 @@ main (int   argc,
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert,
       "Serve https:// and wss:// (same port) with this PEM certificate (needs --tls-key)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "The PEM private key of --tls-cert", "FILE" },
+    { "scope-points", 0, 0, G_OPTION_ARG_INT, &opt_scope_points,
+      "The scope's record length (default 1000, at most 1000000)", "N" },
+    { "scope-read-ms", 0, 0, G_OPTION_ARG_INT, &opt_scope_read_ms,
+      "What reading a waveform takes: a stream sends every interval + T ms (default 50)", "T" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Log debug messages", NULL },
     { NULL }
   };
@@ -152,6 +159,16 @@ main (int   argc,
       opt_hostile_rate < 0.0 || opt_flood_rate < 0 || opt_flood_frames < 0 || opt_token_lifetime <= 0)
     {
       g_printerr ("lablink-sim: option values must not be negative\n");
+      return 2;
+    }
+  if (opt_scope_points < 2 || opt_scope_points > LABLINK_SIM_SCOPE_MAX_POINTS)
+    {
+      g_printerr ("lablink-sim: --scope-points must be 2 to %d\n", LABLINK_SIM_SCOPE_MAX_POINTS);
+      return 2;
+    }
+  if (opt_scope_read_ms < 0 || opt_scope_read_ms > 60000)
+    {
+      g_printerr ("lablink-sim: --scope-read-ms must be 0 to 60000\n");
       return 2;
     }
   if (opt_hostile_kinds != NULL && !lablink_sim_hostile_kinds_from_string (opt_hostile_kinds, &kinds, &error))
@@ -205,6 +222,17 @@ main (int   argc,
   lablink_sim_server_set_refuse_ms (server, (guint) opt_refuse_ms);
   lablink_sim_server_set_latency_ms (server, (guint) opt_latency_ms);
   lablink_sim_server_set_hostile (server, opt_hostile_rate, kinds);
+  {
+    GPtrArray *instruments = lablink_sim_server_get_instruments (server);
+    guint i;
+
+    for (i = 0; i < instruments->len; i++)
+      if (LABLINK_SIM_IS_SCOPE (g_ptr_array_index (instruments, i)))
+        {
+          lablink_sim_scope_set_n_points (g_ptr_array_index (instruments, i), (guint) opt_scope_points);
+          lablink_sim_scope_set_read_ms (g_ptr_array_index (instruments, i), (guint) opt_scope_read_ms);
+        }
+  }
 
   if (!lablink_sim_server_listen (server, opt_address, (guint) opt_port, &error))
     {

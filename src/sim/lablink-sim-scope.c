@@ -9,20 +9,48 @@
 
 #include <gio/gio.h>
 
-#include "lablink-sim-scope.h"
+#include "lablink-sim-scope-private.h"
 
 /* Front-end noise on every channel (1 sigma, volts). */
 #define FRONT_END_NOISE 0.005
+/* Gaussian noise of long records comes from a table of this many values. */
+#define NOISE_TABLE_SIZE 4096
+/* The record's ADC: 10 bits over the 10 vertical divisions. */
+#define ADC_CODES 1024
+
+/* One acquisition of one channel: what a stopped scope keeps showing. */
+typedef struct {
+  double *samples;
+  gsize   n;
+  gsize   allocated;
+  gint64  unix_usec;
+  char   *data_id;
+  double  lsb;
+  gboolean valid;
+} ScopeRecord;
 
 /**
  * LablinkSimScope:
  *
  * A MockScope-2000 with four channels, each fed by a generator (sine,
- * square, triangle or noise; frequency, peak amplitude, offset). A capture is
- * 1000 points over the 10 horizontal divisions, so the sample rate is always
- * 1000 / (10 × time_scale): the default 1 ms/div gives 100 kSa/s, i.e. ten
- * periods of the default 1 kHz sine. The measurements (vpp, vmax, vmin,
- * vavg, vrms, freq, period) are computed from the captured samples.
+ * square, triangle or noise; frequency, peak amplitude, DC offset) and set
+ * up like the real mock (enabled, V/div, offset, coupling). A record is
+ * `n_points` (default 1000) over the 10 horizontal divisions, so the sample
+ * rate is n_points / (10 × time_scale): the default 1 ms/div gives
+ * 100 kSa/s, i.e. ten periods of the default 1 kHz sine. Records are
+ * triggered on CH1's generator (its rising phase 0, at the screen's centre
+ * plus the time offset) unless CH1 is noise, so that successive records
+ * line up as on a real scope.
+ *
+ * Each sample is the signal as the coupling passes it (AC removes the DC
+ * offset, GND gives 0 V) plus 5 mV front-end noise, clipped at ±5 divisions
+ * of the channel's V/div and quantized with 10 bits over the 10 divisions,
+ * plus the channel's offset (the real mock adds it to the data too).
+ * Running, every read acquires anew; stopped, the last record of each
+ * channel is sent again (same data_id and timestamp); `trigger_single`
+ * acquires every enabled channel once at the next read, then stays stopped.
+ * The measurements (vpp, vmax, vmin, vavg, vrms, freq, period) are computed
+ * from the record.
  */
 struct _LablinkSimScope
 {
@@ -30,11 +58,22 @@ struct _LablinkSimScope
 
   LablinkSimScopeChannel channels[LABLINK_SIM_SCOPE_N_CHANNELS];
   double                 time_scale;
+  double                 time_offset;
+  guint                  n_points;
+  guint                  read_ms;
+  gboolean               running;
+  gboolean               single;        /* trigger mode SINGLE (else AUTO) */
+  gboolean               single_armed;  /* the single acquisition is still to come */
+
+  ScopeRecord            records[LABLINK_SIM_SCOPE_N_CHANNELS];
+  double                *noise;         /* NOISE_TABLE_SIZE values of sigma 1 */
+  guint32                noise_state;
 };
 
 G_DEFINE_FINAL_TYPE (LablinkSimScope, lablink_sim_scope, LABLINK_SIM_TYPE_INSTRUMENT)
 
 static const char * const shape_names[] = { "sine", "square", "triangle", "noise" };
+static const char * const coupling_names[] = { "DC", "AC", "GND" };
 
 const char *
 lablink_sim_wave_shape_to_string (LablinkSimWaveShape shape)
@@ -62,6 +101,33 @@ lablink_sim_wave_shape_from_string (const char          *text,
   return FALSE;
 }
 
+const char *
+lablink_sim_coupling_to_string (LablinkSimCoupling coupling)
+{
+  g_return_val_if_fail ((guint) coupling < G_N_ELEMENTS (coupling_names), "DC");
+  return coupling_names[coupling];
+}
+
+/* Exactly "DC", "AC" or "GND", as the mock checks. */
+gboolean
+lablink_sim_coupling_from_string (const char         *text,
+                                  LablinkSimCoupling *coupling)
+{
+  guint i;
+
+  if (text == NULL)
+    return FALSE;
+  for (i = 0; i < G_N_ELEMENTS (coupling_names); i++)
+    {
+      if (g_str_equal (text, coupling_names[i]))
+        {
+          *coupling = (LablinkSimCoupling) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static gboolean
 valid_channel (guint channel)
 {
@@ -69,128 +135,33 @@ valid_channel (guint channel)
 }
 
 static void
+invalidate_records (LablinkSimScope *self)
+{
+  guint c;
+
+  for (c = 0; c < LABLINK_SIM_SCOPE_N_CHANNELS; c++)
+    self->records[c].valid = FALSE;
+}
+
+static void
 lablink_sim_scope_write_capabilities (LablinkSimInstrument *instrument,
                                       LablinkSimJson       *w)
 {
+  LablinkSimScope *self = LABLINK_SIM_SCOPE (instrument);
+  g_autofree char *depth = g_strdup_printf ("%upts", self->n_points);
   guint i;
 
   lablink_sim_json_begin_object (w);
   lablink_sim_json_member_int (w, "num_channels", LABLINK_SIM_SCOPE_N_CHANNELS);
   lablink_sim_json_member_string (w, "bandwidth", "200MHz");
   lablink_sim_json_member_string (w, "sample_rate", "1GSa/s");
-  lablink_sim_json_member_string (w, "memory_depth", "1000pts");
+  lablink_sim_json_member_string (w, "memory_depth", depth);
   lablink_sim_json_key (w, "waveform_types");
   lablink_sim_json_begin_array (w);
   for (i = 0; i < G_N_ELEMENTS (shape_names); i++)
     lablink_sim_json_string (w, shape_names[i]);
   lablink_sim_json_end_array (w);
   lablink_sim_json_end_object (w);
-}
-
-static gboolean
-channel_parameter (JsonObject  *parameters,
-                   guint       *channel,
-                   GError     **error)
-{
-  double value;
-
-  if (!lablink_sim_json_object_get_number (parameters, "channel", &value) ||
-      value != floor (value) || !valid_channel ((guint) CLAMP (value, 0, 1000)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Invalid channel (expected 1 to %u)", LABLINK_SIM_SCOPE_N_CHANNELS);
-      return FALSE;
-    }
-  *channel = (guint) value;
-  return TRUE;
-}
-
-static gboolean
-optional_number (JsonObject  *parameters,
-                 const char  *name,
-                 double       min,
-                 double       max,
-                 double      *value,
-                 GError     **error)
-{
-  if (parameters == NULL || !json_object_has_member (parameters, name))
-    return TRUE;
-  return lablink_sim_instrument_require_number (parameters, name, min, max, value, error);
-}
-
-static gboolean
-lablink_sim_scope_execute (LablinkSimInstrument *instrument,
-                           const char           *action,
-                           JsonObject           *parameters,
-                           LablinkSimJson       *data,
-                           GError              **error)
-{
-  LablinkSimScope *self = LABLINK_SIM_SCOPE (instrument);
-  guint channel;
-
-  if (g_str_equal (action, "set_channel"))
-    {
-      LablinkSimScopeChannel config;
-      const char *shape;
-
-      if (!channel_parameter (parameters, &channel, error))
-        return FALSE;
-      lablink_sim_scope_get_channel (self, channel, &config);
-
-      shape = lablink_sim_json_object_get_str (parameters, "waveform");
-      if (shape == NULL)
-        shape = lablink_sim_json_object_get_str (parameters, "waveform_type");
-      if (shape != NULL && !lablink_sim_wave_shape_from_string (shape, &config.shape))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "Invalid waveform: %s (expected sine, square, triangle or noise)", shape);
-          return FALSE;
-        }
-      if (!optional_number (parameters, "frequency", 1e-3, 1e9, &config.frequency, error) ||
-          !optional_number (parameters, "amplitude", 0.0, 1000.0, &config.amplitude, error) ||
-          !optional_number (parameters, "offset", -1000.0, 1000.0, &config.offset, error) ||
-          !optional_number (parameters, "voltage_scale", 1e-6, 1000.0, &config.voltage_scale, error))
-        return FALSE;
-      if (parameters != NULL && json_object_has_member (parameters, "enabled") &&
-          !lablink_sim_json_object_get_bool (parameters, "enabled", &config.enabled))
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "Invalid parameter: enabled");
-          return FALSE;
-        }
-      lablink_sim_scope_set_channel (self, channel, &config);
-      return TRUE;
-    }
-  if (g_str_equal (action, "set_timebase"))
-    {
-      double time_scale;
-
-      if (!lablink_sim_instrument_require_number (parameters, "time_scale", 1e-9, 10.0, &time_scale, error))
-        return FALSE;
-      lablink_sim_scope_set_time_scale (self, time_scale);
-      return TRUE;
-    }
-  if (g_str_equal (action, "get_measurements"))
-    {
-      channel = 1;
-      if (parameters != NULL && json_object_has_member (parameters, "channel") &&
-          !channel_parameter (parameters, &channel, error))
-        return FALSE;
-      lablink_sim_scope_write_measurements (self, data, channel, g_get_real_time ());
-      return TRUE;
-    }
-  if (g_str_equal (action, "get_waveform"))
-    {
-      channel = 1;
-      if (parameters != NULL && json_object_has_member (parameters, "channel") &&
-          !channel_parameter (parameters, &channel, error))
-        return FALSE;
-      lablink_sim_scope_write_waveform (self, data, channel, g_get_real_time (), LABLINK_SIM_SCOPE_WRITE_CAPTURE);
-      return TRUE;
-    }
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Unknown command: %s", action);
-  return FALSE;
 }
 
 /* "CH1" … "CH4" → 0 … 3 */
@@ -222,9 +193,27 @@ lablink_sim_scope_sample (LablinkSimInstrument *instrument,
 }
 
 static void
+lablink_sim_scope_finalize (GObject *object)
+{
+  LablinkSimScope *self = LABLINK_SIM_SCOPE (object);
+  guint c;
+
+  for (c = 0; c < LABLINK_SIM_SCOPE_N_CHANNELS; c++)
+    {
+      g_free (self->records[c].samples);
+      g_free (self->records[c].data_id);
+    }
+  g_free (self->noise);
+  G_OBJECT_CLASS (lablink_sim_scope_parent_class)->finalize (object);
+}
+
+static void
 lablink_sim_scope_class_init (LablinkSimScopeClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   LablinkSimInstrumentClass *instrument_class = LABLINK_SIM_INSTRUMENT_CLASS (klass);
+
+  object_class->finalize = lablink_sim_scope_finalize;
 
   instrument_class->type_name = "oscilloscope";
   instrument_class->id_prefix = "scope";
@@ -240,14 +229,17 @@ static void
 lablink_sim_scope_init (LablinkSimScope *self)
 {
   static const LablinkSimScopeChannel defaults[LABLINK_SIM_SCOPE_N_CHANNELS] = {
-    { LABLINK_SIM_WAVE_SINE, 1000.0, 1.0, 0.0, 1.0, TRUE },
-    { LABLINK_SIM_WAVE_SQUARE, 500.0, 1.5, 1.5, 1.0, TRUE },
-    { LABLINK_SIM_WAVE_TRIANGLE, 2000.0, 0.5, 0.0, 1.0, FALSE },
-    { LABLINK_SIM_WAVE_NOISE, 1000.0, 0.2, 0.0, 1.0, FALSE },
+    { LABLINK_SIM_WAVE_SINE, 1000.0, 1.0, 0.0, 1.0, TRUE, 0.0, LABLINK_SIM_COUPLING_DC },
+    { LABLINK_SIM_WAVE_SQUARE, 500.0, 1.5, 1.5, 1.0, TRUE, 0.0, LABLINK_SIM_COUPLING_DC },
+    { LABLINK_SIM_WAVE_TRIANGLE, 2000.0, 0.5, 0.0, 1.0, FALSE, 0.0, LABLINK_SIM_COUPLING_DC },
+    { LABLINK_SIM_WAVE_NOISE, 1000.0, 0.2, 0.0, 1.0, FALSE, 0.0, LABLINK_SIM_COUPLING_DC },
   };
 
   memcpy (self->channels, defaults, sizeof defaults);
   self->time_scale = 0.001;
+  self->n_points = LABLINK_SIM_SCOPE_N_SAMPLES;
+  self->read_ms = LABLINK_SIM_SCOPE_READ_MS;
+  self->running = TRUE;
 }
 
 /**
@@ -256,7 +248,8 @@ lablink_sim_scope_init (LablinkSimScope *self)
  * @seed: the seed of the noise
  *
  * Returns: (transfer full): a new scope: CH1 1 kHz sine 1 V, CH2 500 Hz
- *   square 0–3 V, CH3 and CH4 disabled; 1 ms/div
+ *   square 0–3 V, CH3 (2 kHz triangle) and CH4 (noise) disabled; 1 V/div,
+ *   DC, 1 ms/div, running
  */
 LablinkSimScope *
 lablink_sim_scope_new (const char *resource_string,
@@ -288,14 +281,20 @@ lablink_sim_scope_set_channel (LablinkSimScope              *self,
                                guint                         channel,
                                const LablinkSimScopeChannel *config)
 {
+  LablinkSimScopeChannel *ch;
+
   g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
   g_return_if_fail (valid_channel (channel));
   g_return_if_fail (config != NULL);
   g_return_if_fail ((guint) config->shape < G_N_ELEMENTS (shape_names));
+  g_return_if_fail ((guint) config->coupling < G_N_ELEMENTS (coupling_names));
 
-  self->channels[channel - 1] = *config;
-  if (!(self->channels[channel - 1].voltage_scale > 0.0))
-    self->channels[channel - 1].voltage_scale = 1.0;
+  ch = &self->channels[channel - 1];
+  *ch = *config;
+  if (!(ch->voltage_scale > 0.0) || !isfinite (ch->voltage_scale))
+    ch->voltage_scale = 1.0;
+  if (!isfinite (ch->vertical_offset))
+    ch->vertical_offset = 0.0;
 }
 
 gboolean
@@ -326,16 +325,160 @@ lablink_sim_scope_get_time_scale (LablinkSimScope *self)
 }
 
 /**
+ * lablink_sim_scope_set_time_offset:
+ * @self: a scope
+ * @seconds: where the screen's centre is, after the trigger
+ */
+void
+lablink_sim_scope_set_time_offset (LablinkSimScope *self,
+                                   double           seconds)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
+  g_return_if_fail (isfinite (seconds));
+
+  self->time_offset = seconds;
+}
+
+double
+lablink_sim_scope_get_time_offset (LablinkSimScope *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_SCOPE (self), NAN);
+  return self->time_offset;
+}
+
+/**
  * lablink_sim_scope_get_sample_rate:
  * @self: a scope
  *
- * Returns: 1000 points / (10 divisions × time_scale), in samples per second
+ * Returns: n_points / (10 divisions × time_scale), in samples per second
  */
 double
 lablink_sim_scope_get_sample_rate (LablinkSimScope *self)
 {
   g_return_val_if_fail (LABLINK_SIM_IS_SCOPE (self), NAN);
-  return LABLINK_SIM_SCOPE_N_SAMPLES / (LABLINK_SIM_SCOPE_DIVISIONS * self->time_scale);
+  return self->n_points / (LABLINK_SIM_SCOPE_DIVISIONS * self->time_scale);
+}
+
+/**
+ * lablink_sim_scope_set_n_points:
+ * @self: a scope
+ * @n_points: the record length, 2 to %LABLINK_SIM_SCOPE_MAX_POINTS
+ */
+void
+lablink_sim_scope_set_n_points (LablinkSimScope *self,
+                                guint            n_points)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
+  g_return_if_fail (n_points >= 2 && n_points <= LABLINK_SIM_SCOPE_MAX_POINTS);
+
+  self->n_points = n_points;
+  invalidate_records (self);
+}
+
+guint
+lablink_sim_scope_get_n_points (LablinkSimScope *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_SCOPE (self), 0);
+  return self->n_points;
+}
+
+/**
+ * lablink_sim_scope_set_read_ms:
+ * @self: a scope
+ * @read_ms: what reading a waveform takes: a waveform stream sends a frame
+ *   every interval + @read_ms (default %LABLINK_SIM_SCOPE_READ_MS, as the
+ *   real server)
+ */
+void
+lablink_sim_scope_set_read_ms (LablinkSimScope *self,
+                               guint            read_ms)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
+  self->read_ms = read_ms;
+}
+
+guint
+lablink_sim_scope_get_read_ms (LablinkSimScope *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_SCOPE (self), LABLINK_SIM_SCOPE_READ_MS);
+  return self->read_ms;
+}
+
+/* trigger_run: trigger mode AUTO, acquiring */
+void
+lablink_sim_scope_run (LablinkSimScope *self)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
+  self->single = FALSE;
+  self->single_armed = FALSE;
+  self->running = TRUE;
+}
+
+/* trigger_stop: the last records stay (the mode is kept) */
+void
+lablink_sim_scope_stop (LablinkSimScope *self)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
+  self->running = FALSE;
+  self->single_armed = FALSE;
+}
+
+/* trigger_single: trigger mode SINGLE, stopped; the next read acquires every
+ * enabled channel once, and that record stays */
+void
+lablink_sim_scope_single (LablinkSimScope *self)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
+  self->single = TRUE;
+  self->running = FALSE;
+  self->single_armed = TRUE;
+  invalidate_records (self);
+}
+
+gboolean
+lablink_sim_scope_get_running (LablinkSimScope *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_SCOPE (self), FALSE);
+  return self->running;
+}
+
+/* "AUTO" or "SINGLE", as the mock's trigger_mode */
+const char *
+lablink_sim_scope_get_trigger_mode (LablinkSimScope *self)
+{
+  g_return_val_if_fail (LABLINK_SIM_IS_SCOPE (self), "AUTO");
+  return self->single ? "SINGLE" : "AUTO";
+}
+
+/* autoscale: as the mock, V/div = amplitude / 3 on every enabled channel */
+void
+lablink_sim_scope_autoscale (LablinkSimScope *self)
+{
+  guint c;
+
+  g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
+  for (c = 0; c < LABLINK_SIM_SCOPE_N_CHANNELS; c++)
+    if (self->channels[c].enabled && self->channels[c].amplitude > 0.0)
+      self->channels[c].voltage_scale = self->channels[c].amplitude / 3.0;
+}
+
+/* The generator's shape at a phase in [0, 1): in [-1, 1] */
+static inline double
+shape_value (LablinkSimWaveShape shape,
+             double              phase)
+{
+  switch (shape)
+    {
+    case LABLINK_SIM_WAVE_SINE:
+      return sin (2.0 * G_PI * phase);
+    case LABLINK_SIM_WAVE_SQUARE:
+      return phase < 0.5 ? 1.0 : -1.0;
+    case LABLINK_SIM_WAVE_TRIANGLE:
+      return 1.0 - 4.0 * fabs (phase - 0.5);
+    case LABLINK_SIM_WAVE_NOISE:
+    default:
+      return 0.0;
+    }
 }
 
 /**
@@ -344,7 +487,8 @@ lablink_sim_scope_get_sample_rate (LablinkSimScope *self)
  * @channel: 1 to 4
  * @t: simulated time in seconds
  *
- * Returns: the channel's instantaneous voltage at @t, front-end noise included
+ * Returns: the channel's instantaneous voltage at @t as its coupling passes
+ *   it, front-end noise and the channel's offset included (not clipped)
  */
 double
 lablink_sim_scope_value (LablinkSimScope *self,
@@ -353,34 +497,181 @@ lablink_sim_scope_value (LablinkSimScope *self,
 {
   LablinkSimInstrument *instrument = LABLINK_SIM_INSTRUMENT (self);
   const LablinkSimScopeChannel *ch;
-  double cycles, phase, v;
+  double cycles, v, signal;
 
   g_return_val_if_fail (LABLINK_SIM_IS_SCOPE (self), NAN);
   g_return_val_if_fail (valid_channel (channel), NAN);
   ch = &self->channels[channel - 1];
 
   cycles = ch->frequency * t;
-  phase = cycles - floor (cycles);
+  if (ch->shape == LABLINK_SIM_WAVE_NOISE)
+    v = lablink_sim_instrument_gauss (instrument, 1.0);
+  else
+    v = shape_value (ch->shape, cycles - floor (cycles));
 
-  switch (ch->shape)
+  switch (ch->coupling)
     {
-    case LABLINK_SIM_WAVE_SINE:
-      v = sin (2.0 * G_PI * phase);
+    case LABLINK_SIM_COUPLING_AC:
+      signal = ch->amplitude * v;
       break;
-    case LABLINK_SIM_WAVE_SQUARE:
-      v = phase < 0.5 ? 1.0 : -1.0;
+    case LABLINK_SIM_COUPLING_GND:
+      signal = 0.0;
       break;
-    case LABLINK_SIM_WAVE_TRIANGLE:
-      v = 1.0 - 4.0 * fabs (phase - 0.5);
-      break;
-    case LABLINK_SIM_WAVE_NOISE:
-      v = lablink_sim_instrument_gauss (instrument, 1.0);
-      break;
+    case LABLINK_SIM_COUPLING_DC:
     default:
-      g_assert_not_reached ();
+      signal = ch->offset + ch->amplitude * v;
+      break;
     }
 
-  return ch->offset + ch->amplitude * v + lablink_sim_instrument_gauss (instrument, FRONT_END_NOISE);
+  return signal + lablink_sim_instrument_gauss (instrument, FRONT_END_NOISE) + ch->vertical_offset;
+}
+
+static inline double
+noise_next (LablinkSimScope *self)
+{
+  guint32 x = self->noise_state;
+
+  /* xorshift32 over the table of Gaussian values */
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  self->noise_state = x;
+  return self->noise[x & (NOISE_TABLE_SIZE - 1)];
+}
+
+/* The record's start in simulated time: triggered on CH1's generator at the
+ * screen's centre plus the time offset. */
+static double
+record_start (LablinkSimScope *self,
+              double           t)
+{
+  const LablinkSimScopeChannel *trigger = &self->channels[0];
+  double half = LABLINK_SIM_SCOPE_DIVISIONS / 2.0 * self->time_scale;
+  double t_trigger = t + half;
+
+  if (trigger->shape != LABLINK_SIM_WAVE_NOISE && trigger->coupling != LABLINK_SIM_COUPLING_GND &&
+      trigger->frequency > 0.0 && trigger->amplitude > 0.0)
+    t_trigger = ceil (t * trigger->frequency) / trigger->frequency;
+  return t_trigger + self->time_offset - half;
+}
+
+/* Acquires @channel into @record (n_points at the sample rate). */
+static void
+fill_record (LablinkSimScope *self,
+             guint            channel,
+             gint64           unix_usec,
+             ScopeRecord     *record)
+{
+  LablinkSimInstrument *instrument = LABLINK_SIM_INSTRUMENT (self);
+  const LablinkSimScopeChannel *ch = &self->channels[channel - 1];
+  double t0, dt, cycles0, dcycles, lsb, dc, amplitude;
+  double lo_code = -(ADC_CODES / 2), hi_code = ADC_CODES / 2 - 1;
+  gsize i, n = self->n_points;
+
+  if (self->noise == NULL)
+    {
+      self->noise = g_new (double, NOISE_TABLE_SIZE);
+      for (i = 0; i < NOISE_TABLE_SIZE; i++)
+        self->noise[i] = lablink_sim_instrument_gauss (instrument, 1.0);
+    }
+  self->noise_state = g_rand_int (lablink_sim_instrument_get_rand (instrument)) | 1;
+
+  if (record->allocated < n)
+    {
+      g_free (record->samples);
+      record->samples = g_new (double, n);
+      record->allocated = n;
+    }
+  record->n = n;
+  record->unix_usec = unix_usec;
+  record->valid = TRUE;
+  g_free (record->data_id);
+  record->data_id = g_strdup_printf ("waveform_%08x", g_rand_int (lablink_sim_instrument_get_rand (instrument)));
+
+  dt = 1.0 / lablink_sim_scope_get_sample_rate (self);
+  t0 = record_start (self, lablink_sim_instrument_time (instrument, unix_usec));
+  cycles0 = ch->frequency * t0;
+  cycles0 -= floor (cycles0);
+  dcycles = ch->frequency * dt;
+  lsb = LABLINK_SIM_SCOPE_DIVISIONS * ch->voltage_scale / ADC_CODES;
+  record->lsb = lsb;
+  dc = ch->coupling == LABLINK_SIM_COUPLING_DC ? ch->offset : 0.0;
+  amplitude = ch->coupling == LABLINK_SIM_COUPLING_GND ? 0.0 : ch->amplitude;
+
+  for (i = 0; i < n; i++)
+    {
+      double v, code;
+
+      if (ch->shape == LABLINK_SIM_WAVE_NOISE)
+        v = noise_next (self);
+      else
+        {
+          double cycles = cycles0 + i * dcycles;
+
+          v = shape_value (ch->shape, cycles - floor (cycles));
+        }
+      v = dc + amplitude * v + FRONT_END_NOISE * noise_next (self);
+      code = CLAMP (nearbyint (v / lsb), lo_code, hi_code);
+      record->samples[i] = code * lsb + ch->vertical_offset;
+    }
+}
+
+/**
+ * lablink_sim_scope_acquire:
+ * @self: a scope
+ * @channel: 1 to 4
+ * @unix_usec: now
+ * @n_samples: (out): the record's length
+ * @acquired_usec: (out) (optional): when the record was acquired
+ * @data_id: (out) (optional) (transfer none): its id
+ *
+ * Reads @channel's record: a fresh one while running, the kept one when
+ * stopped (a single acquisition takes every enabled channel at once).
+ *
+ * Returns: (transfer none) (array length=n_samples): the samples, valid
+ *   until the next read of @channel
+ */
+const double *
+lablink_sim_scope_acquire (LablinkSimScope *self,
+                           guint            channel,
+                           gint64           unix_usec,
+                           gsize           *n_samples,
+                           gint64          *acquired_usec,
+                           const char     **data_id)
+{
+  ScopeRecord *record;
+
+  g_return_val_if_fail (LABLINK_SIM_IS_SCOPE (self), NULL);
+  g_return_val_if_fail (valid_channel (channel), NULL);
+
+  record = &self->records[channel - 1];
+  if (record->valid && record->n != self->n_points)
+    record->valid = FALSE;
+
+  if (self->running)
+    fill_record (self, channel, unix_usec, record);
+  else if (!record->valid)
+    {
+      if (self->single_armed)
+        {
+          guint c;
+
+          /* the single acquisition: every enabled channel at once */
+          for (c = 1; c <= LABLINK_SIM_SCOPE_N_CHANNELS; c++)
+            if (c == channel || self->channels[c - 1].enabled)
+              fill_record (self, c, unix_usec, &self->records[c - 1]);
+          self->single_armed = FALSE;
+        }
+      else
+        fill_record (self, channel, unix_usec, record);
+    }
+
+  *n_samples = record->n;
+  if (acquired_usec != NULL)
+    *acquired_usec = record->unix_usec;
+  if (data_id != NULL)
+    *data_id = record->data_id;
+  return record->samples;
 }
 
 /**
@@ -388,9 +679,9 @@ lablink_sim_scope_value (LablinkSimScope *self,
  * @self: a scope
  * @channel: 1 to 4
  * @unix_usec: the time of the first point
- * @samples: (out caller-allocates) (array fixed-size=1000): the capture
+ * @samples: (out caller-allocates) (array): n_points values
  *
- * Acquires %LABLINK_SIM_SCOPE_N_SAMPLES points at the current sample rate.
+ * Acquires a fresh record of n_points (whether running or not).
  */
 void
 lablink_sim_scope_capture (LablinkSimScope *self,
@@ -398,17 +689,16 @@ lablink_sim_scope_capture (LablinkSimScope *self,
                            gint64           unix_usec,
                            double          *samples)
 {
-  double t0, dt;
-  guint i;
+  ScopeRecord record = { 0 };
 
   g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
   g_return_if_fail (valid_channel (channel));
   g_return_if_fail (samples != NULL);
 
-  t0 = lablink_sim_instrument_time (LABLINK_SIM_INSTRUMENT (self), unix_usec);
-  dt = 1.0 / lablink_sim_scope_get_sample_rate (self);
-  for (i = 0; i < LABLINK_SIM_SCOPE_N_SAMPLES; i++)
-    samples[i] = lablink_sim_scope_value (self, channel, t0 + i * dt);
+  record.samples = samples;
+  record.allocated = self->n_points;
+  fill_record (self, channel, unix_usec, &record);
+  g_free (record.data_id);
 }
 
 /**
@@ -483,12 +773,13 @@ lablink_sim_scope_measure (const double                *samples,
     }
 }
 
+
 /**
  * lablink_sim_scope_read_measurements:
  * @self: a scope
  * @channel: 1 to 4
  * @unix_usec: the time of the capture
- * @m: (out caller-allocates): the measurements of a fresh capture
+ * @m: (out caller-allocates): the measurements of the channel's record
  */
 void
 lablink_sim_scope_read_measurements (LablinkSimScope             *self,
@@ -496,122 +787,22 @@ lablink_sim_scope_read_measurements (LablinkSimScope             *self,
                                      gint64                       unix_usec,
                                      LablinkSimScopeMeasurements *m)
 {
-  double samples[LABLINK_SIM_SCOPE_N_SAMPLES];
+  const double *samples;
+  gsize n = 0;
 
   g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
   g_return_if_fail (valid_channel (channel));
 
-  lablink_sim_scope_capture (self, channel, unix_usec, samples);
-  lablink_sim_scope_measure (samples, LABLINK_SIM_SCOPE_N_SAMPLES, lablink_sim_scope_get_sample_rate (self), m);
+  samples = lablink_sim_scope_acquire (self, channel, unix_usec, &n, NULL, NULL);
+  lablink_sim_scope_measure (samples, n, lablink_sim_scope_get_sample_rate (self), m);
 }
 
-/**
- * lablink_sim_scope_write_waveform:
- * @self: a scope
- * @w: a writer
- * @channel: 1 to 4
- * @unix_usec: the time of the capture
- * @flags: what to write beyond the metadata
- *
- * Writes a waveform object: `equipment_id, channel, timestamp, sample_rate,
- * time_scale, voltage_scale, voltage_offset, num_samples, data_id`, then
- * `voltage_data` (%LABLINK_SIM_SCOPE_WRITE_VOLTAGE_DATA) or `time_data,
- * voltage_data, trigger_time, pre_trigger_samples` (%LABLINK_SIM_SCOPE_WRITE_CAPTURE).
- */
-void
-lablink_sim_scope_write_waveform (LablinkSimScope           *self,
-                                  LablinkSimJson            *w,
-                                  guint                      channel,
-                                  gint64                     unix_usec,
-                                  LablinkSimScopeWriteFlags  flags)
+/* The LSB of @channel's record (as acquired, whatever the V/div now). */
+double
+lablink_sim_scope_get_record_lsb (LablinkSimScope *self,
+                                  guint            channel)
 {
-  LablinkSimInstrument *instrument = LABLINK_SIM_INSTRUMENT (self);
-  const LablinkSimScopeChannel *ch;
-  g_autofree double *samples = NULL;
-  g_autofree char *data_id = NULL;
-  double sample_rate, dt;
-  guint i;
-
-  g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
-  g_return_if_fail (valid_channel (channel));
-  ch = &self->channels[channel - 1];
-
-  sample_rate = lablink_sim_scope_get_sample_rate (self);
-  data_id = g_strdup_printf ("waveform_%08x", g_rand_int (lablink_sim_instrument_get_rand (instrument)));
-
-  lablink_sim_json_begin_object (w);
-  lablink_sim_json_member_string (w, "equipment_id", lablink_sim_instrument_get_id (instrument));
-  lablink_sim_json_member_int (w, "channel", channel);
-  lablink_sim_json_member_timestamp (w, "timestamp", unix_usec);
-  lablink_sim_json_member_double (w, "sample_rate", sample_rate);
-  lablink_sim_json_member_double (w, "time_scale", self->time_scale);
-  lablink_sim_json_member_double (w, "voltage_scale", ch->voltage_scale);
-  lablink_sim_json_member_double (w, "voltage_offset", 0.0);
-  lablink_sim_json_member_int (w, "num_samples", LABLINK_SIM_SCOPE_N_SAMPLES);
-  lablink_sim_json_member_string (w, "data_id", data_id);
-
-  if (flags & (LABLINK_SIM_SCOPE_WRITE_VOLTAGE_DATA | LABLINK_SIM_SCOPE_WRITE_CAPTURE))
-    {
-      samples = g_new (double, LABLINK_SIM_SCOPE_N_SAMPLES);
-      lablink_sim_scope_capture (self, channel, unix_usec, samples);
-    }
-
-  if (flags & LABLINK_SIM_SCOPE_WRITE_CAPTURE)
-    {
-      dt = 1.0 / sample_rate;
-      lablink_sim_json_key (w, "time_data");
-      lablink_sim_json_begin_array (w);
-      for (i = 0; i < LABLINK_SIM_SCOPE_N_SAMPLES; i++)
-        lablink_sim_json_double (w, i * dt);
-      lablink_sim_json_end_array (w);
-    }
-
-  if (samples != NULL)
-    {
-      lablink_sim_json_key (w, "voltage_data");
-      lablink_sim_json_begin_array (w);
-      for (i = 0; i < LABLINK_SIM_SCOPE_N_SAMPLES; i++)
-        lablink_sim_json_double (w, samples[i]);
-      lablink_sim_json_end_array (w);
-    }
-
-  if (flags & LABLINK_SIM_SCOPE_WRITE_CAPTURE)
-    {
-      lablink_sim_json_member_null (w, "trigger_time");
-      lablink_sim_json_member_null (w, "pre_trigger_samples");
-    }
-
-  lablink_sim_json_end_object (w);
-}
-
-/**
- * lablink_sim_scope_write_measurements:
- * @self: a scope
- * @w: a writer
- * @channel: 1 to 4
- * @unix_usec: the time of the capture
- *
- * Writes `{vpp, vmax, vmin, vavg, vrms, freq, period}` of a fresh capture.
- */
-void
-lablink_sim_scope_write_measurements (LablinkSimScope *self,
-                                      LablinkSimJson  *w,
-                                      guint            channel,
-                                      gint64           unix_usec)
-{
-  LablinkSimScopeMeasurements m;
-
-  g_return_if_fail (LABLINK_SIM_IS_SCOPE (self));
-
-  lablink_sim_scope_read_measurements (self, channel, unix_usec, &m);
-
-  lablink_sim_json_begin_object (w);
-  lablink_sim_json_member_double (w, "vpp", m.vpp);
-  lablink_sim_json_member_double (w, "vmax", m.vmax);
-  lablink_sim_json_member_double (w, "vmin", m.vmin);
-  lablink_sim_json_member_double (w, "vavg", m.vavg);
-  lablink_sim_json_member_double (w, "vrms", m.vrms);
-  lablink_sim_json_member_double (w, "freq", m.freq);
-  lablink_sim_json_member_double (w, "period", m.period);
-  lablink_sim_json_end_object (w);
+  g_return_val_if_fail (LABLINK_SIM_IS_SCOPE (self), NAN);
+  g_return_val_if_fail (valid_channel (channel), NAN);
+  return self->records[channel - 1].lsb;
 }

@@ -13,10 +13,10 @@
 #include "lablink-sim-server-private.h"
 
 /* Simulated instrument read times: a stream's cadence is its interval plus
- * this, like the real server's (100 ms → ~111 ms readings, ~150 ms waveform,
- * 200 ms → ~300 ms measurements). */
+ * this, like the real server's (100 ms → ~111 ms readings, ~150 ms waveform
+ * (the scope's read time, LABLINK_SIM_SCOPE_READ_MS unless set), 200 ms →
+ * ~300 ms measurements). */
 #define READ_MS_READINGS     11
-#define READ_MS_WAVEFORM     50
 #define READ_MS_MEASUREMENTS 100
 
 struct _SimStream
@@ -60,7 +60,8 @@ stream_schedule (SimStream *stream,
 static GString *
 build_stream_data (LablinkSimServer     *self,
                    LablinkSimInstrument *instrument,
-                   const char           *stream_type)
+                   const char           *stream_type,
+                   guint                 channel)
 {
   GString *out = g_string_sized_new (512);
   LablinkSimJson w;
@@ -75,11 +76,12 @@ build_stream_data (LablinkSimServer     *self,
   if (g_str_equal (stream_type, LABLINK_STREAM_READINGS))
     lablink_sim_instrument_write_readings (instrument, &w, 1, now);
   else if (g_str_equal (stream_type, LABLINK_STREAM_WAVEFORM))
-    lablink_sim_scope_write_waveform (LABLINK_SIM_SCOPE (instrument), &w, 1, now,
+    lablink_sim_scope_write_waveform (LABLINK_SIM_SCOPE (instrument), &w, channel, now,
                                       self->compat ? LABLINK_SIM_SCOPE_WRITE_METADATA
-                                                   : LABLINK_SIM_SCOPE_WRITE_VOLTAGE_DATA);
+                                                   : LABLINK_SIM_SCOPE_WRITE_VOLTAGE_DATA |
+                                                     LABLINK_SIM_SCOPE_WRITE_SETTINGS);
   else
-    lablink_sim_scope_write_measurements (LABLINK_SIM_SCOPE (instrument), &w, 1, now);
+    lablink_sim_scope_write_measurements (LABLINK_SIM_SCOPE (instrument), &w, channel, now);
   lablink_sim_json_end_object (&w);
   return out;
 }
@@ -99,6 +101,39 @@ stamp_sent_time (LablinkSimServer *self,
     return;
   g_string_truncate (out, out->len - 1);
   g_string_append_printf (out, ",\"sent_at_us\":%" G_GINT64_FORMAT "}", g_get_real_time ());
+}
+
+/* Sends @out (taken), stamped when asked. */
+static void
+broadcast_frame (LablinkSimServer *self,
+                 GString          *out)
+{
+  stamp_sent_time (self, out);
+  lablink_sim_server_broadcast_string (self, out);
+}
+
+/* A stream's frames of one cycle: one, except for the scope. Its waveform
+ * stream sends a frame per enabled channel (the real server reads channel 1
+ * only, as --lablink-compat does); a channel that is not enabled fails on
+ * the real server, so sends nothing. */
+static void
+broadcast_stream_data (LablinkSimServer     *self,
+                       LablinkSimInstrument *instrument,
+                       const char           *stream_type)
+{
+  guint channel, last = 1;
+
+  if (!LABLINK_SIM_IS_SCOPE (instrument))
+    {
+      broadcast_frame (self, build_stream_data (self, instrument, stream_type, 1));
+      return;
+    }
+
+  if (g_str_equal (stream_type, LABLINK_STREAM_WAVEFORM) && !self->compat)
+    last = LABLINK_SIM_SCOPE_N_CHANNELS;
+  for (channel = 1; channel <= last; channel++)
+    if (lablink_sim_scope_is_enabled (LABLINK_SIM_SCOPE (instrument), channel))
+      broadcast_frame (self, build_stream_data (self, instrument, stream_type, channel));
 }
 
 static gboolean
@@ -123,21 +158,23 @@ stream_fire_cb (gpointer user_data)
           lablink_sim_acquisition_write_stream_frame (acquisition, &w, stream->num_samples);
         }
       stream_schedule (stream, stream->interval_ms);
+      /* Last: a send may end up closing a client. */
+      if (out != NULL)
+        broadcast_frame (self, out);
     }
   else
     {
-      LablinkSimInstrument *instrument = lablink_sim_server_get_instrument (self, stream->equipment_id);
+      LablinkSimInstrument *found = lablink_sim_server_get_instrument (self, stream->equipment_id);
+      g_autoptr(LablinkSimInstrument) instrument = found != NULL ? g_object_ref (found) : NULL;
+      g_autofree char *stream_type = g_strdup (stream->stream_type);
 
+      if (instrument != NULL && LABLINK_SIM_IS_SCOPE (instrument) &&
+          g_str_equal (stream->stream_type, LABLINK_STREAM_WAVEFORM))
+        stream->read_ms = lablink_sim_scope_get_read_ms (LABLINK_SIM_SCOPE (instrument));
+      stream_schedule (stream, MAX (stream->interval_ms + stream->read_ms, 1));
+      /* Last: a send may end up closing a client (and freeing @stream). */
       if (instrument != NULL)
-        out = build_stream_data (self, instrument, stream->stream_type);
-      stream_schedule (stream, stream->interval_ms + stream->read_ms);
-    }
-
-  /* Last: a send may end up closing a client. */
-  if (out != NULL)
-    {
-      stamp_sent_time (self, out);
-      lablink_sim_server_broadcast_string (self, out);
+        broadcast_stream_data (self, instrument, stream_type);
     }
   return G_SOURCE_REMOVE;
 }
@@ -158,8 +195,10 @@ stream_supported (LablinkSimInstrument *instrument,
     }
   if (g_str_equal (stream_type, LABLINK_STREAM_WAVEFORM))
     {
-      *read_ms = READ_MS_WAVEFORM;
-      return LABLINK_SIM_IS_SCOPE (instrument);
+      if (!LABLINK_SIM_IS_SCOPE (instrument))
+        return FALSE;
+      *read_ms = lablink_sim_scope_get_read_ms (LABLINK_SIM_SCOPE (instrument));
+      return TRUE;
     }
   if (g_str_equal (stream_type, LABLINK_STREAM_MEASUREMENTS))
     {

@@ -195,7 +195,9 @@ test_cadence (Fixture       *f,
 
           if (strstr (frame->text, "\"stream_type\": \"readings\"") != NULL)
             g_ptr_array_add (readings, frame);
-          else if (strstr (frame->text, "\"stream_type\": \"waveform\"") != NULL)
+          /* a frame per enabled channel: CH1's make the cadence */
+          else if (strstr (frame->text, "\"stream_type\": \"waveform\"") != NULL &&
+                   strstr (frame->text, "\"channel\": 1, ") != NULL)
             g_ptr_array_add (waveform, frame);
           else if (strstr (frame->text, "\"stream_type\": \"measurements\"") != NULL)
             g_ptr_array_add (measurements, frame);
