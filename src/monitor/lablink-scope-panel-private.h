@@ -10,6 +10,7 @@
 #pragma once
 
 #include "lablink-scope-panel.h"
+#include "lablink-spectrum-view.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,9 @@ struct _LablinkScopePanel
   GtkToggleButton   *pause_button;
   GtkLabel          *info_label;
   LablinkPlot       *plot;
+  GtkStack          *view_stack;
+  LablinkSpectrumView *spectrum_view;
+  GtkDropDown       *spectrum_channel_dropdown;
   GtkGrid           *measurements_grid;
 
   GtkLabel          *measurement_labels[7];

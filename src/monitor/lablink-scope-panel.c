@@ -95,6 +95,35 @@ keep_stats (ScopeChannelUi *ch,
   ch->data_id = g_strdup (data_id);
 }
 
+/* The spectrum is computed only while it is shown, of one channel. */
+static gboolean
+spectrum_shown (LablinkScopePanel *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "spectrum") == 0;
+}
+
+static guint
+spectrum_channel (LablinkScopePanel *self)
+{
+  return gtk_drop_down_get_selected (self->spectrum_channel_dropdown) + 1;
+}
+
+static void
+view_changed_cb (LablinkScopePanel *self)
+{
+  gboolean shown = spectrum_shown (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->spectrum_channel_dropdown), shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->autoscale_button), !shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->pause_button), !shown);
+}
+
+static void
+spectrum_channel_changed_cb (LablinkScopePanel *self)
+{
+  lablink_spectrum_view_clear (self->spectrum_view);
+}
+
 static void
 waveform_data (LablinkScopePanel *self,
                LablinkMessage    *message)
@@ -147,6 +176,13 @@ waveform_data (LablinkScopePanel *self,
       self->x_start = start;
     }
   lablink_plot_set_series_data (self->plot, (guint) self->series[channel], (const double *) self->x->data, samples, n);
+  if (spectrum_shown (self) && (guint) channel == spectrum_channel (self))
+    {
+      g_autofree char *source = g_strdup_printf ("CH%d", (int) channel);
+
+      lablink_spectrum_view_set_source_name (self->spectrum_view, source);
+      lablink_spectrum_view_set_waveform (self->spectrum_view, samples, n, 1.0 / rate, "V");
+    }
 
   data_id = lablink_message_dup_string (message, "data.data_id");
   keep_stats (&self->channels[channel], samples, n, data_id);
@@ -249,6 +285,7 @@ lablink_scope_panel_class_init (LablinkScopePanelClass *klass)
   panel_class->status_changed = lablink_scope_panel_status_changed;
 
   g_type_ensure (LABLINK_TYPE_PLOT);
+  g_type_ensure (LABLINK_TYPE_SPECTRUM_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-scope-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, scroller);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, box);
@@ -267,6 +304,11 @@ lablink_scope_panel_class_init (LablinkScopePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, pause_button);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, info_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, plot);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, spectrum_view);
+  gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, spectrum_channel_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, spectrum_channel_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, LablinkScopePanel, measurements_grid);
   gtk_widget_class_bind_template_callback (widget_class, scale_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_toggled_cb);
@@ -342,6 +384,43 @@ lablink_scope_panel_get_plot (LablinkScopePanel *self)
 {
   g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), NULL);
   return self->plot;
+}
+
+/**
+ * lablink_scope_panel_get_spectrum_view:
+ * @self: a panel
+ *
+ * Returns: (transfer none): the spectrum view (a #LablinkSpectrumView)
+ */
+GtkWidget *
+lablink_scope_panel_get_spectrum_view (LablinkScopePanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SCOPE_PANEL (self), NULL);
+  return GTK_WIDGET (self->spectrum_view);
+}
+
+/**
+ * lablink_scope_panel_show_spectrum:
+ * @self: a panel
+ * @channel: 1 to %LABLINK_SCOPE_MAX_CHANNELS, or 0 for the waveform view
+ *
+ * Shows the spectrum of @channel (what the Spectrum switch and the channel
+ * drop-down do), or the waveforms.
+ */
+void
+lablink_scope_panel_show_spectrum (LablinkScopePanel *self,
+                                   guint              channel)
+{
+  g_return_if_fail (LABLINK_IS_SCOPE_PANEL (self));
+  g_return_if_fail (channel <= LABLINK_SCOPE_MAX_CHANNELS);
+
+  if (channel == 0)
+    {
+      gtk_stack_set_visible_child_name (self->view_stack, "waveform");
+      return;
+    }
+  gtk_drop_down_set_selected (self->spectrum_channel_dropdown, channel - 1);
+  gtk_stack_set_visible_child_name (self->view_stack, "spectrum");
 }
 
 /**

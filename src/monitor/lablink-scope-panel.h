@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LablinkScopePanel, lablink_scope_panel, LABLINK, SCOPE_PANEL, LablinkInstrumentPanel)
 
 LablinkPlot *lablink_scope_panel_get_plot             (LablinkScopePanel *self);
+GtkWidget   *lablink_scope_panel_get_spectrum_view    (LablinkScopePanel *self);
+void         lablink_scope_panel_show_spectrum        (LablinkScopePanel *self,
+                                                       guint              channel);
 gboolean     lablink_scope_panel_get_measurement      (LablinkScopePanel *self,
                                                        const char        *name,
                                                        double            *value);

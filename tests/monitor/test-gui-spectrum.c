@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "lablink-session.h"
+#include "lablink-scope-panel.h"
 #include "lablink-spectrum-view.h"
 #include "monitor-test-util.h"
 
@@ -218,6 +219,47 @@ test_spectrum_ring_range (void)
   g_object_unref (view);
 }
 
+/* The scope panel's own Spectrum view: CH1's waveforms feed it while it is
+ * shown; the waveform plot's controls give way to the channel choice. */
+static void
+test_spectrum_in_scope_panel (MtFixture     *f,
+                              gconstpointer  data)
+{
+  const char *scope;
+  LablinkScopePanel *panel;
+  LablinkSpectrumView *view;
+  GtkWidget *channel_dropdown;
+  double frequency, level, df;
+
+  mt_fixture_setup (f, NULL);
+  scope = mt_equipment_id (f->window, LABLINK_EQUIPMENT_OSCILLOSCOPE);
+  g_assert_nonnull (scope);
+  g_assert_true (lablink_window_select_equipment (f->window, scope));
+  panel = LABLINK_SCOPE_PANEL (lablink_window_get_panel (f->window, scope));
+  view = LABLINK_SPECTRUM_VIEW (lablink_scope_panel_get_spectrum_view (panel));
+  channel_dropdown = mt_find (f->window, "scope-spectrum-channel");
+  g_assert_false (gtk_widget_get_visible (channel_dropdown));
+  mt_activate (f->window, "start-stream", g_variant_new_string (LABLINK_STREAM_WAVEFORM));
+
+  /* hidden: waveforms do not cost a transform */
+  TEST_ASSERT_EVENTUALLY (lablink_scope_panel_get_n_waveforms (panel) >= 3);
+  g_assert_cmpuint (lablink_spectrum_view_get_n_spectra (view), ==, 0);
+
+  lablink_scope_panel_show_spectrum (panel, 1);
+  g_assert_true (gtk_widget_get_visible (channel_dropdown));
+  TEST_ASSERT_EVENTUALLY (lablink_spectrum_view_get_n_spectra (view) >= 2);
+  df = lablink_spectrum_get_bin_width (lablink_spectrum_view_get_spectrum (view));
+  g_assert_true (lablink_spectrum_view_get_peak (view, &frequency, &level));
+  g_test_message ("scope panel CH1: peak %.2f Hz, %.3f dBV (bins of %g Hz)", frequency, level, df);
+  g_assert_cmpfloat (fabs (frequency - 1000.0), <=, df);
+  g_assert_cmpfloat (fabs (level - -3.0103), <=, 0.3);
+  g_free (mt_screenshot (GTK_WIDGET (f->window), "scope-spectrum.png", NULL));
+
+  lablink_scope_panel_show_spectrum (panel, 0);
+  g_assert_false (gtk_widget_get_visible (channel_dropdown));
+  mt_fixture_teardown (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -226,6 +268,7 @@ main (int argc, char **argv)
   g_test_add ("/gui/spectrum/scope-peak", Fixture, NULL, setup, test_spectrum_scope_peak, teardown);
   g_test_add ("/gui/spectrum/screenshots", Fixture, NULL, setup, test_spectrum_screenshots, teardown);
   g_test_add_func ("/gui/spectrum/ring-range", test_spectrum_ring_range);
+  g_test_add ("/gui/spectrum/scope-panel", MtFixture, NULL, NULL, test_spectrum_in_scope_panel, NULL);
 
   return g_test_run ();
 }
