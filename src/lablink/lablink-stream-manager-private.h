@@ -14,6 +14,8 @@
 
 G_BEGIN_DECLS
 
+#define SHARING_N_GAPS 8
+
 typedef struct {
   char                *key;
   gboolean             acquisition;
@@ -28,6 +30,14 @@ typedef struct {
   gboolean             poll_in_flight;
   gboolean             capture_in_flight;
   gint64               last_capture;
+
+  /* Sharing the stream with other clients (lablink-stream-manager-sharing.c) */
+  gint64               last_frame_time;     /* µs, server's or arrival; 0 = none since (re)start */
+  guint                gaps_ms[SHARING_N_GAPS];
+  guint                n_gaps;
+  guint                gap_pos;
+  guint                server_interval_ms;  /* 0: the server sends at ours (or not known yet) */
+  guint                reclaims;
 } ActiveStream;
 
 struct _LablinkStreamManager
@@ -73,6 +83,9 @@ void     _lablink_stream_manager_emit_stream_data    (LablinkStreamManager  *sel
 void     _lablink_stream_manager_emit_stream_status  (LablinkStreamManager  *self,
                                                       const char            *key,
                                                       LablinkStreamStatus    status);
+void     _lablink_stream_manager_emit_server_interval (LablinkStreamManager *self,
+                                                      const char            *key,
+                                                      guint                  server_interval_ms);
 
 /* lablink-stream-manager-streams.c */
 void     _lablink_active_stream_free                 (gpointer               data);
@@ -84,5 +97,16 @@ void     _lablink_stream_manager_deliver_stream_data (LablinkStreamManager  *sel
                                                       gboolean               from_socket);
 void     _lablink_stream_manager_check_streams       (LablinkStreamManager  *self);
 void     _lablink_stream_manager_schedule_check      (LablinkStreamManager  *self);
+
+/* lablink-stream-manager-sharing.c */
+void     _lablink_stream_manager_note_frame          (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream,
+                                                      LablinkMessage        *message);
+void     _lablink_stream_manager_reset_sharing       (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream);
+gboolean _lablink_stream_manager_should_reclaim      (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream);
+void     _lablink_stream_manager_reclaim             (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream);
 
 G_END_DECLS

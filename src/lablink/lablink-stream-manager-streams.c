@@ -155,10 +155,14 @@ _lablink_stream_manager_deliver_stream_data (LablinkStreamManager *self,
   const char *key = lablink_message_get_stream_key (message);
   ActiveStream *stream = g_hash_table_lookup (self->active, key);
 
-  if (from_socket && stream != NULL && stream->status != LABLINK_STREAM_STATUS_RUNNING)
+  if (from_socket && stream != NULL)
     {
-      g_clear_handle_id (&stream->poll_source, g_source_remove);
-      _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_RUNNING);
+      _lablink_stream_manager_note_frame (self, stream, message);
+      if (stream->status != LABLINK_STREAM_STATUS_RUNNING)
+        {
+          g_clear_handle_id (&stream->poll_source, g_source_remove);
+          _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_RUNNING);
+        }
     }
 
   if (self->fetch_waveforms &&
@@ -208,6 +212,8 @@ poll_cb (GObject      *source,
       lablink_json_append_string (frame, stream->equipment_id);
       g_string_append (frame, ", \"stream_type\": ");
       lablink_json_append_string (frame, stream->stream_type);
+      /* Marked, so that nobody takes it for a frame. */
+      g_string_append (frame, ", \"polled\": true");
       /* Not json_to_string(): it spells a failed read (NaN) `nan.0`. */
       g_string_append (frame, ", \"data\": ");
       lablink_json_append_node (frame, node);
@@ -336,7 +342,9 @@ _lablink_stream_manager_check_streams (LablinkStreamManager *self)
       if (stream->status == LABLINK_STREAM_STATUS_POLLING)
         continue;
 
-      if (can_poll (self, stream))
+      if (_lablink_stream_manager_should_reclaim (self, stream))
+        _lablink_stream_manager_reclaim (self, stream);
+      else if (can_poll (self, stream))
         {
           FetchData *fetch = fetch_data_new (self, stream->key, NULL);
 

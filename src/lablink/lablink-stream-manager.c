@@ -56,6 +56,7 @@ enum {
   SERVER_ERROR,
   FRAME_ERROR,
   STREAM_STATUS_CHANGED,
+  STREAM_INTERVAL_CHANGED,
   N_SIGNALS
 };
 
@@ -106,6 +107,14 @@ _lablink_stream_manager_emit_stream_status (LablinkStreamManager *self,
                                             LablinkStreamStatus   status)
 {
   g_signal_emit (self, signals[STREAM_STATUS_CHANGED], detail_for (key), key, status);
+}
+
+void
+_lablink_stream_manager_emit_server_interval (LablinkStreamManager *self,
+                                              const char           *key,
+                                              guint                 server_interval_ms)
+{
+  g_signal_emit (self, signals[STREAM_INTERVAL_CHANGED], detail_for (key), key, server_interval_ms);
 }
 
 static void
@@ -189,6 +198,7 @@ update_state (LablinkStreamManager   *self,
           while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
             {
               stream->started_at = now;
+              _lablink_stream_manager_reset_sharing (self, stream);
               g_clear_handle_id (&stream->poll_source, g_source_remove);
               _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_STARTING);
             }
@@ -687,6 +697,19 @@ lablink_stream_manager_class_init (LablinkStreamManagerClass *klass)
   signals[STREAM_STATUS_CHANGED] =
     g_signal_new ("stream-status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, LABLINK_TYPE_STREAM_STATUS);
+
+  /**
+   * LablinkStreamManager::stream-interval-changed:
+   * @self: the manager
+   * @stream_key: the stream
+   * @server_interval_ms: the cadence the server now sends it at, when
+   *   another client changed it; 0 when it sends at ours again
+   *
+   * Detailed by stream key. See lablink_stream_manager_get_server_interval().
+   */
+  signals[STREAM_INTERVAL_CHANGED] =
+    g_signal_new ("stream-interval-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
 }
 
 static void
