@@ -16,6 +16,15 @@ G_BEGIN_DECLS
 
 #define SHARING_N_GAPS 8
 
+/* The polling fallback's schedule (lablink-stream-manager-polling.c):
+ * requests at deadlines one interval apart, one in flight at a time. */
+typedef struct {
+  gint64   deadline;    /* monotonic µs: when the next request is due */
+  gboolean in_flight;
+} LablinkPollClock;
+
+#define POLL_N_ARRIVALS 16
+
 typedef struct {
   char                *key;
   gboolean             acquisition;
@@ -26,8 +35,12 @@ typedef struct {
   guint                num_samples;
   gint64               started_at;
   LablinkStreamStatus  status;
-  guint                poll_source;
-  gboolean             poll_in_flight;
+  guint                poll_source;        /* one-shot, at the poll clock's deadline */
+  LablinkPollClock     poll_clock;
+  guint64              polled;             /* values delivered from REST polls */
+  gint64               polled_arrivals[POLL_N_ARRIVALS];
+  guint                n_polled_arrivals;
+  guint                polled_pos;
   gboolean             capture_in_flight;
   gint64               last_capture;
 
@@ -97,6 +110,26 @@ void     _lablink_stream_manager_deliver_stream_data (LablinkStreamManager  *sel
                                                       gboolean               from_socket);
 void     _lablink_stream_manager_check_streams       (LablinkStreamManager  *self);
 void     _lablink_stream_manager_schedule_check      (LablinkStreamManager  *self);
+
+/* lablink-stream-manager-polling.c */
+void     _lablink_poll_clock_start                   (LablinkPollClock      *clock,
+                                                      gint64                 now);
+gboolean _lablink_poll_clock_take                    (LablinkPollClock      *clock,
+                                                      gint64                 now,
+                                                      gint64                 interval_us);
+void     _lablink_poll_clock_done                    (LablinkPollClock      *clock);
+void     _lablink_stream_manager_start_polling       (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream);
+void     _lablink_stream_manager_add_polled_stats    (LablinkStreamManager  *self,
+                                                      LablinkStatistics     *stats);
+void     _lablink_stream_manager_reset_polled_stats  (LablinkStreamManager  *self);
+
+/* lablink-statistics.c */
+void     lablink_statistics_add_polled               (LablinkStatistics     *stats,
+                                                      const char            *key,
+                                                      guint64                polled,
+                                                      double                 rate_hz,
+                                                      double                 last_age_s);
 
 /* lablink-stream-manager-sharing.c */
 void     _lablink_stream_manager_note_frame          (LablinkStreamManager  *self,

@@ -1025,13 +1025,20 @@ lablink_stream_manager_send_text (LablinkStreamManager  *self,
  * lablink_stream_manager_get_statistics:
  * @self: a #LablinkStreamManager
  *
+ * Values from the polling fallback count as messages of their stream (and
+ * in its rate); lablink_statistics_get_stream_polled() tells them apart.
+ *
  * Returns: (transfer full): a snapshot of the counters
  */
 LablinkStatistics *
 lablink_stream_manager_get_statistics (LablinkStreamManager *self)
 {
+  LablinkStatistics *stats;
+
   g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), NULL);
-  return lablink_ws_worker_get_statistics (self->worker);
+  stats = lablink_ws_worker_get_statistics (self->worker);
+  _lablink_stream_manager_add_polled_stats (self, stats);
+  return stats;
 }
 
 /**
@@ -1043,4 +1050,5 @@ lablink_stream_manager_reset_statistics (LablinkStreamManager *self)
 {
   g_return_if_fail (LABLINK_IS_STREAM_MANAGER (self));
   lablink_ws_worker_reset_statistics (self->worker);
+  _lablink_stream_manager_reset_polled_stats (self);
 }

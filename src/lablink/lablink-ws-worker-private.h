@@ -107,6 +107,8 @@ typedef struct {
   double              last_age_s;
   LablinkStreamStatus status;
   gboolean            active;
+  guint64             polled;          /* of messages: values from REST polls (the manager's) */
+  double              polled_rate_hz;  /* of rate_hz */
 } LablinkStreamStatsEntry;
 
 LablinkStatistics *lablink_statistics_new             (void);

@@ -86,6 +86,8 @@ lablink_stream_toolbar_sync (LablinkStreamToolbar *self)
       const char *text = lablink_session_describe_stream (self->session, id, row->stream_type, &level);
 
       guint server_interval = lablink_session_get_server_interval (self->session, id, row->stream_type);
+      gboolean polling = lablink_session_is_stream_active (self->session, id, row->stream_type) &&
+                         lablink_session_get_stream_status (self->session, id, row->stream_type) == LABLINK_STREAM_STATUS_POLLING;
 
       gtk_toggle_button_set_active (row->toggle, lablink_session_is_stream_active (self->session, id, row->stream_type));
       lablink_status_label_set (row->status, text, level);
@@ -99,7 +101,9 @@ lablink_stream_toolbar_sync (LablinkStreamToolbar *self)
           gtk_label_set_label (row->shared, shared);
           gtk_button_set_label (row->reclaim, use);
         }
-      gtk_widget_set_visible (GTK_WIDGET (row->shared), server_interval != 0);
+      else if (polling)
+        gtk_label_set_label (row->shared, _("values polled over REST: the server sends no frames"));
+      gtk_widget_set_visible (GTK_WIDGET (row->shared), server_interval != 0 || polling);
       gtk_widget_set_visible (GTK_WIDGET (row->reclaim), server_interval != 0);
       if (gtk_spin_button_get_value_as_int (row->interval) !=
           (int) lablink_session_get_interval (self->session, id, row->stream_type) && row->debounce == 0)

@@ -224,7 +224,10 @@ test_never_delivered_polls (void)
 {
   const char *args[] = { "--silent-streams", "readings", NULL };
   g_autoptr(TestSim) sim = test_sim_spawn (args);
+  g_autoptr(LablinkStatistics) stats = NULL;
   g_autoptr(GError) error = NULL;
+  guint64 messages = 0, polled = 0;
+  double rate = 0, polled_rate = 0;
   Peer a;
 
   peer_connect (&a, sim);
@@ -234,6 +237,22 @@ test_never_delivered_polls (void)
   g_assert_true (a.ever_polling);
   g_assert_cmpuint (a.frames, ==, 0);
   g_assert_cmpuint (lablink_stream_manager_get_reclaims (a.manager, PSU_KEY), ==, 0);
+
+  /* Counted in the statistics as messages of the stream, and as polled
+   * (issue 8, failure 5: they showed 0 messages, 0.0/s). */
+  stats = lablink_stream_manager_get_statistics (a.manager);
+  g_assert_true (lablink_statistics_get_stream (stats, PSU_KEY, &messages, NULL, &rate, NULL, NULL));
+  g_assert_true (lablink_statistics_get_stream_polled (stats, PSU_KEY, &polled, &polled_rate));
+  g_assert_cmpuint (polled, >=, 3);
+  g_assert_cmpuint (polled, <=, a.polled);
+  g_assert_cmpuint (messages, >=, polled);
+  g_assert_cmpfloat (polled_rate, >, 0);
+  g_assert_cmpfloat (rate, >=, polled_rate);
+  lablink_stream_manager_reset_statistics (a.manager);
+  g_clear_pointer (&stats, lablink_statistics_unref);
+  stats = lablink_stream_manager_get_statistics (a.manager);
+  g_assert_true (lablink_statistics_get_stream_polled (stats, PSU_KEY, &polled, NULL));
+  g_assert_cmpuint (polled, <=, 1);
   peer_clear (&a);
 }
 
