@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include "lablink-client-private.h"
 #include "lablink-json-private.h"
 #include "lablink-stream-manager-private.h"
 
@@ -112,7 +113,12 @@ deliver_snapshot (LablinkStreamManager *self,
   lablink_json_append_node (frame, node);
   g_string_append_c (frame, '}');
 
-  message = lablink_message_parse (frame->str, (gssize) frame->len, &parse_error);
+  {
+    LablinkNaiveZone previous = _lablink_client_push_server_zone (self->client);
+
+    message = lablink_message_parse (frame->str, (gssize) frame->len, &parse_error);
+    _lablink_naive_zone_pop (previous);
+  }
   if (message == NULL)
     {
       lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);

@@ -86,6 +86,7 @@ struct _LablinkStreamManager
   gboolean                polling_fallback;
   gboolean                fetch_waveforms;
   guint                   handshake_timeout_ms;
+  gboolean                clock_in_flight;  /* checking the server's clock */
 };
 
 /* lablink-stream-manager.c */
@@ -99,6 +100,8 @@ void     _lablink_stream_manager_emit_stream_status  (LablinkStreamManager  *sel
 void     _lablink_stream_manager_emit_server_interval (LablinkStreamManager *self,
                                                       const char            *key,
                                                       guint                  server_interval_ms);
+
+void     _lablink_stream_manager_check_clock         (LablinkStreamManager  *self);
 
 /* lablink-stream-manager-streams.c */
 void     _lablink_active_stream_free                 (gpointer               data);

@@ -156,6 +156,44 @@ handle_message (LablinkStreamManager *self,
 }
 
 static void
+clock_checked_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(LablinkStreamManager) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  gint offset_s = 0;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+
+  if (!lablink_client_check_server_clock_finish (LABLINK_CLIENT (source), result, &error))
+    g_debug ("Server clock unknown (%s): naive timestamps stay in the client's zone", error->message);
+  if (self == NULL)
+    return;
+  self->clock_in_flight = FALSE;
+  if (self->worker != NULL && lablink_client_get_server_utc_offset (self->client, &offset_s))
+    lablink_ws_worker_set_naive_zone (self->worker, TRUE, (gint64) offset_s * G_USEC_PER_SEC);
+}
+
+/* The server's UTC offset, for its naive timestamps: checked on every
+ * (re)connect (lablink-client-clock.c); until it is known, the last one
+ * known stays in force. */
+void
+_lablink_stream_manager_check_clock (LablinkStreamManager *self)
+{
+  GWeakRef *ref;
+
+  if (self->clock_in_flight || self->client == NULL)
+    return;
+  self->clock_in_flight = TRUE;
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  lablink_client_check_server_clock_async (self->client, self->cancellable, clock_checked_cb, ref);
+}
+
+static void
 complete_disconnect_tasks (LablinkStreamManager *self)
 {
   g_autoptr(GPtrArray) tasks = g_steal_pointer (&self->disconnect_tasks);
@@ -194,6 +232,7 @@ update_state (LablinkStreamManager   *self,
           ActiveStream *stream;
           gint64 now = g_get_monotonic_time ();
 
+          _lablink_stream_manager_check_clock (self);
           g_hash_table_iter_init (&iter, self->active);
           while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
             {
@@ -813,6 +852,8 @@ lablink_stream_manager_connect_async (LablinkStreamManager *self,
       self->connect_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (connect_cancelled_cb),
                                                           self->worker, NULL);
     }
+  /* Usually known before the first frame of a stream started once connected. */
+  _lablink_stream_manager_check_clock (self);
   lablink_ws_worker_connect (self->worker, &config);
   g_free (config.uri);
 }
