@@ -8,7 +8,9 @@
  * nearest 15 minutes (every zone in use is a multiple of that; the two
  * clocks' disagreement and the second-resolution of `Date` vanish in the
  * rounding), is the server's UTC offset. Without a `Date` header our own
- * clock stands in for it.
+ * clock stands in for it. The two GETs go through a session of their own,
+ * dropped afterwards, so that nothing of them (pooled connections, their
+ * timers) stays on an idle client's main context.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -19,7 +21,6 @@
 #include <string.h>
 
 #include "lablink-client-private.h"
-#include "lablink-equipment.h"
 #include "lablink-error.h"
 #include "lablink-message-private.h"
 
@@ -60,6 +61,7 @@ set_offset (LablinkClient *self,
 }
 
 typedef struct {
+  SoupSession *session;   /* its own: nothing of it stays behind (timers, pooled connections) */
   GPtrArray   *ids;
   guint        next;
   SoupMessage *message;
@@ -72,10 +74,39 @@ check_free (gpointer data)
 
   g_ptr_array_unref (check->ids);
   g_clear_object (&check->message);
+  if (check->session != NULL)
+    soup_session_abort (check->session);
+  g_clear_object (&check->session);
   g_free (check);
 }
 
 static void ask_next (GTask *task);
+
+/* A GET of its own (the response's headers are wanted), on a connection
+ * closed afterwards: an idle pooled connection would keep a timer. */
+static SoupMessage *
+new_get (LablinkClient *self,
+         const char    *path)
+{
+  g_autofree char *url = g_strconcat (self->server_url, path, NULL);
+  SoupMessage *message = soup_message_new ("GET", url);
+  SoupMessageHeaders *headers;
+
+  if (message == NULL)
+    return NULL;
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  soup_message_headers_replace (headers, "Connection", "close");
+  if (self->access_token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", self->access_token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+      memset (value, 0, strlen (value));
+    }
+  return message;
+}
 
 static void
 readings_cb (GObject      *source,
@@ -136,8 +167,7 @@ ask_next (GTask *task)
   LablinkClient *self = g_task_get_source_object (task);
   Check *check = g_task_get_task_data (task);
   g_autofree char *segment = NULL;
-  g_autofree char *url = NULL;
-  SoupMessageHeaders *headers;
+  g_autofree char *path = NULL;
 
   if (check->next >= check->ids->len)
     {
@@ -148,26 +178,16 @@ ask_next (GTask *task)
     }
 
   segment = _lablink_client_escape_segment (g_ptr_array_index (check->ids, check->next++));
-  url = g_strconcat (self->server_url, "/api/equipment/", segment, "/readings", NULL);
+  path = g_strconcat ("/api/equipment/", segment, "/readings", NULL);
   g_clear_object (&check->message);
-  check->message = soup_message_new ("GET", url);
+  check->message = new_get (self, path);
   if (check->message == NULL)
     {
-      g_task_return_new_error (task, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT, "Invalid URL %s", url);
+      g_task_return_new_error (task, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT, "Invalid URL for %s", path);
       g_object_unref (task);
       return;
     }
-  soup_message_add_flags (check->message, SOUP_MESSAGE_NO_REDIRECT);
-  headers = soup_message_get_request_headers (check->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (self->access_token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", self->access_token, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", value);
-      memset (value, 0, strlen (value));
-    }
-  soup_session_send_and_read_async (self->session, check->message, G_PRIORITY_DEFAULT,
+  soup_session_send_and_read_async (check->session, check->message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), readings_cb, task);
 }
 
@@ -177,25 +197,38 @@ list_cb (GObject      *source,
          gpointer      user_data)
 {
   GTask *task = user_data;
-  LablinkClient *self = LABLINK_CLIENT (source);
-  g_autoptr(GPtrArray) list = NULL;
+  Check *check = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  Check *check;
-  guint i;
+  JsonNode *root;
 
-  list = lablink_client_list_equipment_finish (self, result, &error);
-  if (list == NULL)
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
 
-  check = g_new0 (Check, 1);
-  check->ids = g_ptr_array_new_with_free_func (g_free);
-  for (i = 0; i < list->len && i < 8; i++)
-    g_ptr_array_add (check->ids, g_strdup (lablink_equipment_get_id (g_ptr_array_index (list, i))));
-  g_task_set_task_data (task, check, check_free);
+  /* `[{"id": …}, …]` */
+  if (soup_message_get_status (check->message) == SOUP_STATUS_OK &&
+      json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL) &&
+      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+      guint i;
+
+      for (i = 0; i < json_array_get_length (array) && check->ids->len < 8; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          const char *id;
+
+          if (JSON_NODE_HOLDS_OBJECT (element) &&
+              (id = json_object_get_string_member_with_default (json_node_get_object (element), "id", NULL)) != NULL)
+            g_ptr_array_add (check->ids, g_strdup (id));
+        }
+    }
   ask_next (task);
 }
 
@@ -218,12 +251,26 @@ lablink_client_check_server_clock_async (LablinkClient       *self,
                                          gpointer             user_data)
 {
   GTask *task;
+  Check *check;
 
   g_return_if_fail (LABLINK_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lablink_client_check_server_clock_async);
-  lablink_client_list_equipment_async (self, cancellable, list_cb, task);
+  check = g_new0 (Check, 1);
+  check->ids = g_ptr_array_new_with_free_func (g_free);
+  check->session = soup_session_new_with_options ("timeout", self->timeout, "idle-timeout", 1,
+                                                  "tls-database", soup_session_get_tls_database (self->session),
+                                                  NULL);
+  check->message = new_get (self, "/api/equipment/list");
+  g_task_set_task_data (task, check, check_free);
+  if (check->message == NULL)
+    {
+      g_task_return_new_error (task, LABLINK_ERROR, LABLINK_ERROR_INVALID_ARGUMENT, "Invalid server URL");
+      g_object_unref (task);
+      return;
+    }
+  soup_session_send_and_read_async (check->session, check->message, G_PRIORITY_DEFAULT, cancellable, list_cb, task);
 }
 
 /**
