@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lablink-capture-private.h"
+#include "lablink-client-private.h"
 #include "lablink-error.h"
 #include "lablink-protocol.h"
 
@@ -119,8 +120,17 @@ merge_backfill (LablinkCapture *self,
   for (i = 0, n = 0; i < n_sent; i++)
     {
       gint64 t = 0;
+      gboolean parsed;
 
-      if (parse_json_time (json_array_get_element (timestamps, i), now, &t) && (n == 0 || t > times[n - 1]))
+      /* Naive times in the server's zone (lablink-client-clock.c). */
+      {
+        LablinkNaiveZone previous = self->client ? _lablink_client_push_server_zone (self->client)
+                                                 : _lablink_naive_zone_push (FALSE, 0);
+
+        parsed = parse_json_time (json_array_get_element (timestamps, i), now, &t);
+        _lablink_naive_zone_pop (previous);
+      }
+      if (parsed && (n == 0 || t > times[n - 1]))
         {
           times[n] = t;
           index[n++] = i;

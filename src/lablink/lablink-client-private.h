@@ -23,6 +23,7 @@
 
 #include "lablink-client.h"
 #include "lablink-locks.h"
+#include "lablink-message-private.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +57,10 @@ struct _LablinkClient
   char *lock_session_id;
   char *lock_session_name;
   GHashTable *held_locks;  /* equipment id → GINT_TO_POINTER (LablinkLockMode + 1) */
+
+  /* the server's clock (lablink-client-clock.c) */
+  gboolean server_zone_known;
+  gint server_zone_offset_s;
 };
 
 typedef enum {
@@ -172,6 +177,9 @@ gboolean _lablink_client_finish_boolean (LablinkClient  *self,
                                          GError        **error);
 G_GNUC_INTERNAL
 char *_lablink_client_escape_segment (const char *segment);
+
+/* lablink-client-clock.c */
+LablinkNaiveZone _lablink_client_push_server_zone (LablinkClient *self);
 G_GNUC_INTERNAL
 const char *_lablink_client_json_get_string (JsonObject *object,
                                              const char *name);

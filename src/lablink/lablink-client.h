@@ -254,4 +254,17 @@ gboolean       lablink_client_refresh_finish       (LablinkClient        *self,
 LABLINK_AVAILABLE_IN_ALL
 void           lablink_client_logout               (LablinkClient        *self);
 
+LABLINK_AVAILABLE_IN_ALL
+void           lablink_client_check_server_clock_async  (LablinkClient        *self,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+LABLINK_AVAILABLE_IN_ALL
+gboolean       lablink_client_check_server_clock_finish (LablinkClient        *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+LABLINK_AVAILABLE_IN_ALL
+gboolean       lablink_client_get_server_utc_offset     (LablinkClient        *self,
+                                                         gint                 *offset_s);
+
 G_END_DECLS

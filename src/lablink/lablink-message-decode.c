@@ -879,6 +879,15 @@ parse_with (LablinkJsonDoc  *scratch,
       self->type_name = arena_string (self, type_tok);
     }
 
+  /* Lazily read timestamps use the zone in force now (lablink-message.c). */
+  {
+    LablinkNaiveZone zone = _lablink_naive_zone_push (FALSE, 0);
+
+    _lablink_naive_zone_pop (zone);
+    self->naive_known = zone.known;
+    self->naive_offset = zone.offset_usec;
+  }
+
   if (!decode (self, error))
     return NULL;
 

@@ -21,6 +21,8 @@ struct _LablinkMessage
   gsize               text_length;
   GBytes             *bytes;       /* made on demand by get_bytes() */
   gint64              received;
+  gboolean            naive_known;   /* the server's zone, when parsed (else the client's) */
+  gint64              naive_offset;  /* µs east of UTC */
 
   /* In the arena at the end of this block. */
   char               *equipment_id;
@@ -66,5 +68,17 @@ gsize           lablink_message_get_cost   (LablinkMessage *self);
 /* For tests: the tokens the calling thread's working array holds; it is
  * freed after a frame of more than 64 Ki tokens. */
 guint           lablink_message_get_scratch_allocated (void);
+
+/* The zone of naive timestamps (the server's local time) on this thread:
+ * set around parsing what one server sent (lablink-message.c). Unknown:
+ * the client's own zone, as before the server's clock was checked. */
+typedef struct {
+  gboolean known;
+  gint64   offset_usec;   /* east of UTC */
+} LablinkNaiveZone;
+
+LablinkNaiveZone _lablink_naive_zone_push (gboolean          known,
+                                           gint64            offset_usec);
+void             _lablink_naive_zone_pop  (LablinkNaiveZone  previous);
 
 G_END_DECLS

@@ -413,7 +413,9 @@ lablink_message_dup_string (LablinkMessage *self,
  * @path: a dotted path such as `data.timestamp`
  * @unix_usec: (out): microseconds since the epoch
  *
- * Naive timestamps (the real server's) are taken as local time.
+ * Naive timestamps (the real server's: its local time) are read in the
+ * server's zone when the stream manager knew it as the message arrived
+ * (lablink_client_get_server_utc_offset()), else in the client's.
  *
  * Returns: %TRUE if the path holds a valid ISO-8601 timestamp
  */
@@ -433,7 +435,13 @@ lablink_message_get_timestamp (LablinkMessage *self,
   t = &self->doc.tokens[tok];
   if (t->type != LABLINK_JSON_STRING || (t->flags & LABLINK_JSON_FLAG_ESCAPED))
     return FALSE;
-  return lablink_parse_timestamp (self->doc.text + t->start, t->length, unix_usec);
+  {
+    LablinkNaiveZone previous = _lablink_naive_zone_push (self->naive_known, self->naive_offset);
+    gboolean ok = lablink_parse_timestamp (self->doc.text + t->start, t->length, unix_usec);
+
+    _lablink_naive_zone_pop (previous);
+    return ok;
+  }
 }
 
 /**
@@ -623,6 +631,8 @@ lablink_message_new_with_waveform (LablinkMessage *self,
   copy->waveform = g_memdup2 (samples, MAX (n_samples, 1) * sizeof (double));
   copy->n_waveform = n_samples;
   copy->received = self->received;
+  copy->naive_known = self->naive_known;
+  copy->naive_offset = self->naive_offset;
 
   return copy;
 }
@@ -698,6 +708,28 @@ read_digits (const char *s,
   *pos += n;
   *out = v;
   return TRUE;
+}
+
+static _Thread_local LablinkNaiveZone naive_zone;
+
+/* Naive timestamps parsed on this thread until _lablink_naive_zone_pop()
+ * are in the zone @offset_usec east of UTC (if @known). Returns the zone
+ * in force before. */
+LablinkNaiveZone
+_lablink_naive_zone_push (gboolean known,
+                          gint64   offset_usec)
+{
+  LablinkNaiveZone previous = naive_zone;
+
+  naive_zone.known = known;
+  naive_zone.offset_usec = offset_usec;
+  return previous;
+}
+
+void
+_lablink_naive_zone_pop (LablinkNaiveZone previous)
+{
+  naive_zone = previous;
 }
 
 /* The local UTC offset in force at a naive local time. Looked up per
@@ -786,7 +818,9 @@ lablink_sample_time_from_seconds (double  seconds,
  * @unix_usec: (out): microseconds since the epoch
  *
  * Parses `YYYY-MM-DDTHH:MM:SS[.ffffff][Z|±HH:MM]`. Without a zone (as the
- * real server sends them) the time is local.
+ * real server sends them) the time is the server's local time: read in its
+ * zone where the library knows it (parsing a stream manager's frames, a
+ * capture's REST answers), else in the client's.
  *
  * Returns: %TRUE on success
  */
@@ -832,7 +866,8 @@ lablink_parse_timestamp (const char *text,
   seconds = days_from_civil (year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
 
   if (p == length)
-    result = seconds * G_USEC_PER_SEC + usec - local_offset_usec (seconds);
+    result = seconds * G_USEC_PER_SEC + usec -
+             (naive_zone.known ? naive_zone.offset_usec : local_offset_usec (seconds));
   else if (text[p] == 'Z' && p + 1 == length)
     result = seconds * G_USEC_PER_SEC + usec;
   else if (text[p] == '+' || text[p] == '-')

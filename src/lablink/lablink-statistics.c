@@ -8,6 +8,7 @@
 
 #include "lablink-statistics.h"
 #include "lablink-ws-worker-private.h"
+#include "lablink-stream-manager-private.h"
 
 struct _LablinkStatistics
 {
@@ -273,7 +274,8 @@ lablink_statistics_get_n_active_streams (LablinkStatistics *self)
  * lablink_statistics_get_stream:
  * @self: a #LablinkStatistics
  * @stream_key: a stream key
- * @messages: (out) (optional): frames received for it
+ * @messages: (out) (optional): frames received for it, and values polled
+ *   for it (lablink_statistics_get_stream_polled())
  * @dropped: (out) (optional): frames dropped because the consumer fell behind
  * @rate_hz: (out) (optional): measured message rate
  * @last_age_s: (out) (optional): seconds since its last frame (-1: never)
@@ -443,4 +445,71 @@ lablink_latency_get_percentile (LablinkLatency *self,
         break;
     }
   return (gint64) (MIN (i, LATENCY_N_BUCKETS - 1) + 1) * LATENCY_BUCKET_US;
+}
+
+/* The manager's polled values of @key: counted as its messages and in its
+ * rate, and on their own. */
+void
+lablink_statistics_add_polled (LablinkStatistics *self,
+                               const char        *key,
+                               guint64            polled,
+                               double             rate_hz,
+                               double             last_age_s)
+{
+  LablinkStreamStatsEntry *e = NULL;
+  guint i;
+
+  for (i = 0; i < self->streams->len && e == NULL; i++)
+    if (g_strcmp0 (g_array_index (self->streams, LablinkStreamStatsEntry, i).key, key) == 0)
+      e = &g_array_index (self->streams, LablinkStreamStatsEntry, i);
+
+  if (e == NULL)
+    {
+      LablinkStreamStatsEntry entry = { (char *) key, .last_age_s = -1, .status = LABLINK_STREAM_STATUS_POLLING,
+                                        .active = TRUE };
+
+      lablink_statistics_add_stream (self, &entry);
+      e = &g_array_index (self->streams, LablinkStreamStatsEntry, self->streams->len - 1);
+    }
+
+  e->messages += polled;
+  e->rate_hz += rate_hz;
+  e->polled = polled;
+  e->polled_rate_hz = rate_hz;
+  if (e->last_age_s < 0 || last_age_s < e->last_age_s)
+    e->last_age_s = last_age_s;
+}
+
+/**
+ * lablink_statistics_get_stream_polled:
+ * @self: a #LablinkStatistics
+ * @stream_key: a stream key
+ * @polled: (out) (optional): of its messages, the values that came from
+ *   REST polls (the polling fallback)
+ * @rate_hz: (out) (optional): of its rate, that of the polled values
+ *
+ * Returns: %TRUE if the stream is known
+ */
+gboolean
+lablink_statistics_get_stream_polled (LablinkStatistics *self,
+                                      const char        *stream_key,
+                                      guint64           *polled,
+                                      double            *rate_hz)
+{
+  guint i;
+
+  for (i = 0; i < self->streams->len; i++)
+    {
+      const LablinkStreamStatsEntry *e = &g_array_index (self->streams, LablinkStreamStatsEntry, i);
+
+      if (g_strcmp0 (e->key, stream_key) != 0)
+        continue;
+      if (polled)
+        *polled = e->polled;
+      if (rate_hz)
+        *rate_hz = e->polled_rate_hz;
+      return TRUE;
+    }
+
+  return FALSE;
 }

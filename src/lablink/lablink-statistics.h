@@ -96,6 +96,12 @@ gboolean            lablink_statistics_get_stream            (LablinkStatistics 
                                                               double            *last_age_s,
                                                               LablinkStreamStatus *status);
 
+LABLINK_AVAILABLE_IN_ALL
+gboolean            lablink_statistics_get_stream_polled     (LablinkStatistics *self,
+                                                              const char        *stream_key,
+                                                              guint64           *polled,
+                                                              double            *rate_hz);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LablinkStatistics, lablink_statistics_unref)
 
 /* A histogram of latencies (send → screen), kept by whoever measures them. */

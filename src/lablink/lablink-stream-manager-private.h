@@ -15,6 +15,17 @@
 
 G_BEGIN_DECLS
 
+#define SHARING_N_GAPS 8
+
+/* The polling fallback's schedule (lablink-stream-manager-polling.c):
+ * requests at deadlines one interval apart, one in flight at a time. */
+typedef struct {
+  gint64   deadline;    /* monotonic µs: when the next request is due */
+  gboolean in_flight;
+} LablinkPollClock;
+
+#define POLL_N_ARRIVALS 16
+
 typedef struct {
   char                *key;
   gboolean             acquisition;
@@ -25,12 +36,24 @@ typedef struct {
   guint                num_samples;
   gint64               started_at;
   LablinkStreamStatus  status;
-  guint                poll_source;
-  gboolean             poll_in_flight;
+  guint                poll_source;        /* one-shot, at the poll clock's deadline */
+  LablinkPollClock     poll_clock;
+  guint64              polled;             /* values delivered from REST polls */
+  gint64               polled_arrivals[POLL_N_ARRIVALS];
+  guint                n_polled_arrivals;
+  guint                polled_pos;
   gboolean             capture_in_flight;
   gint64               last_capture;
   guint                poll_samples;      /* acquisitions: the window asked over REST */
   gint64               poll_newest;       /* acquisitions: the newest sample polled */
+
+  /* Sharing the stream with other clients (lablink-stream-manager-sharing.c) */
+  gint64               last_frame_time;     /* µs, server's or arrival; 0 = none since (re)start */
+  guint                gaps_ms[SHARING_N_GAPS];
+  guint                n_gaps;
+  guint                gap_pos;
+  guint                server_interval_ms;  /* 0: the server sends at ours (or not known yet) */
+  guint                reclaims;
 } ActiveStream;
 
 struct _LablinkStreamManager
@@ -66,6 +89,7 @@ struct _LablinkStreamManager
   gboolean                polling_fallback;
   gboolean                fetch_waveforms;
   guint                   handshake_timeout_ms;
+  gboolean                clock_in_flight;  /* checking the server's clock */
 };
 
 /* lablink-stream-manager.c */
@@ -78,6 +102,11 @@ void     _lablink_stream_manager_emit_acquisition_data (LablinkStreamManager *se
 void     _lablink_stream_manager_emit_stream_status  (LablinkStreamManager  *self,
                                                       const char            *key,
                                                       LablinkStreamStatus    status);
+void     _lablink_stream_manager_emit_server_interval (LablinkStreamManager *self,
+                                                      const char            *key,
+                                                      guint                  server_interval_ms);
+
+void     _lablink_stream_manager_check_clock         (LablinkStreamManager  *self);
 
 /* lablink-stream-manager-streams.c */
 void     _lablink_active_stream_free                 (gpointer               data);
@@ -96,5 +125,35 @@ void     _lablink_stream_manager_poll_acquisition    (LablinkStreamManager  *sel
 void     _lablink_stream_manager_acquisition_frame   (LablinkStreamManager  *self,
                                                       ActiveStream          *stream,
                                                       LablinkMessage        *message);
+/* lablink-stream-manager-polling.c */
+void     _lablink_poll_clock_start                   (LablinkPollClock      *clock,
+                                                      gint64                 now);
+gboolean _lablink_poll_clock_take                    (LablinkPollClock      *clock,
+                                                      gint64                 now,
+                                                      gint64                 interval_us);
+void     _lablink_poll_clock_done                    (LablinkPollClock      *clock);
+void     _lablink_stream_manager_start_polling       (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream);
+void     _lablink_stream_manager_add_polled_stats    (LablinkStreamManager  *self,
+                                                      LablinkStatistics     *stats);
+void     _lablink_stream_manager_reset_polled_stats  (LablinkStreamManager  *self);
+
+/* lablink-statistics.c */
+void     lablink_statistics_add_polled               (LablinkStatistics     *stats,
+                                                      const char            *key,
+                                                      guint64                polled,
+                                                      double                 rate_hz,
+                                                      double                 last_age_s);
+
+/* lablink-stream-manager-sharing.c */
+void     _lablink_stream_manager_note_frame          (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream,
+                                                      LablinkMessage        *message);
+void     _lablink_stream_manager_reset_sharing       (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream);
+gboolean _lablink_stream_manager_should_reclaim      (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream);
+void     _lablink_stream_manager_reclaim             (LablinkStreamManager  *self,
+                                                      ActiveStream          *stream);
 
 G_END_DECLS

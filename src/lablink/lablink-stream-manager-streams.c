@@ -2,7 +2,7 @@
  *
  * Starting and stopping equipment and acquisition streams (restarted after
  * every reconnect), their status ("no data" after about three silent
- * intervals, then the polling fallback through the REST snapshot), and
+ * intervals, then the polling fallback of lablink-stream-manager-polling.c), and
  * completing waveform frames that carry no samples (the real server's)
  * through the capture endpoint.
  *
@@ -155,10 +155,14 @@ _lablink_stream_manager_deliver_stream_data (LablinkStreamManager *self,
   const char *key = lablink_message_get_stream_key (message);
   ActiveStream *stream = g_hash_table_lookup (self->active, key);
 
-  if (from_socket && stream != NULL && stream->status != LABLINK_STREAM_STATUS_RUNNING)
+  if (from_socket && stream != NULL)
     {
-      g_clear_handle_id (&stream->poll_source, g_source_remove);
-      _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_RUNNING);
+      _lablink_stream_manager_note_frame (self, stream, message);
+      if (stream->status != LABLINK_STREAM_STATUS_RUNNING)
+        {
+          g_clear_handle_id (&stream->poll_source, g_source_remove);
+          _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_RUNNING);
+        }
     }
 
   if (self->fetch_waveforms &&
@@ -171,82 +175,6 @@ _lablink_stream_manager_deliver_stream_data (LablinkStreamManager *self,
     }
 
   _lablink_stream_manager_emit_stream_data (self, message);
-}
-
-static void
-poll_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  FetchData *fetch = data;
-  g_autoptr(LablinkStreamManager) self = g_weak_ref_get (&fetch->manager);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  ActiveStream *stream;
-
-  node = lablink_client_get_snapshot_finish (LABLINK_CLIENT (source), result, &error);
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    goto out;
-
-  stream = g_hash_table_lookup (self->active, fetch->key);
-  if (stream == NULL)
-    goto out;
-  stream->poll_in_flight = FALSE;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
-      goto out;
-    }
-
-  if (stream->status == LABLINK_STREAM_STATUS_POLLING)
-    {
-      g_autoptr(GString) frame = g_string_new ("{\"type\": \"stream_data\", \"equipment_id\": ");
-      g_autoptr(LablinkMessage) message = NULL;
-      g_autoptr(GError) parse_error = NULL;
-
-      lablink_json_append_string (frame, stream->equipment_id);
-      g_string_append (frame, ", \"stream_type\": ");
-      lablink_json_append_string (frame, stream->stream_type);
-      /* Not json_to_string(): it spells a failed read (NaN) `nan.0`. */
-      g_string_append (frame, ", \"data\": ");
-      lablink_json_append_node (frame, node);
-      g_string_append_c (frame, '}');
-
-      message = lablink_message_parse (frame->str, (gssize) frame->len, &parse_error);
-      if (message == NULL)
-        lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
-      else
-        _lablink_stream_manager_deliver_stream_data (self, message, FALSE);
-    }
-
-out:
-  fetch_data_free (fetch);
-}
-
-static gboolean
-poll_timeout_cb (gpointer data)
-{
-  FetchData *fetch = data;
-  g_autoptr(LablinkStreamManager) self = g_weak_ref_get (&fetch->manager);
-  ActiveStream *stream;
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
-
-  stream = g_hash_table_lookup (self->active, fetch->key);
-  if (stream == NULL || self->state != LABLINK_CONNECTION_CONNECTED)
-    return G_SOURCE_CONTINUE;
-
-  if (!stream->poll_in_flight)
-    {
-      stream->poll_in_flight = TRUE;
-      lablink_client_get_snapshot_async (self->client, stream->equipment_id, stream->stream_type,
-                                         self->cancellable, poll_cb,
-                                         fetch_data_new (self, stream->key, NULL));
-    }
-
-  return G_SOURCE_CONTINUE;
 }
 
 /* Streams the server acknowledged but that deliver nothing (the released
@@ -338,16 +266,12 @@ _lablink_stream_manager_check_streams (LablinkStreamManager *self)
 
       if (can_poll (self, stream) && stream->acquisition)
         _lablink_stream_manager_poll_acquisition (self, stream);
+      else if (_lablink_stream_manager_should_reclaim (self, stream))
+        _lablink_stream_manager_reclaim (self, stream);
       else if (can_poll (self, stream))
         {
-          FetchData *fetch = fetch_data_new (self, stream->key, NULL);
-
           _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_POLLING);
-          g_clear_handle_id (&stream->poll_source, g_source_remove);
-          stream->poll_source = g_timeout_add_full (G_PRIORITY_DEFAULT, MAX (stream->interval_ms, 20),
-                                                    poll_timeout_cb, fetch,
-                                                    (GDestroyNotify) fetch_data_free);
-          poll_timeout_cb (fetch);
+          _lablink_stream_manager_start_polling (self, stream);
         }
       else
         _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_NO_DATA);

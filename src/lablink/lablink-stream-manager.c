@@ -56,6 +56,7 @@ enum {
   SERVER_ERROR,
   FRAME_ERROR,
   STREAM_STATUS_CHANGED,
+  STREAM_INTERVAL_CHANGED,
   N_SIGNALS
 };
 
@@ -115,6 +116,14 @@ _lablink_stream_manager_emit_stream_status (LablinkStreamManager *self,
   g_signal_emit (self, signals[STREAM_STATUS_CHANGED], detail_for (key), key, status);
 }
 
+void
+_lablink_stream_manager_emit_server_interval (LablinkStreamManager *self,
+                                              const char           *key,
+                                              guint                 server_interval_ms)
+{
+  g_signal_emit (self, signals[STREAM_INTERVAL_CHANGED], detail_for (key), key, server_interval_ms);
+}
+
 static void
 handle_message (LablinkStreamManager *self,
                 LablinkMessage       *message)
@@ -151,6 +160,44 @@ handle_message (LablinkStreamManager *self,
     default:
       break;
     }
+}
+
+static void
+clock_checked_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  GWeakRef *ref = data;
+  g_autoptr(LablinkStreamManager) self = g_weak_ref_get (ref);
+  g_autoptr(GError) error = NULL;
+  gint offset_s = 0;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+
+  if (!lablink_client_check_server_clock_finish (LABLINK_CLIENT (source), result, &error))
+    g_debug ("Server clock unknown (%s): naive timestamps stay in the client's zone", error->message);
+  if (self == NULL)
+    return;
+  self->clock_in_flight = FALSE;
+  if (self->worker != NULL && lablink_client_get_server_utc_offset (self->client, &offset_s))
+    lablink_ws_worker_set_naive_zone (self->worker, TRUE, (gint64) offset_s * G_USEC_PER_SEC);
+}
+
+/* The server's UTC offset, for its naive timestamps: checked on every
+ * (re)connect (lablink-client-clock.c); until it is known, the last one
+ * known stays in force. */
+void
+_lablink_stream_manager_check_clock (LablinkStreamManager *self)
+{
+  GWeakRef *ref;
+
+  if (self->clock_in_flight || self->client == NULL)
+    return;
+  self->clock_in_flight = TRUE;
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  lablink_client_check_server_clock_async (self->client, self->cancellable, clock_checked_cb, ref);
 }
 
 static void
@@ -192,10 +239,12 @@ update_state (LablinkStreamManager   *self,
           ActiveStream *stream;
           gint64 now = g_get_monotonic_time ();
 
+          _lablink_stream_manager_check_clock (self);
           g_hash_table_iter_init (&iter, self->active);
           while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stream))
             {
               stream->started_at = now;
+              _lablink_stream_manager_reset_sharing (self, stream);
               g_clear_handle_id (&stream->poll_source, g_source_remove);
               _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_STARTING);
             }
@@ -694,6 +743,19 @@ lablink_stream_manager_class_init (LablinkStreamManagerClass *klass)
   signals[STREAM_STATUS_CHANGED] =
     g_signal_new ("stream-status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, LABLINK_TYPE_STREAM_STATUS);
+
+  /**
+   * LablinkStreamManager::stream-interval-changed:
+   * @self: the manager
+   * @stream_key: the stream
+   * @server_interval_ms: the cadence the server now sends it at, when
+   *   another client changed it; 0 when it sends at ours again
+   *
+   * Detailed by stream key. See lablink_stream_manager_get_server_interval().
+   */
+  signals[STREAM_INTERVAL_CHANGED] =
+    g_signal_new ("stream-interval-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
 }
 
 static void
@@ -798,6 +860,8 @@ lablink_stream_manager_connect_async (LablinkStreamManager *self,
       self->connect_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (connect_cancelled_cb),
                                                           self->worker, NULL);
     }
+  /* Usually known before the first frame of a stream started once connected. */
+  _lablink_stream_manager_check_clock (self);
   lablink_ws_worker_connect (self->worker, &config);
   g_free (config.uri);
   g_free (config.pinned_certificate);
@@ -1011,13 +1075,20 @@ lablink_stream_manager_send_text (LablinkStreamManager  *self,
  * lablink_stream_manager_get_statistics:
  * @self: a #LablinkStreamManager
  *
+ * Values from the polling fallback count as messages of their stream (and
+ * in its rate); lablink_statistics_get_stream_polled() tells them apart.
+ *
  * Returns: (transfer full): a snapshot of the counters
  */
 LablinkStatistics *
 lablink_stream_manager_get_statistics (LablinkStreamManager *self)
 {
+  LablinkStatistics *stats;
+
   g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), NULL);
-  return lablink_ws_worker_get_statistics (self->worker);
+  stats = lablink_ws_worker_get_statistics (self->worker);
+  _lablink_stream_manager_add_polled_stats (self, stats);
+  return stats;
 }
 
 /**
@@ -1029,4 +1100,5 @@ lablink_stream_manager_reset_statistics (LablinkStreamManager *self)
 {
   g_return_if_fail (LABLINK_IS_STREAM_MANAGER (self));
   lablink_ws_worker_reset_statistics (self->worker);
+  _lablink_stream_manager_reset_polled_stats (self);
 }

@@ -121,6 +121,17 @@ LablinkStreamStatus     lablink_stream_manager_get_stream_status        (Lablink
                                                                          const char            *stream_key);
 
 LABLINK_AVAILABLE_IN_ALL
+guint                   lablink_stream_manager_get_server_interval      (LablinkStreamManager  *self,
+                                                                         const char            *stream_key);
+LABLINK_AVAILABLE_IN_ALL
+guint                   lablink_stream_manager_get_reclaims             (LablinkStreamManager  *self,
+                                                                         const char            *stream_key);
+LABLINK_AVAILABLE_IN_ALL
+gboolean                lablink_stream_manager_reclaim_stream           (LablinkStreamManager  *self,
+                                                                         const char            *stream_key,
+                                                                         GError               **error);
+
+LABLINK_AVAILABLE_IN_ALL
 LablinkStatistics      *lablink_stream_manager_get_statistics           (LablinkStreamManager  *self);
 LABLINK_AVAILABLE_IN_ALL
 void                    lablink_stream_manager_reset_statistics         (LablinkStreamManager  *self);

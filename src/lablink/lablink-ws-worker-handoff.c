@@ -459,7 +459,13 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
   else
     {
       /* config.max_payload only changes on this thread (connect_cb). */
+      LablinkNaiveZone previous;
+
+      g_mutex_lock (&self->lock);
+      previous = _lablink_naive_zone_push (self->naive_known, self->naive_offset);
+      g_mutex_unlock (&self->lock);
       message = lablink_message_parse_bytes (bytes, self->config.max_payload, &error);
+      _lablink_naive_zone_pop (previous);
       if (message == NULL)
         {
           if (g_error_matches (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE) ||
@@ -751,6 +757,19 @@ lablink_ws_worker_get_last_receive (LablinkWsWorker *self,
   g_mutex_unlock (&self->lock);
 
   return last;
+}
+
+/* Naive timestamps of the frames parsed from now on are in this zone (the
+ * server's, lablink-client-clock.c). Thread-safe. */
+void
+lablink_ws_worker_set_naive_zone (LablinkWsWorker *self,
+                                  gboolean         known,
+                                  gint64           offset_usec)
+{
+  g_mutex_lock (&self->lock);
+  self->naive_known = known;
+  self->naive_offset = offset_usec;
+  g_mutex_unlock (&self->lock);
 }
 
 void

@@ -95,6 +95,9 @@ void             lablink_ws_worker_count_error        (LablinkWsWorker        *s
                                                        LablinkErrorKind        kind);
 gint64           lablink_ws_worker_get_last_receive   (LablinkWsWorker        *self,
                                                        const char             *key);
+void             lablink_ws_worker_set_naive_zone     (LablinkWsWorker        *self,
+                                                       gboolean                known,
+                                                       gint64                  offset_usec);
 void             lablink_ws_worker_set_stream_status  (LablinkWsWorker        *self,
                                                        const char             *key,
                                                        LablinkStreamStatus     status);
@@ -108,6 +111,8 @@ typedef struct {
   double              last_age_s;
   LablinkStreamStatus status;
   gboolean            active;
+  guint64             polled;          /* of messages: values from REST polls (the manager's) */
+  double              polled_rate_hz;  /* of rate_hz */
 } LablinkStreamStatsEntry;
 
 LablinkStatistics *lablink_statistics_new             (void);
@@ -159,6 +164,8 @@ typedef struct {
 struct _LablinkWsWorker
 {
   GMutex                   lock;
+  gboolean                 naive_known;    /* the server's zone (under lock) */
+  gint64                   naive_offset;
   GThread                 *thread;
   GMainContext            *context;
   GMainLoop               *loop;

@@ -210,6 +210,20 @@ stream_status_cb (LablinkStreamManager *manager,
   g_signal_emit (self, lablink_session_signals[STREAM_STATUS_CHANGED], quark, key, status);
 }
 
+/* Another client changed the interval the server sends a stream at (or
+ * it is ours again): shown with the stream's status. */
+static void
+stream_interval_cb (LablinkStreamManager *manager,
+                    const char           *key,
+                    guint                 server_interval_ms,
+                    LablinkSession       *self)
+{
+  GQuark quark = key ? g_quark_try_string (key) : 0;
+
+  g_signal_emit (self, lablink_session_signals[STREAM_STATUS_CHANGED], quark, key,
+                 lablink_stream_manager_get_stream_status (manager, key));
+}
+
 static void
 event_cb (LablinkStreamManager *manager,
           LablinkMessage       *message,
@@ -238,6 +252,7 @@ _lablink_session_streams_init (LablinkSession *self)
   g_signal_group_connect (self->manager_signals, "stream-data", G_CALLBACK (stream_data_cb), self);
   g_signal_group_connect (self->manager_signals, "acquisition-data", G_CALLBACK (acquisition_data_cb), self);
   g_signal_group_connect (self->manager_signals, "stream-status-changed", G_CALLBACK (stream_status_cb), self);
+  g_signal_group_connect (self->manager_signals, "stream-interval-changed", G_CALLBACK (stream_interval_cb), self);
   g_signal_group_connect (self->manager_signals, "event", G_CALLBACK (event_cb), self);
   g_signal_group_connect (self->manager_signals, "server-error", G_CALLBACK (server_error_cb), self);
 }
@@ -323,6 +338,60 @@ lablink_session_stop_stream (LablinkSession  *self,
     _lablink_session_push_gaps (self, equipment_id);
   g_signal_emit (self, lablink_session_signals[STREAMS_CHANGED], 0);
   return ok;
+}
+
+/**
+ * lablink_session_get_server_interval:
+ * @self: a session
+ * @equipment_id: an instrument
+ * @stream_type: one of its stream types
+ *
+ * Returns: the cadence (ms) the server sends the stream at when another
+ *   client changed its interval, else 0 (lablink_stream_manager_get_server_interval())
+ */
+guint
+lablink_session_get_server_interval (LablinkSession *self,
+                                     const char     *equipment_id,
+                                     const char     *stream_type)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), 0);
+
+  if (self->manager == NULL)
+    return 0;
+  key = lablink_protocol_stream_key (equipment_id, stream_type);
+  return lablink_stream_manager_get_server_interval (self->manager, key);
+}
+
+/**
+ * lablink_session_reclaim_stream:
+ * @self: a session
+ * @equipment_id: an instrument
+ * @stream_type: one of its stream types
+ * @error: return location for a #GError
+ *
+ * Asks the server for our interval again, after another client changed it.
+ *
+ * Returns: %TRUE if the request was sent
+ */
+gboolean
+lablink_session_reclaim_stream (LablinkSession  *self,
+                                const char      *equipment_id,
+                                const char      *stream_type,
+                                GError         **error)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (LABLINK_IS_SESSION (self), FALSE);
+
+  if (self->manager == NULL)
+    {
+      g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, _("Not connected to a server"));
+      return FALSE;
+    }
+  key = lablink_protocol_stream_key (equipment_id, stream_type);
+  return lablink_stream_manager_reclaim_stream (self->manager, key, error);
 }
 
 gboolean

@@ -137,6 +137,13 @@ gboolean                lablink_session_is_stream_active     (LablinkSession   *
 LablinkStreamStatus     lablink_session_get_stream_status    (LablinkSession   *self,
                                                               const char       *equipment_id,
                                                               const char       *stream_type);
+guint                   lablink_session_get_server_interval  (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *stream_type);
+gboolean                lablink_session_reclaim_stream       (LablinkSession   *self,
+                                                              const char       *equipment_id,
+                                                              const char       *stream_type,
+                                                              GError          **error);
 const char             *lablink_session_describe_stream      (LablinkSession   *self,
                                                               const char       *equipment_id,
                                                               const char       *stream_type,

@@ -233,8 +233,8 @@ lablink_stats_panel_update (LablinkStatsPanel *self)
 
   for (i = 0; keys && keys[i]; i++)
     {
-      guint64 messages = 0, dropped = 0;
-      double rate = 0, age = -1;
+      guint64 messages = 0, dropped = 0, polled = 0;
+      double rate = 0, age = -1, polled_rate = 0;
       LablinkStreamStatus status = LABLINK_STREAM_STATUS_STOPPED;
       g_autofree char *m = NULL;
       g_autofree char *r = NULL;
@@ -243,8 +243,21 @@ lablink_stats_panel_update (LablinkStatsPanel *self)
 
       if (!lablink_statistics_get_stream (stats, keys[i], &messages, &dropped, &rate, &age, &status))
         continue;
+      lablink_statistics_get_stream_polled (stats, keys[i], &polled, &polled_rate);
+      /* Values from the REST fallback count, and say so. */
       m = g_strdup_printf ("%" G_GUINT64_FORMAT, messages);
-      r = g_strdup_printf (_("%.1f /s"), rate);
+      if (polled > 0)
+        {
+          g_autofree char *total = g_steal_pointer (&m);
+          g_autofree char *p = g_strdup_printf ("%" G_GUINT64_FORMAT, polled);
+
+          /* TRANSLATORS: messages of a stream, of which values from REST polls */
+          m = g_strdup_printf (_("%s (%s polled)"), total, p);
+        }
+      if (polled_rate >= 0.05)
+        r = g_strdup_printf (_("%.1f /s (%.1f polled)"), rate, polled_rate);
+      else
+        r = g_strdup_printf (_("%.1f /s"), rate);
       d = g_strdup_printf ("%" G_GUINT64_FORMAT, dropped);
       a = age >= 0 && isfinite (age) ? g_strdup_printf (_("%.1f s ago"), age) : g_strdup ("—");
       set_stream (self, keys[i], "messages", m);

@@ -2,7 +2,9 @@
  *
  * One toggle per stream type of the instrument (activating win.toggle-stream),
  * its interval (50 ms – 5 s, kept per stream key in GSettings) and its
- * status ("Running", "No data", "Polling"…). The toggles follow the
+ * status ("Running", "No data", "Polling"…) and, when another client changed
+ * the interval the server sends it at, says so with a button to ask for
+ * ours again ("Server sends every 1000 ms … · Use 100 ms"). The toggles follow the
  * session — after a reconnect, after "Stop all" — not their own clicks.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,6 +23,8 @@ typedef struct {
   GtkToggleButton      *toggle;
   GtkSpinButton        *interval;
   GtkLabel             *status;
+  GtkLabel             *shared;     /* "Server sends every … (another client changed it)" */
+  GtkButton            *reclaim;    /* "Use 100 ms" */
   guint                 debounce;
 } StreamRow;
 
@@ -81,8 +85,26 @@ lablink_stream_toolbar_sync (LablinkStreamToolbar *self)
       LablinkStatusLevel level;
       const char *text = lablink_session_describe_stream (self->session, id, row->stream_type, &level);
 
+      guint server_interval = lablink_session_get_server_interval (self->session, id, row->stream_type);
+      gboolean polling = lablink_session_is_stream_active (self->session, id, row->stream_type) &&
+                         lablink_session_get_stream_status (self->session, id, row->stream_type) == LABLINK_STREAM_STATUS_POLLING;
+
       gtk_toggle_button_set_active (row->toggle, lablink_session_is_stream_active (self->session, id, row->stream_type));
       lablink_status_label_set (row->status, text, level);
+      if (server_interval != 0 && lablink_session_is_stream_active (self->session, id, row->stream_type))
+        {
+          g_autofree char *shared = g_strdup_printf (_("Server sends every %u ms (another client changed it)"),
+                                                     server_interval);
+          g_autofree char *use = g_strdup_printf (_("Use %u ms"),
+                                                  lablink_session_get_interval (self->session, id, row->stream_type));
+
+          gtk_label_set_label (row->shared, shared);
+          gtk_button_set_label (row->reclaim, use);
+        }
+      else if (polling)
+        gtk_label_set_label (row->shared, _("values polled over REST: the server sends no frames"));
+      gtk_widget_set_visible (GTK_WIDGET (row->shared), server_interval != 0 || polling);
+      gtk_widget_set_visible (GTK_WIDGET (row->reclaim), server_interval != 0);
       if (gtk_spin_button_get_value_as_int (row->interval) !=
           (int) lablink_session_get_interval (self->session, id, row->stream_type) && row->debounce == 0)
         gtk_spin_button_set_value (row->interval, lablink_session_get_interval (self->session, id, row->stream_type));
@@ -112,6 +134,21 @@ interval_changed_cb (GtkSpinButton *spin,
   /* Spinning through values should not restart the stream at each step. */
   g_clear_handle_id (&row->debounce, g_source_remove);
   row->debounce = g_timeout_add (400, apply_interval_cb, row);
+}
+
+static void
+reclaim_clicked_cb (GtkButton *button,
+                    StreamRow *row)
+{
+  LablinkStreamToolbar *self = row->toolbar;
+  g_autoptr(GError) error = NULL;
+
+  if (self->equipment == NULL || self->session == NULL)
+    return;
+  if (!lablink_session_reclaim_stream (self->session, lablink_equipment_get_id (self->equipment),
+                                       row->stream_type, &error))
+    g_warning ("Could not re-claim the stream: %s", error->message);
+  lablink_stream_toolbar_sync (self);
 }
 
 static void
@@ -146,13 +183,18 @@ rebuild (LablinkStreamToolbar *self)
       GtkWidget *spin = gtk_spin_button_new_with_range (LABLINK_MIN_INTERVAL_MS, LABLINK_MAX_INTERVAL_MS, 50);
       GtkWidget *unit = gtk_label_new (_("ms"));
       GtkWidget *status = gtk_label_new (_("Stopped"));
+      GtkWidget *shared = gtk_label_new (NULL);
+      GtkWidget *reclaim = gtk_button_new ();
       g_autofree char *name = g_strdup_printf ("toggle-%s", types[i]);
+      g_autofree char *reclaim_name = g_strdup_printf ("reclaim-%s", types[i]);
 
       row->toolbar = self;
       row->stream_type = g_strdup (types[i]);
       row->toggle = GTK_TOGGLE_BUTTON (toggle);
       row->interval = GTK_SPIN_BUTTON (spin);
       row->status = GTK_LABEL (status);
+      row->shared = GTK_LABEL (shared);
+      row->reclaim = GTK_BUTTON (reclaim);
       g_ptr_array_add (self->rows, row);
 
       gtk_widget_set_name (toggle, name);
@@ -178,6 +220,17 @@ rebuild (LablinkStreamToolbar *self)
       gtk_box_append (GTK_BOX (box), spin);
       gtk_box_append (GTK_BOX (box), unit);
       gtk_box_append (GTK_BOX (box), status);
+      gtk_widget_add_css_class (shared, "dim-label");
+      gtk_label_set_ellipsize (GTK_LABEL (shared), PANGO_ELLIPSIZE_END);
+      gtk_label_set_xalign (GTK_LABEL (shared), 0);
+      gtk_widget_set_visible (shared, FALSE);
+      gtk_box_append (GTK_BOX (box), shared);
+      gtk_widget_set_name (reclaim, reclaim_name);
+      gtk_widget_set_tooltip_text (reclaim, _("Ask the server for this interval again: it applies to every client"));
+      gtk_widget_add_css_class (reclaim, "flat");
+      gtk_widget_set_visible (reclaim, FALSE);
+      g_signal_connect (reclaim, "clicked", G_CALLBACK (reclaim_clicked_cb), row);
+      gtk_box_append (GTK_BOX (box), reclaim);
       gtk_box_append (self->streams_box, box);
     }
 
@@ -281,6 +334,21 @@ lablink_stream_toolbar_get_status_text (LablinkStreamToolbar *self,
   g_return_val_if_fail (LABLINK_IS_STREAM_TOOLBAR (self), NULL);
   row = find_row (self, stream_type);
   return row ? gtk_label_get_label (row->status) : NULL;
+}
+
+/* The "another client changed it" text of @stream_type's row, or NULL
+ * while the server sends at our interval. */
+const char *
+lablink_stream_toolbar_get_shared_text (LablinkStreamToolbar *self,
+                                        const char           *stream_type)
+{
+  StreamRow *row;
+
+  g_return_val_if_fail (LABLINK_IS_STREAM_TOOLBAR (self), NULL);
+  row = find_row (self, stream_type);
+  if (row == NULL || !gtk_widget_get_visible (GTK_WIDGET (row->shared)))
+    return NULL;
+  return gtk_label_get_label (row->shared);
 }
 
 static void

@@ -24,6 +24,8 @@ GtkSpinButton   *lablink_stream_toolbar_get_interval    (LablinkStreamToolbar *s
                                                          const char           *stream_type);
 const char      *lablink_stream_toolbar_get_status_text (LablinkStreamToolbar *self,
                                                          const char           *stream_type);
+const char      *lablink_stream_toolbar_get_shared_text (LablinkStreamToolbar *self,
+                                                         const char           *stream_type);
 void             lablink_stream_toolbar_sync            (LablinkStreamToolbar *self);
 
 G_END_DECLS

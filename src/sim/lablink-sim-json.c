@@ -144,12 +144,67 @@ lablink_sim_json_null (LablinkSimJson *w)
   g_string_append (w->out, "null");
 }
 
+/* The zone of the naive timestamps (--utc-offset); unset: the machine's. */
+static gboolean naive_zone_set;
+static gint64   naive_zone_offset_s;
+
+/**
+ * lablink_sim_json_set_utc_offset:
+ * @offset_s: seconds east of UTC of the simulated server's clock
+ *
+ * Naive timestamps are then written in that zone, as a real server in
+ * that zone writes them (its local time, no zone).
+ */
+void
+lablink_sim_json_set_utc_offset (gint64 offset_s)
+{
+  naive_zone_set = TRUE;
+  naive_zone_offset_s = offset_s;
+}
+
+/**
+ * lablink_sim_json_format_naive:
+ * @unix_usec: µs since the epoch
+ *
+ * Returns: (transfer full): the naive ISO-8601 text of @unix_usec in the
+ *   simulated server's zone
+ */
+char *
+lablink_sim_json_format_naive (gint64 unix_usec)
+{
+  if (!naive_zone_set)
+    return lablink_format_timestamp (unix_usec);
+
+  {
+    gint64 shifted = unix_usec + naive_zone_offset_s * G_USEC_PER_SEC;
+    gint64 secs = shifted / G_USEC_PER_SEC;
+    gint64 usec = shifted % G_USEC_PER_SEC;
+    g_autoptr(GDateTime) dt = NULL;
+
+    if (usec < 0)
+      {
+        usec += G_USEC_PER_SEC;
+        secs -= 1;
+      }
+    /* The UTC fields of the shifted time are the naive local ones. */
+    dt = g_date_time_new_from_unix_utc (secs);
+    if (dt == NULL)
+      return g_strdup ("1970-01-01T00:00:00.000000");
+    return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%06d",
+                            g_date_time_get_year (dt), g_date_time_get_month (dt),
+                            g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
+                            g_date_time_get_minute (dt), g_date_time_get_second (dt), (int) usec);
+  }
+}
+
 void
 lablink_sim_json_timestamp (LablinkSimJson *w,
                             gint64          unix_usec)
 {
+  g_autofree char *text = lablink_sim_json_format_naive (unix_usec);
+
   separate (w);
-  lablink_json_append_timestamp (w->out, unix_usec);
+  lablink_json_append_string (w->out, text);
 }
 
 void

@@ -59,6 +59,8 @@ void  lablink_sim_json_int          (LablinkSimJson *w,
 void  lablink_sim_json_boolean      (LablinkSimJson *w,
                                      gboolean        value);
 void  lablink_sim_json_null         (LablinkSimJson *w);
+void  lablink_sim_json_set_utc_offset (gint64        offset_s);
+char *lablink_sim_json_format_naive   (gint64        unix_usec);
 void  lablink_sim_json_timestamp    (LablinkSimJson *w,
                                      gint64          unix_usec);
 void  lablink_sim_json_node         (LablinkSimJson *w,

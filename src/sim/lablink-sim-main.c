@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "lablink-sim-scope.h"
+#include "lablink-sim-json.h"
 #include "lablink-sim-server.h"
 
 static gboolean opt_verbose;
@@ -83,8 +84,11 @@ main (int   argc,
   g_autofree char *opt_tls_key = NULL;
   gint opt_scope_points = LABLINK_SIM_SCOPE_N_SAMPLES;
   gint opt_scope_read_ms = LABLINK_SIM_SCOPE_READ_MS;
+  g_autofree char *opt_utc_offset = NULL;
   GOptionEntry entries[] = {
     { "address", 0, 0, G_OPTION_ARG_STRING, &opt_address, "IP address to listen on (default 127.0.0.1)", "ADDR" },
+    { "utc-offset", 0, 0, G_OPTION_ARG_STRING, &opt_utc_offset,
+      "Zone of the naive timestamps, e.g. +05:00 (default: the machine's)", "±HH:MM" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &opt_port, "Port (default 8000; 0 = pick a free one)", "N" },
     { "lablink-compat", 0, 0, G_OPTION_ARG_NONE, &opt_compat,
       "Behave exactly like LabLink 1.2.5 (waveform frames without samples, bare NaN, 500 text/plain)", NULL },
@@ -175,6 +179,18 @@ main (int   argc,
     {
       g_printerr ("lablink-sim: %s\n", error->message);
       return 2;
+    }
+
+  if (opt_utc_offset != NULL)
+    {
+      g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (opt_utc_offset);
+
+      if (zone == NULL || (opt_utc_offset[0] != '+' && opt_utc_offset[0] != '-'))
+        {
+          g_printerr ("lablink-sim: invalid --utc-offset %s (use ±HH:MM)\n", opt_utc_offset);
+          return 2;
+        }
+      lablink_sim_json_set_utc_offset (g_time_zone_get_offset (zone, 0));
     }
 
   server = lablink_sim_server_new ();

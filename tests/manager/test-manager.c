@@ -858,6 +858,12 @@ context_sleep_ms (void)
 }
 
 static gboolean
+clock_known (gpointer data)
+{
+  return lablink_client_get_server_utc_offset (data, NULL);
+}
+
+static gboolean
 is_disconnected (gpointer data)
 {
   return lablink_stream_manager_get_state (data) == LABLINK_CONNECTION_DISCONNECTED;
@@ -887,6 +893,8 @@ test_idle_no_timer (void)
   g_object_set (manager, "polling-fallback", FALSE, NULL);
   g_assert_true (connect_manager (manager, &error));
   g_assert_no_error (error);
+  /* The check of the server's clock on connect has answered: now idle. */
+  g_assert_true (test_wait_until (clock_known, client, TEST_TIMEOUT_MS));
   g_assert_cmpint (context_sleep_ms (), ==, -1);
 
   /* Running: its no-data deadline is watched; stopped: nothing is. */

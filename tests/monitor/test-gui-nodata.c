@@ -86,8 +86,15 @@ test_polling (MtFixture     *f,
   g_assert_true (mt_meter_number (mt_find (window, "psu-ch1-voltage"), &value));
   g_assert_cmpfloat (fabs (value - 2.5), <, 0.05);
 
-  lablink_stats_panel_update (stats);
+  g_assert_cmpstr (lablink_stream_toolbar_get_shared_text (toolbar, LABLINK_STREAM_READINGS), ==,
+                   "values polled over REST: the server sends no frames");
+
+  /* Polled values are counted, and marked (issue 8, failure 5). */
+  TEST_WAIT ((lablink_stats_panel_update (stats),
+              strstr (lablink_stats_panel_get_stream_text (stats, key, "rate"), " polled)") != NULL), TEST_TIMEOUT_MS);
   g_assert_cmpstr (lablink_stats_panel_get_stream_text (stats, key, "status"), ==, "Polling");
+  g_assert_nonnull (strstr (lablink_stats_panel_get_stream_text (stats, key, "messages"), " polled)"));
+  g_assert_nonnull (strstr (lablink_stats_panel_get_stream_text (stats, key, "rate"), " polled)"));
 }
 
 int
