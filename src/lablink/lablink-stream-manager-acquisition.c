@@ -113,7 +113,7 @@ data_cb (GObject      *source,
   stream = g_hash_table_lookup (self->active, poll->key);
   if (stream == NULL)
     goto out;
-  stream->poll_in_flight = FALSE;
+  stream->poll_clock.in_flight = FALSE;
   if (stream->status != LABLINK_STREAM_STATUS_POLLING)
     goto out;   /* frames came meanwhile: they have it */
 
@@ -168,7 +168,7 @@ request_data (LablinkStreamManager *self,
   PollData *poll = poll_data_new (self, stream->key);
 
   poll->requested = MAX (stream->poll_samples, 1);
-  stream->poll_in_flight = TRUE;
+  stream->poll_clock.in_flight = TRUE;
   lablink_client_get_acquisition_data_async (self->client, stream->acquisition_id, poll->requested,
                                              self->cancellable, data_cb, poll);
 }
@@ -187,7 +187,7 @@ poll_timeout_cb (gpointer data)
   if (stream == NULL || self->state != LABLINK_CONNECTION_CONNECTED)
     return G_SOURCE_CONTINUE;
 
-  if (!stream->poll_in_flight)
+  if (!stream->poll_clock.in_flight)
     request_data (self, stream);
   return G_SOURCE_CONTINUE;
 }
