@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "lablink-client-private.h"
+#include "lablink-certificate-private.h"
 #include "lablink-error.h"
 #include "lablink-message-private.h"
 
@@ -82,6 +83,18 @@ check_free (gpointer data)
 
 static void ask_next (GTask *task);
 
+/* The same trust as every other request of @self: a certificate the system
+ * refused passes only if it is the pinned one (lablink-client-certificate.c).
+ * The pin is copied: the message may outlive a change of it. */
+static gboolean
+accept_pinned_cb (SoupMessage          *message,
+                  GTlsCertificate      *certificate,
+                  GTlsCertificateFlags  errors,
+                  gpointer              data)
+{
+  return _lablink_certificate_matches_pin (certificate, data);
+}
+
 /* A GET of its own (the response's headers are wanted), on a connection
  * closed afterwards: an idle pooled connection would keep a timer. */
 static SoupMessage *
@@ -95,6 +108,9 @@ new_get (LablinkClient *self,
   if (message == NULL)
     return NULL;
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  if (self->pinned_certificate != NULL)
+    g_signal_connect_data (message, "accept-certificate", G_CALLBACK (accept_pinned_cb),
+                           g_strdup (self->pinned_certificate), (GClosureNotify) (void (*) (void)) g_free, 0);
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept", "application/json");
   soup_message_headers_replace (headers, "Connection", "close");

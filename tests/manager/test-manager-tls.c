@@ -131,6 +131,8 @@ test_wss_pinned (void)
   g_assert_true (lablink_stream_manager_start_equipment_stream (manager, PSU, "readings", 100, &error));
   g_assert_no_error (error);
   TEST_ASSERT_EVENTUALLY (count >= 3);
+  /* the server's clock is read over the same pinned TLS (its own session) */
+  TEST_ASSERT_EVENTUALLY (lablink_client_get_server_utc_offset (client, NULL));
 
   lablink_stream_manager_disconnect (manager);
   _exit (0);
