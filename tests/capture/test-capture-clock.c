@@ -4,8 +4,8 @@
  * read in the client's zone, every capture was hours off. Here the
  * simulator's clock is at UTC+05:00 and the client runs under
  * TZ=America/New_York (set before anything reads TZ): the captured
- * timestamps — what every export writes — must be within 1 s of the true
- * UTC time of each sample.
+ * timestamps, and the CSV export's, must be within 1 s of the true UTC
+ * time of each sample.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +13,7 @@
 
 #include <lablink.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "capture-test-util.h"
@@ -87,6 +88,43 @@ test_other_zones (void)
       g_assert_cmpint (times[i], >=, before - G_USEC_PER_SEC);
       g_assert_cmpint (times[i], <=, after + G_USEC_PER_SEC);
     }
+
+  /* What a user gets: the CSV export's ISO-8601 UTC timestamps, each row
+   * within the same window. */
+  {
+    g_autofree char *path = g_build_filename (root, "export.csv", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    guint rows = 0;
+
+    g_assert_true (lablink_export (capture, LABLINK_EXPORT_FORMAT_CSV, file, G_MININT64, G_MAXINT64,
+                                   NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+    lines = g_strsplit (text, "\r\n", -1);
+    g_assert_true (g_str_has_prefix (lines[0], "timestamp,"));
+    for (i = 1; lines[i] != NULL; i++)
+      {
+        g_autofree char *stamp = NULL;
+        g_autoptr(GDateTime) when = NULL;
+        const char *comma = strchr (lines[i], ',');
+        gint64 usec;
+
+        if (lines[i][0] == '\0')
+          continue;
+        g_assert_nonnull (comma);
+        stamp = g_strndup (lines[i], (gsize) (comma - lines[i]));
+        g_assert_true (g_str_has_suffix (stamp, "Z"));
+        when = g_date_time_new_from_iso8601 (stamp, NULL);
+        g_assert_nonnull (when);
+        usec = g_date_time_to_unix (when) * G_USEC_PER_SEC + g_date_time_get_microsecond (when);
+        g_assert_cmpint (usec, >=, before - G_USEC_PER_SEC);
+        g_assert_cmpint (usec, <=, after + G_USEC_PER_SEC);
+        rows++;
+      }
+    g_assert_cmpuint (rows, ==, n);
+  }
 
   g_clear_object (&capture);
   lablink_stream_manager_disconnect (manager);
