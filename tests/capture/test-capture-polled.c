@@ -208,7 +208,10 @@ check_polled_loss (const char * const *args)
   id = create_acquisition (&fixture);
   capture = lablink_capture_new_for_acquisition (fixture.manager, fixture.client, id, fixture.root, &error);
   g_assert_no_error (error);
-  g_object_set (capture, "window-samples", 10, "interval-ms", 50, NULL);
+  /* Asking for more than the server holds (as against LabLink, whose
+   * buffer the client does not know): a short answer is no proof that it
+   * is all the server ever had. */
+  g_object_set (capture, "window-samples", 10, "interval-ms", 50, "backfill-samples", 10000, NULL);
   lablink_capture_start (capture, &error);
   g_assert_no_error (error);
 
