@@ -75,6 +75,21 @@ json_number_or_nan (JsonNode *node)
   return NAN;
 }
 
+/* Whether a backfill answer of @n_sent samples, @requested asked for, is
+ * everything the server ever made. Short of what was asked, it is all the
+ * server holds; that is all it made only if its buffer never filled: an
+ * answer as long as the acquisition's buffer_size (from its status) is no
+ * proof, however much more was asked. Taken for complete, the hole before
+ * it went unrecorded, and when the windows are polled (they carry no
+ * stats.total_samples) no count ever found the loss. */
+static gboolean
+answer_is_complete (LablinkCapture *self,
+                    guint           n_sent,
+                    guint           requested)
+{
+  return n_sent < requested && (self->server_buffer == 0 || n_sent < self->server_buffer);
+}
+
 /* Merges `{"data":{"timestamps":[…],"values":{"CH1":[…]}},"count":N}`. */
 static gboolean
 merge_backfill (LablinkCapture *self,
@@ -179,7 +194,8 @@ merge_backfill (LablinkCapture *self,
       column_ptrs[c] = column;
     }
 
-  *n_appended = lablink_capture_merge_columns (self, n, times, column_ptrs, n_sent < requested);
+  *n_appended = lablink_capture_merge_columns (self, n, times, column_ptrs,
+                                               answer_is_complete (self, n_sent, requested));
   return TRUE;
 }
 

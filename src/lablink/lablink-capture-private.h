@@ -103,6 +103,7 @@ struct _LablinkCapture
   guint                 window_samples;
   guint                 backfill_samples;
   gboolean              backfill_samples_set;
+  guint                 server_buffer;  /* the acquisition's buffer_size, 0 = not known yet */
   guint                 backfill_timeout_ms;
   gboolean              count_known;    /* count_base is set */
   gint64                count_base;     /* samples the server made that the capture never had to hold */

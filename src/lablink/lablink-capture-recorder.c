@@ -230,11 +230,15 @@ status_cb (GObject      *source,
       lablink_capture_notify (self, PROP_EQUIPMENT_ID);
     }
 
-  if (config != NULL && !self->backfill_samples_set && json_object_has_member (config, "buffer_size"))
+  if (config != NULL && json_object_has_member (config, "buffer_size"))
     {
       gint64 buffer = json_object_get_int_member_with_default (config, "buffer_size", 0);
       if (buffer > 0)
-        self->backfill_samples = (guint) MIN (buffer, LABLINK_CAPTURE_MAX_BACKFILL);
+        {
+          self->server_buffer = (guint) MIN (buffer, G_MAXUINT);
+          if (!self->backfill_samples_set)
+            self->backfill_samples = (guint) MIN (buffer, LABLINK_CAPTURE_MAX_BACKFILL);
+        }
     }
 
   if (config != NULL && self->n_channels == 0 && json_object_has_member (config, "channels") &&

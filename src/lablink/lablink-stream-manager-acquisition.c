@@ -23,6 +23,7 @@
 
 #include <string.h>
 
+#include "lablink-client-private.h"
 #include "lablink-json-private.h"
 #include "lablink-stream-manager-private.h"
 
@@ -72,8 +73,9 @@ static void request_data (LablinkStreamManager *self,
 
 /* The REST answer as the frame the server would have sent. */
 static LablinkMessage *
-message_from_answer (ActiveStream *stream,
-                     JsonObject   *answer)
+message_from_answer (LablinkStreamManager *self,
+                     ActiveStream         *stream,
+                     JsonObject           *answer)
 {
   g_autoptr(GString) frame = g_string_new ("{\"type\": \"acquisition_stream\", \"acquisition_id\": ");
   g_autoptr(GError) error = NULL;
@@ -85,7 +87,15 @@ message_from_answer (ActiveStream *stream,
   lablink_json_append_node (frame, json_object_get_member (answer, "data"));
   g_string_append_c (frame, '}');
 
-  message = lablink_message_parse (frame->str, (gssize) frame->len, &error);
+  {
+    /* Naive sample times are in the server's zone, as in its frames
+     * (which the WebSocket worker reads so): read in ours, a polled window
+     * would be hours away from the frames around it. */
+    LablinkNaiveZone previous = _lablink_client_push_server_zone (self->client);
+
+    message = lablink_message_parse (frame->str, (gssize) frame->len, &error);
+    _lablink_naive_zone_pop (previous);
+  }
   if (message == NULL)
     g_debug ("Acquisition %s: polled data not understood: %s", stream->acquisition_id, error->message);
   return message;
@@ -127,7 +137,7 @@ data_cb (GObject      *source,
       goto out;
     }
 
-  message = message_from_answer (stream, answer);
+  message = message_from_answer (self, stream, answer);
   if (message == NULL)
     {
       lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
