@@ -50,6 +50,7 @@ struct _LablinkAcquisitionPanel
   GCancellable    *cancellable;
   char            *selected_id;
   LablinkRing     *bound_ring;       /* the ring the chart draws */
+  gboolean         bound_knowing_equipment;  /* its units were guessed knowing the instrument */
   gboolean         syncing;          /* setting widgets from the state: not a user's action */
 
   /* Acquisitions (lablink-acquisition-panel-control.c) */

@@ -129,7 +129,12 @@ bind_chart (LablinkAcquisitionPanel *self)
   guint c, p, n_units = 0, n_channels;
   gboolean by_unit = TRUE;
 
-  if (ring == self->bound_ring)
+  /* Frames can come before the list knows the acquisition's instrument
+   * (a plain "CH1" is volts only on a supply or a scope): bound again, once,
+   * when it does. */
+  if (ring == self->bound_ring &&
+      (self->bound_knowing_equipment || ring == NULL ||
+       acquisition_equipment (self, self->selected_id) == NULL))
     return;
 
   lablink_plot_remove_all_series (self->plot);
@@ -140,6 +145,7 @@ bind_chart (LablinkAcquisitionPanel *self)
   self->bound_ring = lablink_ring_ref (ring);
   channels = lablink_session_get_acquisition_channels (self->session, self->selected_id);
   equipment_id = acquisition_equipment (self, self->selected_id);
+  self->bound_knowing_equipment = equipment_id != NULL;
   n_channels = lablink_ring_get_n_channels (ring);
 
   for (c = 0; c < n_channels && by_unit; c++)

@@ -676,7 +676,9 @@ test_view_acquisition_units (MtFixture     *f,
   TEST_WAIT (lablink_acquisition_panel_get_selected_id (panel) != NULL, TEST_TIMEOUT_MS);
 
   plot = lablink_acquisition_panel_get_plot (panel);
-  TEST_WAIT (lablink_plot_get_n_series (plot) == 2 && lablink_plot_get_series_n_points (plot, 0) >= 300,
+  /* (the units are known once the list knows the acquisition's instrument) */
+  TEST_WAIT (lablink_plot_get_n_series (plot) == 2 && lablink_plot_get_series_n_points (plot, 0) >= 300 &&
+             lablink_plot_get_n_panes (plot) == 2 && g_strcmp0 (plot->panes[0].unit, "V") == 0,
              TEST_TIMEOUT_MS);
   g_assert_cmpuint (lablink_plot_get_n_series (plot), ==, 2);
   g_assert_cmpuint (lablink_plot_get_n_panes (plot), ==, 2);
