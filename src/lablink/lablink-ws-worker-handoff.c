@@ -3,8 +3,9 @@
  * What the worker thread hands over: each frame parsed on arrival (the hot
  * path) and put into a small bounded ring per stream (oldest dropped first,
  * counted), control items (state, errors, events) in a bounded queue of
- * their own, the owner woken once per batch, and the owner taking items
- * round-robin. Also the per-stream and total counters behind
+ * their own, the owner woken once per batch of frames and at once for a
+ * control item (through a wake-up of its own when the owner has one), and
+ * the owner taking items round-robin, control items first. Also the per-stream and total counters behind
  * LablinkStatistics. All of it under the worker's lock.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -265,7 +266,7 @@ lablink_ws_worker_flush_source_new (LablinkWsWorker *self)
   return source;
 }
 
-/* Called with the lock held, for control items: the owner is woken at once. */
+/* Called with the lock held: the owner's dispatch is to be woken. */
 static gboolean
 need_wakeup_locked (LablinkWsWorker *self)
 {
@@ -274,6 +275,41 @@ need_wakeup_locked (LablinkWsWorker *self)
   self->wake_pending = TRUE;
   self->unwoken = 0;
   return TRUE;
+}
+
+/* Called with the lock held, for control items: the owner is woken at once,
+ * through its control wake-up when it has one — with a pending flag of its
+ * own, so that frames the owner has not drained yet (its frame dispatch
+ * starved by busier sources) never hold a control item back. Returns the
+ * wake-up to call once the lock is released, or NULL. */
+static LablinkWsWakeup
+control_wakeup_locked (LablinkWsWorker *self,
+                       gpointer        *data)
+{
+  if (self->control_wakeup == NULL)
+    {
+      *data = self->wakeup_data;
+      return need_wakeup_locked (self) ? self->wakeup : NULL;
+    }
+  if (self->control_wake_pending)
+    return NULL;
+  self->control_wake_pending = TRUE;
+  *data = self->control_wakeup_data;
+  return self->control_wakeup;
+}
+
+/* Owner-side, before the first connect: control items (state, errors,
+ * events, stream_started/stopped…) wake @wakeup instead of the frames'
+ * wake-up; the owner then takes them with lablink_ws_worker_take_control(). */
+void
+lablink_ws_worker_set_control_wakeup (LablinkWsWorker *self,
+                                      LablinkWsWakeup  wakeup,
+                                      gpointer         wakeup_data)
+{
+  g_mutex_lock (&self->lock);
+  self->control_wakeup = wakeup;
+  self->control_wakeup_data = wakeup_data;
+  g_mutex_unlock (&self->lock);
 }
 
 /* Called with the lock held, on the worker thread, for stream frames: the
@@ -367,15 +403,16 @@ lablink_ws_worker_post_item (LablinkWsWorker   *self,
                              LablinkMessage    *message,
                              GError            *error)
 {
-  gboolean wake;
+  LablinkWsWakeup wake;
+  gpointer wake_data = NULL;
 
   g_mutex_lock (&self->lock);
   push_control_locked (self, kind, message, error);
-  wake = need_wakeup_locked (self);
+  wake = control_wakeup_locked (self, &wake_data);
   g_mutex_unlock (&self->lock);
 
   if (wake)
-    self->wakeup (self->wakeup_data);
+    wake (wake_data);
 }
 
 void
@@ -384,7 +421,8 @@ lablink_ws_worker_set_state (LablinkWsWorker        *self,
                              gint64                  next_retry,
                              const char             *error_message)
 {
-  gboolean wake;
+  LablinkWsWakeup wake;
+  gpointer wake_data = NULL;
 
   g_mutex_lock (&self->lock);
   self->state = state;
@@ -398,11 +436,11 @@ lablink_ws_worker_set_state (LablinkWsWorker        *self,
    * reconnect within one owner iteration are still both seen. */
   push_control_locked (self, LABLINK_WS_ITEM_STATE, NULL, NULL);
   ((LablinkWsItem *) g_queue_peek_tail (&self->control))->state = state;
-  wake = need_wakeup_locked (self);
+  wake = control_wakeup_locked (self, &wake_data);
   g_mutex_unlock (&self->lock);
 
   if (wake)
-    self->wakeup (self->wakeup_data);
+    wake (wake_data);
 }
 
 static StreamEntry *
@@ -446,7 +484,8 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
   gsize size = g_bytes_get_size (bytes);
   gint64 now = g_get_monotonic_time ();
   LablinkErrorKind kind = LABLINK_ERROR_KIND_MALFORMED;
-  gboolean wake = FALSE;
+  LablinkWsWakeup wake = NULL;
+  gpointer wake_data = NULL;
 
   self->last_rx = now;
 
@@ -486,7 +525,7 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
     {
       self->errors[kind]++;
       push_control_locked (self, LABLINK_WS_ITEM_FRAME_ERROR, NULL, g_steal_pointer (&error));
-      wake = need_wakeup_locked (self);
+      wake = control_wakeup_locked (self, &wake_data);
     }
   else
     {
@@ -504,7 +543,11 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
             entry->n_arrivals = MIN (entry->n_arrivals + 1, N_ARRIVALS);
             ring_push_locked (self, entry, message);
             enforce_total_locked (self, entry, NULL);
-            wake = batch_wakeup_locked (self, now);
+            if (batch_wakeup_locked (self, now))
+              {
+                wake = self->wakeup;
+                wake_data = self->wakeup_data;
+              }
           }
           break;
 
@@ -515,7 +558,7 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
               self->ping_sent = 0;
             }
           push_control_locked (self, LABLINK_WS_ITEM_MESSAGE, message, NULL);
-          wake = need_wakeup_locked (self);
+          wake = control_wakeup_locked (self, &wake_data);
           break;
 
         case LABLINK_MESSAGE_ERROR:
@@ -524,14 +567,14 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
 
         default:
           push_control_locked (self, LABLINK_WS_ITEM_MESSAGE, message, NULL);
-          wake = need_wakeup_locked (self);
+          wake = control_wakeup_locked (self, &wake_data);
           break;
         }
     }
   g_mutex_unlock (&self->lock);
 
   if (wake)
-    self->wakeup (self->wakeup_data);
+    wake (wake_data);
 }
 
 /* Owner-side: @start_frame (taken) is what restarts the stream after a
@@ -581,27 +624,61 @@ lablink_ws_worker_set_queue_bytes (LablinkWsWorker *self,
   g_mutex_unlock (&self->lock);
 }
 
+/* Called with the lock held: moves control items, oldest first, into
+ * @items from @n on, while fewer than @max and *taken < TAKE_BYTES. Once the
+ * queue is empty the next control item wakes the owner anew. Returns the new
+ * number of items. */
+static guint
+take_control_locked (LablinkWsWorker *self,
+                     LablinkWsItem   *items,
+                     guint            n,
+                     guint            max,
+                     gsize           *taken)
+{
+  while (n < max && self->control.length > 0 && *taken < TAKE_BYTES)
+    {
+      LablinkWsItem *item = control_pop_locked (self);
+
+      if (item->message != NULL)
+        *taken += lablink_message_get_cost (item->message);
+      items[n++] = *item;
+      g_free (item);
+    }
+  if (self->control.length == 0)
+    self->control_wake_pending = FALSE;
+  return n;
+}
+
+guint
+lablink_ws_worker_take_control (LablinkWsWorker *self,
+                                LablinkWsItem   *items,
+                                guint            max,
+                                gboolean        *more)
+{
+  gsize taken = 0;
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = take_control_locked (self, items, 0, max, &taken);
+  *more = self->control.length > 0;
+  g_mutex_unlock (&self->lock);
+
+  return n;
+}
+
 guint
 lablink_ws_worker_take (LablinkWsWorker *self,
                         LablinkWsItem   *items,
                         guint            max,
                         gboolean        *more)
 {
-  guint n = 0;
+  guint n;
   guint n_streams;
   gsize taken = 0;
 
   g_mutex_lock (&self->lock);
 
-  while (n < max && self->control.length > 0 && taken < TAKE_BYTES)
-    {
-      LablinkWsItem *item = control_pop_locked (self);
-
-      if (item->message != NULL)
-        taken += lablink_message_get_cost (item->message);
-      items[n++] = *item;
-      g_free (item);
-    }
+  n = take_control_locked (self, items, 0, max, &taken);
 
   n_streams = self->order->len;
   while (n < max && n_streams > 0 && taken < TAKE_BYTES)
