@@ -98,6 +98,36 @@ ring_push_locked (LablinkWsWorker *self,
   self->queued_bytes += cost;
 }
 
+/* Whether the owner's control source delivers @item (at once, at default
+ * priority): every control item but a pong, which stays with the frames
+ * (lablink_ws_worker_take()). A ping's pong tells its sender that what the
+ * server sent before it has landed, frames included, so it must not
+ * overtake them by more than it always did. */
+static gboolean
+item_is_urgent (const LablinkWsItem *item)
+{
+  return item->kind != LABLINK_WS_ITEM_MESSAGE ||
+         lablink_message_get_message_type (item->message) != LABLINK_MESSAGE_PONG;
+}
+
+/* Called with the lock held: @item leaves the control queue. */
+static void
+control_removed_locked (LablinkWsWorker     *self,
+                        const LablinkWsItem *item)
+{
+  if (item->message != NULL)
+    {
+      gsize cost = lablink_message_get_cost (item->message);
+
+      self->control_bytes -= cost;
+      self->queued_bytes -= cost;
+    }
+  if (item_is_urgent (item))
+    self->control_urgent--;
+  if (self->control_urgent == 0)
+    self->control_wake_pending = FALSE;
+}
+
 /* Called with the lock held: the oldest control item holding a message,
  * other than @keep, is dropped. Returns FALSE if there is none. */
 static gboolean
@@ -112,10 +142,7 @@ control_drop_oldest_message_locked (LablinkWsWorker *self,
 
       if (item->message != NULL && item != keep)
         {
-          gsize cost = lablink_message_get_cost (item->message);
-
-          self->control_bytes -= cost;
-          self->queued_bytes -= cost;
+          control_removed_locked (self, item);
           g_queue_delete_link (&self->control, l);
           lablink_ws_item_free (item);
           self->control_dropped++;
@@ -277,16 +304,19 @@ need_wakeup_locked (LablinkWsWorker *self)
   return TRUE;
 }
 
-/* Called with the lock held, for control items: the owner is woken at once,
- * through its control wake-up when it has one — with a pending flag of its
- * own, so that frames the owner has not drained yet (its frame dispatch
- * starved by busier sources) never hold a control item back. Returns the
- * wake-up to call once the lock is released, or NULL. */
+/* Called with the lock held, for the control item just queued: the owner is
+ * woken at once, through its control wake-up when it has one and the item
+ * is urgent — with a pending flag of its own, so that frames the owner has
+ * not drained yet (its frame dispatch starved by busier sources) never hold
+ * a control item back. Returns the wake-up to call once the lock is
+ * released, or NULL. */
 static LablinkWsWakeup
 control_wakeup_locked (LablinkWsWorker *self,
                        gpointer        *data)
 {
-  if (self->control_wakeup == NULL)
+  const LablinkWsItem *item = g_queue_peek_tail (&self->control);
+
+  if (self->control_wakeup == NULL || item == NULL || !item_is_urgent (item))
     {
       *data = self->wakeup_data;
       return need_wakeup_locked (self) ? self->wakeup : NULL;
@@ -351,13 +381,8 @@ control_pop_locked (LablinkWsWorker *self)
 {
   LablinkWsItem *item = g_queue_pop_head (&self->control);
 
-  if (item != NULL && item->message != NULL)
-    {
-      gsize cost = lablink_message_get_cost (item->message);
-
-      self->control_bytes -= cost;
-      self->queued_bytes -= cost;
-    }
+  if (item != NULL)
+    control_removed_locked (self, item);
   return item;
 }
 
@@ -387,6 +412,8 @@ push_control_locked (LablinkWsWorker   *self,
     }
 
   g_queue_push_tail (&self->control, item);
+  if (item_is_urgent (item))
+    self->control_urgent++;
   if (self->control.length > CONTROL_QUEUE_LENGTH)
     {
       lablink_ws_item_free (control_pop_locked (self));
@@ -624,28 +651,38 @@ lablink_ws_worker_set_queue_bytes (LablinkWsWorker *self,
   g_mutex_unlock (&self->lock);
 }
 
-/* Called with the lock held: moves control items, oldest first, into
- * @items from @n on, while fewer than @max and *taken < TAKE_BYTES. Once the
- * queue is empty the next control item wakes the owner anew. Returns the new
+/* Called with the lock held: moves control items (@urgent_only: all but
+ * pongs), oldest first, into @items from @n on, while fewer than @max and
+ * *taken < TAKE_BYTES. Once no urgent one is left, the next one wakes the
+ * owner's control source anew (control_removed_locked()). Returns the new
  * number of items. */
 static guint
 take_control_locked (LablinkWsWorker *self,
                      LablinkWsItem   *items,
                      guint            n,
                      guint            max,
+                     gboolean         urgent_only,
                      gsize           *taken)
 {
-  while (n < max && self->control.length > 0 && *taken < TAKE_BYTES)
-    {
-      LablinkWsItem *item = control_pop_locked (self);
+  GList *l = self->control.head;
 
-      if (item->message != NULL)
-        *taken += lablink_message_get_cost (item->message);
-      items[n++] = *item;
-      g_free (item);
+  while (l != NULL && n < max && *taken < TAKE_BYTES &&
+         (!urgent_only || self->control_urgent > 0))
+    {
+      LablinkWsItem *item = l->data;
+      GList *next = l->next;
+
+      if (!urgent_only || item_is_urgent (item))
+        {
+          control_removed_locked (self, item);
+          g_queue_delete_link (&self->control, l);
+          if (item->message != NULL)
+            *taken += lablink_message_get_cost (item->message);
+          items[n++] = *item;
+          g_free (item);
+        }
+      l = next;
     }
-  if (self->control.length == 0)
-    self->control_wake_pending = FALSE;
   return n;
 }
 
@@ -659,8 +696,8 @@ lablink_ws_worker_take_control (LablinkWsWorker *self,
   guint n;
 
   g_mutex_lock (&self->lock);
-  n = take_control_locked (self, items, 0, max, &taken);
-  *more = self->control.length > 0;
+  n = take_control_locked (self, items, 0, max, TRUE, &taken);
+  *more = self->control_urgent > 0;
   g_mutex_unlock (&self->lock);
 
   return n;
@@ -678,7 +715,7 @@ lablink_ws_worker_take (LablinkWsWorker *self,
 
   g_mutex_lock (&self->lock);
 
-  n = take_control_locked (self, items, 0, max, &taken);
+  n = take_control_locked (self, items, 0, max, FALSE, &taken);
 
   n_streams = self->order->len;
   while (n < max && n_streams > 0 && taken < TAKE_BYTES)

@@ -85,8 +85,9 @@ guint            lablink_ws_worker_take               (LablinkWsWorker        *s
                                                        LablinkWsItem          *items,
                                                        guint                   max,
                                                        gboolean               *more);
-/* Takes up to @max control items only (no frames), for the owner's
- * control source: what lablink_ws_worker_set_control_wakeup() announces. */
+/* Takes up to @max control items only (no frames, no pongs, which stay
+ * with the frames), for the owner's control source: what
+ * lablink_ws_worker_set_control_wakeup() announces. */
 guint            lablink_ws_worker_take_control       (LablinkWsWorker        *self,
                                                        LablinkWsItem          *items,
                                                        guint                   max,
@@ -220,7 +221,8 @@ struct _LablinkWsWorker
   guint64                  queue_bytes;     /* per stream (and for control) */
   guint64                  total_queue_bytes;
   gboolean                 wake_pending;
-  gboolean                 control_wake_pending;  /* control_wakeup called, queue not yet drained */
+  gboolean                 control_wake_pending;  /* control_wakeup called, urgent items not yet taken */
+  guint                    control_urgent;  /* items in control for control_wakeup: all but pongs */
   guint                    unwoken;
   gint64                   first_unwoken;
   gboolean                 flush_scheduled;
