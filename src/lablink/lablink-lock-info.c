@@ -15,6 +15,7 @@
 
 #include "lablink-client-private.h"
 #include "lablink-error.h"
+#include "lablink-message-private.h"
 
 struct _LablinkLockInfo
 {
@@ -64,16 +65,40 @@ lablink_lock_info_unref (LablinkLockInfo *info)
   g_free (info);
 }
 
-/* LabLink writes naive local times (`2026-11-25T17:39:49.011989`). */
+/* LabLink writes naive local times (`2026-11-25T17:39:49.011989`) in the
+ * server's zone: read like every other timestamp of @self's server, in the
+ * client's zone only while the server's is unknown (lablink-client-clock.c).
+ * The answer is in the client's zone. */
 static GDateTime *
-parse_time (const char *text)
+parse_time (LablinkClient *self,
+            const char    *text)
 {
-  g_autoptr(GTimeZone) local = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) exact = NULL;
+  LablinkNaiveZone previous;
+  gint64 unix_usec = 0;
+  gint64 seconds, usec;
+  gboolean ok;
 
   if (text == NULL)
     return NULL;
-  local = g_time_zone_new_local ();
-  return g_date_time_new_from_iso8601 (text, local);
+  previous = _lablink_client_push_server_zone (self);
+  ok = lablink_parse_timestamp (text, strlen (text), &unix_usec);
+  _lablink_naive_zone_pop (previous);
+  if (!ok)
+    return NULL;
+
+  seconds = unix_usec / G_USEC_PER_SEC;
+  usec = unix_usec % G_USEC_PER_SEC;
+  if (usec < 0)
+    {
+      seconds--;
+      usec += G_USEC_PER_SEC;
+    }
+  utc = g_date_time_new_from_unix_utc (seconds);
+  if (utc != NULL)
+    exact = g_date_time_add (utc, usec);
+  return exact != NULL ? g_date_time_to_local (exact) : NULL;
 }
 
 static double
@@ -111,7 +136,7 @@ _lablink_lock_info_new_from_json (LablinkClient *self,
                  json_node_get_value_type (locked) == G_TYPE_BOOLEAN && json_node_get_boolean (locked);
   info->mode = g_strcmp0 (mode, "observer") == 0 ? LABLINK_LOCK_MODE_OBSERVER : LABLINK_LOCK_MODE_EXCLUSIVE;
   info->session_id = g_strdup (_lablink_client_json_get_string (object, "session_id"));
-  info->acquired_at = parse_time (_lablink_client_json_get_string (object, "acquired_at"));
+  info->acquired_at = parse_time (self, _lablink_client_json_get_string (object, "acquired_at"));
   info->time_remaining = get_double (object, "time_remaining", -1.0);
   info->observer_count = (guint) MAX (get_double (object, "observer_count", 0.0), 0.0);
   info->queue_length = (guint) MAX (get_double (object, "queue_length", 0.0), 0.0);

@@ -62,7 +62,8 @@ struct _LablinkStreamManager
 
   LablinkClient          *client;
   LablinkWsWorker        *worker;
-  GSource                *dispatch_source;
+  GSource                *dispatch_source;  /* frames, at idle priority */
+  GSource                *control_source;   /* control items, at default priority */
   GCancellable           *cancellable;
   GHashTable             *active;           /* key → ActiveStream */
   GSource                *status_source;    /* ready at the next no-data deadline, if any */

@@ -324,21 +324,19 @@ handle_item (LablinkStreamManager *self,
     }
 }
 
-/* Owner's main loop: drain what the worker handed over, within a time
- * budget, so that the owner's other sources (timers, input, drawing) keep
- * turning at any input rate. */
+/* Owner's main loop: drain what the worker handed over (@take: everything,
+ * control items first, or control items only), within a time budget, so
+ * that the owner's other sources (timers, input, drawing) keep turning at
+ * any input rate. Returns whether items remain. The caller holds a
+ * reference on @self. */
 static gboolean
-dispatch_cb (gpointer data)
+drain (LablinkStreamManager *self,
+       guint               (*take) (LablinkWsWorker *, LablinkWsItem *, guint, gboolean *))
 {
-  LablinkStreamManager *self = data;
   LablinkWsItem items[TAKE_BATCH];
-  gint64 deadline;
+  gint64 deadline = g_get_monotonic_time () + self->dispatch_budget_us;
   gboolean more = FALSE;
 
-  g_source_set_ready_time (self->dispatch_source, -1);
-  deadline = g_get_monotonic_time () + self->dispatch_budget_us;
-
-  g_object_ref (self);
   do
     {
       guint n, i;
@@ -346,7 +344,7 @@ dispatch_cb (gpointer data)
       if (self->worker == NULL)
         break;
 
-      n = lablink_ws_worker_take (self->worker, items, TAKE_BATCH, &more);
+      n = take (self->worker, items, TAKE_BATCH, &more);
       for (i = 0; i < n; i++)
         {
           if (self->worker != NULL)
@@ -356,7 +354,40 @@ dispatch_cb (gpointer data)
     }
   while (more && g_get_monotonic_time () < deadline);
 
-  if (more && self->dispatch_source != NULL)
+  return more;
+}
+
+/* Frames (and whatever control items are queued, first), at
+ * G_PRIORITY_DEFAULT_IDLE: input, timers and GTK's frame clock go first. */
+static gboolean
+dispatch_cb (gpointer data)
+{
+  LablinkStreamManager *self = data;
+
+  g_object_ref (self);
+  g_source_set_ready_time (self->dispatch_source, -1);
+  if (drain (self, lablink_ws_worker_take) && self->dispatch_source != NULL)
+    g_source_set_ready_time (self->dispatch_source, 0);
+  g_object_unref (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Control items (state, connect results, errors, events, stream_started /
+ * stopped…), at G_PRIORITY_DEFAULT: they are few, and redraws or a flood
+ * of frames that keep the idle-priority dispatch waiting must not hold an
+ * alarm back. Still delivered before the frames queued with them, as
+ * always. Whatever exceeds one budget (a server flooding events) is left to
+ * the idle-priority dispatch, which takes control items first, so such a
+ * flood cannot starve the owner's drawing either. */
+static gboolean
+control_cb (gpointer data)
+{
+  LablinkStreamManager *self = data;
+
+  g_object_ref (self);
+  g_source_set_ready_time (self->control_source, -1);
+  if (drain (self, lablink_ws_worker_take_control) && self->dispatch_source != NULL)
     g_source_set_ready_time (self->dispatch_source, 0);
   g_object_unref (self);
 
@@ -405,7 +436,14 @@ lablink_stream_manager_constructed (GObject *object)
   g_source_set_static_name (self->dispatch_source, "[lablink] dispatch");
   g_source_attach (self->dispatch_source, g_main_context_get_thread_default ());
 
+  self->control_source = g_source_new (&dispatch_funcs, sizeof (GSource));
+  g_source_set_callback (self->control_source, control_cb, self, NULL);
+  g_source_set_priority (self->control_source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (self->control_source, "[lablink] dispatch control");
+  g_source_attach (self->control_source, g_main_context_get_thread_default ());
+
   self->worker = lablink_ws_worker_new (wakeup_owner, self->dispatch_source);
+  lablink_ws_worker_set_control_wakeup (self->worker, wakeup_owner, self->control_source);
   lablink_ws_worker_set_queue_bytes (self->worker, self->queue_bytes, self->total_queue_bytes);
 
   self->status_source = g_source_new (&dispatch_funcs, sizeof (GSource));
@@ -426,12 +464,15 @@ lablink_stream_manager_dispose (GObject *object)
   g_clear_pointer (&self->status_source, g_source_unref);
   stop_watching_cancellable (self);
 
-  /* Stop the worker first: afterwards nothing touches the dispatch source. */
+  /* Stop the worker first: afterwards nothing touches the dispatch sources. */
   g_clear_pointer (&self->worker, lablink_ws_worker_free);
 
   if (self->dispatch_source)
     g_source_destroy (self->dispatch_source);
   g_clear_pointer (&self->dispatch_source, g_source_unref);
+  if (self->control_source)
+    g_source_destroy (self->control_source);
+  g_clear_pointer (&self->control_source, g_source_unref);
 
   if (self->connect_task)
     {

@@ -3,8 +3,9 @@
  * What the worker thread hands over: each frame parsed on arrival (the hot
  * path) and put into a small bounded ring per stream (oldest dropped first,
  * counted), control items (state, errors, events) in a bounded queue of
- * their own, the owner woken once per batch, and the owner taking items
- * round-robin. Also the per-stream and total counters behind
+ * their own, the owner woken once per batch of frames and at once for a
+ * control item (through a wake-up of its own when the owner has one), and
+ * the owner taking items round-robin, control items first. Also the per-stream and total counters behind
  * LablinkStatistics. All of it under the worker's lock.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -97,6 +98,36 @@ ring_push_locked (LablinkWsWorker *self,
   self->queued_bytes += cost;
 }
 
+/* Whether the owner's control source delivers @item (at once, at default
+ * priority): every control item but a pong, which stays with the frames
+ * (lablink_ws_worker_take()). A ping's pong tells its sender that what the
+ * server sent before it has landed, frames included, so it must not
+ * overtake them by more than it always did. */
+static gboolean
+item_is_urgent (const LablinkWsItem *item)
+{
+  return item->kind != LABLINK_WS_ITEM_MESSAGE ||
+         lablink_message_get_message_type (item->message) != LABLINK_MESSAGE_PONG;
+}
+
+/* Called with the lock held: @item leaves the control queue. */
+static void
+control_removed_locked (LablinkWsWorker     *self,
+                        const LablinkWsItem *item)
+{
+  if (item->message != NULL)
+    {
+      gsize cost = lablink_message_get_cost (item->message);
+
+      self->control_bytes -= cost;
+      self->queued_bytes -= cost;
+    }
+  if (item_is_urgent (item))
+    self->control_urgent--;
+  if (self->control_urgent == 0)
+    self->control_wake_pending = FALSE;
+}
+
 /* Called with the lock held: the oldest control item holding a message,
  * other than @keep, is dropped. Returns FALSE if there is none. */
 static gboolean
@@ -111,10 +142,7 @@ control_drop_oldest_message_locked (LablinkWsWorker *self,
 
       if (item->message != NULL && item != keep)
         {
-          gsize cost = lablink_message_get_cost (item->message);
-
-          self->control_bytes -= cost;
-          self->queued_bytes -= cost;
+          control_removed_locked (self, item);
           g_queue_delete_link (&self->control, l);
           lablink_ws_item_free (item);
           self->control_dropped++;
@@ -265,7 +293,7 @@ lablink_ws_worker_flush_source_new (LablinkWsWorker *self)
   return source;
 }
 
-/* Called with the lock held, for control items: the owner is woken at once. */
+/* Called with the lock held: the owner's dispatch is to be woken. */
 static gboolean
 need_wakeup_locked (LablinkWsWorker *self)
 {
@@ -274,6 +302,44 @@ need_wakeup_locked (LablinkWsWorker *self)
   self->wake_pending = TRUE;
   self->unwoken = 0;
   return TRUE;
+}
+
+/* Called with the lock held, for the control item just queued: the owner is
+ * woken at once, through its control wake-up when it has one and the item
+ * is urgent — with a pending flag of its own, so that frames the owner has
+ * not drained yet (its frame dispatch starved by busier sources) never hold
+ * a control item back. Returns the wake-up to call once the lock is
+ * released, or NULL. */
+static LablinkWsWakeup
+control_wakeup_locked (LablinkWsWorker *self,
+                       gpointer        *data)
+{
+  const LablinkWsItem *item = g_queue_peek_tail (&self->control);
+
+  if (self->control_wakeup == NULL || item == NULL || !item_is_urgent (item))
+    {
+      *data = self->wakeup_data;
+      return need_wakeup_locked (self) ? self->wakeup : NULL;
+    }
+  if (self->control_wake_pending)
+    return NULL;
+  self->control_wake_pending = TRUE;
+  *data = self->control_wakeup_data;
+  return self->control_wakeup;
+}
+
+/* Owner-side, before the first connect: control items (state, errors,
+ * events, stream_started/stopped…) wake @wakeup instead of the frames'
+ * wake-up; the owner then takes them with lablink_ws_worker_take_control(). */
+void
+lablink_ws_worker_set_control_wakeup (LablinkWsWorker *self,
+                                      LablinkWsWakeup  wakeup,
+                                      gpointer         wakeup_data)
+{
+  g_mutex_lock (&self->lock);
+  self->control_wakeup = wakeup;
+  self->control_wakeup_data = wakeup_data;
+  g_mutex_unlock (&self->lock);
 }
 
 /* Called with the lock held, on the worker thread, for stream frames: the
@@ -315,13 +381,8 @@ control_pop_locked (LablinkWsWorker *self)
 {
   LablinkWsItem *item = g_queue_pop_head (&self->control);
 
-  if (item != NULL && item->message != NULL)
-    {
-      gsize cost = lablink_message_get_cost (item->message);
-
-      self->control_bytes -= cost;
-      self->queued_bytes -= cost;
-    }
+  if (item != NULL)
+    control_removed_locked (self, item);
   return item;
 }
 
@@ -351,6 +412,8 @@ push_control_locked (LablinkWsWorker   *self,
     }
 
   g_queue_push_tail (&self->control, item);
+  if (item_is_urgent (item))
+    self->control_urgent++;
   if (self->control.length > CONTROL_QUEUE_LENGTH)
     {
       lablink_ws_item_free (control_pop_locked (self));
@@ -367,15 +430,16 @@ lablink_ws_worker_post_item (LablinkWsWorker   *self,
                              LablinkMessage    *message,
                              GError            *error)
 {
-  gboolean wake;
+  LablinkWsWakeup wake;
+  gpointer wake_data = NULL;
 
   g_mutex_lock (&self->lock);
   push_control_locked (self, kind, message, error);
-  wake = need_wakeup_locked (self);
+  wake = control_wakeup_locked (self, &wake_data);
   g_mutex_unlock (&self->lock);
 
   if (wake)
-    self->wakeup (self->wakeup_data);
+    wake (wake_data);
 }
 
 void
@@ -384,7 +448,8 @@ lablink_ws_worker_set_state (LablinkWsWorker        *self,
                              gint64                  next_retry,
                              const char             *error_message)
 {
-  gboolean wake;
+  LablinkWsWakeup wake;
+  gpointer wake_data = NULL;
 
   g_mutex_lock (&self->lock);
   self->state = state;
@@ -398,11 +463,11 @@ lablink_ws_worker_set_state (LablinkWsWorker        *self,
    * reconnect within one owner iteration are still both seen. */
   push_control_locked (self, LABLINK_WS_ITEM_STATE, NULL, NULL);
   ((LablinkWsItem *) g_queue_peek_tail (&self->control))->state = state;
-  wake = need_wakeup_locked (self);
+  wake = control_wakeup_locked (self, &wake_data);
   g_mutex_unlock (&self->lock);
 
   if (wake)
-    self->wakeup (self->wakeup_data);
+    wake (wake_data);
 }
 
 static StreamEntry *
@@ -446,7 +511,8 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
   gsize size = g_bytes_get_size (bytes);
   gint64 now = g_get_monotonic_time ();
   LablinkErrorKind kind = LABLINK_ERROR_KIND_MALFORMED;
-  gboolean wake = FALSE;
+  LablinkWsWakeup wake = NULL;
+  gpointer wake_data = NULL;
 
   self->last_rx = now;
 
@@ -486,7 +552,7 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
     {
       self->errors[kind]++;
       push_control_locked (self, LABLINK_WS_ITEM_FRAME_ERROR, NULL, g_steal_pointer (&error));
-      wake = need_wakeup_locked (self);
+      wake = control_wakeup_locked (self, &wake_data);
     }
   else
     {
@@ -504,7 +570,11 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
             entry->n_arrivals = MIN (entry->n_arrivals + 1, N_ARRIVALS);
             ring_push_locked (self, entry, message);
             enforce_total_locked (self, entry, NULL);
-            wake = batch_wakeup_locked (self, now);
+            if (batch_wakeup_locked (self, now))
+              {
+                wake = self->wakeup;
+                wake_data = self->wakeup_data;
+              }
           }
           break;
 
@@ -515,7 +585,7 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
               self->ping_sent = 0;
             }
           push_control_locked (self, LABLINK_WS_ITEM_MESSAGE, message, NULL);
-          wake = need_wakeup_locked (self);
+          wake = control_wakeup_locked (self, &wake_data);
           break;
 
         case LABLINK_MESSAGE_ERROR:
@@ -524,14 +594,14 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
 
         default:
           push_control_locked (self, LABLINK_WS_ITEM_MESSAGE, message, NULL);
-          wake = need_wakeup_locked (self);
+          wake = control_wakeup_locked (self, &wake_data);
           break;
         }
     }
   g_mutex_unlock (&self->lock);
 
   if (wake)
-    self->wakeup (self->wakeup_data);
+    wake (wake_data);
 }
 
 /* Owner-side: @start_frame (taken) is what restarts the stream after a
@@ -581,27 +651,71 @@ lablink_ws_worker_set_queue_bytes (LablinkWsWorker *self,
   g_mutex_unlock (&self->lock);
 }
 
+/* Called with the lock held: moves control items (@urgent_only: all but
+ * pongs), oldest first, into @items from @n on, while fewer than @max and
+ * *taken < TAKE_BYTES. Once no urgent one is left, the next one wakes the
+ * owner's control source anew (control_removed_locked()). Returns the new
+ * number of items. */
+static guint
+take_control_locked (LablinkWsWorker *self,
+                     LablinkWsItem   *items,
+                     guint            n,
+                     guint            max,
+                     gboolean         urgent_only,
+                     gsize           *taken)
+{
+  GList *l = self->control.head;
+
+  while (l != NULL && n < max && *taken < TAKE_BYTES &&
+         (!urgent_only || self->control_urgent > 0))
+    {
+      LablinkWsItem *item = l->data;
+      GList *next = l->next;
+
+      if (!urgent_only || item_is_urgent (item))
+        {
+          control_removed_locked (self, item);
+          g_queue_delete_link (&self->control, l);
+          if (item->message != NULL)
+            *taken += lablink_message_get_cost (item->message);
+          items[n++] = *item;
+          g_free (item);
+        }
+      l = next;
+    }
+  return n;
+}
+
+guint
+lablink_ws_worker_take_control (LablinkWsWorker *self,
+                                LablinkWsItem   *items,
+                                guint            max,
+                                gboolean        *more)
+{
+  gsize taken = 0;
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = take_control_locked (self, items, 0, max, TRUE, &taken);
+  *more = self->control_urgent > 0;
+  g_mutex_unlock (&self->lock);
+
+  return n;
+}
+
 guint
 lablink_ws_worker_take (LablinkWsWorker *self,
                         LablinkWsItem   *items,
                         guint            max,
                         gboolean        *more)
 {
-  guint n = 0;
+  guint n;
   guint n_streams;
   gsize taken = 0;
 
   g_mutex_lock (&self->lock);
 
-  while (n < max && self->control.length > 0 && taken < TAKE_BYTES)
-    {
-      LablinkWsItem *item = control_pop_locked (self);
-
-      if (item->message != NULL)
-        taken += lablink_message_get_cost (item->message);
-      items[n++] = *item;
-      g_free (item);
-    }
+  n = take_control_locked (self, items, 0, max, FALSE, &taken);
 
   n_streams = self->order->len;
   while (n < max && n_streams > 0 && taken < TAKE_BYTES)

@@ -68,6 +68,9 @@ void             lablink_ws_worker_ping               (LablinkWsWorker        *s
 void             lablink_ws_worker_set_stream         (LablinkWsWorker        *self,
                                                        const char             *key,
                                                        char                   *start_frame);
+void             lablink_ws_worker_set_control_wakeup (LablinkWsWorker        *self,
+                                                       LablinkWsWakeup         wakeup,
+                                                       gpointer                wakeup_data);
 void             lablink_ws_worker_set_queue_length   (LablinkWsWorker        *self,
                                                        guint                   length);
 void             lablink_ws_worker_set_queue_bytes    (LablinkWsWorker        *self,
@@ -79,6 +82,13 @@ void             lablink_ws_worker_set_queue_bytes    (LablinkWsWorker        *s
  * holds while it dispatches is bounded too. Returns the number taken;
  * *more is set when items remain. */
 guint            lablink_ws_worker_take               (LablinkWsWorker        *self,
+                                                       LablinkWsItem          *items,
+                                                       guint                   max,
+                                                       gboolean               *more);
+/* Takes up to @max control items only (no frames, no pongs, which stay
+ * with the frames), for the owner's control source: what
+ * lablink_ws_worker_set_control_wakeup() announces. */
+guint            lablink_ws_worker_take_control       (LablinkWsWorker        *self,
                                                        LablinkWsItem          *items,
                                                        guint                   max,
                                                        gboolean               *more);
@@ -171,6 +181,8 @@ struct _LablinkWsWorker
   GMainLoop               *loop;
   LablinkWsWakeup          wakeup;
   gpointer                 wakeup_data;
+  LablinkWsWakeup          control_wakeup;       /* set before connecting, or NULL */
+  gpointer                 control_wakeup_data;
 
   /* Worker thread only. */
   SoupSession             *session;
@@ -209,6 +221,8 @@ struct _LablinkWsWorker
   guint64                  queue_bytes;     /* per stream (and for control) */
   guint64                  total_queue_bytes;
   gboolean                 wake_pending;
+  gboolean                 control_wake_pending;  /* control_wakeup called, urgent items not yet taken */
+  guint                    control_urgent;  /* items in control for control_wakeup: all but pongs */
   guint                    unwoken;
   gint64                   first_unwoken;
   gboolean                 flush_scheduled;

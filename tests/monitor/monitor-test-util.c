@@ -77,6 +77,9 @@ mt_fixture_setup (MtFixture          *fixture,
   fixture->window = mt_open_window (fixture->app, test_sim_get_url (fixture->sim), FALSE);
   g_assert_true (mt_wait_connected (fixture->window, TEST_TIMEOUT_MS));
   g_assert_true (mt_wait_equipment (fixture->window, TEST_TIMEOUT_MS));
+  /* Laid out at its first size: connected (at default priority) may come
+   * sooner, and a gtk_window_set_default_size() before that is lost. */
+  TEST_ASSERT_EVENTUALLY (gtk_widget_get_width (GTK_WIDGET (fixture->window)) > 0);
 }
 
 void
