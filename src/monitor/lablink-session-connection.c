@@ -19,6 +19,7 @@
 # include "lablink-sim-load.h"
 # include "lablink-sim-psu.h"
 # include "lablink-sim-server.h"
+# include "lablink-sim-thread.h"
 #endif
 
 #include "lablink-certificate-dialog.h"
@@ -248,7 +249,7 @@ _lablink_session_stop_sim (LablinkSession *self)
 {
 #ifdef HAVE_LABLINK_SIM
   if (self->sim)
-    lablink_sim_server_stop (LABLINK_SIM_SERVER (self->sim));
+    lablink_sim_thread_stop (LABLINK_SIM_THREAD (self->sim));
 #endif
   g_clear_object (&self->sim);
   if (self->demo)
@@ -374,9 +375,12 @@ lablink_session_reconnect_now (LablinkSession *self)
 
 #ifdef HAVE_LABLINK_SIM
 /* Something to watch at once: PSU channel 1 at 5 V into its load, the
- * electronic load sinking 1.5 A. (The simulator runs on this thread.) */
+ * electronic load sinking 1.5 A; frames stamped with their send time for
+ * the send → screen latency (Statistics, bench/bench-render). Runs on the
+ * simulator's thread. */
 static void
-setup_demo_instruments (LablinkSimServer *sim)
+setup_demo_server (LablinkSimServer *sim,
+                   gpointer          user_data)
 {
   GPtrArray *instruments = lablink_sim_server_get_instruments (sim);
   guint i;
@@ -398,6 +402,7 @@ setup_demo_instruments (LablinkSimServer *sim)
           lablink_sim_load_set_enabled (instrument, TRUE);
         }
     }
+  lablink_sim_server_set_stamp_send_time (sim, TRUE);
 }
 #endif
 
@@ -407,7 +412,7 @@ setup_demo_instruments (LablinkSimServer *sim)
  * @error: return location for an error
  *
  * Starts the simulated server in this process (127.0.0.1, a free port, on
- * the main context: its work per frame is tiny) and connects to it.
+ * a thread of its own: lablink-sim-thread.c) and connects to it.
  *
  * Returns: whether the simulator runs
  */
@@ -416,22 +421,19 @@ lablink_session_start_demo (LablinkSession  *self,
                             GError         **error)
 {
 #ifdef HAVE_LABLINK_SIM
-  g_autoptr(LablinkSimServer) sim = NULL;
+  g_autoptr(LablinkSimThread) sim = NULL;
 
   g_return_val_if_fail (LABLINK_IS_SESSION (self), FALSE);
 
   _lablink_session_drop_server (self);
   _lablink_session_stop_sim (self);
 
-  sim = lablink_sim_server_new ();
-  if (!lablink_sim_server_listen (sim, "127.0.0.1", 0, error))
+  sim = lablink_sim_thread_new ("127.0.0.1", setup_demo_server, NULL, error);
+  if (sim == NULL)
     return FALSE;
-  setup_demo_instruments (sim);
-  /* Send → screen latency (Statistics, bench/bench-render). */
-  lablink_sim_server_set_stamp_send_time (sim, TRUE);
-  if (!lablink_session_set_server (self, lablink_sim_server_get_url (sim), NULL, error))
+  if (!lablink_session_set_server (self, lablink_sim_thread_get_url (sim), NULL, error))
     {
-      lablink_sim_server_stop (sim);
+      lablink_sim_thread_stop (sim);
       return FALSE;
     }
   self->sim = G_OBJECT (g_steal_pointer (&sim));
@@ -457,6 +459,9 @@ lablink_session_get_demo (LablinkSession *self)
  * lablink_session_get_sim_server:
  * @self: a session
  *
+ * The server runs on a thread of its own: use only its thread-safe calls
+ * (lablink_sim_server_emit_event(), …).
+ *
  * Returns: (transfer none) (nullable): the in-process LablinkSimServer of
  *   --demo
  */
@@ -464,7 +469,11 @@ gpointer
 lablink_session_get_sim_server (LablinkSession *self)
 {
   g_return_val_if_fail (LABLINK_IS_SESSION (self), NULL);
-  return self->sim;
+#ifdef HAVE_LABLINK_SIM
+  if (self->sim != NULL)
+    return lablink_sim_thread_get_server (LABLINK_SIM_THREAD (self->sim));
+#endif
+  return NULL;
 }
 
 static void
