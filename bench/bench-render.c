@@ -13,10 +13,12 @@
  * and, per scene and renderer (the app's choice, lablink-renderer.c;
  * GSK_RENDERER=gl, GTK 4.8's default; and GSK_RENDERER=cairo),
  * prints: data frames/s, frame-clock cycles/s, renders/s, CPU per render
- * (ms: the whole process's CPU over renders, simulator included), the main
+ * (ms: the app's CPU over renders: the process less the simulator's own
+ * thread, lablink-sim-thread.c, which stands for a server elsewhere), the main
  * thread's CPU in the paint phase per render (ms: snapshot and render;
  * llvmpipe rasterises in threads of its own, counted in CPU % only), CPU %
- * of a core (the whole process, simulator included), wake-ups/s
+ * of a core (the app: the process less the simulator's thread), the
+ * simulator thread's CPU % beside it, wake-ups/s
  * (voluntary context switches of every thread), RSS, and the send → screen
  * latency p50/p99 of the frames drawn (the simulator stamps its send time).
  *
@@ -129,6 +131,38 @@ cpu_seconds (void)
 
   clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of the simulator's thread ("lablink-sim", lablink-sim-thread.c):
+ * it stands for the server, which a lab runs on another machine, so the
+ * app's CPU is the process's less this. */
+static double
+sim_cpu_seconds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  double total = 0;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "stat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) ||
+          !g_str_equal (g_strstrip (comm), "lablink-sim") ||
+          !g_file_get_contents (stat_path, &stat, NULL, NULL) ||
+          (after = strrchr (stat, ')')) == NULL)
+        continue;
+      /* after ") ": state(3) … utime(14) stime(15) */
+      fields = g_strsplit (after + 2, " ", -1);
+      if (g_strv_length (fields) > 12)
+        total += (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+    }
+  return total;
 }
 
 /* Voluntary context switches of every thread of this process. */
@@ -329,7 +363,7 @@ run_child (const char *scene)
   LablinkLatency *latency;
   GdkFrameClock *clock;
   g_autofree char *note = NULL;
-  double cpu0, cpu1, elapsed;
+  double cpu0, cpu1, sim0, sim1, elapsed;
   guint64 wake0, wake1;
   Counters c0;
   gint64 t0, t1;
@@ -395,12 +429,14 @@ run_child (const char *scene)
   c0 = counters;
   wake0 = wakeups ();
   cpu0 = cpu_seconds ();
+  sim0 = sim_cpu_seconds ();
   t0 = g_get_monotonic_time ();
 
   run_for (opt_seconds);
 
   t1 = g_get_monotonic_time ();
   cpu1 = cpu_seconds ();
+  sim1 = sim_cpu_seconds ();
   wake1 = wakeups ();
   elapsed = (t1 - t0) / 1e6;
   n_latency = lablink_latency_get_count (latency);
@@ -410,15 +446,18 @@ run_child (const char *scene)
   {
     double renders = (counters.renders - c0.renders);
 
+    double app_cpu = (cpu1 - cpu0) - (sim1 - sim0);
+
     g_print ("RESULT scene=%s renderer=%s data=%.1f cycles=%.1f renders=%.1f cpu_per_render=%.2f paint=%.2f "
-             "cpu=%.1f wakeups=%.1f rss=%.0f lat_n=%" G_GUINT64_FORMAT " p50=%.1f p99=%.1f note=%s\n",
+             "cpu=%.1f sim=%.1f wakeups=%.1f rss=%.0f lat_n=%" G_GUINT64_FORMAT " p50=%.1f p99=%.1f note=%s\n",
              scene, G_OBJECT_TYPE_NAME (renderer),
              (counters.data - c0.data) / elapsed,
              (counters.cycles - c0.cycles) / elapsed,
              renders / elapsed,
-             renders > 0 ? (cpu1 - cpu0) * 1000.0 / renders : 0.0,
+             renders > 0 ? app_cpu * 1000.0 / renders : 0.0,
              renders > 0 ? (counters.paint_cpu - c0.paint_cpu) * 1000.0 / renders : 0.0,
-             100.0 * (cpu1 - cpu0) / elapsed,
+             100.0 * app_cpu / elapsed,
+             100.0 * (sim1 - sim0) / elapsed,
              (wake1 - wake0) / elapsed,
              rss_mib (),
              n_latency, p50 / 1000.0, p99 / 1000.0,
@@ -523,10 +562,11 @@ run_one (const char *self_exe,
       return;
     }
   fields = g_strsplit (g_strchomp ((char *) result + strlen ("RESULT ")), " ", -1);
-  g_print ("%-6s %-7s %-17s %6s %6s %6s %7s %6s %6s %7s %6s %6s %6s  %s\n",
+  g_print ("%-6s %-7s %-17s %6s %6s %6s %7s %6s %6s %6s %7s %6s %6s %6s  %s\n",
            scene, renderer, field (fields, "renderer"),
            field (fields, "data"), field (fields, "cycles"), field (fields, "renders"),
-           field (fields, "cpu_per_render"), field (fields, "paint"), field (fields, "cpu"), field (fields, "wakeups"),
+           field (fields, "cpu_per_render"), field (fields, "paint"), field (fields, "cpu"), field (fields, "sim"),
+           field (fields, "wakeups"),
            field (fields, "rss"), field (fields, "p50"), field (fields, "p99"),
            strstr (result, "note=") + strlen ("note="));
 }
@@ -567,8 +607,8 @@ main (int   argc,
     g_print ("bench-render, %s, load %.2f %.2f %.2f, %g s per scene after %g s\n",
              date, load[0], load[1], load[2], opt_seconds, opt_warmup);
   }
-  g_print ("%-6s %-7s %-17s %6s %6s %6s %7s %6s %6s %7s %6s %6s %6s  %s\n",
-           "scene", "asked", "renderer", "data/s", "cycl/s", "rend/s", "ms/rend", "paint", "CPU%", "wake/s",
+  g_print ("%-6s %-7s %-17s %6s %6s %6s %7s %6s %6s %6s %7s %6s %6s %6s  %s\n",
+           "scene", "asked", "renderer", "data/s", "cycl/s", "rend/s", "ms/rend", "paint", "CPU%", "sim%", "wake/s",
            "RSS MB", "p50 ms", "p99 ms", "note");
   for (guint s = 0; scenes[s] != NULL; s++)
     for (guint r = 0; renderers[r] != NULL; r++)
