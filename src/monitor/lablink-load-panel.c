@@ -15,6 +15,7 @@ struct _LablinkLoadPanel
 {
   LablinkInstrumentPanel parent_instance;
 
+  GtkWidget        *scroller;
   GtkWidget        *box;
   GtkLabel         *status_label;
   GtkLabel         *mode_label;
@@ -200,6 +201,7 @@ lablink_load_panel_class_init (LablinkLoadPanelClass *klass)
 
   g_type_ensure (LABLINK_TYPE_PLOT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-load-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, scroller);
   gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, box);
   gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkLoadPanel, mode_label);

@@ -20,6 +20,7 @@ struct _LablinkPsuPanel
 {
   LablinkInstrumentPanel parent_instance;
 
+  GtkWidget         *scroller;
   GtkWidget         *box;
   GtkLabel          *status_label;
   GtkBox            *channels_box;
@@ -154,6 +155,7 @@ lablink_psu_panel_class_init (LablinkPsuPanelClass *klass)
 
   g_type_ensure (LABLINK_TYPE_PLOT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-psu-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, scroller);
   gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, box);
   gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkPsuPanel, channels_box);
