@@ -90,9 +90,10 @@ answer_is_complete (LablinkCapture *self,
   return n_sent < requested && (self->server_buffer == 0 || n_sent < self->server_buffer);
 }
 
-/* Merges `{"data":{"timestamps":[…],"values":{"CH1":[…]}},"count":N}`. */
-static gboolean
-merge_backfill (LablinkCapture *self,
+/* Merges `{"data":{"timestamps":[…],"values":{"CH1":[…]}},"count":N}`, the
+ * answer to a request for the @requested newest samples. */
+gboolean
+lablink_capture_merge_backfill_answer (LablinkCapture *self,
                 JsonNode       *root,
                 guint           requested,
                 guint64        *n_appended)
@@ -221,7 +222,13 @@ backfill_finish (LablinkCapture *self)
   self->recovering_gap = -1;
   self->backfill_done_time = g_get_monotonic_time ();
 
-  if (self->backfill_again && self->recording)
+  if (self->tail_task != NULL)
+    {
+      /* Stopping: the tail's own request fetches what another would. */
+      self->backfill_again = FALSE;
+      lablink_capture_tail_continue (self);
+    }
+  else if (self->backfill_again && self->recording)
     {
       self->backfill_again = FALSE;
       lablink_capture_request_backfill (self, self->outage_gap);
@@ -259,7 +266,7 @@ backfill_cb (GObject      *source,
       goto out;
     }
 
-  if (node == NULL || !merge_backfill (self, node, data->requested, &appended))
+  if (node == NULL || !lablink_capture_merge_backfill_answer (self, node, data->requested, &appended))
     {
       g_debug ("Capture %s: backfill failed: %s", self->name,
                error ? error->message : "unexpected answer");

@@ -369,6 +369,7 @@ lablink_capture_start (LablinkCapture  *self,
 
   self->recording = TRUE;
   self->record_start = g_get_real_time ();
+  self->merge_until = G_MAXINT64;
   self->cancellable = g_cancellable_new ();
   self->count_known = FALSE;   /* samples made while stopped are not lost */
   self->count_lost = 0;
@@ -403,6 +404,11 @@ lablink_capture_start (LablinkCapture  *self,
  *
  * Stops recording: what was received is written and synced, the metadata
  * saved. Waits for the disk. A stopped capture can be started again.
+ *
+ * It does not ask the server for anything: samples of an acquisition that
+ * were made but had not arrived yet are not in the capture, and nothing
+ * says so unless the counts of a window did. lablink_capture_stop_async()
+ * fetches them first and records what is still missing as a gap.
  *
  * Returns: %TRUE if everything recorded reached the disk
  */
@@ -462,6 +468,8 @@ lablink_capture_stop (LablinkCapture  *self,
   lablink_capture_cancel_notify (self);
   lablink_capture_notify_cb (self);
   lablink_capture_notify (self, PROP_RECORDING);
+  /* A lablink_capture_stop_async() under way is over. */
+  lablink_capture_tail_abort (self);
   g_object_unref (self);
   return ok;
 }
