@@ -578,7 +578,21 @@ stop:
 
   if (capture != NULL)
     {
-      if (!lablink_capture_stop (capture, &error))
+      /* The tail: what the server made that has not arrived is fetched, or
+       * recorded as lost (a second signal stops at once). */
+      g_autoptr(GCancellable) stop_op = cli_op_cancellable (cli);
+      g_autoptr(GAsyncResult) stop_result = NULL;
+      g_autofree LablinkCaptureGap *gaps = NULL;
+      guint n_gaps = 0, n_lost = 0;
+
+      if (cli->n_signals >= 2)
+        g_cancellable_cancel (stop_op);
+      lablink_capture_stop_async (capture, stop_op, cli_on_async_done, cli);
+      stop_result = cli_wait (cli, stop_op, FALSE, 0, NULL);
+      gaps = lablink_capture_get_gaps (capture, &n_gaps);
+      for (guint i = 0; i < n_gaps; i++)
+        n_lost += gaps[i].data_lost;
+      if (!lablink_capture_stop_finish (capture, stop_result, &error))
         {
           fprintf (stderr, "lablink-cli: the capture failed: %s\n", error->message);
           g_clear_error (&error);
@@ -586,8 +600,13 @@ stop:
         }
       else
         fprintf (stderr, "lablink-cli: captured %" G_GUINT64_FORMAT " samples (%u gaps) in %s\n",
-                 lablink_capture_get_n_samples (capture), lablink_capture_get_n_gaps (capture),
-                 lablink_capture_get_directory (capture));
+                 lablink_capture_get_n_samples (capture), n_gaps, lablink_capture_get_directory (capture));
+      if (n_gaps > 0 && gaps[n_gaps - 1].data_lost && gaps[n_gaps - 1].end_usec == 0)
+        fprintf (stderr, "lablink-cli: warning: the acquisition's last samples never reached the capture "
+                         "(the server no longer held them): recorded as a gap marked lost at its end\n");
+      else if (n_lost > 0)
+        fprintf (stderr, "lablink-cli: warning: the capture lacks samples the server made: %u gap%s marked lost\n",
+                 n_lost, n_lost == 1 ? "" : "s");
     }
 
   if (!lablink_stream_manager_stop_acquisition_stream (cli->manager, acquisition_id, &error))
