@@ -110,6 +110,7 @@ struct _LablinkCapture
   gint64                count_base;     /* samples the server made that the capture never had to hold */
   guint64               count_lost;     /* samples found missing so far */
   gboolean              last_gap_unverified;  /* closed, not yet checked by the counts */
+  guint                 backfill_want;  /* samples the next backfill needs, 0 = all there are */
   guint                 n_holes;        /* holes recorded by merges (lablink-capture-tail.c) */
   gint64                merge_until;    /* newer samples are not the capture's (the tail's cut) */
   GTask                *tail_task;      /* lablink_capture_stop_async() under way */
@@ -322,7 +323,9 @@ void        lablink_capture_release_held           (LablinkCapture        *self)
 gboolean    lablink_capture_merge_backfill_answer  (LablinkCapture        *self,
                                                     JsonNode              *root,
                                                     guint                  requested,
+                                                    gboolean              *too_short,
                                                     guint64               *n_appended);
+guint       lablink_capture_backfill_limit         (LablinkCapture        *self);
 void        lablink_capture_request_backfill       (LablinkCapture        *self,
                                                     gint                   gap);
 void        lablink_capture_cancel_backfill        (LablinkCapture        *self);

@@ -137,7 +137,7 @@ data_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   guint holes_before = self->n_holes;
   guint64 appended = 0;
-  gboolean fetched;
+  gboolean fetched, too_short = FALSE;
 
   node = lablink_client_get_acquisition_data_finish (LABLINK_CLIENT (source), result, &error);
   tail->in_flight = FALSE;
@@ -145,7 +145,16 @@ data_cb (GObject      *source,
     return;   /* lablink_capture_stop() came first */
 
   fetched = node != NULL &&
-            lablink_capture_merge_backfill_answer (self, node, tail->requested, &appended);
+            lablink_capture_merge_backfill_answer (self, node, tail->requested, &too_short, &appended);
+  if (fetched && too_short)
+    {
+      /* The estimate fell short: ask for all the server may hold. */
+      tail->requested = lablink_capture_backfill_limit (self);
+      tail->in_flight = TRUE;
+      lablink_client_get_acquisition_data_async (self->client, self->acquisition_id, tail->requested,
+                                                 tail->cancellable, data_cb, g_steal_pointer (&task));
+      return;
+    }
   if (!fetched)
     g_debug ("Capture %s: the tail was not fetched: %s", self->name, error ? error->message : "unexpected answer");
   else
@@ -162,11 +171,9 @@ tail_request_size (LablinkCapture *self,
 {
   gint64 missing = unaccounted (self, tail);
   gint64 last = lablink_capture_get_last_time (self);
-  guint limit = self->backfill_samples;
+  guint limit = lablink_capture_backfill_limit (self);
   double n;
 
-  if (self->server_buffer > 0)
-    limit = MIN (limit, self->server_buffer);
   if (missing >= 0)
     n = (double) missing + 1;
   else if (tail->rate > 0)
