@@ -382,6 +382,15 @@ plan_buffer (double rate)
   return (guint) CLAMP (buffer, 10000, PLAN_MAX_SAMPLES);
 }
 
+/* A backfill of the whole buffer (50 MB of JSON at a million samples) takes
+ * seconds to write and to parse, more on a loaded machine: the capture
+ * waits 5 s and 20 µs a sample. */
+static guint
+plan_backfill_timeout (double rate)
+{
+  return 5000 + plan_buffer (rate) / 50;
+}
+
 static int
 cmd_acquire (Cli   *cli,
              char **args)
@@ -496,7 +505,8 @@ cmd_acquire (Cli   *cli,
                                                      opt_capture_dir, &error);
       if (capture != NULL)
         g_object_set (capture, "interval-ms", interval_ms, "window-samples", state.window,
-                      "backfill-samples", plan_buffer (opt_rate), NULL);
+                      "backfill-samples", plan_buffer (opt_rate),
+                      "backfill-timeout-ms", plan_backfill_timeout (opt_rate), NULL);
       if (capture == NULL || !lablink_capture_start (capture, &error))
         {
           status = cli_runtime_error (error);
@@ -602,8 +612,9 @@ stop:
         fprintf (stderr, "lablink-cli: captured %" G_GUINT64_FORMAT " samples (%u gaps) in %s\n",
                  lablink_capture_get_n_samples (capture), n_gaps, lablink_capture_get_directory (capture));
       if (n_gaps > 0 && gaps[n_gaps - 1].data_lost && gaps[n_gaps - 1].end_usec == 0)
-        fprintf (stderr, "lablink-cli: warning: the acquisition's last samples never reached the capture "
-                         "(the server no longer held them): recorded as a gap marked lost at its end\n");
+        fprintf (stderr, "lablink-cli: warning: the acquisition's last samples did not reach the capture "
+                         "(the server no longer held them, or did not answer in time): recorded as a gap "
+                         "marked lost at its end\n");
       else if (n_lost > 0)
         fprintf (stderr, "lablink-cli: warning: the capture lacks samples the server made: %u gap%s marked lost\n",
                  n_lost, n_lost == 1 ? "" : "s");
