@@ -233,6 +233,7 @@ on_acquisition_data (LablinkStreamManager *manager,
   g_autofree gint *index = NULL;
   g_autofree char *acq_state = NULL;
   g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GString) rows = g_string_new (NULL);
   guint n_wanted = g_strv_length (state->channels);
   gsize first_new = 0;
   gboolean polled = FALSE;
@@ -296,12 +297,15 @@ on_acquisition_data (LablinkStreamManager *manager,
           if (values != NULL && i < n_values)
             cli_append_number (line, values[i]);
         }
-          g_string_append_c (line, '\n');
-      fwrite (line->str, 1, line->len, stdout);
+      g_string_append_c (line, '\n');
+      g_string_append_len (rows, line->str, line->len);
       state->printed++;
       state->last_time = times[i];
       state->have_last = TRUE;
     }
+  /* One write per window: stdout is line buffered, and a write per row
+   * was a fifth of the command's time at 100 kSa/s. */
+  fwrite (rows->str, 1, rows->len, stdout);
   fflush (stdout);
 
   /* The tail is in: the server says the acquisition stopped (its frames
@@ -346,31 +350,57 @@ rest_delete (Cli        *cli,
 }
 
 /* The stream's plan, from the rate (issue 12). Frames come every interval
- * plus the server's time to write one (the simulator takes about 3.5 µs a
+ * plus the server's time to write one (the simulator takes about 3 µs a
  * sample of two channels, the released server far more), so a window must
  * hold more than an interval's worth for consecutive windows to overlap.
  * Up to 10 kSa/s: 200 ms frames holding three intervals (a frame may be two
- * intervals late); faster: 500 ms frames holding two intervals (a 100,000-
- * sample window takes the simulator ~0.35 s to write: frames every ~0.85 s,
- * and the overlap, written and parsed twice, stays small). The server's
- * buffer (what a REST backfill can still fetch) holds BUFFER_SECONDS of
- * samples: a capture fills any hole from it. */
+ * intervals late); up to 50 kSa/s 500 ms frames holding two intervals;
+ * faster, 1 s frames holding two (a 200,000-sample window takes the
+ * simulator ~0.6 s to write: frames every ~1.6 s). What a second costs to
+ * write and parse is the same with either interval, but the manager takes
+ * a stream silent after three intervals without a frame and then also polls
+ * it over REST: on a loaded machine 500 ms frames at 100 kSa/s came late
+ * enough for that, and the polling doubled the work. A frame stays under
+ * PLAN_MAX_FRAME_BYTES (the manager's limit is 16 MiB: about 30 bytes a
+ * sample for the time and 14 a value): a longer one is cut to fit and its
+ * interval shortened with it. The server's buffer (what a REST backfill
+ * can still fetch) holds BUFFER_SECONDS of samples: a capture fills any
+ * hole, and the tail, from it. */
 #define FAST_RATE           10000.0
+#define FASTER_RATE         50000.0
 #define PLAN_MAX_SAMPLES    1000000
+#define PLAN_MAX_FRAME_BYTES (12u * 1024u * 1024u)
 #define BUFFER_SECONDS      10.0
 
-static guint
-plan_interval (double rate)
+static double
+plan_factor (double rate)
 {
-  return rate >= FAST_RATE ? 500 : 200;
+  return rate >= FAST_RATE ? 2.0 : 3.0;
 }
 
 static guint
-plan_window (double rate)
+plan_max_window (guint n_channels)
 {
-  double factor = rate >= FAST_RATE ? 2.0 : 3.0;
-  double window = ceil (rate * plan_interval (rate) / 1000.0 * factor) + 10;
+  return PLAN_MAX_FRAME_BYTES / (30 + 14 * MAX (n_channels, 1));
+}
 
+static guint
+plan_interval (double rate,
+               guint  n_channels)
+{
+  guint interval = rate > FASTER_RATE ? 1000 : rate >= FAST_RATE ? 500 : 200;
+  double fits = plan_max_window (n_channels) / (rate * plan_factor (rate)) * 1000.0;
+
+  return (guint) CLAMP (MIN ((double) interval, floor (fits)), 20, interval);
+}
+
+static guint
+plan_window (double rate,
+             guint  n_channels)
+{
+  double window = ceil (rate * plan_interval (rate, n_channels) / 1000.0 * plan_factor (rate)) + 10;
+
+  window = MIN (window, plan_max_window (n_channels));
   return (guint) CLAMP (window, LABLINK_DEFAULT_NUM_SAMPLES, PLAN_MAX_SAMPLES);
 }
 
@@ -420,7 +450,7 @@ cmd_acquire (Cli   *cli,
   if (opt_num_samples < 0)
     return cli_usage_error ("--num-samples must not be negative");
 
-  interval_ms = plan_interval (opt_rate);
+  interval_ms = plan_interval (opt_rate, g_strv_length (channels));
   status = cli_check_equipment (cli, args[0], NULL);
   if (status != EXIT_OK)
     return status;
@@ -474,7 +504,7 @@ cmd_acquire (Cli   *cli,
   state.cli = cli;
   state.acquisition_id = acquisition_id;
   state.channels = channels;
-  state.window = plan_window (opt_rate);
+  state.window = plan_window (opt_rate, g_strv_length (channels));
 
   if (!rest_control (cli, acquisition_id, "start", TRUE, &error))
     {
