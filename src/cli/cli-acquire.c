@@ -233,6 +233,7 @@ on_acquisition_data (LablinkStreamManager *manager,
   g_autofree gint *index = NULL;
   g_autofree char *acq_state = NULL;
   g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GString) rows = g_string_new (NULL);
   guint n_wanted = g_strv_length (state->channels);
   gsize first_new = 0;
   gboolean polled = FALSE;
@@ -296,12 +297,15 @@ on_acquisition_data (LablinkStreamManager *manager,
           if (values != NULL && i < n_values)
             cli_append_number (line, values[i]);
         }
-          g_string_append_c (line, '\n');
-      fwrite (line->str, 1, line->len, stdout);
+      g_string_append_c (line, '\n');
+      g_string_append_len (rows, line->str, line->len);
       state->printed++;
       state->last_time = times[i];
       state->have_last = TRUE;
     }
+  /* One write per window: stdout is line buffered, and a write per row
+   * was a fifth of the command's time at 100 kSa/s. */
+  fwrite (rows->str, 1, rows->len, stdout);
   fflush (stdout);
 
   /* The tail is in: the server says the acquisition stopped (its frames
@@ -346,31 +350,57 @@ rest_delete (Cli        *cli,
 }
 
 /* The stream's plan, from the rate (issue 12). Frames come every interval
- * plus the server's time to write one (the simulator takes about 3.5 µs a
+ * plus the server's time to write one (the simulator takes about 3 µs a
  * sample of two channels, the released server far more), so a window must
  * hold more than an interval's worth for consecutive windows to overlap.
  * Up to 10 kSa/s: 200 ms frames holding three intervals (a frame may be two
- * intervals late); faster: 500 ms frames holding two intervals (a 100,000-
- * sample window takes the simulator ~0.35 s to write: frames every ~0.85 s,
- * and the overlap, written and parsed twice, stays small). The server's
- * buffer (what a REST backfill can still fetch) holds BUFFER_SECONDS of
- * samples: a capture fills any hole from it. */
+ * intervals late); up to 50 kSa/s 500 ms frames holding two intervals;
+ * faster, 1 s frames holding two (a 200,000-sample window takes the
+ * simulator ~0.6 s to write: frames every ~1.6 s). What a second costs to
+ * write and parse is the same with either interval, but the manager takes
+ * a stream silent after three intervals without a frame and then also polls
+ * it over REST: on a loaded machine 500 ms frames at 100 kSa/s came late
+ * enough for that, and the polling doubled the work. A frame stays under
+ * PLAN_MAX_FRAME_BYTES (the manager's limit is 16 MiB: about 30 bytes a
+ * sample for the time and 14 a value): a longer one is cut to fit and its
+ * interval shortened with it. The server's buffer (what a REST backfill
+ * can still fetch) holds BUFFER_SECONDS of samples: a capture fills any
+ * hole, and the tail, from it. */
 #define FAST_RATE           10000.0
+#define FASTER_RATE         50000.0
 #define PLAN_MAX_SAMPLES    1000000
+#define PLAN_MAX_FRAME_BYTES (12u * 1024u * 1024u)
 #define BUFFER_SECONDS      10.0
 
-static guint
-plan_interval (double rate)
+static double
+plan_factor (double rate)
 {
-  return rate >= FAST_RATE ? 500 : 200;
+  return rate >= FAST_RATE ? 2.0 : 3.0;
 }
 
 static guint
-plan_window (double rate)
+plan_max_window (guint n_channels)
 {
-  double factor = rate >= FAST_RATE ? 2.0 : 3.0;
-  double window = ceil (rate * plan_interval (rate) / 1000.0 * factor) + 10;
+  return PLAN_MAX_FRAME_BYTES / (30 + 14 * MAX (n_channels, 1));
+}
 
+static guint
+plan_interval (double rate,
+               guint  n_channels)
+{
+  guint interval = rate > FASTER_RATE ? 1000 : rate >= FAST_RATE ? 500 : 200;
+  double fits = plan_max_window (n_channels) / (rate * plan_factor (rate)) * 1000.0;
+
+  return (guint) CLAMP (MIN ((double) interval, floor (fits)), 20, interval);
+}
+
+static guint
+plan_window (double rate,
+             guint  n_channels)
+{
+  double window = ceil (rate * plan_interval (rate, n_channels) / 1000.0 * plan_factor (rate)) + 10;
+
+  window = MIN (window, plan_max_window (n_channels));
   return (guint) CLAMP (window, LABLINK_DEFAULT_NUM_SAMPLES, PLAN_MAX_SAMPLES);
 }
 
@@ -380,6 +410,15 @@ plan_buffer (double rate)
   double buffer = ceil (rate * BUFFER_SECONDS);
 
   return (guint) CLAMP (buffer, 10000, PLAN_MAX_SAMPLES);
+}
+
+/* A backfill of the whole buffer (50 MB of JSON at a million samples) takes
+ * seconds to write and to parse, more on a loaded machine: the capture
+ * waits 5 s and 20 µs a sample. */
+static guint
+plan_backfill_timeout (double rate)
+{
+  return 5000 + plan_buffer (rate) / 50;
 }
 
 static int
@@ -411,7 +450,7 @@ cmd_acquire (Cli   *cli,
   if (opt_num_samples < 0)
     return cli_usage_error ("--num-samples must not be negative");
 
-  interval_ms = plan_interval (opt_rate);
+  interval_ms = plan_interval (opt_rate, g_strv_length (channels));
   status = cli_check_equipment (cli, args[0], NULL);
   if (status != EXIT_OK)
     return status;
@@ -465,7 +504,7 @@ cmd_acquire (Cli   *cli,
   state.cli = cli;
   state.acquisition_id = acquisition_id;
   state.channels = channels;
-  state.window = plan_window (opt_rate);
+  state.window = plan_window (opt_rate, g_strv_length (channels));
 
   if (!rest_control (cli, acquisition_id, "start", TRUE, &error))
     {
@@ -496,7 +535,8 @@ cmd_acquire (Cli   *cli,
                                                      opt_capture_dir, &error);
       if (capture != NULL)
         g_object_set (capture, "interval-ms", interval_ms, "window-samples", state.window,
-                      "backfill-samples", plan_buffer (opt_rate), NULL);
+                      "backfill-samples", plan_buffer (opt_rate),
+                      "backfill-timeout-ms", plan_backfill_timeout (opt_rate), NULL);
       if (capture == NULL || !lablink_capture_start (capture, &error))
         {
           status = cli_runtime_error (error);
@@ -578,7 +618,21 @@ stop:
 
   if (capture != NULL)
     {
-      if (!lablink_capture_stop (capture, &error))
+      /* The tail: what the server made that has not arrived is fetched, or
+       * recorded as lost (a second signal stops at once). */
+      g_autoptr(GCancellable) stop_op = cli_op_cancellable (cli);
+      g_autoptr(GAsyncResult) stop_result = NULL;
+      g_autofree LablinkCaptureGap *gaps = NULL;
+      guint n_gaps = 0, n_lost = 0;
+
+      if (cli->n_signals >= 2)
+        g_cancellable_cancel (stop_op);
+      lablink_capture_stop_async (capture, stop_op, cli_on_async_done, cli);
+      stop_result = cli_wait (cli, stop_op, FALSE, 0, NULL);
+      gaps = lablink_capture_get_gaps (capture, &n_gaps);
+      for (guint i = 0; i < n_gaps; i++)
+        n_lost += gaps[i].data_lost;
+      if (!lablink_capture_stop_finish (capture, stop_result, &error))
         {
           fprintf (stderr, "lablink-cli: the capture failed: %s\n", error->message);
           g_clear_error (&error);
@@ -586,8 +640,14 @@ stop:
         }
       else
         fprintf (stderr, "lablink-cli: captured %" G_GUINT64_FORMAT " samples (%u gaps) in %s\n",
-                 lablink_capture_get_n_samples (capture), lablink_capture_get_n_gaps (capture),
-                 lablink_capture_get_directory (capture));
+                 lablink_capture_get_n_samples (capture), n_gaps, lablink_capture_get_directory (capture));
+      if (n_gaps > 0 && gaps[n_gaps - 1].data_lost && gaps[n_gaps - 1].end_usec == 0)
+        fprintf (stderr, "lablink-cli: warning: the acquisition's last samples did not reach the capture "
+                         "(the server no longer held them, or did not answer in time): recorded as a gap "
+                         "marked lost at its end\n");
+      else if (n_lost > 0)
+        fprintf (stderr, "lablink-cli: warning: the capture lacks samples the server made: %u gap%s marked lost\n",
+                 n_lost, n_lost == 1 ? "" : "s");
     }
 
   if (!lablink_stream_manager_stop_acquisition_stream (cli->manager, acquisition_id, &error))

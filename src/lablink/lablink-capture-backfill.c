@@ -90,12 +90,17 @@ answer_is_complete (LablinkCapture *self,
   return n_sent < requested && (self->server_buffer == 0 || n_sent < self->server_buffer);
 }
 
-/* Merges `{"data":{"timestamps":[…],"values":{"CH1":[…]}},"count":N}`. */
-static gboolean
-merge_backfill (LablinkCapture *self,
-                JsonNode       *root,
-                guint           requested,
-                guint64        *n_appended)
+/* Merges `{"data":{"timestamps":[…],"values":{"CH1":[…]}},"count":N}`, the
+ * answer to a request for the @requested newest samples. With @too_short,
+ * a full answer that does not reach back to the last stored sample when
+ * more than @requested could be asked is not merged: *@too_short says to
+ * ask again for more (a hole it would leave may still be on the server). */
+gboolean
+lablink_capture_merge_backfill_answer (LablinkCapture *self,
+                                       JsonNode       *root,
+                                       guint           requested,
+                                       gboolean       *too_short,
+                                       guint64        *n_appended)
 {
   JsonObject *object, *data, *values;
   JsonArray *timestamps;
@@ -108,6 +113,8 @@ merge_backfill (LablinkCapture *self,
   guint n, n_sent, i, c;
 
   *n_appended = 0;
+  if (too_short != NULL)
+    *too_short = FALSE;
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
   object = json_node_get_object (root);
@@ -155,6 +162,12 @@ merge_backfill (LablinkCapture *self,
           gint64 before = n > 0 ? times[n - 1] : G_MININT64;
           g_array_append_val (invalid, before);
         }
+    }
+  if (too_short != NULL && n > 0 && n_sent >= requested && requested < lablink_capture_backfill_limit (self) &&
+      times[0] > lablink_capture_get_hole_floor (self, lablink_capture_get_last_time (self)))
+    {
+      *too_short = TRUE;
+      return TRUE;
     }
   lablink_capture_count_invalid (self, (const gint64 *) (gpointer) invalid->data, invalid->len);
   if (n == 0)
@@ -206,6 +219,29 @@ typedef struct {
   gint            gap;
 } BackfillData;
 
+/* The most a backfill asks for: what the server holds, when known. */
+guint
+lablink_capture_backfill_limit (LablinkCapture *self)
+{
+  guint limit = self->backfill_samples;
+
+  if (self->server_buffer > 0)
+    limit = MIN (limit, self->server_buffer);
+  return MAX (limit, 1);
+}
+
+static void backfill_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data);
+
+static void
+send_request (LablinkCapture *self,
+              BackfillData   *data)
+{
+  lablink_client_get_acquisition_data_async (self->client, self->acquisition_id, data->requested,
+                                             data->cancellable, backfill_cb, data);
+}
+
 static void
 backfill_finish (LablinkCapture *self)
 {
@@ -221,7 +257,13 @@ backfill_finish (LablinkCapture *self)
   self->recovering_gap = -1;
   self->backfill_done_time = g_get_monotonic_time ();
 
-  if (self->backfill_again && self->recording)
+  if (self->tail_task != NULL)
+    {
+      /* Stopping: the tail's own request fetches what another would. */
+      self->backfill_again = FALSE;
+      lablink_capture_tail_continue (self);
+    }
+  else if (self->backfill_again && self->recording)
     {
       self->backfill_again = FALSE;
       lablink_capture_request_backfill (self, self->outage_gap);
@@ -238,6 +280,7 @@ backfill_cb (GObject      *source,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   guint64 appended = 0;
+  gboolean too_short = FALSE, merged;
 
   node = lablink_client_get_acquisition_data_finish (LABLINK_CLIENT (source), result, &error);
 
@@ -259,7 +302,17 @@ backfill_cb (GObject      *source,
       goto out;
     }
 
-  if (node == NULL || !merge_backfill (self, node, data->requested, &appended))
+  merged = node != NULL && lablink_capture_merge_backfill_answer (self, node, data->requested, &too_short, &appended);
+  if (merged && too_short)
+    {
+      /* More is missing than asked for: ask for all the server may hold. */
+      g_debug ("Capture %s: backfill of %u too short, asking %u", self->name, data->requested,
+               lablink_capture_backfill_limit (self));
+      data->requested = lablink_capture_backfill_limit (self);
+      send_request (self, data);
+      return;
+    }
+  if (!merged)
     {
       g_debug ("Capture %s: backfill failed: %s", self->name,
                error ? error->message : "unexpected answer");
@@ -319,7 +372,11 @@ lablink_capture_request_backfill (LablinkCapture *self,
 
   data = g_new0 (BackfillData, 1);
   data->capture = g_object_ref (self);
-  data->requested = self->backfill_samples;
+  /* What the hole needs, if the caller knows (else all the server holds). */
+  data->requested = lablink_capture_backfill_limit (self);
+  if (self->backfill_want > 0)
+    data->requested = MIN (data->requested, self->backfill_want);
+  self->backfill_want = 0;
   data->gap = gap;
   self->recovering_gap = gap;
   self->backfill_cancellable = g_cancellable_new ();
@@ -329,8 +386,7 @@ lablink_capture_request_backfill (LablinkCapture *self,
   g_source_set_callback (self->backfill_timeout_source, backfill_timeout_cb, self, NULL);
   g_source_attach (self->backfill_timeout_source, self->context);
 
-  lablink_client_get_acquisition_data_async (self->client, self->acquisition_id, data->requested,
-                                             self->backfill_cancellable, backfill_cb, data);
+  send_request (self, data);
 }
 
 void

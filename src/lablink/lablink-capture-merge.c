@@ -231,6 +231,7 @@ record_hole (LablinkCapture *self,
              gint64          last,
              gint64          first_new)
 {
+  self->n_holes++;
   if (self->recovering_gap >= 0)
     lablink_capture_update_gap (self, self->recovering_gap, 0, 0, TRUE);
   else if (self->outage_gap >= 0)
@@ -285,7 +286,7 @@ lablink_capture_merge_columns (LablinkCapture       *self,
 
   g_array_set_size (self->scratch_times, 0);
   g_array_set_size (self->scratch_values, 0);
-  for (i = lo; i < n; i++)
+  for (i = lo; i < n && times[i] <= self->merge_until; i++)
     {
       if (times[i] <= last)
         continue;   /* out of order: never store a sample twice */

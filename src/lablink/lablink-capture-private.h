@@ -9,6 +9,7 @@
  *  - lablink-capture-merge.c     taking rows in: channels, merge by timestamp, gaps
  *  - lablink-capture-recorder.c  start/stop, following the stream manager
  *  - lablink-capture-backfill.c  fetching what an outage missed over REST
+ *  - lablink-capture-tail.c      stopping after the acquisition's last samples
  *  - lablink-capture-reader.c    reading rows back, finding a time
  *  - lablink-capture-catalog.c   listing and deleting the captures on disk
  *
@@ -109,6 +110,10 @@ struct _LablinkCapture
   gint64                count_base;     /* samples the server made that the capture never had to hold */
   guint64               count_lost;     /* samples found missing so far */
   gboolean              last_gap_unverified;  /* closed, not yet checked by the counts */
+  guint                 backfill_want;  /* samples the next backfill needs, 0 = all there are */
+  guint                 n_holes;        /* holes recorded by merges (lablink-capture-tail.c) */
+  gint64                merge_until;    /* newer samples are not the capture's (the tail's cut) */
+  GTask                *tail_task;      /* lablink_capture_stop_async() under way */
   gboolean              invalid_seen;
   gint64                invalid_anchor;
   gsize                 invalid_anchor_count;
@@ -315,6 +320,12 @@ guint64     lablink_capture_merge_acquisition_message   (LablinkCapture   *self,
 void        lablink_capture_hold_message           (LablinkCapture        *self,
                                                     LablinkMessage        *message);
 void        lablink_capture_release_held           (LablinkCapture        *self);
+gboolean    lablink_capture_merge_backfill_answer  (LablinkCapture        *self,
+                                                    JsonNode              *root,
+                                                    guint                  requested,
+                                                    gboolean              *too_short,
+                                                    guint64               *n_appended);
+guint       lablink_capture_backfill_limit         (LablinkCapture        *self);
 void        lablink_capture_request_backfill       (LablinkCapture        *self,
                                                     gint                   gap);
 void        lablink_capture_cancel_backfill        (LablinkCapture        *self);
@@ -323,5 +334,9 @@ void        lablink_capture_cancel_backfill        (LablinkCapture        *self)
 void        lablink_capture_fail                   (LablinkCapture        *self,
                                                     gint                   gap,
                                                     const GError          *error);
+
+/* lablink-capture-tail.c */
+void        lablink_capture_tail_continue          (LablinkCapture        *self);
+void        lablink_capture_tail_abort             (LablinkCapture        *self);
 
 G_END_DECLS

@@ -26,6 +26,26 @@
  * Signal handlers (the owner's thread)
  * ------------------------------------------------------------------------ */
 
+/* How many of the newest samples a backfill needs for the hole before a
+ * window of @n (@times): the samples since @last at the window's spacing,
+ * a quarter more, and another window's worth for those made until the
+ * server answers; 0 (all it holds) when that cannot be told. Asking for
+ * the server's whole buffer at every hole (a million samples, ~50 MB of
+ * JSON at 100 kSa/s) would only make the next hole. */
+static guint
+hole_size (const gint64 *times,
+           gsize         n,
+           gint64        last)
+{
+  double spacing, want;
+
+  if (n < 2 || last == G_MININT64 || times[n - 1] <= times[0])
+    return 0;
+  spacing = (double) (times[n - 1] - times[0]) / (double) (n - 1);
+  want = ceil ((double) (times[n - 1] - last) / spacing * 1.25) + (double) n;
+  return want < G_MAXUINT ? (guint) want : 0;
+}
+
 static void
 on_acquisition_data (LablinkStreamManager *manager,
                      LablinkMessage       *message,
@@ -65,6 +85,7 @@ on_acquisition_data (LablinkStreamManager *manager,
        * its acquisition wants the lead-in): ask the server for what it
        * still holds before going on. */
       lablink_capture_hold_message (self, message);
+      self->backfill_want = hole_size (times, n, last);
       lablink_capture_request_backfill (self, self->outage_gap);
       return;
     }
@@ -369,6 +390,7 @@ lablink_capture_start (LablinkCapture  *self,
 
   self->recording = TRUE;
   self->record_start = g_get_real_time ();
+  self->merge_until = G_MAXINT64;
   self->cancellable = g_cancellable_new ();
   self->count_known = FALSE;   /* samples made while stopped are not lost */
   self->count_lost = 0;
@@ -403,6 +425,11 @@ lablink_capture_start (LablinkCapture  *self,
  *
  * Stops recording: what was received is written and synced, the metadata
  * saved. Waits for the disk. A stopped capture can be started again.
+ *
+ * It does not ask the server for anything: samples of an acquisition that
+ * were made but had not arrived yet are not in the capture, and nothing
+ * says so unless the counts of a window did. lablink_capture_stop_async()
+ * fetches them first and records what is still missing as a gap.
  *
  * Returns: %TRUE if everything recorded reached the disk
  */
@@ -462,6 +489,8 @@ lablink_capture_stop (LablinkCapture  *self,
   lablink_capture_cancel_notify (self);
   lablink_capture_notify_cb (self);
   lablink_capture_notify (self, PROP_RECORDING);
+  /* A lablink_capture_stop_async() under way is over. */
+  lablink_capture_tail_abort (self);
   g_object_unref (self);
   return ok;
 }

@@ -164,6 +164,15 @@ LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_stop                (LablinkCapture        *self,
                                                          GError               **error);
 LABLINK_AVAILABLE_IN_ALL
+void                lablink_capture_stop_async          (LablinkCapture        *self,
+                                                         GCancellable          *cancellable,
+                                                         GAsyncReadyCallback    callback,
+                                                         gpointer               user_data);
+LABLINK_AVAILABLE_IN_ALL
+gboolean            lablink_capture_stop_finish         (LablinkCapture        *self,
+                                                         GAsyncResult          *result,
+                                                         GError               **error);
+LABLINK_AVAILABLE_IN_ALL
 gboolean            lablink_capture_flush               (LablinkCapture        *self,
                                                          GError               **error);
 LABLINK_AVAILABLE_IN_ALL

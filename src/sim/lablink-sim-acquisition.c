@@ -527,7 +527,7 @@ void
 lablink_sim_acquisition_tick (LablinkSimAcquisition *self)
 {
   g_autofree double *row = NULL;
-  gint64 now_mono;
+  gint64 now_mono, end_real = G_MAXINT64;
   guint budget = 200000;
 
   g_return_if_fail (LABLINK_SIM_IS_ACQUISITION (self));
@@ -538,6 +538,10 @@ lablink_sim_acquisition_tick (LablinkSimAcquisition *self)
 
   row = g_new0 (double, MAX (self->n_channels, 1));
   now_mono = g_get_monotonic_time ();
+  /* A run of duration_seconds makes the samples of that span, however
+   * late this tick is: none stamped at or after its end. */
+  if (self->duration_seconds > 0.0)
+    end_real = self->started_at + (gint64) (self->duration_seconds * G_USEC_PER_SEC);
 
   while (budget-- > 0)
     {
@@ -552,6 +556,11 @@ lablink_sim_acquisition_tick (LablinkSimAcquisition *self)
       timestamp = self->base_real + offset;
       if (timestamp <= self->last_timestamp)
         timestamp = self->last_timestamp + 1;
+      if (timestamp >= end_real)
+        {
+          finish (self, LABLINK_SIM_ACQUISITION_STOPPED);
+          return;
+        }
       t = lablink_sim_instrument_time (self->instrument, timestamp);
       self->n_since_base++;
 

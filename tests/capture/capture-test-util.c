@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "capture-test-util.h"
@@ -119,4 +120,188 @@ capture_test_same_double (double a,
                           double b)
 {
   return (isnan (a) && isnan (b)) || a == b;
+}
+
+/* ------------------------------------------------------------------------
+ * Against a lablink-sim process (test-capture-polled.c, test-capture-tail.c)
+ * ------------------------------------------------------------------------ */
+
+static JsonNode *
+sim_rest (CaptureSimFixture *fixture,
+          const char        *method,
+          const char        *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  TestWaiter waiter = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonNode *answer;
+
+  lablink_client_request_async (fixture->client, method, path, NULL, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  answer = lablink_client_request_finish (fixture->client, result, &error);
+  g_assert_no_error (error);
+  return answer;
+}
+
+void
+capture_sim_fixture_setup (CaptureSimFixture  *fixture,
+                           const char * const *args)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  TestWaiter waiter = { 0 };
+
+  memset (fixture, 0, sizeof *fixture);
+  fixture->sim = test_sim_spawn (args);
+  fixture->root = capture_test_make_tmpdir ();
+  fixture->client = lablink_client_new (test_sim_get_url (fixture->sim), &error);
+  g_assert_no_error (error);
+  fixture->manager = lablink_stream_manager_new (fixture->client);
+  lablink_stream_manager_connect_async (fixture->manager, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  lablink_stream_manager_connect_finish (fixture->manager, result, &error);
+  g_assert_no_error (error);
+  TEST_WAIT (lablink_client_get_server_utc_offset (fixture->client, NULL), TEST_TIMEOUT_MS);
+  g_assert_true (lablink_client_get_server_utc_offset (fixture->client, NULL));
+}
+
+void
+capture_sim_fixture_teardown (CaptureSimFixture *fixture)
+{
+  lablink_stream_manager_disconnect (fixture->manager);
+  test_run_for (50);
+  g_clear_object (&fixture->manager);
+  g_clear_object (&fixture->client);
+  g_clear_pointer (&fixture->sim, test_sim_free);
+  capture_test_rm_rf (fixture->root);
+  g_free (fixture->root);
+}
+
+void
+capture_sim_control (CaptureSimFixture *fixture,
+                     const char        *id,
+                     const char        *action)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  TestWaiter waiter = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  lablink_client_control_acquisition_async (fixture->client, id, action, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  lablink_client_control_acquisition_finish (fixture->client, result, &error);
+  g_assert_no_error (error);
+}
+
+char *
+capture_sim_start_acquisition (CaptureSimFixture *fixture,
+                               const char        *equipment_id,
+                               guint              rate,
+                               guint              buffer)
+{
+  g_autoptr(JsonObject) config = json_object_new ();
+  g_autoptr(JsonArray) channels = json_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  TestWaiter waiter = { 0 };
+  g_autoptr(GError) error = NULL;
+  char *id;
+
+  json_array_add_string_element (channels, "CH1");
+  json_array_add_string_element (channels, "CH2");
+  json_object_set_string_member (config, "equipment_id", equipment_id);
+  json_object_set_string_member (config, "name", "capture-test");
+  json_object_set_string_member (config, "mode", "continuous");
+  json_object_set_int_member (config, "sample_rate", rate);
+  json_object_set_int_member (config, "buffer_size", buffer);
+  json_object_set_array_member (config, "channels", json_array_ref (channels));
+
+  lablink_client_create_acquisition_async (fixture->client, config, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  id = lablink_client_create_acquisition_finish (fixture->client, result, &error);
+  g_assert_no_error (error);
+  capture_sim_control (fixture, id, "start");
+  return id;
+}
+
+GArray *
+capture_sim_get_generated (CaptureSimFixture *fixture,
+                           const char        *id)
+{
+  gint offset_s = 0;
+  g_autofree char *path = g_strdup_printf ("/api/sim/acquisition/%s/generated", id);
+  g_autoptr(JsonNode) node = sim_rest (fixture, "GET", path);
+  JsonObject *object = json_node_get_object (node);
+  JsonArray *timestamps = json_object_get_array_member (object, "timestamps");
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint i;
+
+  /* Naive times in the server's zone, read with the offset the client found. */
+  g_assert_true (lablink_client_get_server_utc_offset (fixture->client, &offset_s));
+  for (i = 0; i < json_array_get_length (timestamps); i++)
+    {
+      g_autofree char *text = g_strconcat (json_array_get_string_element (timestamps, i), "Z", NULL);
+      gint64 t;
+
+      g_assert_true (lablink_parse_timestamp (text, strlen (text), &t));
+      t -= (gint64) offset_s * G_USEC_PER_SEC;
+      g_array_append_val (times, t);
+    }
+  return times;
+}
+
+GArray *
+capture_test_read_times (LablinkCapture *capture)
+{
+  guint64 n = lablink_capture_get_n_samples (capture);
+  guint n_channels = lablink_capture_get_n_channels (capture);
+  GArray *times = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) n);
+  g_autofree double *values = g_new (double, MAX (n * n_channels, 1));
+  g_autoptr(GError) error = NULL;
+
+  g_array_set_size (times, (guint) n);
+  lablink_capture_read (capture, 0, n, (gint64 *) (gpointer) times->data, values, &error);
+  g_assert_no_error (error);
+  return times;
+}
+
+guint
+capture_test_check_missing (LablinkCapture *capture,
+                            GArray         *generated,
+                            guint          *n_lost_gaps)
+{
+  g_autoptr(GArray) stored = capture_test_read_times (capture);
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  guint n_gaps = 0, i, j, k, first = 0, n_missing = 0;
+
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  g_assert_cmpuint (stored->len, >, 0);
+
+  while (first < generated->len && g_array_index (generated, gint64, first) != g_array_index (stored, gint64, 0))
+    first++;
+  g_assert_cmpuint (first, <, generated->len);
+  for (i = first, j = 0; i < generated->len; i++)
+    {
+      gint64 t = g_array_index (generated, gint64, i);
+
+      if (j < stored->len && g_array_index (stored, gint64, j) == t)
+        {
+          j++;
+          continue;
+        }
+      n_missing++;
+      for (k = 0; k < n_gaps; k++)
+        if (gaps[k].start_usec < t && (gaps[k].end_usec == 0 || t < gaps[k].end_usec))
+          break;
+      if (k == n_gaps)
+        g_error ("sample %u (%" G_GINT64_FORMAT ") missing outside any gap (%u gaps)", i, t, n_gaps);
+      g_assert_true (gaps[k].data_lost);
+    }
+  g_assert_cmpuint (j, ==, stored->len);
+  g_assert_cmpuint (stored->len + n_missing, ==, generated->len - first);
+
+  *n_lost_gaps = 0;
+  for (k = 0; k < n_gaps; k++)
+    *n_lost_gaps += gaps[k].data_lost;
+  g_test_message ("generated %u (from the first stored), stored %u, missing %u, gaps %u (%u lost)",
+                  generated->len - first, stored->len, n_missing, n_gaps, *n_lost_gaps);
+  return n_missing;
 }
