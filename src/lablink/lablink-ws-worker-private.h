@@ -17,6 +17,7 @@
 #include "lablink-message.h"
 #include "lablink-statistics.h"
 #include "lablink-stream-manager.h"
+#include "lablink-ws-frame-private.h"
 
 G_BEGIN_DECLS
 
@@ -186,7 +187,7 @@ struct _LablinkWsWorker
 
   /* Worker thread only. */
   SoupSession             *session;
-  SoupWebsocketConnection *conn;
+  LablinkWsFrameConn      *conn;
   GCancellable            *connect_cancellable;
   SoupMessage             *connect_msg;
   GSource                 *handshake_source;
@@ -199,7 +200,7 @@ struct _LablinkWsWorker
   gboolean                 want_connected;
   gboolean                 report_connect;   /* a connect() waits for its first result */
   gboolean                 ever_connected;
-  gboolean                 closed_too_big;   /* libsoup refused a frame over max_payload */
+  gboolean                 closed_too_big;   /* the link was closed for a frame over max_payload */
   GRand                   *rand;
   GSource                 *flush_source;
   gboolean                 flush_armed;      /* flush_source has a ready time */
@@ -251,9 +252,9 @@ void     lablink_ws_worker_set_state        (LablinkWsWorker         *self,
                                              LablinkConnectionState   state,
                                              gint64                   next_retry,
                                              const char              *error_message);
-void     lablink_ws_worker_on_message       (SoupWebsocketConnection *conn,
-                                             gint                     type,
-                                             GBytes                  *bytes,
+void     lablink_ws_worker_on_message       (const char              *text,
+                                             gsize                    size,
+                                             gboolean                 binary,
                                              gpointer                 data);
 
 G_END_DECLS
