@@ -157,10 +157,11 @@ output_ready (GObject  *stream,
   return G_SOURCE_REMOVE;
 }
 
-/* The connection is over: a close frame (@code, 0 for none) goes out if
- * it can without blocking, the stream is closed. */
+/* The connection is over: if @send_close, a close frame (@code, 0 for
+ * none) goes out if it can without blocking; the stream is closed. */
 static void
 shut_down (LablinkWsFrameConn *self,
+           gboolean            send_close,
            gushort             code,
            const char         *reason)
 {
@@ -168,7 +169,7 @@ shut_down (LablinkWsFrameConn *self,
   destroy_source (&self->input_source);
   destroy_source (&self->output_source);
   destroy_source (&self->fail_source);
-  if (self->write_error == NULL)
+  if (send_close && self->write_error == NULL)
     {
       lablink_ws_frame_append_close (self->outgoing, code, reason, TRUE, mask_key ());
       flush_output (self);
@@ -176,11 +177,13 @@ shut_down (LablinkWsFrameConn *self,
   g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
 }
 
-/* Ends the connection from our side of it: the server's code (0: none),
- * after @error (may be NULL) for a failure of ours; callbacks follow. */
+/* The connection ends: @code is the server's (0: none), @error (may be
+ * NULL) a failure; a close frame with @send_code goes out if @send_close.
+ * The callbacks follow. */
 static void
 finish (LablinkWsFrameConn *self,
         gushort             code,
+        gboolean            send_close,
         gushort             send_code,
         const GError       *error)
 {
@@ -190,7 +193,7 @@ finish (LablinkWsFrameConn *self,
     self->callbacks.error (error, self->user_data);
   if (!self->open)
     return;
-  shut_down (self, send_code, NULL);
+  shut_down (self, send_close, send_code, NULL);
   self->callbacks.closed (code, self->user_data);
 }
 
@@ -203,8 +206,7 @@ fail_cb (gpointer data)
   g_clear_pointer (&self->fail_source, g_source_unref);
   conn_ref (self);
   /* The stream is broken: no close frame. */
-  self->write_error = g_error_copy (error);
-  finish (self, 0, 0, error);
+  finish (self, 0, FALSE, 0, error);
   conn_unref (self);
   return G_SOURCE_REMOVE;
 }
@@ -253,12 +255,12 @@ decode (LablinkWsFrameConn *self)
 
         case LABLINK_WS_EVENT_CLOSE:
           /* The close handshake: the server's code echoed. */
-          finish (self, event.close_code, event.close_code, NULL);
+          finish (self, event.close_code, TRUE, event.close_code, NULL);
           break;
 
         case LABLINK_WS_EVENT_ERROR:
         default:
-          finish (self, event.close_code, event.close_code, error);
+          finish (self, event.close_code, TRUE, event.close_code, error);
           break;
         }
     }
@@ -320,15 +322,14 @@ input_ready (GObject  *stream,
           if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
             {
               /* The stream is broken: no close frame. */
-              self->write_error = g_error_copy (error);
-              finish (self, 0, 0, error);
+              finish (self, 0, FALSE, 0, error);
             }
           break;
         }
       if (n == 0)
         {
-          /* The server went without a close frame. */
-          finish (self, 0, 0, NULL);
+          /* The server went without a close frame: none is sent. */
+          finish (self, 0, FALSE, 0, NULL);
           break;
         }
       self->end += (gsize) n;
@@ -402,7 +403,7 @@ lablink_ws_frame_conn_close (LablinkWsFrameConn *self,
                              gushort             code)
 {
   if (self->open)
-    shut_down (self, code, NULL);
+    shut_down (self, TRUE, code, NULL);
 }
 
 /* Closes without a close frame if still open; no callback follows. */

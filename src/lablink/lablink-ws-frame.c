@@ -51,8 +51,11 @@ static gboolean
 valid_utf8 (const guint8 *s,
             gsize         length)
 {
-  const guint8 *end = s + length;
+  const guint8 *end;
 
+  if (length == 0)
+    return TRUE;  /* (an empty message's data may be NULL) */
+  end = s + length;
   while (s < end)
     {
       guint8 c;
