@@ -77,23 +77,21 @@ valid_utf8 (const guint8 *s,
       c = *s++;
       if (c < 0x80)
         continue;
+      /* The continuation bytes a lead byte takes, and the range of the
+       * first of them (no overlong forms, surrogates or > U+10FFFF). */
       if (c >= 0xC2 && c <= 0xDF)
         n = 1;
       else if (c >= 0xE0 && c <= 0xEF)
         {
           n = 2;
-          if (c == 0xE0)
-            lo = 0xA0;
-          else if (c == 0xED)
-            hi = 0x9F;
+          lo = c == 0xE0 ? 0xA0 : 0x80;
+          hi = c == 0xED ? 0x9F : 0xBF;
         }
       else if (c >= 0xF0 && c <= 0xF4)
         {
           n = 3;
-          if (c == 0xF0)
-            lo = 0x90;
-          else if (c == 0xF4)
-            hi = 0x8F;
+          lo = c == 0xF0 ? 0x90 : 0x80;
+          hi = c == 0xF4 ? 0x8F : 0xBF;
         }
       else
         return FALSE;

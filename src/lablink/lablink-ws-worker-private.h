@@ -1,9 +1,10 @@
 /* lablink-ws-worker-private.h — the WebSocket side of LablinkStreamManager
  *
- * libsoup reads a readable socket to the end and emits a signal per frame
- * without returning to the main loop, so a fast server would freeze the
- * owner's main loop. The worker owns the socket on a thread of its own with
- * its own GMainContext: it connects, reconnects, keeps the link alive, parses
+ * A fast server keeps whoever reads the socket busy for as long as it has
+ * data, so it would freeze the owner's main loop. The worker owns the
+ * socket on a thread of its own with its own GMainContext: it connects
+ * (libsoup's session does the handshake), speaks RFC 6455 on the upgraded
+ * stream (lablink-ws-frame-conn.c), reconnects, keeps the link alive, parses
  * each frame into a LablinkMessage and hands it over through small bounded
  * per-stream queues (oldest dropped first, counted). The owner's side is
  * woken once per batch and drains within a time budget.

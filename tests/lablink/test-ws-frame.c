@@ -260,62 +260,64 @@ test_oversize (void)
   }
 }
 
+/* Frames given as (first byte, payload) pairs, ending in NULL, must end
+ * in an error with @code. */
+static void
+expect_frames_error (gboolean    masked,
+                     gushort     code,
+                     guint       first,
+                     const char *payload,
+                     ...)
+{
+  g_autoptr(GByteArray) wire = g_byte_array_new ();
+  va_list args;
+
+  va_start (args, payload);
+  while (payload != NULL)
+    {
+      append_text (wire, (guint8) first, payload);
+      first = va_arg (args, guint);
+      payload = first ? va_arg (args, const char *) : NULL;
+    }
+  va_end (args);
+  expect_error (wire, 1024, masked, code);
+}
+
 /* Frames a client must refuse. */
 static void
 test_protocol_errors (void)
 {
+  const gushort protocol = SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR;
   g_autoptr(GByteArray) wire = g_byte_array_new ();
   guint8 big[126] = { 0 };
-  guint8 opcode;
+  guint opcode;
 
   /* unknown opcodes */
   for (opcode = 3; opcode < 16; opcode++)
-    {
-      if (opcode >= 8 && opcode <= 10)
-        continue;
-      g_byte_array_set_size (wire, 0);
-      append_text (wire, 0x80 | opcode, "x");
-      expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
-    }
+    if (opcode < 8 || opcode > 10)
+      expect_frames_error (FALSE, protocol, 0x80 | opcode, "x", 0);
 
   /* reserved bits (no extension negotiated) */
   for (opcode = 0x10; opcode <= 0x40; opcode <<= 1)
-    {
-      g_byte_array_set_size (wire, 0);
-      append_text (wire, 0x81 | opcode, "x");
-      expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
-    }
+    expect_frames_error (FALSE, protocol, 0x81 | opcode, "x", 0);
 
-  /* a masked server frame */
-  g_byte_array_set_size (wire, 0);
+  /* a masked server frame; an unmasked client frame, for a server */
   lablink_ws_frame_append (wire, LABLINK_WS_OPCODE_TEXT, (const guint8 *) "hi", 2, TRUE, 0x12345678);
-  expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
-  /* and an unmasked client frame, for a server */
-  g_byte_array_set_size (wire, 0);
-  append_text (wire, 0x81, "hi");
-  expect_error (wire, 1024, TRUE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
+  expect_error (wire, 1024, FALSE, protocol);
+  expect_frames_error (TRUE, protocol, 0x81, "hi", 0);
 
   /* a fragmented control frame; a control frame over 125 bytes */
-  g_byte_array_set_size (wire, 0);
-  append_text (wire, 0x09, "ping");
-  expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
+  expect_frames_error (FALSE, protocol, 0x09, "ping", 0);
   g_byte_array_set_size (wire, 0);
   append_raw (wire, 0x89, big, sizeof big);
-  expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
+  expect_error (wire, 1024, FALSE, protocol);
 
   /* a continuation with nothing to continue; a new message inside one */
-  g_byte_array_set_size (wire, 0);
-  append_text (wire, 0x80, "x");
-  expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
-  g_byte_array_set_size (wire, 0);
-  append_text (wire, 0x01, "x");
-  append_text (wire, 0x81, "y");
-  expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
+  expect_frames_error (FALSE, protocol, 0x80, "x", 0);
+  expect_frames_error (FALSE, protocol, 0x01, "x", 0x81, "y", 0);
 
   /* close frames: 1 byte, codes a peer may not send, a reason not UTF-8 */
-  g_byte_array_set_size (wire, 0);
-  append_raw (wire, 0x88, (const guint8 *) "\x03", 1);
-  expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
+  expect_frames_error (FALSE, protocol, 0x88, "\x03", 0);
   {
     const guint codes[] = { 0, 999, 1004, 1005, 1006, 1015, 2999, 5000, 65535 };
     guint i;
@@ -326,12 +328,10 @@ test_protocol_errors (void)
 
         g_byte_array_set_size (wire, 0);
         append_raw (wire, 0x88, payload, 2);
-        expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR);
+        expect_error (wire, 1024, FALSE, protocol);
       }
   }
-  g_byte_array_set_size (wire, 0);
-  append_raw (wire, 0x88, (const guint8 *) "\x03\xe8\xff", 3);
-  expect_error (wire, 1024, FALSE, SOUP_WEBSOCKET_CLOSE_BAD_DATA);
+  expect_frames_error (FALSE, SOUP_WEBSOCKET_CLOSE_BAD_DATA, 0x88, "\x03\xe8\xff", 0);
 
   /* after an error, nothing more */
   {
