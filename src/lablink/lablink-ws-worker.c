@@ -527,7 +527,7 @@ on_connected (GObject      *source,
     {
       attempt_failed (self,
                       g_error_new (LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, _("Could not connect: %s"),
-                                   "the upgraded stream is not pollable"),
+                                   "the upgraded stream cannot be taken over"),
                       FALSE);
       return;
     }
