@@ -89,8 +89,8 @@ serve (int          listener,
 {
   char request[8192];
   gsize got = 0;
-  int fd = accept (listener, NULL, NULL);
-  const char *key, *end;
+  int fd = -1;
+  const char *key = NULL, *end;
   g_autofree char *key_text = NULL;
   g_autofree char *concat = NULL;
   g_autofree char *accept_key = NULL;
@@ -103,23 +103,35 @@ serve (int          listener,
   guint per_batch = 256;
   guint i;
 
-  if (fd < 0)
-    _exit (1);
-
-  while (got < sizeof request - 1)
+  /* Other requests (the client's REST calls, e.g. for the server's clock)
+   * may come first: answered 404, and the next connection is accepted. */
+  while (key == NULL)
     {
-      ssize_t n = recv (fd, request + got, sizeof request - 1 - got, 0);
-      if (n <= 0)
-        _exit (1);
-      got += (gsize) n;
-      request[got] = '\0';
-      if (strstr (request, "\r\n\r\n"))
-        break;
-    }
+      static const char not_found[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
-  key = strcasestr (request, "Sec-WebSocket-Key:");
-  if (key == NULL)
-    _exit (1);
+      fd = accept (listener, NULL, NULL);
+      if (fd < 0)
+        _exit (1);
+      got = 0;
+      request[0] = '\0';
+      while (got < sizeof request - 1)
+        {
+          ssize_t n = recv (fd, request + got, sizeof request - 1 - got, 0);
+          if (n <= 0)
+            break;
+          got += (gsize) n;
+          request[got] = '\0';
+          if (strstr (request, "\r\n\r\n"))
+            break;
+        }
+
+      key = strcasestr (request, "Sec-WebSocket-Key:");
+      if (key == NULL)
+        {
+          write_all (fd, not_found, sizeof not_found - 1);
+          close (fd);
+        }
+    }
   key += strlen ("Sec-WebSocket-Key:");
   while (*key == ' ')
     key++;

@@ -9,6 +9,10 @@ Reads the JSON Lines recordings of a real LabLink 1.2.5 server
   OUTDIR/seeds-rest/       every REST response body (JSON or plain text)
   OUTDIR/seeds-timestamp/  every ISO-8601 timestamp found in those, plus the
                            zone forms the server never sends
+  OUTDIR/seeds-wsframe/    received frames as a server sends them on the wire
+                           (after a first byte that picks the read size and
+                           the limit), whole, fragmented around a ping, and
+                           followed by a close
 
 usage: make-corpus.py [--stamp FILE] OUTDIR RECORDING.jsonl...
 """
@@ -34,12 +38,36 @@ EXTRA_TIMESTAMPS = [
 ]
 
 
+def ws_frame(first, payload):
+    """An unmasked (server) WebSocket frame; first: FIN, RSV and opcode bits."""
+    n = len(payload)
+    if n < 126:
+        header = bytes([first, n])
+    elif n < 65536:
+        header = bytes([first, 126]) + n.to_bytes(2, 'big')
+    else:
+        header = bytes([first, 127]) + n.to_bytes(8, 'big')
+    return header + payload
+
+
+def wire_seeds(frames):
+    """Seeds for fuzz-wsframe from the frames' texts."""
+    seeds = []
+    for i, text in enumerate(frames[:200]):
+        data = text.encode('utf-8')
+        half = len(data) // 2
+        seeds.append(bytes([i % 256]) + ws_frame(0x81, data))
+        seeds.append(bytes([(i * 7) % 256]) + ws_frame(0x01, data[:half]) + ws_frame(0x89, b'ping') +
+                     ws_frame(0x80, data[half:]) + ws_frame(0x88, b'\x03\xe8bye'))
+    return seeds
+
+
 def write_seeds(directory, items):
     shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory)
     names = set()
     for item in items:
-        data = item.encode('utf-8')
+        data = item if isinstance(item, bytes) else item.encode('utf-8')
         name = hashlib.sha1(data).hexdigest()
         if name in names:
             continue
@@ -75,6 +103,8 @@ def main(argv):
         'message': write_seeds(os.path.join(outdir, 'seeds-message'), frames),
         'rest': write_seeds(os.path.join(outdir, 'seeds-rest'), bodies),
         'timestamp': write_seeds(os.path.join(outdir, 'seeds-timestamp'), timestamps),
+        'wsframe': write_seeds(os.path.join(outdir, 'seeds-wsframe'),
+                               wire_seeds([r for r in dict.fromkeys(frames)])),
     }
     summary = ', '.join(f'{name}: {n}' for name, n in counts.items())
     if stamp:

@@ -1,12 +1,12 @@
 /* lablink-ws-read-stream.c — the stream the worker's WebSocket reads from
  *
  * A GIOStream over the connection libsoup's session made (TLS, proxy and
- * handshake done by the session), for a SoupWebsocketConnection of our own.
- * Its input does two things libsoup 3.2 does not:
+ * handshake done by the session), for the worker's WebSocket connection
+ * (lablink-ws-frame-conn.c). Its input:
  *
- * - Reads the connection 64 KiB at a time and serves libsoup's 1 KiB reads
- *   from memory: one recv() per ~180 readings frames instead of one per
- *   two or three.
+ * - Reads the connection 64 KiB at a time: straight into the reader's
+ *   buffer when it offers that much room (ours always does), else into its
+ *   own, serving smaller reads from memory (libsoup's were 1 KiB).
  * - Paces read bursts: a burst starts at most every READ_PERIOD_US. When
  *   frames come more often than that (a 1 kHz stream), the next burst waits
  *   for the rest of the period and reads everything that came meanwhile in
@@ -71,7 +71,7 @@ take_buffered (LablinkWsReadInput *self,
   return (gssize) n;
 }
 
-/* Data is handed out: the first time since libsoup's last source, a burst
+/* Data is handed out: the first time since the reader's last source, a burst
  * starts. (A burst that finds nothing does not count: the next waits on the
  * connection, not on the clock.) */
 static gssize
@@ -98,9 +98,9 @@ lablink_ws_read_input_read_nonblocking (GPollableInputStream  *stream,
   if (self->end > self->start)
     return took (self, take_buffered (self, buffer, count));
 
-  /* The last read came short: the socket was drained a moment ago. libsoup
+  /* The last read came short: the socket was drained a moment ago. The reader
    * reads until a read would block; saying so here saves a recv() per
-   * burst, and what came meanwhile is seen by the source libsoup makes
+   * burst, and what came meanwhile is seen by the source the reader makes
    * next (which polls the connection, or is ready at once if it is
    * readable). */
   if (self->drained)
@@ -110,8 +110,14 @@ lablink_ws_read_input_read_nonblocking (GPollableInputStream  *stream,
       return -1;
     }
 
+  /* A reader with room for a whole buffer reads straight into its own. */
   if (count >= READ_BUFFER_SIZE)
-    return took (self, g_pollable_input_stream_read_nonblocking (self->base, buffer, count, NULL, error));
+    {
+      n = g_pollable_input_stream_read_nonblocking (self->base, buffer, count, NULL, error);
+      if (n > 0)
+        self->drained = self->short_read_drains && (gsize) n < count;
+      return took (self, n);
+    }
 
   n = g_pollable_input_stream_read_nonblocking (self->base, self->buffer, READ_BUFFER_SIZE, NULL, error);
   if (n <= 0)
@@ -174,7 +180,7 @@ lablink_ws_read_input_create_source (GPollableInputStream *stream,
   gint64 next_burst = self->burst_start + self->period_us;
   GSource *child, *source;
 
-  /* libsoup makes a source when its burst is over. */
+  /* The reader makes a source when its burst is over. */
   self->burst_over = TRUE;
   self->drained = FALSE;
   if (self->burst_end != NULL)

@@ -498,17 +498,17 @@ lookup_entry_locked (LablinkWsWorker *self,
   return entry;
 }
 
-/* W: one frame arrived. This is the hot path: parse, then one lock. */
+/* W: one message arrived (lablink-ws-frame-conn.c; @text lies in its read
+ * buffer). This is the hot path: parse, then one lock. */
 void
-lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
-                              gint                     type,
-                              GBytes                  *bytes,
-                              gpointer                 data)
+lablink_ws_worker_on_message (const char *text,
+                              gsize       size,
+                              gboolean    binary,
+                              gpointer    data)
 {
   LablinkWsWorker *self = data;
   g_autoptr(GError) error = NULL;
   LablinkMessage *message = NULL;
-  gsize size = g_bytes_get_size (bytes);
   gint64 now = g_get_monotonic_time ();
   LablinkErrorKind kind = LABLINK_ERROR_KIND_MALFORMED;
   LablinkWsWakeup wake = NULL;
@@ -516,7 +516,7 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
 
   self->last_rx = now;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+  if (binary)
     {
       g_set_error (&error, LABLINK_ERROR, LABLINK_ERROR_BINARY_FRAME,
                    "Unexpected binary frame of %" G_GSIZE_FORMAT " bytes", size);
@@ -530,7 +530,7 @@ lablink_ws_worker_on_message (SoupWebsocketConnection *conn,
       g_mutex_lock (&self->lock);
       previous = _lablink_naive_zone_push (self->naive_known, self->naive_offset);
       g_mutex_unlock (&self->lock);
-      message = lablink_message_parse_bytes (bytes, self->config.max_payload, &error);
+      message = lablink_message_parse_text (text, size, self->config.max_payload, &error);
       _lablink_naive_zone_pop (previous);
       if (message == NULL)
         {

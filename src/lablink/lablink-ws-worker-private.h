@@ -1,9 +1,10 @@
 /* lablink-ws-worker-private.h — the WebSocket side of LablinkStreamManager
  *
- * libsoup reads a readable socket to the end and emits a signal per frame
- * without returning to the main loop, so a fast server would freeze the
- * owner's main loop. The worker owns the socket on a thread of its own with
- * its own GMainContext: it connects, reconnects, keeps the link alive, parses
+ * A fast server keeps whoever reads the socket busy for as long as it has
+ * data, so it would freeze the owner's main loop. The worker owns the
+ * socket on a thread of its own with its own GMainContext: it connects
+ * (libsoup's session does the handshake), speaks RFC 6455 on the upgraded
+ * stream (lablink-ws-frame-conn.c), reconnects, keeps the link alive, parses
  * each frame into a LablinkMessage and hands it over through small bounded
  * per-stream queues (oldest dropped first, counted). The owner's side is
  * woken once per batch and drains within a time budget.
@@ -17,6 +18,7 @@
 #include "lablink-message.h"
 #include "lablink-statistics.h"
 #include "lablink-stream-manager.h"
+#include "lablink-ws-frame-private.h"
 
 G_BEGIN_DECLS
 
@@ -186,7 +188,7 @@ struct _LablinkWsWorker
 
   /* Worker thread only. */
   SoupSession             *session;
-  SoupWebsocketConnection *conn;
+  LablinkWsFrameConn      *conn;
   GCancellable            *connect_cancellable;
   SoupMessage             *connect_msg;
   GSource                 *handshake_source;
@@ -199,7 +201,7 @@ struct _LablinkWsWorker
   gboolean                 want_connected;
   gboolean                 report_connect;   /* a connect() waits for its first result */
   gboolean                 ever_connected;
-  gboolean                 closed_too_big;   /* libsoup refused a frame over max_payload */
+  gboolean                 closed_too_big;   /* the link was closed for a frame over max_payload */
   GRand                   *rand;
   GSource                 *flush_source;
   gboolean                 flush_armed;      /* flush_source has a ready time */
@@ -251,9 +253,9 @@ void     lablink_ws_worker_set_state        (LablinkWsWorker         *self,
                                              LablinkConnectionState   state,
                                              gint64                   next_retry,
                                              const char              *error_message);
-void     lablink_ws_worker_on_message       (SoupWebsocketConnection *conn,
-                                             gint                     type,
-                                             GBytes                  *bytes,
+void     lablink_ws_worker_on_message       (const char              *text,
+                                             gsize                    size,
+                                             gboolean                 binary,
                                              gpointer                 data);
 
 G_END_DECLS

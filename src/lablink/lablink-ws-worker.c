@@ -103,6 +103,9 @@ worker_thread (gpointer data)
 
   g_main_context_push_thread_default (self->context);
   self->session = soup_session_new_with_options ("timeout", 0, "idle-timeout", 0, NULL);
+  /* Our framing (lablink-ws-frame.c) has no permessage-deflate: it is not
+   * offered, and the server sends its frames as they are. */
+  soup_session_remove_feature_by_type (self->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
   self->rand = g_rand_new ();
   self->flush_source = lablink_ws_worker_flush_source_new (self);
 
@@ -120,10 +123,8 @@ worker_thread (gpointer data)
   g_clear_pointer (&self->stable_source, g_source_unref);
   if (self->conn)
     {
-      g_signal_handlers_disconnect_by_data (self->conn, self);
-      if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      g_clear_object (&self->conn);
+      lablink_ws_frame_conn_close (self->conn, SOUP_WEBSOCKET_CLOSE_NORMAL);
+      g_clear_pointer (&self->conn, lablink_ws_frame_conn_free);
     }
   soup_session_abort (self->session);
   g_clear_object (&self->session);
@@ -198,12 +199,11 @@ send_text (LablinkWsWorker *self,
 {
   gsize len;
 
-  if (self->conn == NULL ||
-      soup_websocket_connection_get_state (self->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+  if (self->conn == NULL || !lablink_ws_frame_conn_is_open (self->conn))
     return;
 
   len = strlen (text);
-  soup_websocket_connection_send_text (self->conn, text);
+  lablink_ws_frame_conn_send_text (self->conn, text, len);
 
   g_mutex_lock (&self->lock);
   self->messages_sent++;
@@ -225,10 +225,9 @@ teardown_connection (LablinkWsWorker *self,
 
   if (self->conn != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->conn, self);
-      if (close && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      g_clear_object (&self->conn);
+      if (close)
+        lablink_ws_frame_conn_close (self->conn, SOUP_WEBSOCKET_CLOSE_NORMAL);
+      g_clear_pointer (&self->conn, lablink_ws_frame_conn_free);
     }
 
   g_mutex_lock (&self->lock);
@@ -245,13 +244,12 @@ teardown_connection (LablinkWsWorker *self,
     }
 }
 
-/* W */
+/* W: the connection closed; @code is the server's close code (0: none). */
 static void
-on_closed (SoupWebsocketConnection *conn,
-           gpointer                 data)
+on_closed (gushort  code,
+           gpointer data)
 {
   LablinkWsWorker *self = data;
-  gushort code = soup_websocket_connection_get_close_code (conn);
   g_autofree char *reason = NULL;
 
   if (code == 0 || code == SOUP_WEBSOCKET_CLOSE_NORMAL || code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY)
@@ -261,8 +259,8 @@ on_closed (SoupWebsocketConnection *conn,
 
   teardown_connection (self, FALSE);
 
-  /* A frame over max-payload-size: libsoup closes the link (1009, "too
-   * big") without handing the frame over. That is the frame's fault, not
+  /* A frame over max-payload-size: the connection closes the link (1009,
+   * "too big") without reading the frame. That is the frame's fault, not
    * the connection's: counted and reported as a too-large frame. */
   if (self->closed_too_big || code == SOUP_WEBSOCKET_CLOSE_TOO_BIG)
     {
@@ -296,9 +294,8 @@ on_closed (SoupWebsocketConnection *conn,
 
 /* W */
 static void
-on_error (SoupWebsocketConnection *conn,
-          GError                  *error,
-          gpointer                 data)
+on_error (const GError *error,
+          gpointer      data)
 {
   LablinkWsWorker *self = data;
 
@@ -405,69 +402,57 @@ certificate_error (LablinkWsWorker *self,
   return error;
 }
 
+static const LablinkWsFrameCallbacks frame_callbacks = {
+  .message = lablink_ws_worker_on_message,
+  .error = on_error,
+  .closed = on_closed,
+};
+
 /* W: the session did the handshake (TLS, proxy, authentication, headers)
  * and made @conn (taken) on the connection; returns a connection of our own
- * on the same connection, reading it through a LablinkWsReadStream (large
- * reads, paced bursts: lablink-ws-read-stream.c). Whatever @conn might
- * have read already would be lost, but a LabLink server sends nothing
- * before the client's first frame (sent once we are connected). If the
- * stream cannot be taken over, @conn is returned as it is. */
-static SoupWebsocketConnection *
+ * (lablink-ws-frame-conn.c) on the same connection, reading it through a
+ * LablinkWsReadStream (large reads, paced bursts: lablink-ws-read-stream.c),
+ * or NULL if the stream cannot be taken over. Whatever @conn might have
+ * read already would be lost, but a LabLink server sends nothing before the
+ * client's first frame (sent once we are connected). */
+static LablinkWsFrameConn *
 take_over_connection (LablinkWsWorker         *self,
-                      SoupWebsocketConnection *conn)
+                      SoupWebsocketConnection *conn,
+                      gsize                    max_payload)
 {
   GIOStream *base = soup_websocket_connection_get_io_stream (conn);
   g_autoptr(GIOStream) stream = NULL;
-  SoupWebsocketConnection *ours;
+  LablinkWsFrameConn *ours;
   const char *scheme;
-  GList *extensions = NULL;
-  GList *l;
 
   /* Disposing @conn closes its stream, unless a close cannot start: the
    * stream is marked busy for that moment (its close then fails with
-   * G_IO_ERROR_PENDING, which @conn takes as closed). */
+   * G_IO_ERROR_PENDING, which @conn takes as closed). Extensions cannot
+   * have been negotiated (none is offered: worker_thread()). */
   if (!G_IS_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (base)) ||
+      !G_IS_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (base)) ||
+      soup_websocket_connection_get_extensions (conn) != NULL ||
       !g_io_stream_set_pending (base, NULL))
-    return conn;
+    {
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_object_unref (conn);
+      return NULL;
+    }
   g_object_ref (base);
-
-  for (l = soup_websocket_connection_get_extensions (conn); l != NULL; l = l->next)
-    extensions = g_list_prepend (extensions, g_object_ref (l->data));
-  extensions = g_list_reverse (extensions);
 
   /* ws:// is a plain socket (also through a proxy); wss:// is TLS. */
   scheme = g_uri_get_scheme (soup_websocket_connection_get_uri (conn));
   stream = lablink_ws_read_stream_new (base, g_strcmp0 (scheme, "ws") == 0 || g_strcmp0 (scheme, "http") == 0,
                                        READ_PERIOD_US, lablink_ws_worker_burst_over, self);
-  ours = soup_websocket_connection_new (stream, soup_websocket_connection_get_uri (conn),
-                                        SOUP_WEBSOCKET_CONNECTION_CLIENT,
-                                        soup_websocket_connection_get_origin (conn),
-                                        soup_websocket_connection_get_protocol (conn),
-                                        extensions);
-
-  self->bursts_reported = TRUE;
 
   g_object_run_dispose (G_OBJECT (conn));
   g_object_unref (conn);
   g_io_stream_clear_pending (base);
   g_object_unref (base);
-  return ours;
-}
 
-/* The "message" signal's arguments unpacked by hand: its own marshaller is
- * the generic one (libffi) for every frame. */
-static void
-marshal_message (GClosure     *closure,
-                 GValue       *return_value,
-                 guint         n_params,
-                 const GValue *params,
-                 gpointer      hint,
-                 gpointer      marshal_data)
-{
-  lablink_ws_worker_on_message (g_value_get_object (&params[0]),
-                                g_value_get_int (&params[1]),
-                                g_value_get_boxed (&params[2]),
-                                closure->data);
+  ours = lablink_ws_frame_conn_new (stream, max_payload, &frame_callbacks, self);
+  self->bursts_reported = TRUE;
+  return ours;
 }
 
 /* W */
@@ -480,6 +465,7 @@ on_connected (GObject      *source,
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GError) error = NULL;
   SoupWebsocketConnection *conn;
+  gsize max_payload;
   GPtrArray *frames;
   GHashTableIter iter;
   StreamEntry *entry;
@@ -532,18 +518,24 @@ on_connected (GObject      *source,
       return;
     }
 
-  self->conn = conn = take_over_connection (self, conn);
   g_mutex_lock (&self->lock);
-  soup_websocket_connection_set_max_incoming_payload_size (conn, self->config.max_payload);
-  /* libsoup ≥ 3.6 also bounds a message reassembled from fragments (older
-   * ones bound each fragment only). */
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (conn), "max-total-message-size") != NULL)
-    g_object_set (conn, "max-total-message-size", (guint64) self->config.max_payload, NULL);
+  max_payload = self->config.max_payload;
+  g_mutex_unlock (&self->lock);
   self->closed_too_big = FALSE;
-  /* No libsoup keepalive: our application ping (keepalive_cb) already
+  self->conn = take_over_connection (self, conn, max_payload);
+  if (self->conn == NULL)
+    {
+      attempt_failed (self,
+                      g_error_new (LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, _("Could not connect: %s"),
+                                   "the upgraded stream cannot be taken over"),
+                      FALSE);
+      return;
+    }
+
+  /* No WebSocket keepalive: our application ping (keepalive_cb) already
    * makes traffic both ways every interval; a second timer only doubled the
    * idle wake-ups. */
-  soup_websocket_connection_set_keepalive_interval (conn, 0);
+  g_mutex_lock (&self->lock);
   self->up_since = g_get_monotonic_time ();
   if (self->ever_connected)
     self->reconnects++;
@@ -568,15 +560,6 @@ on_connected (GObject      *source,
   self->connected_since = g_get_monotonic_time ();
   self->last_rx = self->connected_since;
   self->ping_sent = 0;
-
-  {
-    GClosure *closure = g_cclosure_new (G_CALLBACK (lablink_ws_worker_on_message), self, NULL);
-
-    g_closure_set_marshal (closure, marshal_message);
-    g_signal_connect_closure (conn, "message", closure, FALSE);
-  }
-  g_signal_connect (conn, "closed", G_CALLBACK (on_closed), self);
-  g_signal_connect (conn, "error", G_CALLBACK (on_error), self);
 
   lablink_ws_worker_set_state (self, LABLINK_CONNECTION_CONNECTED, 0, NULL);
 
