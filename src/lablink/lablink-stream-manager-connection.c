@@ -63,17 +63,48 @@ _lablink_stream_manager_complete_disconnect_tasks (LablinkStreamManager *self)
     g_task_return_boolean (g_ptr_array_index (tasks, i), TRUE);
 }
 
+static gboolean
+error_equal (const GError *a,
+             const GError *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return a->domain == b->domain && a->code == b->code && g_str_equal (a->message, b->message);
+}
+
+/* The worker's last error (@text) as a GError: its domain and code come
+ * with the STATE item of a failure that has them (@reported; the owner may
+ * take that item after the text changed, or the other way round), else
+ * %LABLINK_ERROR_NOT_CONNECTED. */
+static GError *
+last_error_new (LablinkStreamManager *self,
+                const char           *text,
+                const GError         *reported)
+{
+  if (text == NULL)
+    return NULL;
+  if (reported != NULL && g_str_equal (reported->message, text))
+    return g_error_copy (reported);
+  if (self->last_error != NULL && g_str_equal (self->last_error->message, text))
+    return g_error_copy (self->last_error);
+  return g_error_new_literal (LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, text);
+}
+
+/* A STATE item: @entered, and (@reported, nullable) why. */
 void
 _lablink_stream_manager_update_state (LablinkStreamManager   *self,
-              LablinkConnectionState  entered)
+                                      LablinkConnectionState  entered,
+                                      const GError           *reported)
 {
   LablinkConnectionState state;
-  g_autofree char *last_error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) last_error = NULL;
   gboolean was_connected = self->state == LABLINK_CONNECTION_CONNECTED;
   gint64 next_retry;
   guint attempt;
 
-  lablink_ws_worker_get_state (self->worker, NULL, &next_retry, &attempt, &last_error);
+  lablink_ws_worker_get_state (self->worker, NULL, &next_retry, &attempt, &text);
+  last_error = last_error_new (self, text, reported);
   state = entered;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -113,9 +144,9 @@ _lablink_stream_manager_update_state (LablinkStreamManager   *self,
       self->attempt = attempt;
       g_object_notify_by_pspec (G_OBJECT (self), _lablink_stream_manager_properties[PROP_RETRY_ATTEMPT]);
     }
-  if (g_strcmp0 (last_error, self->last_error) != 0)
+  if (!error_equal (last_error, self->last_error))
     {
-      g_free (self->last_error);
+      g_clear_error (&self->last_error);
       self->last_error = g_steal_pointer (&last_error);
       g_object_notify_by_pspec (G_OBJECT (self), _lablink_stream_manager_properties[PROP_LAST_ERROR]);
     }
@@ -372,7 +403,26 @@ const char *
 lablink_stream_manager_get_last_error (LablinkStreamManager *self)
 {
   g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), NULL);
-  return self->last_error;
+  return self->last_error != NULL ? self->last_error->message : NULL;
+}
+
+/**
+ * lablink_stream_manager_dup_last_error:
+ * @self: a #LablinkStreamManager
+ *
+ * Why the link was last lost or refused, with its domain and code: a
+ * refused certificate is %LABLINK_ERROR_UNTRUSTED_CERTIFICATE or
+ * %LABLINK_ERROR_CERTIFICATE_CHANGED, refused credentials
+ * %LABLINK_ERROR_AUTH, anything else %LABLINK_ERROR_NOT_CONNECTED. Its
+ * message is #LablinkStreamManager:last-error.
+ *
+ * Returns: (transfer full) (nullable): a copy of the last error
+ */
+GError *
+lablink_stream_manager_dup_last_error (LablinkStreamManager *self)
+{
+  g_return_val_if_fail (LABLINK_IS_STREAM_MANAGER (self), NULL);
+  return self->last_error != NULL ? g_error_copy (self->last_error) : NULL;
 }
 
 gboolean

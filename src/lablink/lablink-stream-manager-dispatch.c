@@ -129,7 +129,7 @@ handle_item (LablinkStreamManager *self,
       break;
 
     case LABLINK_WS_ITEM_STATE:
-      _lablink_stream_manager_update_state (self, item->state);
+      _lablink_stream_manager_update_state (self, item->state, item->error);
       break;
 
     case LABLINK_WS_ITEM_CONNECTED:

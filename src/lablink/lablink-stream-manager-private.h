@@ -120,7 +120,7 @@ struct _LablinkStreamManager
   LablinkConnectionState  state;
   gint64                  next_retry;
   guint                   attempt;
-  char                   *last_error;
+  GError                 *last_error;     /* its message is the last-error property */
   GTask                  *connect_task;
   GCancellable           *connect_cancellable;  /* the caller's, while connect_task runs */
   gulong                  connect_cancelled_id;
@@ -147,7 +147,8 @@ gboolean _lablink_stream_manager_check_connected     (LablinkStreamManager  *sel
                                                       GError               **error);
 void     _lablink_stream_manager_check_clock         (LablinkStreamManager  *self);
 void     _lablink_stream_manager_update_state        (LablinkStreamManager  *self,
-                                                      LablinkConnectionState entered);
+                                                      LablinkConnectionState entered,
+                                                      const GError          *reported);
 void     _lablink_stream_manager_connect_done        (LablinkStreamManager  *self,
                                                       GError                *error);
 void     _lablink_stream_manager_stop_watching_cancellable (LablinkStreamManager *self);

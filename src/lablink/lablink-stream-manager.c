@@ -81,7 +81,7 @@ lablink_stream_manager_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->active, g_hash_table_unref);
   g_clear_pointer (&self->disconnect_tasks, g_ptr_array_unref);
-  g_free (self->last_error);
+  g_clear_error (&self->last_error);
 
   G_OBJECT_CLASS (lablink_stream_manager_parent_class)->finalize (object);
 }
@@ -101,7 +101,7 @@ lablink_stream_manager_get_property (GObject    *object,
     case PROP_CONNECTED: g_value_set_boolean (value, self->state == LABLINK_CONNECTION_CONNECTED); break;
     case PROP_NEXT_RETRY_TIME: g_value_set_int64 (value, self->next_retry); break;
     case PROP_RETRY_ATTEMPT: g_value_set_uint (value, self->attempt); break;
-    case PROP_LAST_ERROR: g_value_set_string (value, self->last_error); break;
+    case PROP_LAST_ERROR: g_value_set_string (value, lablink_stream_manager_get_last_error (self)); break;
     case PROP_RECONNECT: g_value_set_boolean (value, self->reconnect); break;
     case PROP_BACKOFF_INITIAL_MS: g_value_set_uint (value, self->backoff_initial_ms); break;
     case PROP_BACKOFF_MAX_MS: g_value_set_uint (value, self->backoff_max_ms); break;
