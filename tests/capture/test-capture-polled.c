@@ -31,30 +31,6 @@ typedef struct {
   LablinkStreamManager *manager;
 } Fixture;
 
-static JsonNode *
-rest (Fixture    *fixture,
-      const char *method,
-      const char *path,
-      const char *body_json)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  TestWaiter waiter = { 0 };
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *answer;
-
-  if (body_json != NULL)
-    {
-      body = json_from_string (body_json, &error);
-      g_assert_no_error (error);
-    }
-  lablink_client_request_async (fixture->client, method, path, body, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  answer = lablink_client_request_finish (fixture->client, result, &error);
-  g_assert_no_error (error);
-  return answer;
-}
-
 static void
 fixture_setup (Fixture            *fixture,
                const char * const *args)
@@ -140,7 +116,7 @@ get_generated (Fixture    *fixture,
 {
   gint offset_s = 0;
   g_autofree char *path = g_strdup_printf ("/api/sim/acquisition/%s/generated", id);
-  g_autoptr(JsonNode) node = rest (fixture, "GET", path, NULL);
+  g_autoptr(JsonNode) node = test_sim_rest_ok (fixture->sim, "GET", path, NULL);
   JsonObject *object = json_node_get_object (node);
   JsonArray *timestamps = json_object_get_array_member (object, "timestamps");
   GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
