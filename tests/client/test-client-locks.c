@@ -118,15 +118,11 @@ set_voltage (LablinkClient *client,
              double         volts,
              GError       **error)
 {
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonObject) parameters = json_object_new ();
 
   json_object_set_double_member (parameters, "voltage", volts);
   json_object_set_int_member (parameters, "channel", 1);
-  lablink_client_send_command_async (client, PSU, "set_voltage", parameters, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  return lablink_client_send_command_finish (client, result, error);
+  return test_client_send_command (client, PSU, "set_voltage", parameters, error);
 }
 
 static JsonNode *
@@ -135,15 +131,10 @@ raw_request (LablinkClient *client,
              const char    *path,
              const char    *json)
 {
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonNode) body = json != NULL ? json_from_string (json, NULL) : NULL;
   g_autoptr(GError) error = NULL;
-  JsonNode *answer;
+  JsonNode *answer = test_client_request (client, method, path, body, &error);
 
-  lablink_client_request_async (client, method, path, body, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  answer = lablink_client_request_finish (client, result, &error);
   g_assert_no_error (error);
   return answer;
 }
