@@ -79,8 +79,7 @@ lablink_client_control_acquisition_async (LablinkClient       *self,
                                           gpointer             user_data)
 {
   static const char * const actions[] = { "start", "stop", "pause", "resume", NULL };
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *suffix = NULL;
 
   g_return_if_fail (LABLINK_IS_CLIENT (self));
   g_return_if_fail (acquisition_id != NULL);
@@ -100,11 +99,10 @@ lablink_client_control_acquisition_async (LablinkClient       *self,
       return;
     }
 
-  escaped = _lablink_client_escape_segment (acquisition_id);
-  path = g_strdup_printf ("/api/acquisition/session/%s/%s", escaped, action);
-  _lablink_client_start_request (self, "POST", path, NULL, LABLINK_REQUEST_DEFAULT,
-                                 LABLINK_RESULT_SUCCESS, NULL, cancellable,
-                                 lablink_client_control_acquisition_async, callback, user_data);
+  suffix = g_strconcat ("/", action, NULL);
+  _lablink_client_start_id_request (self, "POST", "/api/acquisition/session/", acquisition_id,
+                                    suffix, "acquisition id", LABLINK_RESULT_SUCCESS, cancellable,
+                                    lablink_client_control_acquisition_async, callback, user_data);
 }
 
 /**
@@ -141,21 +139,12 @@ lablink_client_get_acquisition_status_async (LablinkClient       *self,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (LABLINK_IS_CLIENT (self));
   g_return_if_fail (acquisition_id != NULL);
 
-  if (!_lablink_client_check_id (self, acquisition_id, "acquisition id",
-                                 lablink_client_get_acquisition_status_async, callback, user_data))
-    return;
-
-  escaped = _lablink_client_escape_segment (acquisition_id);
-  path = g_strdup_printf ("/api/acquisition/session/%s/status", escaped);
-  _lablink_client_start_request (self, "GET", path, NULL, LABLINK_REQUEST_DEFAULT,
-                                 LABLINK_RESULT_OBJECT, NULL, cancellable,
-                                 lablink_client_get_acquisition_status_async, callback, user_data);
+  _lablink_client_start_id_request (self, "GET", "/api/acquisition/session/", acquisition_id,
+                                    "/status", "acquisition id", LABLINK_RESULT_OBJECT, cancellable,
+                                    lablink_client_get_acquisition_status_async, callback, user_data);
 }
 
 /**
@@ -195,24 +184,18 @@ lablink_client_get_acquisition_data_async (LablinkClient       *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *suffix = NULL;
 
   g_return_if_fail (LABLINK_IS_CLIENT (self));
   g_return_if_fail (acquisition_id != NULL);
 
-  if (!_lablink_client_check_id (self, acquisition_id, "acquisition id",
-                                 lablink_client_get_acquisition_data_async, callback, user_data))
-    return;
-
-  escaped = _lablink_client_escape_segment (acquisition_id);
   if (num_samples > 0)
-    path = g_strdup_printf ("/api/acquisition/session/%s/data?num_samples=%u", escaped, num_samples);
+    suffix = g_strdup_printf ("/data?num_samples=%u", num_samples);
   else
-    path = g_strdup_printf ("/api/acquisition/session/%s/data", escaped);
-  _lablink_client_start_request (self, "GET", path, NULL, LABLINK_REQUEST_DEFAULT,
-                                 LABLINK_RESULT_OBJECT, NULL, cancellable,
-                                 lablink_client_get_acquisition_data_async, callback, user_data);
+    suffix = g_strdup ("/data");
+  _lablink_client_start_id_request (self, "GET", "/api/acquisition/session/", acquisition_id,
+                                    suffix, "acquisition id", LABLINK_RESULT_OBJECT, cancellable,
+                                    lablink_client_get_acquisition_data_async, callback, user_data);
 }
 
 /**
@@ -291,21 +274,12 @@ lablink_client_delete_acquisition_async (LablinkClient       *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (LABLINK_IS_CLIENT (self));
   g_return_if_fail (acquisition_id != NULL);
 
-  if (!_lablink_client_check_id (self, acquisition_id, "acquisition id",
-                                 lablink_client_delete_acquisition_async, callback, user_data))
-    return;
-
-  escaped = _lablink_client_escape_segment (acquisition_id);
-  path = g_strdup_printf ("/api/acquisition/session/%s", escaped);
-  _lablink_client_start_request (self, "DELETE", path, NULL, LABLINK_REQUEST_DEFAULT,
-                                 LABLINK_RESULT_SUCCESS, NULL, cancellable,
-                                 lablink_client_delete_acquisition_async, callback, user_data);
+  _lablink_client_start_id_request (self, "DELETE", "/api/acquisition/session/", acquisition_id,
+                                    NULL, "acquisition id", LABLINK_RESULT_SUCCESS, cancellable,
+                                    lablink_client_delete_acquisition_async, callback, user_data);
 }
 
 /**

@@ -70,21 +70,12 @@ lablink_client_get_equipment_status_async (LablinkClient       *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (LABLINK_IS_CLIENT (self));
   g_return_if_fail (equipment_id != NULL);
 
-  if (!_lablink_client_check_id (self, equipment_id, "equipment id",
-                                 lablink_client_get_equipment_status_async, callback, user_data))
-    return;
-
-  escaped = _lablink_client_escape_segment (equipment_id);
-  path = g_strdup_printf ("/api/equipment/%s/status", escaped);
-  _lablink_client_start_request (self, "GET", path, NULL, LABLINK_REQUEST_DEFAULT,
-                                 LABLINK_RESULT_OBJECT, NULL, cancellable,
-                                 lablink_client_get_equipment_status_async, callback, user_data);
+  _lablink_client_start_id_request (self, "GET", "/api/equipment/", equipment_id, "/status",
+                                    "equipment id", LABLINK_RESULT_OBJECT, cancellable,
+                                    lablink_client_get_equipment_status_async, callback, user_data);
 }
 
 /**
@@ -160,7 +151,6 @@ lablink_client_send_command_async (LablinkClient       *self,
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) params = NULL;
   g_autofree char *command_id = NULL;
-  g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
   GTask *task;
 
@@ -198,8 +188,7 @@ lablink_client_send_command_async (LablinkClient       *self,
 
   task = _lablink_client_new_lock_task (self, equipment_id, cancellable, lablink_client_send_command_async,
                                         callback, user_data);
-  escaped = _lablink_client_escape_segment (equipment_id);
-  path = g_strdup_printf ("/api/equipment/%s/command", escaped);
+  path = _lablink_client_id_path ("/api/equipment/", equipment_id, "/command");
   _lablink_client_start_lock_request (self, "POST", path, body, LABLINK_RESULT_COMMAND, equipment_id,
                                       cancellable, command_done_cb, command_done_cb, task);
 }
@@ -241,9 +230,8 @@ lablink_client_get_snapshot_async (LablinkClient       *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
   g_autofree char *escaped_type = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *suffix = NULL;
 
   g_return_if_fail (LABLINK_IS_CLIENT (self));
   g_return_if_fail (equipment_id != NULL);
@@ -255,12 +243,11 @@ lablink_client_get_snapshot_async (LablinkClient       *self,
                                  lablink_client_get_snapshot_async, callback, user_data))
     return;
 
-  escaped = _lablink_client_escape_segment (equipment_id);
   escaped_type = g_uri_escape_string (data_type, NULL, FALSE);
-  path = g_strdup_printf ("/api/data/%s/snapshot?data_type=%s", escaped, escaped_type);
-  _lablink_client_start_request (self, "GET", path, NULL, LABLINK_REQUEST_DEFAULT,
-                                 LABLINK_RESULT_OBJECT, NULL, cancellable,
-                                 lablink_client_get_snapshot_async, callback, user_data);
+  suffix = g_strconcat ("/snapshot?data_type=", escaped_type, NULL);
+  _lablink_client_start_id_request (self, "GET", "/api/data/", equipment_id, suffix,
+                                    "equipment id", LABLINK_RESULT_OBJECT, cancellable,
+                                    lablink_client_get_snapshot_async, callback, user_data);
 }
 
 /**

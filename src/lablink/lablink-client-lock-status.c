@@ -59,9 +59,7 @@ status_cb (GObject      *source,
     }
 
   {
-    g_autofree char *escaped = _lablink_client_escape_segment (holder);
-    g_autofree char *path = g_strdup_printf ("/api/locks/sessions/%s", escaped);
-
+    g_autofree char *path = _lablink_client_id_path ("/api/locks/sessions/", holder, NULL);
     GCancellable *cancellable = g_task_get_cancellable (task);
 
     g_object_set_data_full (G_OBJECT (task), "lablink-lock-info", info, (GDestroyNotify) lablink_lock_info_unref);
@@ -88,7 +86,6 @@ lablink_client_get_lock_status_async (LablinkClient       *self,
                                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
 
   g_return_if_fail (LABLINK_IS_CLIENT (self));
@@ -101,8 +98,7 @@ lablink_client_get_lock_status_async (LablinkClient       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lablink_client_get_lock_status_async);
   g_task_set_task_data (task, g_strdup (equipment_id), g_free);
-  escaped = _lablink_client_escape_segment (equipment_id);
-  path = g_strdup_printf ("/api/locks/status/%s", escaped);
+  path = _lablink_client_id_path ("/api/locks/status/", equipment_id, NULL);
   _lablink_client_start_request (self, "GET", path, NULL, LABLINK_REQUEST_DEFAULT, LABLINK_RESULT_OBJECT,
                                  NULL, cancellable, status_cb, status_cb, g_steal_pointer (&task));
 }
@@ -140,20 +136,12 @@ lablink_client_get_lock_queue_async (LablinkClient       *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (LABLINK_IS_CLIENT (self));
   g_return_if_fail (equipment_id != NULL);
 
-  if (!_lablink_client_check_id (self, equipment_id, "equipment id",
-                                 lablink_client_get_lock_queue_async, callback, user_data))
-    return;
-
-  escaped = _lablink_client_escape_segment (equipment_id);
-  path = g_strdup_printf ("/api/locks/queue/%s", escaped);
-  _lablink_client_start_request (self, "GET", path, NULL, LABLINK_REQUEST_DEFAULT, LABLINK_RESULT_OBJECT,
-                                 NULL, cancellable, lablink_client_get_lock_queue_async, callback, user_data);
+  _lablink_client_start_id_request (self, "GET", "/api/locks/queue/", equipment_id, NULL,
+                                    "equipment id", LABLINK_RESULT_OBJECT, cancellable,
+                                    lablink_client_get_lock_queue_async, callback, user_data);
 }
 
 /**

@@ -376,7 +376,6 @@ keep_alive_next (GTask *task)
   KeepAliveData *data = g_task_get_task_data (task);
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) body = NULL;
-  g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
   const char *id;
 
@@ -399,8 +398,7 @@ keep_alive_next (GTask *task)
   json_builder_add_string_value (builder, self->lock_session_id);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
-  escaped = _lablink_client_escape_segment (id);
-  path = g_strdup_printf ("/api/locks/activity/%s", escaped);
+  path = _lablink_client_id_path ("/api/locks/activity/", id, NULL);
   _lablink_client_start_lock_request (self, "POST", path, body, LABLINK_RESULT_OBJECT, id,
                                       g_task_get_cancellable (task), lock_activity_cb, lock_activity_cb, task);
 }
@@ -452,7 +450,6 @@ lablink_client_keep_locks_alive_async (LablinkClient       *self,
                                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
   KeepAliveData *data;
   GHashTableIter iter;
@@ -476,8 +473,7 @@ lablink_client_keep_locks_alive_async (LablinkClient       *self,
       g_ptr_array_add (data->pending, g_strdup (key));
   g_task_set_task_data (task, data, (GDestroyNotify) keep_alive_data_free);
 
-  escaped = _lablink_client_escape_segment (self->lock_session_id);
-  path = g_strdup_printf ("/api/locks/sessions/%s/activity", escaped);
+  path = _lablink_client_id_path ("/api/locks/sessions/", self->lock_session_id, "/activity");
   _lablink_client_start_lock_request (self, "POST", path, NULL, LABLINK_RESULT_OBJECT, NULL, cancellable,
                                       session_activity_cb, session_activity_cb, g_steal_pointer (&task));
 }
@@ -536,7 +532,6 @@ lablink_client_end_lock_session_async (LablinkClient       *self,
                                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
 
   g_return_if_fail (LABLINK_IS_CLIENT (self));
@@ -549,8 +544,7 @@ lablink_client_end_lock_session_async (LablinkClient       *self,
       return;
     }
 
-  escaped = _lablink_client_escape_segment (self->lock_session_id);
-  path = g_strdup_printf ("/api/locks/sessions/%s", escaped);
+  path = _lablink_client_id_path ("/api/locks/sessions/", self->lock_session_id, NULL);
   forget_all_locks (self);
   g_clear_pointer (&self->lock_session_id, g_free);
   g_clear_pointer (&self->lock_session_name, g_free);

@@ -177,6 +177,22 @@ gboolean _lablink_client_finish_boolean (LablinkClient  *self,
                                          GError        **error);
 G_GNUC_INTERNAL
 char *_lablink_client_escape_segment (const char *segment);
+G_GNUC_INTERNAL
+char *_lablink_client_id_path (const char *prefix,
+                               const char *id,
+                               const char *suffix);
+G_GNUC_INTERNAL
+void _lablink_client_start_id_request (LablinkClient       *self,
+                                       const char          *method,
+                                       const char          *prefix,
+                                       const char          *id,
+                                       const char          *suffix,
+                                       const char          *what,
+                                       LablinkResultKind    kind,
+                                       GCancellable        *cancellable,
+                                       gpointer             source_tag,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
 
 /* lablink-client-clock.c */
 LablinkNaiveZone _lablink_client_push_server_zone (LablinkClient *self);

@@ -603,3 +603,40 @@ _lablink_client_escape_segment (const char *segment)
 {
   return g_uri_escape_string (segment, NULL, FALSE);
 }
+
+/* @prefix, then @id as one escaped path segment, then @suffix (nullable) */
+char *
+_lablink_client_id_path (const char *prefix,
+                         const char *id,
+                         const char *suffix)
+{
+  g_autofree char *escaped = _lablink_client_escape_segment (id);
+
+  return g_strconcat (prefix, escaped, suffix, NULL);
+}
+
+/* The shape of every endpoint that names one thing by its id:
+ * `@method @prefix{id}@suffix` with no body, after checking that @id (the
+ * @what, for the error) is not empty. */
+void
+_lablink_client_start_id_request (LablinkClient       *self,
+                                  const char          *method,
+                                  const char          *prefix,
+                                  const char          *id,
+                                  const char          *suffix,
+                                  const char          *what,
+                                  LablinkResultKind    kind,
+                                  GCancellable        *cancellable,
+                                  gpointer             source_tag,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  if (!_lablink_client_check_id (self, id, what, source_tag, callback, user_data))
+    return;
+
+  path = _lablink_client_id_path (prefix, id, suffix);
+  _lablink_client_start_request (self, method, path, NULL, LABLINK_REQUEST_DEFAULT, kind, NULL,
+                                 cancellable, source_tag, callback, user_data);
+}

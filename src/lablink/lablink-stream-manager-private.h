@@ -1,10 +1,19 @@
 /* lablink-stream-manager-private.h — the inside of LablinkStreamManager
  *
- * Shared by lablink-stream-manager.c (the object, the connection and the
- * dispatch of what the worker hands over) and lablink-stream-manager-streams.c
- * (the streams it runs: start/stop, status, polling fallback, waveform
- * completion) and lablink-stream-manager-acquisition.c (acquisitions the
- * server does not stream, fetched over REST).
+ * LablinkStreamManager is one class over sibling files:
+ *
+ * - lablink-stream-manager.c: the object, its properties and signals
+ * - lablink-stream-manager-connection.c: connecting, disconnecting,
+ *   reconnecting, and the connection state the worker reports
+ * - lablink-stream-manager-dispatch.c: what the worker (lablink-ws-worker.c)
+ *   hands over, drained within a time budget and delivered as signals
+ * - lablink-stream-manager-streams.c: the streams it runs: start/stop,
+ *   status, waveform completion
+ * - lablink-stream-manager-polling.c: the REST fallback of a silent stream
+ * - lablink-stream-manager-acquisition.c: acquisitions the server does not
+ *   stream, fetched over REST
+ * - lablink-stream-manager-sharing.c: living with the other clients of a
+ *   stream
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -56,6 +65,46 @@ typedef struct {
   guint                reclaims;
 } ActiveStream;
 
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_STATE,
+  PROP_CONNECTED,
+  PROP_NEXT_RETRY_TIME,
+  PROP_RETRY_ATTEMPT,
+  PROP_LAST_ERROR,
+  PROP_RECONNECT,
+  PROP_BACKOFF_INITIAL_MS,
+  PROP_BACKOFF_MAX_MS,
+  PROP_STABLE_AFTER_MS,
+  PROP_PING_INTERVAL_MS,
+  PROP_MAX_PAYLOAD_SIZE,
+  PROP_QUEUE_LENGTH,
+  PROP_DISPATCH_BUDGET_US,
+  PROP_POLLING_FALLBACK,
+  PROP_FETCH_WAVEFORMS,
+  PROP_HANDSHAKE_TIMEOUT_MS,
+  PROP_QUEUE_BYTES,
+  PROP_TOTAL_QUEUE_BYTES,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_MESSAGE,
+  SIGNAL_STREAM_DATA,
+  SIGNAL_ACQUISITION_DATA,
+  SIGNAL_EVENT,
+  SIGNAL_SERVER_ERROR,
+  SIGNAL_FRAME_ERROR,
+  SIGNAL_STREAM_STATUS_CHANGED,
+  SIGNAL_STREAM_INTERVAL_CHANGED,
+  N_SIGNALS
+};
+
+/* lablink-stream-manager.c */
+extern GParamSpec *_lablink_stream_manager_properties[N_PROPS];
+extern guint _lablink_stream_manager_signals[N_SIGNALS];
+
 struct _LablinkStreamManager
 {
   GObject                 parent_instance;
@@ -71,7 +120,7 @@ struct _LablinkStreamManager
   LablinkConnectionState  state;
   gint64                  next_retry;
   guint                   attempt;
-  char                   *last_error;
+  GError                 *last_error;     /* its message is the last-error property */
   GTask                  *connect_task;
   GCancellable           *connect_cancellable;  /* the caller's, while connect_task runs */
   gulong                  connect_cancelled_id;
@@ -93,9 +142,20 @@ struct _LablinkStreamManager
   gboolean                clock_in_flight;  /* checking the server's clock */
 };
 
-/* lablink-stream-manager.c */
+/* lablink-stream-manager-connection.c */
 gboolean _lablink_stream_manager_check_connected     (LablinkStreamManager  *self,
                                                       GError               **error);
+void     _lablink_stream_manager_check_clock         (LablinkStreamManager  *self);
+void     _lablink_stream_manager_update_state        (LablinkStreamManager  *self,
+                                                      LablinkConnectionState entered,
+                                                      const GError          *reported);
+void     _lablink_stream_manager_connect_done        (LablinkStreamManager  *self,
+                                                      GError                *error);
+void     _lablink_stream_manager_stop_watching_cancellable (LablinkStreamManager *self);
+void     _lablink_stream_manager_complete_disconnect_tasks (LablinkStreamManager *self);
+
+/* lablink-stream-manager-dispatch.c */
+void     _lablink_stream_manager_start_dispatch      (LablinkStreamManager  *self);
 void     _lablink_stream_manager_emit_stream_data    (LablinkStreamManager  *self,
                                                       LablinkMessage        *message);
 void     _lablink_stream_manager_emit_acquisition_data (LablinkStreamManager *self,
@@ -106,8 +166,6 @@ void     _lablink_stream_manager_emit_stream_status  (LablinkStreamManager  *sel
 void     _lablink_stream_manager_emit_server_interval (LablinkStreamManager *self,
                                                       const char            *key,
                                                       guint                  server_interval_ms);
-
-void     _lablink_stream_manager_check_clock         (LablinkStreamManager  *self);
 
 /* lablink-stream-manager-streams.c */
 void     _lablink_active_stream_free                 (gpointer               data);

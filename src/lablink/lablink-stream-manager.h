@@ -82,6 +82,8 @@ LABLINK_AVAILABLE_IN_ALL
 guint                   lablink_stream_manager_get_retry_attempt   (LablinkStreamManager  *self);
 LABLINK_AVAILABLE_IN_ALL
 const char             *lablink_stream_manager_get_last_error      (LablinkStreamManager  *self);
+LABLINK_AVAILABLE_IN_ALL
+GError                 *lablink_stream_manager_dup_last_error      (LablinkStreamManager  *self);
 
 LABLINK_AVAILABLE_IN_ALL
 gboolean                lablink_stream_manager_start_equipment_stream   (LablinkStreamManager  *self,

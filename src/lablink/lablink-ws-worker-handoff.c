@@ -442,11 +442,12 @@ lablink_ws_worker_post_item (LablinkWsWorker   *self,
     wake (wake_data);
 }
 
-void
-lablink_ws_worker_set_state (LablinkWsWorker        *self,
-                             LablinkConnectionState  state,
-                             gint64                  next_retry,
-                             const char             *error_message)
+static void
+set_state_full (LablinkWsWorker        *self,
+                LablinkConnectionState  state,
+                gint64                  next_retry,
+                const char             *error_message,
+                GError                 *error)
 {
   LablinkWsWakeup wake;
   gpointer wake_data = NULL;
@@ -461,13 +462,33 @@ lablink_ws_worker_set_state (LablinkWsWorker        *self,
     }
   /* Each transition is handed over with its state, so that a drop and a
    * reconnect within one owner iteration are still both seen. */
-  push_control_locked (self, LABLINK_WS_ITEM_STATE, NULL, NULL);
+  push_control_locked (self, LABLINK_WS_ITEM_STATE, NULL, error);
   ((LablinkWsItem *) g_queue_peek_tail (&self->control))->state = state;
   wake = control_wakeup_locked (self, &wake_data);
   g_mutex_unlock (&self->lock);
 
   if (wake)
     wake (wake_data);
+}
+
+void
+lablink_ws_worker_set_state (LablinkWsWorker        *self,
+                             LablinkConnectionState  state,
+                             gint64                  next_retry,
+                             const char             *error_message)
+{
+  set_state_full (self, state, next_retry, error_message, NULL);
+}
+
+/* The same for a failure whose domain and code the owner needs (a refused
+ * certificate): a copy of @error goes with the STATE item. */
+void
+lablink_ws_worker_set_state_error (LablinkWsWorker        *self,
+                                   LablinkConnectionState  state,
+                                   gint64                  next_retry,
+                                   const GError           *error)
+{
+  set_state_full (self, state, next_retry, error->message, g_error_copy (error));
 }
 
 static StreamEntry *

@@ -27,7 +27,7 @@ typedef struct _LablinkWsWorker LablinkWsWorker;
 typedef enum {
   LABLINK_WS_ITEM_MESSAGE,     /* a parsed frame */
   LABLINK_WS_ITEM_FRAME_ERROR, /* a rejected frame (error set) */
-  LABLINK_WS_ITEM_STATE,       /* the connection state changed */
+  LABLINK_WS_ITEM_STATE,       /* the connection state changed (error set: why, when known) */
   LABLINK_WS_ITEM_CONNECTED,   /* a connect attempt ended (error set on failure) */
 } LablinkWsItemKind;
 
@@ -253,6 +253,10 @@ void     lablink_ws_worker_set_state        (LablinkWsWorker         *self,
                                              LablinkConnectionState   state,
                                              gint64                   next_retry,
                                              const char              *error_message);
+void     lablink_ws_worker_set_state_error  (LablinkWsWorker         *self,
+                                             LablinkConnectionState   state,
+                                             gint64                   next_retry,
+                                             const GError            *error);
 void     lablink_ws_worker_on_message       (const char              *text,
                                              gsize                    size,
                                              gboolean                 binary,

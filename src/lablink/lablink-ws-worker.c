@@ -57,9 +57,9 @@ attempt_failed (LablinkWsWorker *self,
   g_mutex_unlock (&self->lock);
 
   if (auth)
-    lablink_ws_worker_set_state (self, LABLINK_CONNECTION_AUTH_FAILED, 0, reported->message);
+    lablink_ws_worker_set_state_error (self, LABLINK_CONNECTION_AUTH_FAILED, 0, reported);
   else if (certificate)
-    lablink_ws_worker_set_state (self, LABLINK_CONNECTION_DISCONNECTED, 0, reported->message);
+    lablink_ws_worker_set_state_error (self, LABLINK_CONNECTION_DISCONNECTED, 0, reported);
   else if (self->want_connected)
     schedule_retry (self, reported->message);
 

@@ -65,9 +65,10 @@ manager_state_cb (LablinkStreamManager *manager,
   /* the library refused the certificate (and stopped): ask the user */
   if (state == LABLINK_CONNECTION_DISCONNECTED)
     {
-      const char *last = lablink_stream_manager_get_last_error (manager);
+      g_autoptr(GError) last = lablink_stream_manager_dup_last_error (manager);
 
-      if (last != NULL && strstr (last, LABLINK_FINGERPRINT_PREFIX) != NULL)
+      if (g_error_matches (last, LABLINK_ERROR, LABLINK_ERROR_UNTRUSTED_CERTIFICATE) ||
+          g_error_matches (last, LABLINK_ERROR, LABLINK_ERROR_CERTIFICATE_CHANGED))
         check_certificate (self);
     }
 }

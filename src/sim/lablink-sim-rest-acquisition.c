@@ -153,20 +153,8 @@ handle_acquisition_delete (SimRequest *r,
 static void
 handle_acquisition_list (SimRequest *r)
 {
-  GPtrArray *order = r->server->acquisition_order;
-  LablinkSimJson w;
-  guint i;
-
-  lablink_sim_rest_init_writer (&w, g_string_new (NULL));
-  lablink_sim_json_begin_object (&w);
-  lablink_sim_json_key (&w, "sessions");
-  lablink_sim_json_begin_array (&w);
-  for (i = 0; i < order->len; i++)
-    lablink_sim_acquisition_write_summary (g_ptr_array_index (order, i), &w);
-  lablink_sim_json_end_array (&w);
-  lablink_sim_json_member_int (&w, "count", order->len);
-  lablink_sim_json_end_object (&w);
-  lablink_sim_rest_respond (r->msg, SOUP_STATUS_OK, &w);
+  lablink_sim_rest_respond_list (r->msg, "sessions", r->server->acquisition_order,
+                                 (LablinkSimWriteItem) lablink_sim_acquisition_write_summary);
 }
 
 /* Like the real server, "exports" to a path on the server; the simulator

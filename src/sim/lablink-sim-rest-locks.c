@@ -46,6 +46,13 @@ get_timeout (SimRequest *r,
 }
 
 static void
+respond_no_session (SimRequest *r,
+                    const char *session_id)
+{
+  lablink_sim_rest_respond_detail (r->msg, SOUP_STATUS_NOT_FOUND, "Session %s not found", session_id);
+}
+
+static void
 respond_writer_detail (SimRequest *r,
                        guint       status,
                        GString    *out,
@@ -88,7 +95,7 @@ handle_session_get (SimRequest *r,
 
   if (session == NULL)
     {
-      lablink_sim_rest_respond_detail (r->msg, SOUP_STATUS_NOT_FOUND, "Session %s not found", session_id);
+      respond_no_session (r, session_id);
       return;
     }
   lablink_sim_rest_init_writer (&w, g_string_new (NULL));
@@ -105,7 +112,7 @@ handle_session_end (SimRequest *r,
 
   if (!lablink_sim_locks_end_session (r->server, session_id, &n_released))
     {
-      lablink_sim_rest_respond_detail (r->msg, SOUP_STATUS_NOT_FOUND, "Session %s not found", session_id);
+      respond_no_session (r, session_id);
       return;
     }
   lablink_sim_rest_init_writer (&w, g_string_new (NULL));
@@ -122,39 +129,21 @@ static void
 handle_session_activity (SimRequest *r,
                          const char *session_id)
 {
-  LablinkSimJson w;
-
   if (!lablink_sim_locks_touch_session (r->server, session_id))
     {
-      lablink_sim_rest_respond_detail (r->msg, SOUP_STATUS_NOT_FOUND, "Session %s not found", session_id);
+      respond_no_session (r, session_id);
       return;
     }
-  lablink_sim_rest_init_writer (&w, g_string_new (NULL));
-  lablink_sim_json_begin_object (&w);
-  lablink_sim_json_member_boolean (&w, "success", TRUE);
-  lablink_sim_json_member_string (&w, "message", "Session activity updated");
-  lablink_sim_json_member_string (&w, "session_id", session_id);
-  lablink_sim_json_end_object (&w);
-  lablink_sim_rest_respond (r->msg, SOUP_STATUS_OK, &w);
+  lablink_sim_rest_respond_success_for (r->msg, "Session activity updated", "session_id", session_id);
 }
 
 static void
 handle_session_list (SimRequest *r)
 {
   g_autoptr(GPtrArray) sessions = lablink_sim_locks_list_sessions (r->server);
-  LablinkSimJson w;
-  guint i;
 
-  lablink_sim_rest_init_writer (&w, g_string_new (NULL));
-  lablink_sim_json_begin_object (&w);
-  lablink_sim_json_key (&w, "sessions");
-  lablink_sim_json_begin_array (&w);
-  for (i = 0; i < sessions->len; i++)
-    lablink_sim_locks_write_session (g_ptr_array_index (sessions, i), &w);
-  lablink_sim_json_end_array (&w);
-  lablink_sim_json_member_int (&w, "count", sessions->len);
-  lablink_sim_json_end_object (&w);
-  lablink_sim_rest_respond (r->msg, SOUP_STATUS_OK, &w);
+  lablink_sim_rest_respond_list (r->msg, "sessions", sessions,
+                                 (LablinkSimWriteItem) lablink_sim_locks_write_session);
 }
 
 static void
@@ -165,7 +154,7 @@ handle_session_locks (SimRequest *r,
 
   if (lablink_sim_locks_get_session (r->server, session_id) == NULL)
     {
-      lablink_sim_rest_respond_detail (r->msg, SOUP_STATUS_NOT_FOUND, "Session %s not found", session_id);
+      respond_no_session (r, session_id);
       return;
     }
   lablink_sim_rest_init_writer (&w, g_string_new (NULL));

@@ -33,6 +33,16 @@ void                  lablink_sim_rest_respond_detail    (SoupServerMessage *msg
 void                  lablink_sim_rest_respond_success   (SoupServerMessage *msg,
                                                           const char        *message,
                                                           const char        *acquisition_id);
+void                  lablink_sim_rest_respond_success_for (SoupServerMessage *msg,
+                                                          const char        *message,
+                                                          const char        *id_member,
+                                                          const char        *id);
+typedef void (*LablinkSimWriteItem) (gpointer        item,
+                                     LablinkSimJson *w);
+void                  lablink_sim_rest_respond_list      (SoupServerMessage  *msg,
+                                                          const char         *member,
+                                                          GPtrArray          *items,
+                                                          LablinkSimWriteItem write_item);
 JsonObject           *lablink_sim_rest_read_body         (SimRequest        *r,
                                                           gboolean           required);
 gboolean              lablink_sim_rest_route             (SimRequest        *r,

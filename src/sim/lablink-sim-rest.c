@@ -71,10 +71,13 @@ lablink_sim_rest_respond_detail (SoupServerMessage *msg,
   lablink_sim_rest_respond (msg, status, &w);
 }
 
+/* `{"success":true,"message":@message,@id_member:@id}` (without the id
+ * when @id is NULL) */
 void
-lablink_sim_rest_respond_success (SoupServerMessage *msg,
-                                  const char        *message,
-                                  const char        *acquisition_id)
+lablink_sim_rest_respond_success_for (SoupServerMessage *msg,
+                                      const char        *message,
+                                      const char        *id_member,
+                                      const char        *id)
 {
   LablinkSimJson w;
 
@@ -82,8 +85,39 @@ lablink_sim_rest_respond_success (SoupServerMessage *msg,
   lablink_sim_json_begin_object (&w);
   lablink_sim_json_member_boolean (&w, "success", TRUE);
   lablink_sim_json_member_string (&w, "message", message);
-  if (acquisition_id != NULL)
-    lablink_sim_json_member_string (&w, "acquisition_id", acquisition_id);
+  if (id != NULL)
+    lablink_sim_json_member_string (&w, id_member, id);
+  lablink_sim_json_end_object (&w);
+  lablink_sim_rest_respond (msg, SOUP_STATUS_OK, &w);
+}
+
+void
+lablink_sim_rest_respond_success (SoupServerMessage *msg,
+                                  const char        *message,
+                                  const char        *acquisition_id)
+{
+  lablink_sim_rest_respond_success_for (msg, message, "acquisition_id", acquisition_id);
+}
+
+/* `{@member:[…],"count":N}`: LabLink's shape of a listing, each of @items
+ * written by @write_item */
+void
+lablink_sim_rest_respond_list (SoupServerMessage  *msg,
+                               const char         *member,
+                               GPtrArray          *items,
+                               LablinkSimWriteItem write_item)
+{
+  LablinkSimJson w;
+  guint i;
+
+  lablink_sim_rest_init_writer (&w, g_string_new (NULL));
+  lablink_sim_json_begin_object (&w);
+  lablink_sim_json_key (&w, member);
+  lablink_sim_json_begin_array (&w);
+  for (i = 0; i < items->len; i++)
+    write_item (g_ptr_array_index (items, i), &w);
+  lablink_sim_json_end_array (&w);
+  lablink_sim_json_member_int (&w, "count", items->len);
   lablink_sim_json_end_object (&w);
   lablink_sim_rest_respond (msg, SOUP_STATUS_OK, &w);
 }

@@ -126,23 +126,6 @@ capture_test_same_double (double a,
  * Against a lablink-sim process (test-capture-polled.c, test-capture-tail.c)
  * ------------------------------------------------------------------------ */
 
-static JsonNode *
-sim_rest (CaptureSimFixture *fixture,
-          const char        *method,
-          const char        *path)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  TestWaiter waiter = { 0 };
-  g_autoptr(GError) error = NULL;
-  JsonNode *answer;
-
-  lablink_client_request_async (fixture->client, method, path, NULL, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  answer = lablink_client_request_finish (fixture->client, result, &error);
-  g_assert_no_error (error);
-  return answer;
-}
-
 void
 capture_sim_fixture_setup (CaptureSimFixture  *fixture,
                            const char * const *args)
@@ -228,7 +211,7 @@ capture_sim_get_generated (CaptureSimFixture *fixture,
 {
   gint offset_s = 0;
   g_autofree char *path = g_strdup_printf ("/api/sim/acquisition/%s/generated", id);
-  g_autoptr(JsonNode) node = sim_rest (fixture, "GET", path);
+  g_autoptr(JsonNode) node = test_sim_rest_ok (fixture->sim, "GET", path, NULL);
   JsonObject *object = json_node_get_object (node);
   JsonArray *timestamps = json_object_get_array_member (object, "timestamps");
   GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));

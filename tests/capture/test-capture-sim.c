@@ -37,30 +37,6 @@ on_state (GObject    *object,
   fixture->connected = connected;
 }
 
-static JsonNode *
-rest (Fixture    *fixture,
-      const char *method,
-      const char *path,
-      const char *body_json)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  TestWaiter waiter = { 0 };
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *answer;
-
-  if (body_json != NULL)
-    {
-      body = json_from_string (body_json, &error);
-      g_assert_no_error (error);
-    }
-  lablink_client_request_async (fixture->client, method, path, body, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  answer = lablink_client_request_finish (fixture->client, result, &error);
-  g_assert_no_error (error);
-  return answer;
-}
-
 static gboolean
 fixture_setup (Fixture *fixture)
 {
@@ -186,7 +162,7 @@ get_generated (Fixture    *fixture,
                const char *id)
 {
   g_autofree char *path = g_strdup_printf ("/api/sim/acquisition/%s/generated", id);
-  g_autoptr(JsonNode) node = rest (fixture, "GET", path, NULL);
+  g_autoptr(JsonNode) node = test_sim_rest_ok (fixture->sim, "GET", path, NULL);
   JsonObject *object = json_node_get_object (node);
   JsonArray *timestamps = json_object_get_array_member (object, "timestamps");
   GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -208,7 +184,7 @@ static void
 drop_and_wait (Fixture *fixture)
 {
   guint before = fixture->drops;
-  g_autoptr(JsonNode) answer = rest (fixture, "POST", "/api/sim/drop", "{}");
+  g_autoptr(JsonNode) answer = test_sim_rest_ok (fixture->sim, "POST", "/api/sim/drop", "{}");
 
   TEST_WAIT (fixture->drops != before && fixture->connected, TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->drops, ==, before + 1);
@@ -262,7 +238,7 @@ test_backfilled (void)
     return;
 
   /* Each drop keeps the link down at least 300 ms. */
-  faults = rest (&fixture, "POST", "/api/sim/faults", "{\"refuse_ms\": 300}");
+  faults = test_sim_rest_ok (fixture.sim, "POST", "/api/sim/faults", "{\"refuse_ms\": 300}");
   id = create_acquisition (&fixture, 200, 10000);
 
   capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
@@ -349,7 +325,7 @@ test_data_lost (void)
   if (!fixture_setup (&fixture))
     return;
 
-  faults = rest (&fixture, "POST", "/api/sim/faults", "{\"refuse_ms\": 500}");
+  faults = test_sim_rest_ok (fixture.sim, "POST", "/api/sim/faults", "{\"refuse_ms\": 500}");
   id = create_acquisition (&fixture, 200, 40);   /* 0.2 s of history */
 
   capture = lablink_capture_new_for_acquisition (fixture.manager, fixture.client, id, fixture.root, &error);
@@ -779,7 +755,7 @@ test_lost_exactly (void)
 
   for (i = 0; i < 6; i++)
     {
-      g_autoptr(JsonNode) answer = rest (&fixture, "POST", "/api/sim/faults", faults[i % 2]);
+      g_autoptr(JsonNode) answer = test_sim_rest_ok (fixture.sim, "POST", "/api/sim/faults", faults[i % 2]);
 
       test_run_for (1500);
       drop_and_wait (&fixture);
@@ -959,7 +935,7 @@ check_lead_in (guint    buffer_size,
   test_run_for (1000);
 
   path = g_strdup_printf ("/api/acquisition/session/%s/data?num_samples=20", id);
-  window = rest (&fixture, "GET", path, NULL);
+  window = test_sim_rest_ok (fixture.sim, "GET", path, NULL);
   data = json_to_string (json_object_get_member (json_node_get_object (window), "data"), FALSE);
   text = g_strdup_printf ("{\"type\": \"acquisition_stream\", \"acquisition_id\": \"%s\", \"state\": \"acquiring\", "
                           "\"stats\": {\"total_samples\": 100000}, \"data\": %s}", id, data);

@@ -502,3 +502,75 @@ test_run_program (const char * const *argv,
     return -1;
   return g_subprocess_get_exit_status (process);
 }
+
+/* ---- a LablinkClient on a replaying server ---- */
+
+void
+test_replay_setup (TestReplay    *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->patched = test_fixture_load ("lablink-1.2.5-patched.jsonl");
+  fixture->auth = test_fixture_load ("lablink-1.2.5-auth.jsonl");
+  fixture->server = mock_server_new ();
+  fixture->client = lablink_client_new (mock_server_get_url (fixture->server), &error);
+  g_assert_no_error (error);
+  lablink_client_set_timeout (fixture->client, 10);
+}
+
+void
+test_replay_teardown (TestReplay    *fixture,
+                      gconstpointer  data)
+{
+  g_clear_object (&fixture->client);
+  g_clear_pointer (&fixture->server, mock_server_free);
+  g_clear_pointer (&fixture->patched, g_ptr_array_unref);
+  g_clear_pointer (&fixture->auth, g_ptr_array_unref);
+}
+
+void
+test_replay_add (TestReplay *fixture,
+                 GPtrArray  *lines,
+                 const char *scenario,
+                 const char *method,
+                 const char *path,
+                 guint       status,
+                 guint       nth)
+{
+  mock_server_add_fixture (fixture->server,
+                           test_fixture_find_rest (lines, scenario, method, path, status, nth));
+}
+
+/* ---- blocking LablinkClient calls ---- */
+
+JsonNode *
+test_client_request (LablinkClient  *client,
+                     const char     *method,
+                     const char     *path,
+                     JsonNode       *body,
+                     GError        **error)
+{
+  TestWaiter waiter = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lablink_client_request_async (client, method, path, body, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  return lablink_client_request_finish (client, result, error);
+}
+
+JsonNode *
+test_client_send_command (LablinkClient  *client,
+                          const char     *equipment_id,
+                          const char     *action,
+                          JsonObject     *parameters,
+                          GError        **error)
+{
+  TestWaiter waiter = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lablink_client_send_command_async (client, equipment_id, action, parameters, NULL,
+                                     test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  return lablink_client_send_command_finish (client, result, error);
+}

@@ -69,6 +69,43 @@ const char *mock_server_last_auth      (MockServer *server);   /* Authorization,
 const char *mock_server_last_body      (MockServer *server);   /* request body text, or NULL */
 JsonNode   *mock_server_last_json      (MockServer *server);   /* parsed body (transfer full) */
 
+/* ---- a LablinkClient on a replaying server ---- */
+
+typedef struct {
+  GPtrArray     *patched;  /* lablink-1.2.5-patched.jsonl */
+  GPtrArray     *auth;     /* lablink-1.2.5-auth.jsonl */
+  MockServer    *server;
+  LablinkClient *client;   /* on @server, 10 s timeout */
+} TestReplay;
+
+void        test_replay_setup          (TestReplay    *fixture,
+                                        gconstpointer  data);
+void        test_replay_teardown       (TestReplay    *fixture,
+                                        gconstpointer  data);
+/* Serves the @nth recorded exchange of @lines (see test_fixture_find_rest()). */
+void        test_replay_add            (TestReplay    *fixture,
+                                        GPtrArray     *lines,
+                                        const char    *scenario,
+                                        const char    *method,
+                                        const char    *path,
+                                        guint          status,
+                                        guint          nth);
+
+/* ---- blocking LablinkClient calls ---- */
+
+/* lablink_client_request_async(), waited for. */
+JsonNode   *test_client_request        (LablinkClient  *client,
+                                        const char     *method,
+                                        const char     *path,
+                                        JsonNode       *body,
+                                        GError        **error);
+/* lablink_client_send_command_async(), waited for. */
+JsonNode   *test_client_send_command   (LablinkClient  *client,
+                                        const char     *equipment_id,
+                                        const char     *action,
+                                        JsonObject     *parameters,
+                                        GError        **error);
+
 /* ---- ports ---- */
 
 /* A free TCP port on 127.0.0.1 with nothing listening. */

@@ -118,15 +118,11 @@ set_voltage (LablinkClient *client,
              double         volts,
              GError       **error)
 {
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonObject) parameters = json_object_new ();
 
   json_object_set_double_member (parameters, "voltage", volts);
   json_object_set_int_member (parameters, "channel", 1);
-  lablink_client_send_command_async (client, PSU, "set_voltage", parameters, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  return lablink_client_send_command_finish (client, result, error);
+  return test_client_send_command (client, PSU, "set_voltage", parameters, error);
 }
 
 static JsonNode *
@@ -135,15 +131,10 @@ raw_request (LablinkClient *client,
              const char    *path,
              const char    *json)
 {
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonNode) body = json != NULL ? json_from_string (json, NULL) : NULL;
   g_autoptr(GError) error = NULL;
-  JsonNode *answer;
+  JsonNode *answer = test_client_request (client, method, path, body, &error);
 
-  lablink_client_request_async (client, method, path, body, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  answer = lablink_client_request_finish (client, result, &error);
   g_assert_no_error (error);
   return answer;
 }
@@ -151,44 +142,7 @@ raw_request (LablinkClient *client,
 /* ------------------------------------------------------------------------ */
 /* The recorded exchanges                                                    */
 
-typedef struct {
-  GPtrArray *patched;
-  MockServer *server;
-  LablinkClient *client;
-} Replay;
-
-static void
-replay_setup (Replay        *fixture,
-              gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->patched = test_fixture_load ("lablink-1.2.5-patched.jsonl");
-  fixture->server = mock_server_new ();
-  fixture->client = lablink_client_new (mock_server_get_url (fixture->server), &error);
-  g_assert_no_error (error);
-  lablink_client_set_timeout (fixture->client, 10);
-}
-
-static void
-replay_teardown (Replay        *fixture,
-                 gconstpointer  data)
-{
-  g_clear_object (&fixture->client);
-  g_clear_pointer (&fixture->server, mock_server_free);
-  g_clear_pointer (&fixture->patched, g_ptr_array_unref);
-}
-
-static void
-replay (Replay     *fixture,
-        const char *scenario,
-        const char *method,
-        const char *path,
-        guint       status)
-{
-  mock_server_add_fixture (fixture->server,
-                           test_fixture_find_rest (fixture->patched, scenario, method, path, status, 0));
-}
+typedef TestReplay Replay;
 
 static void
 count_changes (LablinkClient *client,
@@ -213,7 +167,7 @@ test_recorded_flow (Replay        *fixture,
   g_signal_connect (fixture->client, "lock-changed", G_CALLBACK (count_changes), &changes);
 
   /* without a lock: the recorded 401, explained as a lock (not a login) */
-  replay (fixture, "rest-setup", "POST", "/api/equipment/" PSU "/command", 401);
+  test_replay_add (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/" PSU "/command", 401, 0);
   refused = set_voltage (fixture->client, 5.0, &error);
   g_assert_null (refused);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_NOT_LOCKED);
@@ -224,8 +178,8 @@ test_recorded_flow (Replay        *fixture,
   g_clear_error (&error);
 
   /* acquire creates the session first */
-  replay (fixture, "rest-setup", "POST", "/api/locks/sessions/create", 200);
-  replay (fixture, "rest-setup", "POST", "/api/locks/acquire", 200);
+  test_replay_add (fixture, fixture->patched, "rest-setup", "POST", "/api/locks/sessions/create", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-setup", "POST", "/api/locks/acquire", 200, 0);
   g_assert_true (acquire (fixture->client, PSU, LABLINK_LOCK_MODE_EXCLUSIVE, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (lablink_client_get_lock_session_id (fixture->client), ==, RECORDED_SESSION);
@@ -239,7 +193,7 @@ test_recorded_flow (Replay        *fixture,
   g_clear_pointer (&sent, json_node_unref);
 
   /* the command carries the session */
-  replay (fixture, "rest-setup", "POST", "/api/equipment/" PSU "/command", 200);
+  test_replay_add (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/" PSU "/command", 200, 0);
   answer = set_voltage (fixture->client, 5.0, &error);
   g_assert_no_error (error);
   g_assert_nonnull (answer);
@@ -250,7 +204,7 @@ test_recorded_flow (Replay        *fixture,
   g_assert_cmpuint (g_strv_length (held), ==, 1);
   g_assert_cmpstr (held[0], ==, PSU);
 
-  replay (fixture, "rest-cleanup", "POST", "/api/locks/release", 200);
+  test_replay_add (fixture, fixture->patched, "rest-cleanup", "POST", "/api/locks/release", 200, 0);
   g_assert_true (release (fixture->client, PSU, &error));
   g_assert_no_error (error);
   g_assert_false (lablink_client_holds_lock (fixture->client, PSU));
@@ -432,7 +386,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/locks/unit", test_unit);
-  g_test_add ("/locks/recorded-flow", Replay, NULL, replay_setup, test_recorded_flow, replay_teardown);
+  g_test_add ("/locks/recorded-flow", Replay, NULL, test_replay_setup, test_recorded_flow, test_replay_teardown);
   g_test_add ("/locks/sim/two-clients", Sim, NULL, sim_setup, test_two_clients, sim_teardown);
   g_test_add ("/locks/sim/expired", Sim, NULL, sim_setup, test_expired, sim_teardown);
 

@@ -14,66 +14,8 @@
 #define ACQ_ID "ef958d84-9aec-47c8-9f5b-953407d0f2d1"
 #define NAN_ACQ_ID "da3c9cc7-db72-47e4-8e0f-391eafc48747"
 
-typedef struct {
-  GPtrArray *patched;
-  GPtrArray *auth;
-  MockServer *server;
-  LablinkClient *client;
-} Fixture;
+typedef TestReplay Fixture;
 
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->patched = test_fixture_load ("lablink-1.2.5-patched.jsonl");
-  fixture->auth = test_fixture_load ("lablink-1.2.5-auth.jsonl");
-  fixture->server = mock_server_new ();
-  fixture->client = lablink_client_new (mock_server_get_url (fixture->server), &error);
-  g_assert_no_error (error);
-  lablink_client_set_timeout (fixture->client, 10);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_object (&fixture->client);
-  g_clear_pointer (&fixture->server, mock_server_free);
-  g_clear_pointer (&fixture->patched, g_ptr_array_unref);
-  g_clear_pointer (&fixture->auth, g_ptr_array_unref);
-}
-
-
-static void
-replay (Fixture    *fixture,
-        GPtrArray  *lines,
-        const char *scenario,
-        const char *method,
-        const char *path,
-        guint       status,
-        guint       nth)
-{
-  mock_server_add_fixture (fixture->server,
-                           test_fixture_find_rest (lines, scenario, method, path, status, nth));
-}
-
-/* Runs METHOD PATH through the generic request call. */
-static JsonNode *
-request (Fixture     *fixture,
-         const char  *method,
-         const char  *path,
-         JsonNode    *body,
-         GError     **error)
-{
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lablink_client_request_async (fixture->client, method, path, body, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  return lablink_client_request_finish (fixture->client, result, error);
-}
 
 static const char *
 member_string (JsonNode   *node,
@@ -96,8 +38,8 @@ test_info_health (Fixture       *fixture,
   g_autoptr(JsonNode) health = NULL;
   g_autoptr(GError) error = NULL;
 
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api", 200, 0);
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/health", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/health", 200, 0);
 
   lablink_client_get_info_async (fixture->client, NULL, test_waiter_cb, &waiter);
   result = test_waiter_wait (&waiter);
@@ -126,7 +68,7 @@ test_list_equipment (Fixture       *fixture,
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
 
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/list", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/list", 200, 0);
 
   lablink_client_list_equipment_async (fixture->client, NULL, test_waiter_cb, &waiter);
   result = test_waiter_wait (&waiter);
@@ -149,7 +91,7 @@ test_list_equipment_upstream_empty (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) upstream = test_fixture_load ("lablink-1.2.5-upstream.jsonl");
 
-  replay (fixture, upstream, "acquisition", "GET", "/api/equipment/list", 200, 0);
+  test_replay_add (fixture, upstream, "acquisition", "GET", "/api/equipment/list", 200, 0);
 
   lablink_client_list_equipment_async (fixture->client, NULL, test_waiter_cb, &waiter);
   result = test_waiter_wait (&waiter);
@@ -197,8 +139,8 @@ test_equipment_status (Fixture       *fixture,
   g_autoptr(JsonNode) missing = NULL;
   g_autoptr(GError) error = NULL;
 
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/ps_250e6dfe/status", 200, 0);
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/nosuch_00000000/status", 404, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/ps_250e6dfe/status", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/nosuch_00000000/status", 404, 0);
 
   lablink_client_get_equipment_status_async (fixture->client, "ps_250e6dfe", NULL,
                                              test_waiter_cb, &waiter);
@@ -282,10 +224,10 @@ test_readings_not_supported (Fixture       *fixture,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) readings = NULL;
 
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/scope_386959fc/readings", 501, 0);
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/ps_250e6dfe/readings", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/scope_386959fc/readings", 501, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api/equipment/ps_250e6dfe/readings", 200, 0);
 
-  node = request (fixture, "GET", "/api/equipment/scope_386959fc/readings", NULL, &error);
+  node = test_client_request (fixture->client, "GET", "/api/equipment/scope_386959fc/readings", NULL, &error);
   g_assert_null (node);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_HTTP);
   g_test_message ("%s", error->message);
@@ -293,7 +235,7 @@ test_readings_not_supported (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "501"));
   g_clear_error (&error);
 
-  readings = request (fixture, "GET", "/api/equipment/ps_250e6dfe/readings", NULL, &error);
+  readings = test_client_request (fixture->client, "GET", "/api/equipment/ps_250e6dfe/readings", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (member_string (readings, "equipment_id"), ==, "ps_250e6dfe");
 }
@@ -322,10 +264,10 @@ test_snapshots (Fixture       *fixture,
   g_autoptr(JsonNode) bad = NULL;
   g_autoptr(JsonNode) spectrum = NULL;
 
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/ps_250e6dfe/snapshot?data_type=readings", 200, 0);
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/scope_386959fc/snapshot?data_type=measurements", 200, 0);
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/scope_386959fc/snapshot?data_type=readings", 500, 0);
-  replay (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/ps_250e6dfe/snapshot?data_type=spectrum", 400, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/ps_250e6dfe/snapshot?data_type=readings", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/scope_386959fc/snapshot?data_type=measurements", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/scope_386959fc/snapshot?data_type=readings", 500, 0);
+  test_replay_add (fixture, fixture->patched, "rest-discovery", "GET", "/api/data/ps_250e6dfe/snapshot?data_type=spectrum", 400, 0);
 
   readings = snapshot (fixture, "ps_250e6dfe", "readings", &error);
   g_assert_no_error (error);
@@ -350,22 +292,6 @@ test_snapshots (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "Unknown data type: spectrum"));
 }
 
-static JsonNode *
-send_command (Fixture     *fixture,
-              const char  *id,
-              const char  *action,
-              JsonObject  *parameters,
-              GError     **error)
-{
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lablink_client_send_command_async (fixture->client, id, action, parameters, NULL,
-                                     test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  return lablink_client_send_command_finish (fixture->client, result, error);
-}
-
 static void
 test_command (Fixture       *fixture,
               gconstpointer  data)
@@ -381,11 +307,11 @@ test_command (Fixture       *fixture,
   JsonObject *params;
   g_autofree char *first_id = NULL;
 
-  replay (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 200, 0);
 
   json_object_set_double_member (parameters, "voltage", 5.0);
   json_object_set_int_member (parameters, "channel", 1);
-  answer = send_command (fixture, "ps_250e6dfe", "set_voltage", parameters, &error);
+  answer = test_client_send_command (fixture->client, "ps_250e6dfe", "set_voltage", parameters, &error);
   g_assert_no_error (error);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (answer), "success"));
 
@@ -401,15 +327,15 @@ test_command (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (params, "channel"), ==, 1);
 
   /* a second command gets another id; no parameters → {} */
-  answer2 = send_command (fixture, "ps_250e6dfe", "get_readings", NULL, &error);
+  answer2 = test_client_send_command (fixture->client, "ps_250e6dfe", "get_readings", NULL, &error);
   g_assert_no_error (error);
   sent2 = mock_server_last_json (fixture->server);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (sent2), "command_id"), !=, first_id);
   g_assert_cmpuint (json_object_get_size (json_object_get_object_member (json_node_get_object (sent2), "parameters")), ==, 0);
 
   /* locks enabled: 401 with the server's reason, a lock to take (not a login) */
-  replay (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 401, 0);
-  locked = send_command (fixture, "ps_250e6dfe", "set_voltage", parameters, &error);
+  test_replay_add (fixture, fixture->patched, "rest-setup", "POST", "/api/equipment/ps_250e6dfe/command", 401, 0);
+  locked = test_client_send_command (fixture->client, "ps_250e6dfe", "set_voltage", parameters, &error);
   g_assert_null (locked);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_NOT_LOCKED);
   g_assert_null (strstr (error->message, "login"));
@@ -427,7 +353,7 @@ test_command_refused (Fixture       *fixture,
   mock_server_add (fixture->server, "POST", "/api/equipment/ps_1/command", 200, NULL,
                    "{\"command_id\":\"x\",\"success\":false,\"data\":null,"
                    "\"error\":\"Unknown command: fly\",\"timestamp\":\"2026-11-25T17:39:49.035129\"}", 0);
-  answer = send_command (fixture, "ps_1", "fly", NULL, &error);
+  answer = test_client_send_command (fixture->client, "ps_1", "fly", NULL, &error);
   g_assert_null (answer);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_SERVER);
   g_assert_nonnull (strstr (error->message, "Unknown command: fly"));
@@ -457,7 +383,7 @@ test_waveform_capture (Fixture       *fixture,
   g_autoptr(JsonNode) disabled = NULL;
   JsonObject *object;
 
-  replay (fixture, fixture->patched, "rest-waveform-capture", "POST", "/api/waveform/capture", 200, 0);
+  test_replay_add (fixture, fixture->patched, "rest-waveform-capture", "POST", "/api/waveform/capture", 200, 0);
 
   wave = capture (fixture, 1, &error);
   g_assert_no_error (error);
@@ -469,7 +395,7 @@ test_waveform_capture (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (sent), "equipment_id"), ==, "scope_386959fc");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (sent), "config"), "channel"), ==, 1);
 
-  replay (fixture, fixture->patched, "rest-waveform-capture", "POST", "/api/waveform/capture", 400, 0);
+  test_replay_add (fixture, fixture->patched, "rest-waveform-capture", "POST", "/api/waveform/capture", 400, 0);
   disabled = capture (fixture, 3, &error);
   g_assert_null (disabled);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_HTTP);
@@ -510,16 +436,16 @@ test_acquisition (Fixture       *fixture,
   g_autoptr(GAsyncResult) r5 = NULL;
   static const char *actions[] = { "start", "pause", "resume", "stop" };
 
-  replay (fixture, fixture->patched, "acquisition", "POST", "/api/acquisition/session/create", 200, 0);
+  test_replay_add (fixture, fixture->patched, "acquisition", "POST", "/api/acquisition/session/create", 200, 0);
   for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
     {
       g_autofree char *path = g_strdup_printf ("/api/acquisition/session/" ACQ_ID "/%s", actions[i]);
-      replay (fixture, fixture->patched, "acquisition", "POST", path, 200, 0);
+      test_replay_add (fixture, fixture->patched, "acquisition", "POST", path, 200, 0);
     }
-  replay (fixture, fixture->patched, "acquisition", "GET", "/api/acquisition/session/" ACQ_ID "/status", 200, 0);
-  replay (fixture, fixture->patched, "acquisition", "GET", "/api/acquisition/session/" ACQ_ID "/data?num_samples=100", 200, 0);
-  replay (fixture, fixture->patched, "acquisition", "GET", "/api/acquisition/sessions", 200, 0);
-  replay (fixture, fixture->patched, "acquisition", "DELETE", "/api/acquisition/session/" ACQ_ID, 200, 0);
+  test_replay_add (fixture, fixture->patched, "acquisition", "GET", "/api/acquisition/session/" ACQ_ID "/status", 200, 0);
+  test_replay_add (fixture, fixture->patched, "acquisition", "GET", "/api/acquisition/session/" ACQ_ID "/data?num_samples=100", 200, 0);
+  test_replay_add (fixture, fixture->patched, "acquisition", "GET", "/api/acquisition/sessions", 200, 0);
+  test_replay_add (fixture, fixture->patched, "acquisition", "DELETE", "/api/acquisition/session/" ACQ_ID, 200, 0);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "equipment_id");
@@ -592,8 +518,8 @@ test_acquisition_failures (Fixture       *fixture,
   g_autoptr(GAsyncResult) r2 = NULL;
 
   /* the NaN acquisition: REST answers 500 text/plain */
-  replay (fixture, fixture->patched, "acquisition-nan", "GET", "/api/acquisition/session/" NAN_ACQ_ID "/data?num_samples=5", 500, 0);
-  replay (fixture, fixture->patched, "acquisition-nan", "GET", "/api/acquisition/session/" NAN_ACQ_ID "/status", 500, 0);
+  test_replay_add (fixture, fixture->patched, "acquisition-nan", "GET", "/api/acquisition/session/" NAN_ACQ_ID "/data?num_samples=5", 500, 0);
+  test_replay_add (fixture, fixture->patched, "acquisition-nan", "GET", "/api/acquisition/session/" NAN_ACQ_ID "/status", 500, 0);
 
   lablink_client_get_acquisition_data_async (fixture->client, NAN_ACQ_ID, 5, NULL, test_waiter_cb, &waiter);
   r1 = test_waiter_wait (&waiter);
@@ -643,7 +569,7 @@ test_nan_body (Fixture       *fixture,
   /* bare NaN/Infinity, as the real server writes them in frames */
   mock_server_add (fixture->server, "GET", "/nan", 200, NULL,
                    "{\"values\":{\"CH1\":[5.0,NaN],\"CH9\":[Infinity,-Infinity]}}", 0);
-  node = request (fixture, "GET", "/nan", NULL, &error);
+  node = test_client_request (fixture->client, "GET", "/nan", NULL, &error);
   g_assert_no_error (error);
   values = json_object_get_object_member (json_node_get_object (node), "values");
   g_assert_true (isnan (json_array_get_double_element (json_object_get_array_member (values, "CH1"), 1)));
@@ -724,7 +650,7 @@ test_login (Fixture       *fixture,
   token = body_member (accepted, "access_token");
   refresh_token = body_member (accepted, "refresh_token");
   new_token = body_member (refreshed, "access_token");
-  replay (fixture, fixture->auth, "auth", "GET", "/api/equipment/list", 200, 0);
+  test_replay_add (fixture, fixture->auth, "auth", "GET", "/api/equipment/list", 200, 0);
 
   g_signal_connect (fixture->client, "notify::logged-in", G_CALLBACK (count_notify), &notified_logged_in);
   g_signal_connect (fixture->client, "notify::username", G_CALLBACK (count_notify), &notified_username);
@@ -815,7 +741,7 @@ test_forbidden (Fixture       *fixture,
   g_autoptr(JsonNode) node = NULL;
 
   mock_server_add (fixture->server, "GET", "/api/equipment/list", 403, "text/plain", "", 0);
-  node = request (fixture, "GET", "/api/equipment/list", NULL, &error);
+  node = test_client_request (fixture->client, "GET", "/api/equipment/list", NULL, &error);
   g_assert_null (node);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
   g_test_message ("%s", error->message);
@@ -846,7 +772,7 @@ test_malformed (Fixture       *fixture,
   g_clear_error (&error);
 
   mock_server_add (fixture->server, "GET", "/truncated", 200, NULL, "{\"a\":[1,2", 0);
-  node2 = request (fixture, "GET", "/truncated", NULL, &error);
+  node2 = test_client_request (fixture->client, "GET", "/truncated", NULL, &error);
   g_assert_null (node2);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_MALFORMED);
   g_clear_error (&error);
@@ -855,7 +781,7 @@ test_malformed (Fixture       *fixture,
   mock_server_add (fixture->server, "POST", "/api/acquisition/session/create", 422, NULL,
                    "{\"detail\":[{\"loc\":[\"body\",\"sample_rate\"],\"msg\":\"field required\","
                    "\"type\":\"value_error.missing\"}]}", 0);
-  node3 = request (fixture, "POST", "/api/acquisition/session/create", NULL, &error);
+  node3 = test_client_request (fixture->client, "POST", "/api/acquisition/session/create", NULL, &error);
   g_assert_null (node3);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_HTTP);
   g_test_message ("%s", error->message);
@@ -887,14 +813,14 @@ test_too_large (Fixture       *fixture,
   g_clear_error (&error);
 
   /* only seen while reading */
-  chunked = request (fixture, "GET", "/chunked", NULL, &error);
+  chunked = test_client_request (fixture->client, "GET", "/chunked", NULL, &error);
   g_assert_null (chunked);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE);
   g_clear_error (&error);
 
   /* the same, chunked, under the limit */
   lablink_client_set_max_response_size (fixture->client, 1000000);
-  fits = request (fixture, "GET", "/chunked", NULL, &error);
+  fits = test_client_request (fixture->client, "GET", "/chunked", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (fits));
 }
@@ -909,7 +835,7 @@ test_redirect_not_followed (Fixture       *fixture,
   lablink_client_set_access_token (fixture->client, "secret-token");
   mock_server_add (fixture->server, "GET", "/api", 302, "text/plain", "", 0);
   mock_server_add_header (fixture->server, "GET", "/api", "Location", "http://127.0.0.1:1/api");
-  node = request (fixture, "GET", "/api", NULL, &error);
+  node = test_client_request (fixture->client, "GET", "/api", NULL, &error);
   g_assert_null (node);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_HTTP);
   g_test_message ("%s", error->message);
@@ -953,7 +879,7 @@ test_timeout (Fixture       *fixture,
    * request, long before the test's deadline. */
   mock_server_add (fixture->server, "GET", "/api", 200, NULL, "{}", MOCK_HANG);
   lablink_client_set_timeout (fixture->client, 1);
-  node = request (fixture, "GET", "/api", NULL, &error);
+  node = test_client_request (fixture->client, "GET", "/api", NULL, &error);
   g_assert_null (node);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   g_test_message ("%s", error->message);
@@ -1159,7 +1085,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, NULL, test_replay_setup, func, test_replay_teardown)
 
   ADD ("/rest/info-health", test_info_health);
   ADD ("/rest/equipment/list", test_list_equipment);

@@ -36,36 +36,6 @@ fixture_teardown (Fixture       *fixture,
   g_clear_pointer (&fixture->sim, test_sim_free);
 }
 
-static JsonNode *
-request (Fixture     *fixture,
-         const char  *method,
-         const char  *path,
-         GError     **error)
-{
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lablink_client_request_async (fixture->client, method, path, NULL, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  return lablink_client_request_finish (fixture->client, result, error);
-}
-
-static JsonNode *
-send_command (Fixture     *fixture,
-              const char  *id,
-              const char  *action,
-              JsonObject  *parameters,
-              GError     **error)
-{
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lablink_client_send_command_async (fixture->client, id, action, parameters, NULL,
-                                     test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  return lablink_client_send_command_finish (fixture->client, result, error);
-}
-
 static void
 test_info_and_list (Fixture       *fixture,
                     gconstpointer  data)
@@ -158,7 +128,7 @@ readings_member (Fixture    *fixture,
                  const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) readings = request (fixture, "GET", "/api/equipment/ps_250e6dfe/readings", &error);
+  g_autoptr(JsonNode) readings = test_client_request (fixture->client, "GET", "/api/equipment/ps_250e6dfe/readings", NULL, &error);
 
   g_assert_no_error (error);
   return json_object_get_double_member (json_node_get_object (readings), name);
@@ -192,13 +162,13 @@ test_command_reflected (Fixture       *fixture,
 
   json_object_set_double_member (voltage, "voltage", 4.2);
   json_object_set_int_member (voltage, "channel", 1);
-  a1 = send_command (fixture, "ps_250e6dfe", "set_voltage", voltage, &error);
+  a1 = test_client_send_command (fixture->client, "ps_250e6dfe", "set_voltage", voltage, &error);
   g_assert_no_error (error);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (a1), "success"));
 
   json_object_set_boolean_member (output, "enabled", TRUE);
   json_object_set_int_member (output, "channel", 1);
-  a2 = send_command (fixture, "ps_250e6dfe", "set_output", output, &error);
+  a2 = test_client_send_command (fixture->client, "ps_250e6dfe", "set_output", output, &error);
   g_assert_no_error (error);
 
   g_assert_cmpfloat_with_epsilon (readings_member (fixture, "voltage_set"), 4.2, 1e-9);

@@ -235,3 +235,18 @@ test_sim_rest (TestSim    *sim,
   return json_node_copy (json_parser_get_root (parser));
 }
 
+JsonNode *
+test_sim_rest_ok (TestSim    *sim,
+                  const char *method,
+                  const char *path,
+                  const char *body)
+{
+  guint status = 0;
+  JsonNode *answer = test_sim_rest (sim, method, path, body, &status);
+
+  g_assert_cmpuint (status, >=, 200);
+  g_assert_cmpuint (status, <, 300);
+  g_assert_nonnull (answer);
+  return answer;
+}
+

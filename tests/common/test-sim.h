@@ -36,6 +36,11 @@ JsonNode    *test_sim_rest         (TestSim            *sim,
                                     const char         *path,
                                     const char         *body,
                                     guint              *status);
+/* The same, asserting a 2xx answer with a JSON body. */
+JsonNode    *test_sim_rest_ok      (TestSim            *sim,
+                                    const char         *method,
+                                    const char         *path,
+                                    const char         *body);
 
 /* Spawns @argv (a helper program) with @flags; it dies with the test. */
 GSubprocess *test_spawn            (const char * const *argv,

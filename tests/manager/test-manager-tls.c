@@ -139,7 +139,8 @@ test_wss_pinned (void)
 }
 
 /* Without the pin, or with another one, the WebSocket is refused with the
- * fingerprint, and not retried: it would be refused again. */
+ * fingerprint, and not retried: it would be refused again. The manager's
+ * last error keeps the refusal's code. */
 static void
 test_wss_refused (void)
 {
@@ -178,6 +179,12 @@ test_wss_refused (void)
       test_run_for (300);
       g_assert_cmpint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_DISCONNECTED);
       g_assert_nonnull (strstr (lablink_stream_manager_get_last_error (manager), pin_b));
+
+      /* the last error keeps its code, for the app to ask the user */
+      error = lablink_stream_manager_dup_last_error (manager);
+      g_assert_error (error, LABLINK_ERROR, (int) expected);
+      g_assert_cmpstr (error->message, ==, lablink_stream_manager_get_last_error (manager));
+      g_clear_error (&error);
     }
 
   _exit (0);

@@ -215,6 +215,9 @@ test_connection_refused (void)
   g_assert_cmpint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_RECONNECTING);
   g_assert_cmpint (lablink_stream_manager_get_next_retry_time (manager), >, 0);
   g_assert_nonnull (lablink_stream_manager_get_last_error (manager));
+  g_clear_error (&error);
+  error = lablink_stream_manager_dup_last_error (manager);
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED);
   lablink_stream_manager_disconnect (manager);
   counter_clear (&c);
 }
@@ -586,6 +589,9 @@ test_auth (void)
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
   g_clear_error (&error);
   g_assert_cmpint (lablink_stream_manager_get_state (manager), ==, LABLINK_CONNECTION_AUTH_FAILED);
+  error = lablink_stream_manager_dup_last_error (manager);
+  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
+  g_clear_error (&error);
 
   /* No retry storm: still one failed attempt 2 s later. */
   test_run_for (2000);

@@ -42,30 +42,12 @@ typedef struct {
   gboolean  done;
 } Wait;
 
-static void
-request_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  Wait *w = data;
-
-  w->result = lablink_client_request_finish (LABLINK_CLIENT (source), result, &w->error);
-  w->done = TRUE;
-}
-
 /* The simulator's lock table ("locks" of GET /api/sim/status). */
 static JsonNode *
 sim_locks (Fixture *f)
 {
-  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (f->mt.sim), NULL);
-  g_autoptr(JsonNode) status = NULL;
-  Wait w = { 0 };
+  g_autoptr(JsonNode) status = test_sim_rest_ok (f->mt.sim, "GET", "/api/sim/status", NULL);
 
-  lablink_client_request_async (client, "GET", "/api/sim/status", NULL, NULL, request_cb, &w);
-  TEST_WAIT (w.done, TEST_TIMEOUT_MS);
-  g_assert_true (w.done);
-  g_assert_no_error (w.error);
-  status = w.result;
   return json_node_copy (json_object_get_member (json_node_get_object (status), "locks"));
 }
 

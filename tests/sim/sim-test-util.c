@@ -661,3 +661,35 @@ ws_client_free (WsClient *client)
   g_free (client->close_reason);
   g_free (client);
 }
+
+/* ---- the fixture of most simulator tests ---- */
+
+void
+sim_fixture_start (SimFixture       *f,
+                   SimConfigureFunc  configure,
+                   gpointer          user_data)
+{
+  f->sim = sim_thread_start (configure, user_data);
+  f->url = sim_thread_get_url (f->sim);
+  f->session = test_session_new ();
+}
+
+void
+sim_fixture_stop (SimFixture *f)
+{
+  soup_session_abort (f->session);
+  g_clear_object (&f->session);
+  sim_thread_stop (f->sim);
+}
+
+WsClient *
+sim_fixture_ws_connect (SimFixture *f,
+                        const char *query)
+{
+  guint status = 0;
+  WsClient *client = ws_connect (f->session, f->url, query, &status);
+
+  g_assert_nonnull (client);
+  g_assert_cmpuint (status, ==, 101);
+  return client;
+}

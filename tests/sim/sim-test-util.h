@@ -103,4 +103,22 @@ const char *object_get_str        (JsonObject  *object,
 double      object_get_num        (JsonObject  *object,
                                    const char  *member);
 
+/* ---- the fixture of most simulator tests ---- */
+
+typedef struct {
+  SimThread   *sim;
+  SoupSession *session;
+  const char  *url;
+} SimFixture;
+
+/* Starts the server (configured by @configure with @user_data) and a
+ * session to it. */
+void        sim_fixture_start     (SimFixture       *f,
+                                   SimConfigureFunc  configure,
+                                   gpointer          user_data);
+void        sim_fixture_stop      (SimFixture       *f);
+/* A WebSocket to the server (with @query, nullable), asserting it opened. */
+WsClient   *sim_fixture_ws_connect (SimFixture      *f,
+                                   const char       *query);
+
 G_END_DECLS

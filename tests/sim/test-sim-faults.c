@@ -8,11 +8,7 @@
 
 #include "sim-test-util.h"
 
-typedef struct {
-  SimThread   *sim;
-  SoupSession *session;
-  const char  *url;
-} Fixture;
+typedef SimFixture Fixture;
 
 static void
 configure (LablinkSimServer *server,
@@ -32,30 +28,14 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->sim = sim_thread_start (configure, (gpointer) data);
-  f->url = sim_thread_get_url (f->sim);
-  f->session = test_session_new ();
+  sim_fixture_start (f, configure, (gpointer) data);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  soup_session_abort (f->session);
-  g_clear_object (&f->session);
-  sim_thread_stop (f->sim);
-}
-
-static WsClient *
-connect_ok (Fixture    *f,
-            const char *query)
-{
-  guint status = 0;
-  WsClient *client = ws_connect (f->session, f->url, query, &status);
-
-  g_assert_nonnull (client);
-  g_assert_cmpuint (status, ==, 101);
-  return client;
+  sim_fixture_stop (f);
 }
 
 /* A dropped connection: no close frame (libsoup reports 0, or 1006). */
@@ -133,7 +113,7 @@ test_auth (Fixture       *f,
   g_assert_cmpuint (login->status, ==, 200);
   query = g_strdup_printf ("token=%s", object_get_str (http_result_object (login), "access_token"));
 
-  client = connect_ok (f, query);
+  client = sim_fixture_ws_connect (f, query);
   ping_pong (client);
   ws_client_free (client);
 }
@@ -142,7 +122,7 @@ static void
 test_drop_after_messages (Fixture       *f,
                           gconstpointer  data)
 {
-  WsClient *client = connect_ok (f, NULL);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
 
   ws_send (client, "{\"type\": \"start_stream\", \"equipment_id\": \"ps_250e6dfe\", \"stream_type\": \"readings\", \"interval_ms\": 20}");
   g_assert_true (ws_wait_closed (client, TEST_TIMEOUT_MS));
@@ -152,7 +132,7 @@ test_drop_after_messages (Fixture       *f,
   ws_client_free (client);
 
   /* the next connection gets its own budget */
-  client = connect_ok (f, NULL);
+  client = sim_fixture_ws_connect (f, NULL);
   ping_pong (client);
   ws_client_free (client);
 }
@@ -162,7 +142,7 @@ test_drop_after_ms (Fixture       *f,
                     gconstpointer  data)
 {
   gint64 start = g_get_monotonic_time ();
-  WsClient *client = connect_ok (f, NULL);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   gint64 elapsed_ms;
 
   ping_pong (client);
@@ -208,8 +188,8 @@ static void
 test_drop_and_refuse (Fixture       *f,
                       gconstpointer  data)
 {
-  WsClient *a = connect_ok (f, NULL);
-  WsClient *b = connect_ok (f, NULL);
+  WsClient *a = sim_fixture_ws_connect (f, NULL);
+  WsClient *b = sim_fixture_ws_connect (f, NULL);
   WsClient *c;
   g_autoptr(HttpResult) faults = NULL, drop = NULL, drop2 = NULL;
   guint status = 0;
@@ -234,7 +214,7 @@ test_drop_and_refuse (Fixture       *f,
 
   /* … then accepted again */
   test_run_for (450);
-  c = connect_ok (f, NULL);
+  c = sim_fixture_ws_connect (f, NULL);
 
   /* an orderly close with a code, on request */
   g_clear_pointer (&faults, http_result_free);
@@ -247,7 +227,7 @@ test_drop_and_refuse (Fixture       *f,
   g_assert_true (test_wait_until (no_clients, sim_thread_get_server (f->sim), TEST_TIMEOUT_MS));
 
   /* the thread-safe API drops too */
-  c = connect_ok (f, NULL);
+  c = sim_fixture_ws_connect (f, NULL);
   wait_n_clients (f, 1);
   lablink_sim_server_drop_connections (sim_thread_get_server (f->sim));
   g_assert_true (ws_wait_closed (c, TEST_TIMEOUT_MS));
@@ -258,7 +238,7 @@ static void
 test_latency (Fixture       *f,
               gconstpointer  data)
 {
-  WsClient *client = connect_ok (f, NULL);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   g_autoptr(HttpResult) faults = NULL;
   gint64 start, elapsed_ms;
 
@@ -278,7 +258,7 @@ static void
 test_flood (Fixture       *f,
             gconstpointer  data)
 {
-  WsClient *client = connect_ok (f, NULL);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   LablinkSimServer *server = sim_thread_get_server (f->sim);
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_frame_free);
   g_autoptr(HttpResult) flood = NULL, state = NULL;
@@ -335,7 +315,7 @@ static void
 test_hostile (Fixture       *f,
               gconstpointer  data)
 {
-  WsClient *client = connect_ok (f, NULL);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_frame_free);
   g_autoptr(HttpResult) faults = NULL;
   gboolean bad_json = FALSE, wrong_types = FALSE, unknown = FALSE, deep = FALSE;
@@ -380,7 +360,7 @@ test_hostile (Fixture       *f,
   ws_client_free (client);
 
   /* a text frame that is not UTF-8: libsoup's client refuses it (1007) */
-  client = connect_ok (f, NULL);
+  client = sim_fixture_ws_connect (f, NULL);
   g_clear_pointer (&faults, http_result_free);
   faults = http_request (f->session, "POST", f->url, "/api/sim/faults",
                          "{\"hostile_rate\": 20, \"hostile_kinds\": \"non-utf8\"}");

@@ -12,11 +12,7 @@
 #define PSU  "ps_250e6dfe"
 #define LOAD "load_47fa0d5c"
 
-typedef struct {
-  SimThread   *sim;
-  SoupSession *session;
-  const char  *url;
-} Fixture;
+typedef SimFixture Fixture;
 
 static void
 configure (LablinkSimServer *server,
@@ -30,18 +26,14 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->sim = sim_thread_start (configure, (gpointer) data);
-  f->url = sim_thread_get_url (f->sim);
-  f->session = test_session_new ();
+  sim_fixture_start (f, configure, (gpointer) data);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  soup_session_abort (f->session);
-  g_clear_object (&f->session);
-  sim_thread_stop (f->sim);
+  sim_fixture_stop (f);
 }
 
 static HttpResult *

@@ -9,11 +9,7 @@
 
 #include "sim-test-util.h"
 
-typedef struct {
-  SimThread   *sim;
-  SoupSession *session;
-  const char  *url;
-} Fixture;
+typedef SimFixture Fixture;
 
 static void
 configure_auth (LablinkSimServer *server,
@@ -28,18 +24,14 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->sim = sim_thread_start (configure_auth, (gpointer) data);
-  f->url = sim_thread_get_url (f->sim);
-  f->session = test_session_new ();
+  sim_fixture_start (f, configure_auth, (gpointer) data);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  soup_session_abort (f->session);
-  g_clear_object (&f->session);
-  sim_thread_stop (f->sim);
+  sim_fixture_stop (f);
 }
 
 static HttpResult *

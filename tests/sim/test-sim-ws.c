@@ -13,11 +13,7 @@
 #define SCOPE "scope_386959fc"
 #define LOAD  "load_47fa0d5c"
 
-typedef struct {
-  SimThread   *sim;
-  SoupSession *session;
-  const char  *url;
-} Fixture;
+typedef SimFixture Fixture;
 
 static void
 configure (LablinkSimServer *server,
@@ -30,29 +26,14 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->sim = sim_thread_start (configure, NULL);
-  f->url = sim_thread_get_url (f->sim);
-  f->session = test_session_new ();
+  sim_fixture_start (f, configure, NULL);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  soup_session_abort (f->session);
-  g_clear_object (&f->session);
-  sim_thread_stop (f->sim);
-}
-
-static WsClient *
-connect_ok (Fixture *f)
-{
-  guint status = 0;
-  WsClient *client = ws_connect (f->session, f->url, NULL, &status);
-
-  g_assert_nonnull (client);
-  g_assert_cmpuint (status, ==, 101);
-  return client;
+  sim_fixture_stop (f);
 }
 
 static void
@@ -91,7 +72,7 @@ static void
 test_echo_and_silence (Fixture       *f,
                        gconstpointer  data)
 {
-  WsClient *client = connect_ok (f);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_frame_free);
   guint i;
 
@@ -128,7 +109,7 @@ static void
 test_psu_frame_shape (Fixture       *f,
                       gconstpointer  data)
 {
-  WsClient *client = connect_ok (f);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   g_autoptr(WsFrame) frame = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *o, *d;
@@ -172,7 +153,7 @@ static void
 test_cadence (Fixture       *f,
               gconstpointer  data)
 {
-  WsClient *client = connect_ok (f);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) ws_frame_free);
   g_autoptr(GPtrArray) readings = g_ptr_array_new ();
   g_autoptr(GPtrArray) waveform = g_ptr_array_new ();
@@ -217,7 +198,7 @@ test_cadence (Fixture       *f,
   /* the first frame comes after one read time, not after one interval
    * (an hour here) */
   g_ptr_array_set_size (all, 0);
-  client = connect_ok (f);
+  client = sim_fixture_ws_connect (f, NULL);
   started = g_get_monotonic_time ();
   start_stream (client, PSU, "readings", 3600 * 1000);
   g_assert_true (ws_collect_n (client, "stream_data", PSU, 1, all));
@@ -229,7 +210,7 @@ static void
 test_scope_frames (Fixture       *f,
                    gconstpointer  data)
 {
-  WsClient *client = connect_ok (f);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   g_autoptr(WsFrame) wave = NULL;
   g_autoptr(WsFrame) meas = NULL;
   g_autoptr(JsonNode) wave_node = NULL;
@@ -293,7 +274,7 @@ static void
 test_bad_input (Fixture       *f,
                 gconstpointer  data)
 {
-  WsClient *client = connect_ok (f);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   static const char * const closing[] = { "[1, 2, 3]", "\"hello\"", "null" };
   guint i;
 
@@ -314,7 +295,7 @@ test_bad_input (Fixture       *f,
   /* a JSON value that is not an object: the server closes, 1000, no reason */
   for (i = 0; i < G_N_ELEMENTS (closing); i++)
     {
-      client = connect_ok (f);
+      client = sim_fixture_ws_connect (f, NULL);
       ws_send (client, closing[i]);
       g_assert_true (ws_wait_closed (client, TEST_TIMEOUT_MS));
       g_assert_cmpuint (client->close_code, ==, 1000);
@@ -324,7 +305,7 @@ test_bad_input (Fixture       *f,
     }
 
   /* a binary frame too */
-  client = connect_ok (f);
+  client = sim_fixture_ws_connect (f, NULL);
   ws_send_binary (client, "{\"type\": \"ping\"}");
   g_assert_true (ws_wait_closed (client, TEST_TIMEOUT_MS));
   g_assert_cmpuint (client->close_code, ==, 1000);
@@ -347,8 +328,8 @@ static void
 test_broadcast (Fixture       *f,
                 gconstpointer  data)
 {
-  WsClient *a = connect_ok (f);
-  WsClient *b = connect_ok (f);
+  WsClient *a = sim_fixture_ws_connect (f, NULL);
+  WsClient *b = sim_fixture_ws_connect (f, NULL);
   WsClient *c;
   g_autoptr(WsFrame) fa = NULL;
   g_autoptr(WsFrame) fb = NULL;
@@ -399,7 +380,7 @@ test_broadcast (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (http_result_object (status), "streams")), ==, 0);
 
   /* a reconnecting client must restart its streams */
-  c = connect_ok (f);
+  c = sim_fixture_ws_connect (f, NULL);
   ws_collect (c, "stream_data", NULL, 350, frames);
   g_assert_cmpuint (frames->len, ==, 0);
   ws_client_free (c);
@@ -409,7 +390,7 @@ static void
 test_events (Fixture       *f,
              gconstpointer  data)
 {
-  WsClient *client = connect_ok (f);
+  WsClient *client = sim_fixture_ws_connect (f, NULL);
   g_autoptr(WsFrame) alarm = NULL;
   g_autoptr(WsFrame) cleared = NULL;
   g_autoptr(WsFrame) job = NULL;
