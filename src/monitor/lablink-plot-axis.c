@@ -185,13 +185,15 @@ lablink_plot_axis_pane_label (guint       n_panes,
 }
 
 /* Ticks at each of @mantissas × 10^k inside lo…hi (log₁₀ units), if at
- * least two fit and the closest two are @min_gap (log₁₀ units) apart. */
+ * least @min_ticks fit and the closest two are @min_gap (log₁₀ units)
+ * apart. */
 static gboolean
 mantissa_ticks (double        lo,
                 double        hi,
                 const double *mantissas,
                 guint         n_mantissas,
                 double        min_gap,
+                guint         min_ticks,
                 double       *ticks,
                 guint        *n_ticks)
 {
@@ -210,7 +212,7 @@ mantissa_ticks (double        lo,
     if (ticks[i] - ticks[i - 1] < min_gap)
       return FALSE;
   *n_ticks = n;
-  return n >= 2;
+  return n >= min_ticks;
 }
 
 /**
@@ -242,7 +244,7 @@ lablink_plot_axis_log_ticks (double  lo,
   static const double one_two_five[] = { 1, 2, 5 };
   static const double one_to_nine[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
   double span = hi - lo, min_gap, d, vlo, vhi, k;
-  guint n = 0;
+  guint n = 0, min_ticks;
 
   *step = 0;
   *n_ticks = 0;
@@ -263,8 +265,10 @@ lablink_plot_axis_log_ticks (double  lo,
       return LABLINK_PLOT_AXIS_LOG_DECADES;
     }
 
-  if (mantissa_ticks (lo, hi, one_to_nine, G_N_ELEMENTS (one_to_nine), min_gap, ticks, n_ticks) ||
-      mantissa_ticks (lo, hi, one_two_five, G_N_ELEMENTS (one_two_five), min_gap, ticks, n_ticks))
+  /* three labels at least where there is room for them (two say little) */
+  min_ticks = max_ticks >= 3 ? 3 : 2;
+  if (mantissa_ticks (lo, hi, one_to_nine, G_N_ELEMENTS (one_to_nine), min_gap, min_ticks, ticks, n_ticks) ||
+      mantissa_ticks (lo, hi, one_two_five, G_N_ELEMENTS (one_two_five), min_gap, min_ticks, ticks, n_ticks))
     return LABLINK_PLOT_AXIS_LOG_MANTISSAS;
 
   /* A linear step, wide enough where the labels are closest (the end). */
@@ -278,7 +282,7 @@ lablink_plot_axis_log_ticks (double  lo,
       ticks[n++] = log10 (k * d);
 
   /* No room for two: one label, the round value nearest the middle. */
-  if (n == 0 && mantissa_ticks (lo, hi, one_two_five, G_N_ELEMENTS (one_two_five), 0, ticks, &n))
+  if (n == 0 && mantissa_ticks (lo, hi, one_two_five, G_N_ELEMENTS (one_two_five), 0, 1, ticks, &n))
     {
       guint best = 0, i;
 

@@ -8,8 +8,8 @@
  * transform runs at a time: waveforms arriving meanwhile are coalesced into
  * the newest, so a fast stream costs at most one transform per result.
  *
- * The logarithmic frequency axis plots log₁₀(f / Hz) (LablinkPlot has no
- * logarithmic axis of its own), and leaves out the DC bin.
+ * The logarithmic frequency axis is the plot's own (lablink_plot_set_x_log():
+ * ticks in hertz, cursors reading frequencies); it leaves out the DC bin.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -111,11 +111,8 @@ update_axes (LablinkSpectrumView *self)
 {
   g_autofree char *unit = db_unit (self);
 
-  if (self->log_frequency)
-    /* Translators: the axis of a logarithmic frequency plot: 3 is 1 kHz */
-    lablink_plot_set_x_label (self->plot, _("log₁₀ (frequency / Hz)"), NULL);
-  else
-    lablink_plot_set_x_label (self->plot, _("Frequency"), "Hz");
+  lablink_plot_set_x_label (self->plot, _("Frequency"), "Hz");
+  lablink_plot_set_x_log (self->plot, self->log_frequency);
   lablink_plot_set_pane_label (self->plot, 0, _("Level"), unit);
 }
 
@@ -150,7 +147,7 @@ show_spectrum (LablinkSpectrumView *self)
   LablinkSpectrum *s = self->spectrum;
   const double *levels;
   gsize n_bins, first, n, i;
-  double df, top = -INFINITY, bottom = INFINITY, hi, lo, xp;
+  double df, top = -INFINITY, bottom = INFINITY, hi, lo;
   double *x, *y;
   g_autofree char *unit = db_unit (self);
 
@@ -176,7 +173,7 @@ show_spectrum (LablinkSpectrumView *self)
     {
       double f = (first + i) * df;
 
-      x[i] = self->log_frequency ? log10 (f) : f;
+      x[i] = f;
       y[i] = levels[first + i];
       top = MAX (top, y[i]);
       bottom = MIN (bottom, y[i]);
@@ -199,8 +196,7 @@ show_spectrum (LablinkSpectrumView *self)
       g_autofree char *f = lablink_format_si (self->peak_frequency, "Hz", 4);
       g_autofree char *text = NULL;
 
-      xp = self->log_frequency ? log10 (self->peak_frequency) : self->peak_frequency;
-      mx[0] = mx[1] = xp;
+      mx[0] = mx[1] = self->peak_frequency;
       my[0] = lo;
       my[1] = self->peak_level;
       lablink_plot_set_series_data (self->plot, self->peak_series, mx, my, 2);

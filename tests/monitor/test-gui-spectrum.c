@@ -10,7 +10,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
+#include "lablink-plot-private.h"
 #include "lablink-session.h"
 #include "lablink-scope-panel.h"
 #include "lablink-spectrum-view.h"
@@ -154,6 +156,89 @@ test_spectrum_scope_peak (Fixture       *f,
     }
 }
 
+
+/* The logarithmic frequency axis is the plot's own: ticks in hertz, the
+ * peak and the cursors at frequencies (not their logarithm), zooming by
+ * factors around the pointer. */
+static void
+test_spectrum_log_axis (Fixture       *f,
+                        gconstpointer  data)
+{
+  LablinkPlot *plot = lablink_spectrum_view_get_plot (f->view);
+  Pane *pane = &plot->panes[0];
+  double frequency, df, x0, x1, c, px, span;
+  guint64 draws;
+  g_auto(GStrv) lines = NULL;
+
+  lablink_spectrum_view_set_log_frequency (f->view, TRUE);
+  g_assert_true (lablink_plot_get_x_log (plot));
+  wait_new_spectrum (f);
+  draws = lablink_plot_get_n_draws (plot);
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws && pane->drawn);
+
+  /* 1000 samples at 100 kS/s: bins of 100 Hz to 50 kHz, labelled in hertz */
+  g_test_message ("log axis labels: %s", lablink_plot_get_x_tick_labels (plot));
+  g_assert_cmpstr (lablink_plot_get_x_tick_labels (plot), ==, "100 Hz, 1 kHz, 10 kHz");
+  lablink_plot_get_visible_x_range (plot, &x0, &x1);
+  df = lablink_spectrum_get_bin_width (lablink_spectrum_view_get_spectrum (f->view));
+  g_assert_cmpfloat (fabs (x0 - df), <=, 1e-6 * df);
+  g_assert_cmpfloat (x1, >, 10000.0);
+  /* the axis is log₁₀ of the frequency: 1 kHz a third of the way from
+   * 100 Hz to 100 kHz */
+  g_assert_cmpfloat (fabs (pane->wx0 - 2.0), <, 1e-6);
+
+  /* the peak marker at 1 kHz in hertz */
+  g_assert_true (lablink_spectrum_view_get_peak (f->view, &frequency, NULL));
+  g_assert_cmpfloat (fabs (frequency - 1000.0), <=, df);
+
+  /* a cursor reads a frequency */
+  lablink_plot_set_cursor (plot, 0, 1000.0);
+  lablink_plot_set_cursor (plot, 1, 3000.0);
+  g_assert_true (lablink_plot_get_cursor (plot, 0, &c));
+  g_assert_cmpfloat (fabs (c - 1000.0), <, 1e-9);
+  draws = lablink_plot_get_n_draws (plot);
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws && lablink_plot_get_cursor_readout (plot) != NULL);
+  g_test_message ("cursor table:\n%s", lablink_plot_get_cursor_readout (plot));
+  lines = g_strsplit (lablink_plot_get_cursor_readout (plot), "\n", -1);
+  g_assert_cmpstr (lines[1], ==, "f\t1.000 kHz\t3.000 kHz\t2.000 kHz");
+  g_assert_cmpstr (lines[2], ==, "f₂/f₁\t\t\t3");
+
+  /* a click places a cursor at the frequency under it */
+  lablink_plot_clear_cursors (plot);
+  px = pane->left + (log10 (2000.0) - pane->wx0) / (pane->wx1 - pane->wx0) * (pane->right - pane->left);
+  _lablink_plot_gesture_press (plot, px, (pane->top + pane->bottom) / 2, 0);
+  _lablink_plot_gesture_release (plot, 0, 0);
+  g_assert_true (lablink_plot_get_cursor (plot, 0, &c));
+  g_assert_cmpfloat (fabs (c - 2000.0), <, 2000.0 * 0.01);
+  lablink_plot_clear_cursors (plot);
+
+  /* the wheel zooms by a factor around the pointer: 1 kHz stays put */
+  px = pane->left + (3.0 - pane->wx0) / (pane->wx1 - pane->wx0) * (pane->right - pane->left);
+  span = pane->wx1 - pane->wx0;
+  g_assert_true (_lablink_plot_gesture_wheel (plot, px, (pane->top + pane->bottom) / 2, 0, -3, 0, FALSE));
+  draws = lablink_plot_get_n_draws (plot);
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws);
+  lablink_plot_get_visible_x_range (plot, &x0, &x1);
+  g_test_message ("zoomed: %g … %g Hz, labels %s", x0, x1, lablink_plot_get_x_tick_labels (plot));
+  g_assert_cmpfloat (fabs ((log10 (x1) - log10 (x0)) - span / pow (1.25, 3)), <, 1e-6);
+  g_assert_cmpfloat (fabs (_lablink_plot_view_px_to_x (plot, px) - 3.0), <, 1e-6);
+  g_assert_nonnull (strstr (lablink_plot_get_x_tick_labels (plot), "1 kHz"));
+
+  /* zoomed in to less than a factor of two: a linear step of hertz */
+  lablink_plot_zoom_x_range (plot, 900.0, 1100.0);
+  draws = lablink_plot_get_n_draws (plot);
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws);
+  g_test_message ("900 Hz … 1.1 kHz: %s", lablink_plot_get_x_tick_labels (plot));
+  g_assert_cmpstr (lablink_plot_get_x_tick_labels (plot), ==, "900 Hz, 950 Hz, 1.00 kHz, 1.05 kHz, 1.10 kHz");
+  g_free (mt_screenshot (GTK_WIDGET (f->window), "spectrum-log-zoomed.png", NULL));
+
+  lablink_plot_reset_view (plot);
+  lablink_spectrum_view_set_log_frequency (f->view, FALSE);
+  draws = lablink_plot_get_n_draws (plot);
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws);
+  g_assert_cmpstr (lablink_plot_get_x_tick_labels (plot), ==, "");
+}
+
 static void
 test_spectrum_screenshots (Fixture       *f,
                            gconstpointer  data)
@@ -266,6 +351,7 @@ main (int argc, char **argv)
   mt_init (&argc, &argv);
 
   g_test_add ("/gui/spectrum/scope-peak", Fixture, NULL, setup, test_spectrum_scope_peak, teardown);
+  g_test_add ("/gui/spectrum/log-axis", Fixture, NULL, setup, test_spectrum_log_axis, teardown);
   g_test_add ("/gui/spectrum/screenshots", Fixture, NULL, setup, test_spectrum_screenshots, teardown);
   g_test_add_func ("/gui/spectrum/ring-range", test_spectrum_ring_range);
   g_test_add ("/gui/spectrum/scope-panel", MtFixture, NULL, NULL, test_spectrum_in_scope_panel, NULL);
