@@ -228,8 +228,9 @@ mantissa_ticks (double        lo,
  *
  * Labels for a logarithmic axis: decades while two or more are shown (every
  * 1, 2, 3 or a multiple of 3 decades, as many as fit), then 1…9 or 1-2-5
- * of a decade (the denser that fits), then a linear step of the value when zoomed in further.
- * The closest two labels are never closer than the room @max_ticks leaves.
+ * of a decade (the denser that fits, three labels at least), then a linear
+ * step of the value when zoomed in further. The closest two labels are
+ * never closer than the room @max_ticks leaves.
  *
  * Returns: which kind of labels
  */
