@@ -343,6 +343,7 @@ lablink_acquisition_panel_select (LablinkAcquisitionPanel *self,
       self->selected_id = g_strdup (acquisition_id);
       lablink_plot_remove_all_series (self->plot);
       g_clear_pointer (&self->bound_ring, lablink_ring_unref);
+      _lablink_acquisition_panel_spectrum_bind (self, NULL, NULL, 0);
     }
 
   gtk_stack_set_visible_child_name (self->detail_stack, acquisition_id ? "detail" : "empty");
