@@ -7,6 +7,8 @@
  *                                         form, Start/Pause/Resume/Stop and Live Chart
  *   lablink-acquisition-panel-recording.c Record and the Captures popover
  *   lablink-acquisition-panel-export.c    Export… (the capture's data or the chart)
+ *   lablink-acquisition-panel-spectrum.c  the Spectrum view of a channel over the
+ *                                         chart's visible time range
  * Each file's part of class_init, init and dispose is a function below.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,6 +16,7 @@
 #pragma once
 
 #include "lablink-acquisition-panel.h"
+#include "lablink-spectrum-view.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +46,9 @@ struct _LablinkAcquisitionPanel
   GtkListBox      *captures_list;
   GtkWidget       *captures_placeholder;
   LablinkPlot     *plot;
+  GtkStack        *view_stack;
+  LablinkSpectrumView *spectrum_view;
+  GtkDropDown     *spectrum_channel_dropdown;
 
   /* The session (lablink-acquisition-panel.c) */
   LablinkSession  *session;
@@ -68,6 +74,13 @@ struct _LablinkAcquisitionPanel
   guint            n_exports;
   guint            pulse_timer;
   GtkNativeDialog *chooser;
+
+  /* Spectrum (lablink-acquisition-panel-spectrum.c) */
+  GStrv            spectrum_units;   /* each channel's unit */
+  guint            spectrum_timer;   /* a recompute due */
+  gint64           spectrum_from, spectrum_to;    /* the range last transformed */
+  gsize            spectrum_n;       /* the entries in it then */
+  guint            spectrum_channel; /* the channel then, G_MAXUINT: none yet */
 };
 
 void _lablink_acquisition_panel_toast                   (LablinkAcquisitionPanel *self,
@@ -99,5 +112,15 @@ void _lablink_acquisition_panel_clear_capture           (LablinkAcquisitionPanel
 void _lablink_acquisition_panel_class_init_export       (GtkWidgetClass          *widget_class);
 void _lablink_acquisition_panel_dispose_export          (LablinkAcquisitionPanel *self);
 void _lablink_acquisition_panel_finalize_export         (LablinkAcquisitionPanel *self);
+
+/* lablink-acquisition-panel-spectrum.c */
+void _lablink_acquisition_panel_class_init_spectrum     (GtkWidgetClass          *widget_class);
+void _lablink_acquisition_panel_init_spectrum           (LablinkAcquisitionPanel *self);
+void _lablink_acquisition_panel_dispose_spectrum        (LablinkAcquisitionPanel *self);
+void _lablink_acquisition_panel_spectrum_bind           (LablinkAcquisitionPanel *self,
+                                                         const char * const      *channels,
+                                                         const char * const      *units,
+                                                         guint                    n_channels);
+void _lablink_acquisition_panel_spectrum_update         (LablinkAcquisitionPanel *self);
 
 G_END_DECLS

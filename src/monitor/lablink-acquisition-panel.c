@@ -11,7 +11,8 @@
  * The list, the form and the controls are in
  * lablink-acquisition-panel-control.c, Record and the Captures popover in
  * lablink-acquisition-panel-recording.c, Export… in
- * lablink-acquisition-panel-export.c.
+ * lablink-acquisition-panel-export.c, the Spectrum view in
+ * lablink-acquisition-panel-spectrum.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -124,6 +125,7 @@ bind_chart (LablinkAcquisitionPanel *self)
   LablinkRing *ring = self->session && self->selected_id
     ? lablink_session_get_acquisition_ring (self->session, self->selected_id) : NULL;
   const char *units[LABLINK_PLOT_MAX_PANES];
+  g_autofree const char **chan_units = NULL;
   const char * const *channels;
   const char *equipment_id;
   guint c, p, n_units = 0, n_channels;
@@ -140,7 +142,10 @@ bind_chart (LablinkAcquisitionPanel *self)
   lablink_plot_remove_all_series (self->plot);
   g_clear_pointer (&self->bound_ring, lablink_ring_unref);
   if (ring == NULL)
-    return;
+    {
+      _lablink_acquisition_panel_spectrum_bind (self, NULL, NULL, 0);
+      return;
+    }
 
   self->bound_ring = lablink_ring_ref (ring);
   channels = lablink_session_get_acquisition_channels (self->session, self->selected_id);
@@ -169,17 +174,20 @@ bind_chart (LablinkAcquisitionPanel *self)
   for (p = 0; p < n_units; p++)
     lablink_plot_set_pane_label (self->plot, p, unit_quantity (units[p]), units[p][0] ? units[p] : NULL);
 
+  chan_units = g_new0 (const char *, n_channels + 1);
   for (c = 0; c < n_channels; c++)
     {
       const char *unit = channel_unit (channels ? channels[c] : NULL, equipment_id);
       guint series;
 
+      chan_units[c] = unit;
       for (p = 0; p + 1 < n_units && g_strcmp0 (units[p], unit) != 0; p++)
         ;
       series = lablink_plot_add_series (self->plot, p, channels && channels[c] ? channels[c] : "?", NULL);
       lablink_plot_set_series_palette_index (self->plot, series, c);
       lablink_plot_set_series_ring (self->plot, series, ring, c);
     }
+  _lablink_acquisition_panel_spectrum_bind (self, channels, chan_units, n_channels);
 }
 
 static void
@@ -267,6 +275,7 @@ acquisition_data_cb (LablinkSession          *session,
   bind_chart (self);
   update_detail (self, message);
   gtk_widget_queue_draw (GTK_WIDGET (self->plot));
+  _lablink_acquisition_panel_spectrum_update (self);
 }
 
 static void
@@ -334,6 +343,7 @@ lablink_acquisition_panel_select (LablinkAcquisitionPanel *self,
       self->selected_id = g_strdup (acquisition_id);
       lablink_plot_remove_all_series (self->plot);
       g_clear_pointer (&self->bound_ring, lablink_ring_unref);
+      _lablink_acquisition_panel_spectrum_bind (self, NULL, NULL, 0);
     }
 
   gtk_stack_set_visible_child_name (self->detail_stack, acquisition_id ? "detail" : "empty");
@@ -399,6 +409,7 @@ lablink_acquisition_panel_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   _lablink_acquisition_panel_dispose_export (self);
   _lablink_acquisition_panel_dispose_recording (self);
+  _lablink_acquisition_panel_dispose_spectrum (self);
   if (self->session_signals)
     g_signal_group_set_target (self->session_signals, NULL);
   g_clear_object (&self->session_signals);
@@ -458,6 +469,7 @@ lablink_acquisition_panel_class_init (LablinkAcquisitionPanelClass *klass)
   _lablink_acquisition_panel_class_init_control (widget_class);
   _lablink_acquisition_panel_class_init_recording (widget_class);
   _lablink_acquisition_panel_class_init_export (widget_class);
+  _lablink_acquisition_panel_class_init_spectrum (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lablinkacquisitionpanel");
@@ -482,6 +494,7 @@ lablink_acquisition_panel_init (LablinkAcquisitionPanel *self)
 
   _lablink_acquisition_panel_init_control (self);
   _lablink_acquisition_panel_init_recording (self);
+  _lablink_acquisition_panel_init_spectrum (self);
 
   lablink_plot_set_window (self->plot, 10.0, LABLINK_PLOT_ORIGIN_LATEST);
   lablink_plot_set_pane_label (self->plot, 0, _("Value"), NULL);

@@ -31,6 +31,9 @@ const char  *lablink_acquisition_panel_get_selected_id  (LablinkAcquisitionPanel
 void         lablink_acquisition_panel_select           (LablinkAcquisitionPanel *self,
                                                          const char              *acquisition_id);
 LablinkPlot *lablink_acquisition_panel_get_plot         (LablinkAcquisitionPanel *self);
+void         lablink_acquisition_panel_show_spectrum    (LablinkAcquisitionPanel *self,
+                                                         int                      channel);
+GtkWidget   *lablink_acquisition_panel_get_spectrum_view (LablinkAcquisitionPanel *self);
 const char  *lablink_acquisition_panel_get_state_text   (LablinkAcquisitionPanel *self);
 const char  *lablink_acquisition_panel_get_stats_text   (LablinkAcquisitionPanel *self);
 guint        lablink_acquisition_panel_get_n_listed     (LablinkAcquisitionPanel *self);

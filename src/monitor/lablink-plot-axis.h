@@ -33,4 +33,38 @@ char   *lablink_plot_axis_pane_label  (guint       n_panes,
                                        const char *unit,
                                        const char *prefix);
 
+/* Logarithmic axes: positions are log₁₀ of the value (what PLplot's "l"
+ * option wants), labels are values with an SI prefix ("1 kHz"). */
+
+/**
+ * LablinkPlotAxisLogTicks:
+ * @LABLINK_PLOT_AXIS_LOG_DECADES: a label every `step` decades (PLplot's
+ *   own major ticks, labelled through the plot's label function)
+ * @LABLINK_PLOT_AXIS_LOG_MANTISSAS: 1, 2, 5 (or 1 to 9) × 10^k: less than
+ *   two decades are shown
+ * @LABLINK_PLOT_AXIS_LOG_LINEAR: a 1/2/5 × 10^k step of the value (`step`):
+ *   zoomed in to less than a factor of about two
+ *
+ * How lablink_plot_axis_log_ticks() labelled a logarithmic axis.
+ */
+typedef enum {
+  LABLINK_PLOT_AXIS_LOG_DECADES,
+  LABLINK_PLOT_AXIS_LOG_MANTISSAS,
+  LABLINK_PLOT_AXIS_LOG_LINEAR,
+} LablinkPlotAxisLogTicks;
+
+/* The most ticks lablink_plot_axis_log_ticks() returns. */
+#define LABLINK_PLOT_AXIS_MAX_LOG_TICKS 64
+
+LablinkPlotAxisLogTicks
+        lablink_plot_axis_log_ticks   (double      lo,
+                                       double      hi,
+                                       int         max_ticks,
+                                       double     *step,
+                                       double     *ticks,
+                                       guint      *n_ticks);
+char   *lablink_plot_axis_si_label    (double      value,
+                                       double      resolution,
+                                       const char *unit);
+
 G_END_DECLS

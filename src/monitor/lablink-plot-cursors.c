@@ -7,7 +7,9 @@
  * samples around the cursor, not from the decimated trace).
  *
  * A cursor is kept in absolute units (a plot of rings: seconds since the
- * epoch) so that it stays on its samples while the plot scrolls. The table
+ * epoch) so that it stays on its samples while the plot scrolls; on a
+ * logarithmic axis in its unit (hertz), not the logarithm, so that the
+ * table reads f1, f2 and Δf. The table
  * is drawn with the chart (so exported charts have it), in tabular figures,
  * at the top left of the plot area, or at its right while a cursor is
  * under it; lablink_plot_get_cursor_readout() gives it as text.
@@ -22,6 +24,15 @@
 #include "lablink-units.h"
 
 #define HIT_PX 6.0
+
+/* Where cursor @index is drawn, in widget coordinates. */
+static double
+cursor_px (LablinkPlot *self,
+           guint        index,
+           double       origin)
+{
+  return _lablink_plot_view_x_to_px (self, _lablink_plot_x_to_axis (self, self->cursors.x[index] - origin));
+}
 
 void
 _lablink_plot_cursors_init (LablinkPlot *self)
@@ -47,7 +58,7 @@ _lablink_plot_cursors_at (LablinkPlot *self,
   for (i = 0; i < 2; i++)
     if (self->cursors.placed[i])
       {
-        double d = fabs (_lablink_plot_view_x_to_px (self, self->cursors.x[i] - origin) - px);
+        double d = fabs (cursor_px (self, i, origin) - px);
 
         if (d <= best)
           {
@@ -58,6 +69,7 @@ _lablink_plot_cursors_at (LablinkPlot *self,
   return found;
 }
 
+/* @x in the axis' coordinate as drawn (log₁₀ on a logarithmic axis). */
 void
 _lablink_plot_cursors_move (LablinkPlot *self,
                             guint        index,
@@ -66,16 +78,16 @@ _lablink_plot_cursors_move (LablinkPlot *self,
   if (index >= 2 || !isfinite (x))
     return;
   self->cursors.placed[index] = TRUE;
-  self->cursors.x[index] = x + _lablink_plot_view_origin_s (self);
+  self->cursors.x[index] = _lablink_plot_axis_to_x (self, x) + _lablink_plot_view_origin_s (self);
   _lablink_plot_view_sync (self);
 }
 
-/* @x in the x axis' units as drawn. */
+/* @x in the axis' coordinate as drawn. */
 void
 _lablink_plot_cursors_place (LablinkPlot *self,
                              double       x)
 {
-  double abs_x = x + _lablink_plot_view_origin_s (self);
+  double abs_x = _lablink_plot_axis_to_x (self, x) + _lablink_plot_view_origin_s (self);
   guint index;
 
   if (!isfinite (x))
@@ -94,7 +106,7 @@ _lablink_plot_cursors_place (LablinkPlot *self,
  * @self: a plot
  * @index: 0 or 1
  * @x: where, in the units of the x axis as drawn (a plot of rings: seconds
- *   from its origin)
+ *   from its origin; a logarithmic axis: its unit, above 0)
  *
  * Places cursor @index, as a click does.
  */
@@ -107,7 +119,7 @@ lablink_plot_set_cursor (LablinkPlot *self,
   g_return_if_fail (index < 2);
   g_return_if_fail (isfinite (x));
 
-  _lablink_plot_cursors_move (self, index, x);
+  _lablink_plot_cursors_move (self, index, _lablink_plot_x_to_axis (self, x));
 }
 
 /**
@@ -146,7 +158,8 @@ lablink_plot_clear_cursors (LablinkPlot *self)
  *
  * The cursor table of the last frame, one line per row and a tab between
  * cells: a header (`""`, `C1`, `C2`, `Δ`), `t` (t1, t2, Δt), `1/Δt` (in the
- * last column), then each visible series (its name, its value at both, the
+ * last column) — on an axis in hertz `f` (f1, f2, Δf) and `f₂/f₁` —, then
+ * each visible series (its name, its value at both, the
  * difference). Cells without a value are `—`.
  *
  * Returns: (nullable): the table, or %NULL without cursors
@@ -268,15 +281,22 @@ build_table (LablinkPlot *self,
   gboolean p0 = self->cursors.placed[0], p1 = self->cursors.placed[1];
   double dt = self->cursors.x[1] - self->cursors.x[0];
   g_autofree char *freq_unit = g_strdup_printf ("1/%s", xu);
+  gboolean is_frequency = g_strcmp0 (xu, "Hz") == 0;
   guint i;
 
   table_row (t, NULL, g_strdup (""), g_strdup ("C1"), g_strdup ("C2"), g_strdup ("Δ"));
-  table_row (t, NULL, g_strdup ("t"),
+  table_row (t, NULL, g_strdup (is_frequency ? "f" : "t"),
              format_or_dash (self->cursors.x[0] - origin, xu, p0),
              format_or_dash (self->cursors.x[1] - origin, xu, p1),
              format_or_dash (dt, xu, p0 && p1));
-  table_row (t, NULL, g_strdup ("1/Δt"), g_strdup (""), g_strdup (""),
-             format_or_dash (dt != 0 ? 1.0 / fabs (dt) : NAN, g_strcmp0 (xu, "s") == 0 ? "Hz" : freq_unit, p0 && p1));
+  /* a time axis: the frequency of Δt; a frequency axis: the ratio */
+  if (is_frequency)
+    table_row (t, NULL, g_strdup ("f₂/f₁"), g_strdup (""), g_strdup (""),
+               p0 && p1 && self->cursors.x[0] > 0 ? g_strdup_printf ("%.4g", self->cursors.x[1] / self->cursors.x[0])
+                                                  : g_strdup ("—"));
+  else
+    table_row (t, NULL, g_strdup ("1/Δt"), g_strdup (""), g_strdup (""),
+               format_or_dash (dt != 0 ? 1.0 / fabs (dt) : NAN, g_strcmp0 (xu, "s") == 0 ? "Hz" : freq_unit, p0 && p1));
 
   for (i = 0; i < self->series->len; i++)
     {
@@ -423,7 +443,7 @@ draw_table (LablinkPlot   *self,
         for (c = 0; c < 2; c++)
           if (self->cursors.placed[c])
             {
-              double cx = _lablink_plot_view_x_to_px (self, self->cursors.x[c] - origin);
+              double cx = cursor_px (self, c, origin);
 
               if (cx >= corners[k][0] - 4 && cx <= corners[k][0] + w + 4)
                 cost += 100000;
@@ -512,7 +532,7 @@ _lablink_plot_cursors_draw (LablinkPlot   *self,
 
       if (!self->cursors.placed[c])
         continue;
-      cx = floor (_lablink_plot_view_x_to_px (self, self->cursors.x[c] - origin)) + 0.5;
+      cx = floor (cursor_px (self, c, origin)) + 0.5;
       if (!isfinite (cx))
         continue;
 

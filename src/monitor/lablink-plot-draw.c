@@ -17,6 +17,13 @@
  *   y axis: once per context). extcairo paints no background: we do.
  * - PLplot has one current stream: plsstrm() before every use; main thread.
  * - plline() does not skip NaN: traces are split at gaps here.
+ * - A logarithmic x axis: the data is handed over as log₁₀ (decimated in
+ *   that coordinate, so each pixel column spans the same factor) and the
+ *   box drawn with plbox's "l" option. Two decades or more are labelled by
+ *   PLplot at its major ticks through plslabelfunc() and the "o" option
+ *   (its label function gets log₁₀ of the value); narrower ranges get
+ *   PLplot's decade and 2…9 ticks and our labels (1-2-5, 1…9 or a linear
+ *   step: lablink_plot_axis_log_ticks()) with plmtex() and grid lines.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -201,6 +208,28 @@ series_source (LablinkPlot   *self,
       return n;
     }
 
+  if (_lablink_plot_x_is_log (self))
+    {
+      gsize i, n = 0;
+      double *lx, *ly;
+
+      /* log₁₀ x; points at x ≤ 0 have no place on the axis */
+      g_array_set_size (self->scratch_x, s->n);
+      g_array_set_size (self->scratch_y, s->n);
+      lx = (double *) self->scratch_x->data;
+      ly = (double *) self->scratch_y->data;
+      for (i = 0; i < s->n; i++)
+        if (s->x[i] > 0)
+          {
+            lx[n] = log10 (s->x[i]);
+            ly[n] = s->y[i];
+            n++;
+          }
+      *x = lx;
+      *y = ly;
+      return n;
+    }
+
   *x = s->x;
   *y = s->y;
   return s->n;
@@ -240,10 +269,17 @@ x_range (LablinkPlot *self,
 
   if (_lablink_plot_view_x_range (self, x0, x1))
     return;
-  if (self->x_fixed)
+  if (self->x_fixed && (!_lablink_plot_x_is_log (self) || self->x_max > 0))
     {
       *x0 = self->x_min;
       *x1 = self->x_max;
+      if (_lablink_plot_x_is_log (self))
+        {
+          /* a range from 0: from a decade below its end */
+          *x0 = *x0 > 0 ? log10 (*x0) : log10 (*x1) - 1.0;
+          *x1 = log10 (*x1);
+          lablink_plot_axis_fixed_range (x0, x1);
+        }
       return;
     }
   if (_lablink_plot_has_ring_series (self))
@@ -257,7 +293,20 @@ x_range (LablinkPlot *self,
     {
       Series *s = g_ptr_array_index (self->series, i);
 
-      if (s->visible && s->n > 0)
+      if (s->visible && s->n > 0 && _lablink_plot_x_is_log (self))
+        {
+          gsize k;
+
+          /* the first positive x */
+          for (k = 0; k < s->n && !(s->x[k] > 0); k++)
+            ;
+          if (k < s->n && s->x[s->n - 1] > 0)
+            {
+              lo = MIN (lo, log10 (s->x[k]));
+              hi = MAX (hi, log10 (s->x[s->n - 1]));
+            }
+        }
+      else if (s->visible && s->n > 0)
         {
           lo = MIN (lo, s->x[0]);
           hi = MAX (hi, s->x[s->n - 1]);
@@ -382,7 +431,7 @@ update_cursor (LablinkPlot *self,
 
   prefix = lablink_si_prefix (MAX (fabs (pane->wx0), fabs (pane->wx1)), &factor);
   (void) prefix;
-  xs = lablink_format_si (wx, self->x_unit ? self->x_unit : "", 4);
+  xs = lablink_format_si (_lablink_plot_axis_to_x (self, wx), self->x_unit ? self->x_unit : "", 4);
   ys = lablink_format_si (wy, pane->unit ? pane->unit : "", 4);
   text = g_string_new (NULL);
   g_string_append_printf (text, "%s  %s", xs, ys);
@@ -446,6 +495,108 @@ update_cursor (LablinkPlot *self,
     cairo_move_to (cr, bx + 4, by + 3);
     pango_cairo_show_layout (cr, layout);
   }
+}
+
+static void
+note_tick_label (LablinkPlot *self,
+                 const char  *label)
+{
+  if (self->x_tick_labels[0] != '\0')
+    g_strlcat (self->x_tick_labels, ", ", sizeof self->x_tick_labels);
+  g_strlcat (self->x_tick_labels, label, sizeof self->x_tick_labels);
+}
+
+/**
+ * lablink_plot_get_x_tick_labels:
+ * @self: a plot
+ *
+ * Returns: the labels of a logarithmic x axis in the last frame drawn,
+ *   comma-separated ("10 Hz, 100 Hz, 1 kHz"); "" for a linear axis
+ */
+const char *
+lablink_plot_get_x_tick_labels (LablinkPlot *self)
+{
+  g_return_val_if_fail (LABLINK_IS_PLOT (self), NULL);
+  return self->x_tick_labels;
+}
+
+/* PLplot's label function for the decades of a logarithmic x axis: it
+ * gets log₁₀ of the value. */
+static void
+log_label_cb (PLINT            axis,
+              PLFLT            value,
+              PLCHAR_NC_VECTOR label,
+              PLINT            length,
+              PLPointer        data)
+{
+  LablinkPlot *self = data;
+  g_autofree char *text = lablink_plot_axis_si_label (pow (10.0, value), 0, self->x_unit);
+
+  g_strlcpy (label, text, (gsize) MAX (length, 1));
+  if (axis == PL_X_AXIS)
+    note_tick_label (self, text);
+}
+
+/* The box of a pane with a logarithmic x axis (x0…x1 in log₁₀, y0…y1 as
+ * given to plwind()): decades and their 2…9 ticks by PLplot, the grid and
+ * the labels as lablink_plot_axis_log_ticks() says. */
+static void
+draw_log_box (LablinkPlot   *self,
+              double         x0,
+              double         x1,
+              double         y0,
+              double         y1,
+              double         width_px,
+              gboolean       last,
+              double         ytick,
+              const GdkRGBA *grid,
+              const GdkRGBA *fg)
+{
+  double ticks[LABLINK_PLOT_AXIS_MAX_LOG_TICKS], step;
+  guint n, i;
+  LablinkPlotAxisLogTicks kind;
+
+  kind = lablink_plot_axis_log_ticks (x0, x1, lablink_plot_axis_max_ticks (width_px, LABLINK_PLOT_AXIS_X_TICK_PX),
+                                      &step, ticks, &n);
+
+  /* a faint line at 2…9 of each decade where a decade is wide enough */
+  if (width_px / (x1 - x0) >= 150)
+    {
+      GdkRGBA faint = *grid;
+
+      faint.alpha *= 0.6;
+      set_color (&faint);
+      plbox ("hl", 1.0, 0, "", 0, 0);
+    }
+  set_color (grid);
+  plbox ("", 0, 0, "g", ytick, 0);
+  for (i = 0; i < n; i++)
+    pljoin (ticks[i], y0, ticks[i], y1);
+
+  set_color (fg);
+  if (kind == LABLINK_PLOT_AXIS_LOG_DECADES)
+    {
+      plslabelfunc (log_label_cb, self);
+      if (step == 1)
+        plbox (last ? "bcnstlo" : "bcstl", step, 0, "bcnstv", ytick, 0);
+      else
+        plbox (last ? "bcntlo" : "bctl", step, 0, "bcnstv", ytick, 0);
+      plslabelfunc (NULL, NULL);
+      return;
+    }
+
+  plbox ("bcstl", 1.0, 0, "bcnstv", ytick, 0);
+  if (!last)
+    return;
+  for (i = 0; i < n; i++)
+    {
+      g_autofree char *label = lablink_plot_axis_si_label (pow (10.0, ticks[i]),
+                                                           kind == LABLINK_PLOT_AXIS_LOG_LINEAR ? step : 0,
+                                                           self->x_unit);
+
+      plmtex ("b", 1.5, (ticks[i] - x0) / (x1 - x0), 0.5, label);
+      note_tick_label (self, label);
+    }
 }
 
 /* The size of the plot's text (tick labels, axis titles), in points. */
@@ -547,10 +698,20 @@ _lablink_plot_draw (LablinkPlot *self,
   if (_lablink_plot_has_ring_series (self))
     now = _lablink_plot_ring_origin (self);
   self->view.drawn_origin = now;
-  x_prefix = lablink_si_prefix (MAX (fabs (x0), fabs (x1)), &xf);
-  x_label = lablink_plot_axis_label (self->x_quantity, self->x_unit, x_prefix);
+  if (_lablink_plot_x_is_log (self))
+    {
+      /* the ticks carry the unit */
+      xf = 1.0;
+      x_label = g_strdup (self->x_quantity ? self->x_quantity : "");
+    }
+  else
+    {
+      x_prefix = lablink_si_prefix (MAX (fabs (x0), fabs (x1)), &xf);
+      x_label = lablink_plot_axis_label (self->x_quantity, self->x_unit, x_prefix);
+    }
 
   self->last_drawn_points = 0;
+  self->x_tick_labels[0] = '\0';
 
   for (p = 0; p < self->n_panes; p++)
     {
@@ -634,10 +795,15 @@ _lablink_plot_draw (LablinkPlot *self,
         double ytick = lablink_plot_axis_nice_step ((y1 - y0) * yf,
                                                     lablink_plot_axis_max_ticks (pane_h, LABLINK_PLOT_AXIS_Y_TICK_PX));
 
-        set_color (&grid);
-        plbox ("g", xtick, 0, "g", ytick, 0);
-        set_color (&fg);
-        plbox (last ? "bcnst" : "bcst", xtick, 0, "bcnstv", ytick, 0);
+        if (_lablink_plot_x_is_log (self))
+          draw_log_box (self, x0, x1, y0 * yf, y1 * yf, plot_right - plot_left, last, ytick, &grid, &fg);
+        else
+          {
+            set_color (&grid);
+            plbox ("g", xtick, 0, "g", ytick, 0);
+            set_color (&fg);
+            plbox (last ? "bcnst" : "bcst", xtick, 0, "bcnstv", ytick, 0);
+          }
       }
       plmtex ("l", 6.4, 0.5, 0.5, y_label);
       if (last)

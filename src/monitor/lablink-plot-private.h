@@ -54,7 +54,8 @@ typedef struct {
   gboolean  fixed;
   double    min, max;
 
-  /* geometry of the last frame, in widget coordinates and world units */
+  /* geometry of the last frame, in widget coordinates and world units
+   * (x: the axis' coordinate, log₁₀ of the value on a logarithmic axis) */
   double    left, right, top, bottom;
   double    wx0, wx1, wy0, wy1;
   gboolean  drawn;
@@ -63,7 +64,8 @@ typedef struct {
 /* The visible range the user chose (lablink-plot-view.c). */
 typedef struct {
   gboolean   x_zoomed;         /* x0..x1 replaces the automatic x range */
-  double     x0, x1;           /* ring plots: seconds from the origin */
+  double     x0, x1;           /* ring plots: seconds from the origin;
+                                * a logarithmic axis: log₁₀ of the value */
   gboolean   frozen;           /* ring plots: stopped following, at origin */
   gint64     origin;           /* µs, the fixed origin while frozen */
   gint64     drawn_origin;     /* µs, the origin of the last frame */
@@ -125,6 +127,8 @@ struct _LablinkPlot
   char              *x_unit;
   gboolean           x_fixed;
   double             x_min, x_max;
+  gboolean           x_log;            /* array series: a logarithmic x axis */
+  char               x_tick_labels[512];  /* of the last frame's log axis */
 
   double             window_seconds;
   LablinkPlotOrigin  origin;
@@ -212,6 +216,11 @@ double   _lablink_plot_view_py_to_y    (LablinkPlot *self,
                                         guint        pane,
                                         double       py);
 double   _lablink_plot_view_origin_s   (LablinkPlot *self);
+gboolean _lablink_plot_x_is_log        (LablinkPlot *self);
+double   _lablink_plot_x_to_axis       (LablinkPlot *self,
+                                        double       x);
+double   _lablink_plot_axis_to_x       (LablinkPlot *self,
+                                        double       axis);
 
 /* lablink-plot-gestures.c */
 void     _lablink_plot_gestures_init   (LablinkPlot *self);

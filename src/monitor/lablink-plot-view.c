@@ -12,7 +12,10 @@
  * The overlay buttons (Follow live, reset, remove the cursors) are the
  * plot's only child widgets, allocated at the top right of the plot area.
  * Pixel ↔ world conversions use the geometry of the last frame drawn, so
- * they match what the user sees.
+ * they match what the user sees. The range is kept in the axis'
+ * coordinate: on a logarithmic x axis that is log₁₀ of the value, so that
+ * zooming and panning scale it (a wheel notch zooms by the same factor
+ * around the pointer wherever it is); the API speaks in values.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,6 +35,64 @@ static gboolean
 is_live (LablinkPlot *self)
 {
   return _lablink_plot_has_ring_series (self);
+}
+
+/* A logarithmic x axis applies to array series (a plot of rings is a
+ * time axis). */
+gboolean
+_lablink_plot_x_is_log (LablinkPlot *self)
+{
+  return self->x_log && !is_live (self);
+}
+
+/* A value of the x axis to the axis' coordinate (log₁₀ on a logarithmic
+ * axis: NaN for a value that is not positive). */
+double
+_lablink_plot_x_to_axis (LablinkPlot *self,
+                         double       x)
+{
+  if (!_lablink_plot_x_is_log (self))
+    return x;
+  return x > 0 ? log10 (x) : NAN;
+}
+
+double
+_lablink_plot_axis_to_x (LablinkPlot *self,
+                         double       axis)
+{
+  return _lablink_plot_x_is_log (self) ? pow (10.0, axis) : axis;
+}
+
+/**
+ * lablink_plot_set_x_log:
+ * @self: a plot
+ * @log: whether the x axis is logarithmic
+ *
+ * A logarithmic x axis for array series (e.g. frequency): the data stays
+ * in its unit (hertz, points at x ≤ 0 are left out), the ticks are
+ * labelled in it with an SI prefix ("10 Hz", "1 kHz"), zoom and pan scale
+ * the axis by factors, and the cursors read values, not their logarithm.
+ * A zoomed x range is reset.
+ */
+void
+lablink_plot_set_x_log (LablinkPlot *self,
+                        gboolean     log)
+{
+  g_return_if_fail (LABLINK_IS_PLOT (self));
+
+  log = !!log;
+  if (self->x_log == log)
+    return;
+  self->x_log = log;
+  self->view.x_zoomed = FALSE;
+  _lablink_plot_view_sync (self);
+}
+
+gboolean
+lablink_plot_get_x_log (LablinkPlot *self)
+{
+  g_return_val_if_fail (LABLINK_IS_PLOT (self), FALSE);
+  return self->x_log;
 }
 
 double
@@ -336,7 +397,8 @@ lablink_plot_get_zoomed (LablinkPlot *self)
  * lablink_plot_zoom_x_range:
  * @self: a plot
  * @min: the new left edge, in the units of the x axis as drawn (a plot of
- *   rings: seconds from the newest data, or from where it stopped following)
+ *   rings: seconds from the newest data, or from where it stopped
+ *   following; a logarithmic axis: its unit, e.g. hertz, above 0)
  * @max: the new right edge
  *
  * Shows @min to @max, as a rubber-band zoom does: a plot of rings stops
@@ -350,7 +412,7 @@ lablink_plot_zoom_x_range (LablinkPlot *self,
   g_return_if_fail (LABLINK_IS_PLOT (self));
   g_return_if_fail (isfinite (min) && isfinite (max) && max > min);
 
-  _lablink_plot_view_set_x (self, min, max);
+  _lablink_plot_view_set_x (self, _lablink_plot_x_to_axis (self, min), _lablink_plot_x_to_axis (self, max));
 }
 
 /**
@@ -359,7 +421,8 @@ lablink_plot_zoom_x_range (LablinkPlot *self,
  * @min: (out) (optional): the left edge of the last frame drawn
  * @max: (out) (optional): its right edge
  *
- * In the units of the x axis (a plot of rings: seconds from its origin).
+ * In the units of the x axis (a plot of rings: seconds from its origin;
+ * a logarithmic axis: its unit, not the logarithm).
  */
 void
 lablink_plot_get_visible_x_range (LablinkPlot *self,
@@ -369,9 +432,47 @@ lablink_plot_get_visible_x_range (LablinkPlot *self,
   g_return_if_fail (LABLINK_IS_PLOT (self));
 
   if (min)
-    *min = self->panes[0].wx0;
+    *min = _lablink_plot_axis_to_x (self, self->panes[0].wx0);
   if (max)
-    *max = self->panes[0].wx1;
+    *max = _lablink_plot_axis_to_x (self, self->panes[0].wx1);
+}
+
+/**
+ * lablink_plot_get_visible_time_range:
+ * @self: a plot of rings
+ * @from: (out) (optional): the start of what it shows, in the rings' time
+ *   (microseconds since the epoch)
+ * @to: (out) (optional): its end
+ *
+ * What the plot shows of its rings now, or would show if it were drawn now
+ * (it may be hidden): the window before the newest data while following,
+ * the range the user zoomed or panned to when not.
+ *
+ * Returns: %FALSE for a plot without rings
+ */
+gboolean
+lablink_plot_get_visible_time_range (LablinkPlot *self,
+                                     gint64      *from,
+                                     gint64      *to)
+{
+  double x0, x1;
+  gint64 origin;
+
+  g_return_val_if_fail (LABLINK_IS_PLOT (self), FALSE);
+
+  if (!is_live (self))
+    return FALSE;
+  if (!_lablink_plot_view_x_range (self, &x0, &x1))
+    {
+      x0 = -self->window_seconds;
+      x1 = 0.0;
+    }
+  origin = _lablink_plot_ring_origin (self);
+  if (from)
+    *from = origin + (gint64) llround (x0 * G_USEC_PER_SEC);
+  if (to)
+    *to = origin + (gint64) llround (x1 * G_USEC_PER_SEC);
+  return TRUE;
 }
 
 /* The overlay buttons */

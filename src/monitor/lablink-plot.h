@@ -64,6 +64,9 @@ void        lablink_plot_set_x_range         (LablinkPlot       *self,
                                               double             min,
                                               double             max);
 void        lablink_plot_set_x_autoscale     (LablinkPlot       *self);
+void        lablink_plot_set_x_log           (LablinkPlot       *self,
+                                              gboolean           log);
+gboolean    lablink_plot_get_x_log           (LablinkPlot       *self);
 
 guint       lablink_plot_add_series          (LablinkPlot       *self,
                                               guint              pane,
@@ -120,6 +123,9 @@ void        lablink_plot_zoom_x_range        (LablinkPlot       *self,
 void        lablink_plot_get_visible_x_range (LablinkPlot       *self,
                                               double            *min,
                                               double            *max);
+gboolean    lablink_plot_get_visible_time_range (LablinkPlot    *self,
+                                              gint64            *from,
+                                              gint64            *to);
 void        lablink_plot_set_cursor          (LablinkPlot       *self,
                                               guint              index,
                                               double             x);
@@ -137,6 +143,7 @@ gsize       lablink_plot_get_last_drawn_points (LablinkPlot     *self);
 double      lablink_plot_get_last_draw_ms    (LablinkPlot       *self);
 double      lablink_plot_get_text_height     (LablinkPlot       *self);
 const char *lablink_plot_get_cursor_text     (LablinkPlot       *self);
+const char *lablink_plot_get_x_tick_labels   (LablinkPlot       *self);
 const char *lablink_plot_get_message         (LablinkPlot       *self);
 void        lablink_plot_get_visible_y_range (LablinkPlot       *self,
                                               guint              pane,

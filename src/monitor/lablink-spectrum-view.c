@@ -8,8 +8,8 @@
  * transform runs at a time: waveforms arriving meanwhile are coalesced into
  * the newest, so a fast stream costs at most one transform per result.
  *
- * The logarithmic frequency axis plots log₁₀(f / Hz) (LablinkPlot has no
- * logarithmic axis of its own), and leaves out the DC bin.
+ * The logarithmic frequency axis is the plot's own (lablink_plot_set_x_log():
+ * ticks in hertz, cursors reading frequencies); it leaves out the DC bin.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,6 +39,7 @@ struct _LablinkSpectrumView
   GtkLabel              *peak_label;
   GtkLabel              *thd_label;
   GtkLabel              *info_label;
+  GtkLabel              *note_label;
   LablinkPlot           *plot;
 
   LablinkSpectrumWindow  window;
@@ -111,11 +112,8 @@ update_axes (LablinkSpectrumView *self)
 {
   g_autofree char *unit = db_unit (self);
 
-  if (self->log_frequency)
-    /* Translators: the axis of a logarithmic frequency plot: 3 is 1 kHz */
-    lablink_plot_set_x_label (self->plot, _("log₁₀ (frequency / Hz)"), NULL);
-  else
-    lablink_plot_set_x_label (self->plot, _("Frequency"), "Hz");
+  lablink_plot_set_x_label (self->plot, _("Frequency"), "Hz");
+  lablink_plot_set_x_log (self->plot, self->log_frequency);
   lablink_plot_set_pane_label (self->plot, 0, _("Level"), unit);
 }
 
@@ -150,7 +148,7 @@ show_spectrum (LablinkSpectrumView *self)
   LablinkSpectrum *s = self->spectrum;
   const double *levels;
   gsize n_bins, first, n, i;
-  double df, top = -INFINITY, bottom = INFINITY, hi, lo, xp;
+  double df, top = -INFINITY, bottom = INFINITY, hi, lo;
   double *x, *y;
   g_autofree char *unit = db_unit (self);
 
@@ -176,7 +174,7 @@ show_spectrum (LablinkSpectrumView *self)
     {
       double f = (first + i) * df;
 
-      x[i] = self->log_frequency ? log10 (f) : f;
+      x[i] = f;
       y[i] = levels[first + i];
       top = MAX (top, y[i]);
       bottom = MIN (bottom, y[i]);
@@ -199,8 +197,7 @@ show_spectrum (LablinkSpectrumView *self)
       g_autofree char *f = lablink_format_si (self->peak_frequency, "Hz", 4);
       g_autofree char *text = NULL;
 
-      xp = self->log_frequency ? log10 (self->peak_frequency) : self->peak_frequency;
-      mx[0] = mx[1] = xp;
+      mx[0] = mx[1] = self->peak_frequency;
       my[0] = lo;
       my[1] = self->peak_level;
       lablink_plot_set_series_data (self->plot, self->peak_series, mx, my, 2);
@@ -407,6 +404,7 @@ lablink_spectrum_view_class_init (LablinkSpectrumViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkSpectrumView, peak_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkSpectrumView, thd_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkSpectrumView, info_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkSpectrumView, note_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkSpectrumView, plot);
   gtk_widget_class_bind_template_callback (widget_class, window_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, log_toggled_cb);
@@ -491,6 +489,36 @@ lablink_spectrum_view_set_waveform (LablinkSpectrumView *self,
   start_transform (self);
 }
 
+/* A gap between two entries: more than 1.5 of the typical interval. */
+#define GAP_FACTOR 1.5
+/* Timestamps further than this (of an interval) from the uniform grid are
+ * resampled onto it. */
+#define JITTER_TOLERANCE 0.02
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The typical interval of @times (their median, of 4096 intervals spread
+ * over a long record: cheap on the main thread), in µs. */
+static gint64
+median_interval (const gint64 *times,
+                 gsize         n)
+{
+  gsize stride = MAX ((n - 1) / 4096, 1), m = 0, i;
+  g_autofree gint64 *d = g_new (gint64, (n - 1) / stride + 1);
+
+  for (i = 1; i < n; i += stride)
+    d[m++] = times[i] - times[i - 1];
+  qsort (d, m, sizeof (gint64), compare_gint64);
+  return d[(m - 1) / 2];
+}
+
 /**
  * lablink_spectrum_view_set_ring_range:
  * @self: a spectrum view
@@ -501,12 +529,19 @@ lablink_spectrum_view_set_waveform (LablinkSpectrumView *self,
  * @unit: (nullable): the channel's unit
  *
  * Shows the spectrum of one channel of @ring between @from and @to (e.g.
- * what an acquisition plot shows): the entries after the range's last gap,
- * the newest %LABLINK_SPECTRUM_MAX_SAMPLES at most, taken as uniformly
- * sampled at their mean interval.
+ * what an acquisition plot shows), the newest
+ * %LABLINK_SPECTRUM_MAX_SAMPLES entries at most.
+ *
+ * A transform needs uniform sampling. The sample interval is the one the
+ * timestamps show (their median: the acquisition's actual rate); an
+ * interval over 1.5 of it, or a gap the ring marks, splits the range and
+ * only its longest part without a gap is transformed, which the view then
+ * says (lablink_spectrum_view_get_note()). Timestamps off the uniform grid
+ * by more than 2 % of an interval are resampled onto it (linear
+ * interpolation), which the view says too.
  *
  * Returns: %FALSE (and the view says so) if the range holds fewer than 8
- *   entries after its last gap
+ *   entries without a gap
  */
 gboolean
 lablink_spectrum_view_set_ring_range (LablinkSpectrumView *self,
@@ -518,7 +553,12 @@ lablink_spectrum_view_set_ring_range (LablinkSpectrumView *self,
 {
   g_autofree gint64 *times = NULL;
   g_autofree double *values = NULL;
-  gsize first, n, start = 0, i;
+  g_autofree double *grid = NULL;
+  g_autoptr(GString) note = g_string_new (NULL);
+  gsize first, n, start = 0, best_start = 0, best_n = 0, i;
+  guint n_gaps = 0;
+  gint64 typical = 0;
+  double dt, worst = 0;
 
   g_return_val_if_fail (LABLINK_IS_SPECTRUM_VIEW (self), FALSE);
   g_return_val_if_fail (ring != NULL, FALSE);
@@ -534,20 +574,109 @@ lablink_spectrum_view_set_ring_range (LablinkSpectrumView *self,
   values = g_new (double, MAX (n, 1));
   n = lablink_ring_copy_times (ring, first, n, times);
   n = MIN (n, lablink_ring_copy_values (ring, channel, first, n, values));
-  for (i = 0; i < n; i++)
-    if (!isfinite (values[i]))
-      start = i + 1;
+  if (n >= 3)
+    typical = median_interval (times, n);
 
-  if (n - start < 8 || times[n - 1] <= times[start])
+  /* The runs between gaps (a NaN entry, or too long an interval): the
+   * longest, the newest of equals. */
+  for (i = 0; i <= n; i++)
+    {
+      gboolean gap = i == n || !isfinite (values[i]) ||
+                     (i > start && (double) (times[i] - times[i - 1]) > GAP_FACTOR * typical);
+
+      if (!gap)
+        continue;
+      if (i < n)
+        n_gaps++;
+      if (i - start >= best_n && i > start)
+        {
+          best_start = start;
+          best_n = i - start;
+        }
+      start = isfinite (i < n ? values[i] : 0) ? i : i + 1;
+    }
+
+  if (best_n < 8 || times[best_start + best_n - 1] <= times[best_start])
     {
       lablink_spectrum_view_clear (self);
-      lablink_plot_set_message (self->plot, _("Too few samples in the range for a spectrum"));
+      lablink_plot_set_message (self->plot, n_gaps > 0 ? _("Too few samples without a gap in the range for a spectrum")
+                                                       : _("Too few samples in the range for a spectrum"));
       return FALSE;
     }
-  lablink_spectrum_view_set_waveform (self, values + start, n - start,
-                                      (times[n - 1] - times[start]) / 1e6 / (double) (n - 1 - start),
-                                      unit);
+
+  dt = (times[best_start + best_n - 1] - times[best_start]) / 1e6 / (double) (best_n - 1);
+  for (i = 0; i < best_n; i++)
+    worst = MAX (worst, fabs ((times[best_start + i] - times[best_start]) / 1e6 - i * dt));
+
+  if (n_gaps > 0)
+    {
+      g_autofree char *length = lablink_format_si (best_n * dt, "s", 3);
+
+      /* Translators: %u gaps; %s is a duration, "2.50 s" */
+      g_string_append_printf (note, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u gap in the range: the spectrum is of its longest part without one (%s)",
+                                                 "%u gaps in the range: the spectrum is of its longest part without one (%s)",
+                                                 n_gaps),
+                              n_gaps, length);
+    }
+
+  /* 1 µs of the ring's clock is no irregularity. */
+  if (worst > JITTER_TOLERANCE * dt + 1.5e-6)
+    {
+      gsize k = 0;
+
+      grid = g_new (double, best_n);
+      for (i = 0; i < best_n; i++)
+        {
+          double t = times[best_start] / 1e6 + i * dt;
+
+          while (k + 2 < best_n && times[best_start + k + 1] / 1e6 < t)
+            k++;
+          {
+            double ta = times[best_start + k] / 1e6, tb = times[best_start + k + 1] / 1e6;
+            double va = values[best_start + k], vb = values[best_start + k + 1];
+
+            grid[i] = tb > ta ? va + (vb - va) * CLAMP ((t - ta) / (tb - ta), 0.0, 1.0) : vb;
+          }
+        }
+      if (note->len)
+        g_string_append (note, " · ");
+      /* Translators: the samples' timestamps were not evenly spaced */
+      g_string_append (note, _("Irregular timestamps: resampled to a uniform rate"));
+    }
+
+  lablink_spectrum_view_set_waveform (self, grid ? grid : values + best_start, best_n, dt, unit);
+  lablink_spectrum_view_set_note (self, note->len ? note->str : NULL);
   return TRUE;
+}
+
+/**
+ * lablink_spectrum_view_set_note:
+ * @self: a spectrum view
+ * @note: (nullable): what the spectrum shown is of, when that is not the
+ *   whole record asked for (a gap), or %NULL
+ */
+void
+lablink_spectrum_view_set_note (LablinkSpectrumView *self,
+                                const char          *note)
+{
+  g_return_if_fail (LABLINK_IS_SPECTRUM_VIEW (self));
+
+  gtk_label_set_label (self->note_label, note ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note != NULL && *note != '\0');
+}
+
+/**
+ * lablink_spectrum_view_get_note:
+ * @self: a spectrum view
+ *
+ * Returns: the note shown ("" without one)
+ */
+const char *
+lablink_spectrum_view_get_note (LablinkSpectrumView *self)
+{
+  g_return_val_if_fail (LABLINK_IS_SPECTRUM_VIEW (self), NULL);
+  return gtk_label_get_label (self->note_label);
 }
 
 /**
@@ -574,6 +703,7 @@ lablink_spectrum_view_clear (LablinkSpectrumView *self)
   self->have_peak = FALSE;
   self->thd = NAN;
   lablink_plot_set_message (self->plot, NULL);
+  lablink_spectrum_view_set_note (self, NULL);
   show_spectrum (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPECTRUM]);
 }

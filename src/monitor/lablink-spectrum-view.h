@@ -28,6 +28,9 @@ gboolean              lablink_spectrum_view_set_ring_range    (LablinkSpectrumVi
                                                                gint64                 to,
                                                                const char            *unit);
 void                  lablink_spectrum_view_clear             (LablinkSpectrumView   *self);
+void                  lablink_spectrum_view_set_note          (LablinkSpectrumView   *self,
+                                                               const char            *note);
+const char           *lablink_spectrum_view_get_note          (LablinkSpectrumView   *self);
 void                  lablink_spectrum_view_set_source_name   (LablinkSpectrumView   *self,
                                                                const char            *name);
 

@@ -174,6 +174,101 @@ test_labels (void)
   }
 }
 
+
+/* Labels of a logarithmic axis, as PLplot draws them through the plot's
+ * label function: values in hertz with an SI prefix. */
+static void
+test_si_label (void)
+{
+  struct { double value, resolution; const char *expected; } cases[] = {
+    { 10.0, 0, "10 Hz" },
+    { 100.0, 0, "100 Hz" },
+    { 1000.0, 0, "1 kHz" },
+    { 10000.0, 0, "10 kHz" },
+    { 999.99999999, 0, "1 kHz" },     /* a decade through log10 and back */
+    { 200.0, 0, "200 Hz" },
+    { 1.5e6, 0, "1.5 MHz" },
+    { 0.1, 0, "100 mHz" },
+    { 2e-6, 0, "2 µHz" },
+    { 1020.0, 20.0, "1.02 kHz" },
+    { 1000.0, 20.0, "1.00 kHz" },
+    { 1500.0, 500.0, "1.5 kHz" },
+    { 0.0, 0, "0 Hz" },
+  };
+  g_autofree char *none = lablink_plot_axis_si_label (NAN, 0, "Hz");
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *label = lablink_plot_axis_si_label (cases[i].value, cases[i].resolution, "Hz");
+      g_assert_cmpstr (label, ==, cases[i].expected);
+    }
+  g_assert_cmpstr (none, ==, "—");
+}
+
+static void
+assert_log_labels (double      lo_value,
+                   double      hi_value,
+                   int         max_ticks,
+                   LablinkPlotAxisLogTicks expected_kind,
+                   const char *expected)
+{
+  double ticks[LABLINK_PLOT_AXIS_MAX_LOG_TICKS], step = -1;
+  guint n = 0, i;
+  LablinkPlotAxisLogTicks kind;
+  g_autoptr(GString) labels = g_string_new (NULL);
+
+  kind = lablink_plot_axis_log_ticks (log10 (lo_value), log10 (hi_value), max_ticks, &step, ticks, &n);
+  for (i = 0; i < n; i++)
+    {
+      g_autofree char *label = lablink_plot_axis_si_label (pow (10.0, ticks[i]),
+                                                           kind == LABLINK_PLOT_AXIS_LOG_LINEAR ? step : 0, "Hz");
+
+      g_assert_cmpfloat (ticks[i], >=, log10 (lo_value) - 1e-9);
+      g_assert_cmpfloat (ticks[i], <=, log10 (hi_value) + 1e-9);
+      if (i > 0)
+        /* never closer than the room allows */
+        g_assert_cmpfloat (ticks[i] - ticks[i - 1], >=,
+                           (log10 (hi_value) - log10 (lo_value)) / max_ticks - 1e-9);
+      g_string_append_printf (labels, "%s%s", i ? ", " : "", label);
+    }
+  g_test_message ("%g…%g Hz, %d ticks: %s", lo_value, hi_value, max_ticks, labels->str);
+  g_assert_cmpint (kind, ==, expected_kind);
+  g_assert_cmpstr (labels->str, ==, expected);
+}
+
+static void
+test_log_ticks (void)
+{
+  double ticks[LABLINK_PLOT_AXIS_MAX_LOG_TICKS], step;
+  guint n = 99;
+
+  /* decades, as many as fit */
+  assert_log_labels (10.0, 10000.0, 8, LABLINK_PLOT_AXIS_LOG_DECADES, "10 Hz, 100 Hz, 1 kHz, 10 kHz");
+  assert_log_labels (3.0, 50000.0, 8, LABLINK_PLOT_AXIS_LOG_DECADES, "10 Hz, 100 Hz, 1 kHz, 10 kHz");
+  assert_log_labels (0.1, 1e6, 3, LABLINK_PLOT_AXIS_LOG_DECADES, "1 Hz, 1 kHz, 1 MHz");
+  assert_log_labels (1.0, 1e6, 2, LABLINK_PLOT_AXIS_LOG_DECADES, "1 Hz, 1 kHz, 1 MHz");
+  /* less than two decades: 1-2-5, then 1 to 9 */
+  assert_log_labels (300.0, 3000.0, 6, LABLINK_PLOT_AXIS_LOG_MANTISSAS, "500 Hz, 1 kHz, 2 kHz");
+  assert_log_labels (150.0, 950.0, 20, LABLINK_PLOT_AXIS_LOG_MANTISSAS,
+                     "200 Hz, 300 Hz, 400 Hz, 500 Hz, 600 Hz, 700 Hz, 800 Hz, 900 Hz");
+  /* zoomed in further: a linear step, labelled to its resolution */
+  assert_log_labels (990.0, 1110.0, 6, LABLINK_PLOT_AXIS_LOG_LINEAR, "1.00 kHz, 1.05 kHz, 1.10 kHz");
+  assert_log_labels (990.0, 1110.0, 12, LABLINK_PLOT_AXIS_LOG_LINEAR,
+                     "1.00 kHz, 1.02 kHz, 1.04 kHz, 1.06 kHz, 1.08 kHz, 1.10 kHz");
+  /* no room for two: one, in the middle */
+  assert_log_labels (300.0, 3000.0, 1, LABLINK_PLOT_AXIS_LOG_MANTISSAS, "1 kHz");
+
+  /* nothing to label */
+  g_assert_cmpint (lablink_plot_axis_log_ticks (3.0, 3.0, 5, &step, ticks, &n), ==, LABLINK_PLOT_AXIS_LOG_LINEAR);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpint (lablink_plot_axis_log_ticks (-INFINITY, 3.0, 5, &step, ticks, &n), ==, LABLINK_PLOT_AXIS_LOG_LINEAR);
+  g_assert_cmpuint (n, ==, 0);
+  /* a huge range never overflows the array */
+  lablink_plot_axis_log_ticks (-300, 300, 1000, &step, ticks, &n);
+  g_assert_cmpuint (n, <=, LABLINK_PLOT_AXIS_MAX_LOG_TICKS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -186,6 +281,8 @@ main (int   argc,
   g_test_add_func ("/plot-axis/nice-range", test_nice_range);
   g_test_add_func ("/plot-axis/data-and-fixed-range", test_data_and_fixed_range);
   g_test_add_func ("/plot-axis/labels", test_labels);
+  g_test_add_func ("/plot-axis/si-label", test_si_label);
+  g_test_add_func ("/plot-axis/log-ticks", test_log_ticks);
 
   return g_test_run ();
 }
