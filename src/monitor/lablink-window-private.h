@@ -33,7 +33,9 @@ struct _LablinkWindow
   LablinkStreamToolbar       *stream_toolbar;
   GtkStack                   *panel_stack;
   GtkWidget                  *empty_page;
-  LablinkAcquisitionPanel    *acquisition_panel;
+  GtkStack                   *acquisitions_stack;
+  GtkWidget                  *acquisitions_switcher;
+  LablinkAcquisitionPanel    *acquisition_panel;  /* the first server's */
   GtkStack                   *stats_stack;
   GtkWidget                  *stats_switcher;
   LablinkStatsPanel          *stats_panel;
@@ -45,6 +47,7 @@ struct _LablinkWindow
   GListStore                 *sections;         /* per session: [session, its equipment…] */
   GtkFlattenListModel        *sidebar_model;    /* the sections, flat */
   GHashTable                 *session_signals;  /* session → GSignalGroup */
+  GHashTable                 *acquisition_panels; /* session → its panel, but the first server's */
   GSettings                  *settings;
   GSignalGroup               *settings_signals;
   GHashTable                 *panels;           /* "<session>/<equipment id>" → panel (owned by the stack) */

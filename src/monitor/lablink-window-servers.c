@@ -10,7 +10,8 @@
  * The sidebar groups instruments by server: its list box is bound to a
  * flat list model of sections, each a header row for the server
  * (LablinkServerRow: its name, state and menu) followed by its equipment.
- * The Statistics view has a page per server.
+ * The Statistics and Acquisitions views have a page per server (the
+ * acquisitions' rows then name their server).
  *
  * The set is kept in the settings (`servers`: URL and user name of each,
  * never a password; the built-in simulator is not kept) and restored at a
@@ -84,9 +85,12 @@ update_actions (LablinkWindow *self)
 }
 
 /* The Statistics view: the template's panel for the first server, one
- * more per other server, each a page titled by its server. */
+ * more per other server, each a page titled by its server (made again:
+ * they keep nothing). The Acquisitions view: the same pages, but each
+ * server's panel is kept while its server is (it may be recording); its
+ * rows name their server while there are several. */
 static void
-sync_stats (LablinkWindow *self)
+sync_pages (LablinkWindow *self)
 {
   GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stats_stack));
   guint i, n = n_sessions (self);
@@ -104,22 +108,67 @@ sync_stats (LablinkWindow *self)
     {
       g_autoptr(LablinkSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
       g_autofree char *title = lablink_session_dup_title (session);
-      GtkWidget *panel;
+      GtkWidget *panel, *acquisitions;
 
       if (i == 0)
         {
           panel = GTK_WIDGET (self->stats_panel);
           lablink_stats_panel_set_session (self->stats_panel, session);
+          acquisitions = GTK_WIDGET (self->acquisition_panel);
         }
       else
         {
-          panel = GTK_WIDGET (lablink_stats_panel_new ());
+          panel = lablink_stats_panel_new ();
           lablink_stats_panel_set_session (LABLINK_STATS_PANEL (panel), session);
           gtk_stack_add_child (self->stats_stack, panel);
+          acquisitions = g_hash_table_lookup (self->acquisition_panels, session);
+          if (acquisitions == NULL)
+            {
+              acquisitions = lablink_acquisition_panel_new ();
+              lablink_acquisition_panel_set_session (LABLINK_ACQUISITION_PANEL (acquisitions), session);
+              gtk_stack_add_child (self->acquisitions_stack, acquisitions);
+              g_hash_table_insert (self->acquisition_panels, session, acquisitions);
+            }
         }
       gtk_stack_page_set_title (gtk_stack_get_page (self->stats_stack, panel), title);
+      gtk_stack_page_set_title (gtk_stack_get_page (self->acquisitions_stack, acquisitions), title);
+      lablink_acquisition_panel_set_server_label (LABLINK_ACQUISITION_PANEL (acquisitions), n > 1 ? title : NULL);
     }
   gtk_widget_set_visible (self->stats_switcher, n > 1);
+  gtk_widget_set_visible (self->acquisitions_switcher, n > 1);
+}
+
+/* A session's own acquisitions panel goes (removed, or now the first). */
+static void
+remove_acquisition_panel (LablinkWindow  *self,
+                          LablinkSession *session)
+{
+  GtkWidget *panel = g_hash_table_lookup (self->acquisition_panels, session);
+
+  if (panel == NULL)
+    return;
+  if (gtk_stack_get_visible_child (self->acquisitions_stack) == panel)
+    gtk_stack_set_visible_child (self->acquisitions_stack, GTK_WIDGET (self->acquisition_panel));
+  gtk_stack_remove (self->acquisitions_stack, panel);
+  g_hash_table_remove (self->acquisition_panels, session);
+}
+
+/**
+ * lablink_window_get_acquisition_panel_for:
+ * @self: the window
+ * @session: one of its sessions
+ *
+ * Returns: (transfer none) (nullable): the acquisitions page of its server
+ */
+LablinkAcquisitionPanel *
+lablink_window_get_acquisition_panel_for (LablinkWindow  *self,
+                                          LablinkSession *session)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+
+  if (session == self->session)
+    return self->acquisition_panel;
+  return g_hash_table_lookup (self->acquisition_panels, session);
 }
 
 static void
@@ -127,7 +176,7 @@ session_title_cb (LablinkSession *session,
                   GParamSpec     *pspec,
                   LablinkWindow  *self)
 {
-  sync_stats (self);
+  sync_pages (self);
 }
 
 void
@@ -137,6 +186,7 @@ _lablink_window_set_primary (LablinkWindow  *self,
   if (!g_set_object (&self->session, session))
     return;
   lablink_connection_indicator_set_session (self->connection_indicator, session);
+  remove_acquisition_panel (self, session);
   lablink_acquisition_panel_set_session (self->acquisition_panel, session);
   if (self->selected_session == NULL)
     lablink_stream_toolbar_set_session (self->stream_toolbar, session);
@@ -174,7 +224,7 @@ lablink_window_add_session (LablinkWindow  *self,
   if (self->session == NULL)
     _lablink_window_set_primary (self, session);
 
-  sync_stats (self);
+  sync_pages (self);
   update_actions (self);
   _lablink_window_update_title (self);
 }
@@ -413,6 +463,7 @@ lablink_window_remove_server (LablinkWindow  *self,
   g_list_store_remove (self->sections, position);
   g_list_store_remove (self->sessions, position);
   g_hash_table_remove (self->session_signals, session);
+  remove_acquisition_panel (self, session);
   if (self->session == session)
     {
       g_autoptr(LablinkSession) first = g_list_model_get_item (G_LIST_MODEL (self->sessions), 0);
@@ -421,7 +472,7 @@ lablink_window_remove_server (LablinkWindow  *self,
   /* the link and a simulator stop now, whoever still holds a reference */
   g_object_run_dispose (G_OBJECT (removed));
 
-  sync_stats (self);
+  sync_pages (self);
   update_actions (self);
   _lablink_window_update_title (self);
   lablink_window_save_servers (self);
@@ -642,6 +693,7 @@ _lablink_window_servers_init (LablinkWindow *self)
   self->sessions = g_list_store_new (LABLINK_TYPE_SESSION);
   self->sections = g_list_store_new (G_TYPE_LIST_MODEL);
   self->session_signals = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
+  self->acquisition_panels = g_hash_table_new (NULL, NULL);   /* the stack owns the panels */
   self->sidebar_model = gtk_flatten_list_model_new (G_LIST_MODEL (g_object_ref (self->sections)));
   gtk_list_box_bind_model (self->equipment_list, G_LIST_MODEL (self->sidebar_model), create_row_cb, self, NULL);
 }
@@ -655,6 +707,7 @@ _lablink_window_servers_dispose (LablinkWindow *self)
     return;
   gtk_list_box_bind_model (self->equipment_list, NULL, NULL, NULL, NULL);
   g_clear_pointer (&self->session_signals, g_hash_table_unref);
+  g_clear_pointer (&self->acquisition_panels, g_hash_table_unref);
   n = n_sessions (self);
   for (i = 0; i < n; i++)
     {

@@ -766,6 +766,8 @@ lablink_window_class_init (LablinkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stream_toolbar);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, panel_stack);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, acquisitions_stack);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, acquisitions_switcher);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, acquisition_panel);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stats_stack);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stats_switcher);

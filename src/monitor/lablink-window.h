@@ -81,6 +81,8 @@ void                        lablink_window_save_servers           (LablinkWindow
 gboolean                    lablink_window_restore_servers        (LablinkWindow      *self);
 LablinkStatsPanel          *lablink_window_get_stats_panel_for    (LablinkWindow      *self,
                                                                    LablinkSession     *session);
+LablinkAcquisitionPanel    *lablink_window_get_acquisition_panel_for (LablinkWindow *self,
+                                                                   LablinkSession     *session);
 GtkWidget                  *lablink_window_get_server_row         (LablinkWindow      *self,
                                                                    LablinkSession     *session);
 

@@ -13,6 +13,7 @@
 
 #include <math.h>
 
+#include "lablink-acquisition-row.h"
 #include "lablink-equipment-row.h"
 #include "lablink-psu-panel.h"
 #include "lablink-server-row.h"
@@ -163,6 +164,23 @@ show_psu (LablinkWindow  *window,
   return LABLINK_PSU_PANEL (panel);
 }
 
+/* The first acquisition row under @widget. */
+static GtkWidget *
+find_acquisition_row (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (LABLINK_IS_ACQUISITION_ROW (widget))
+    return widget;
+  for (child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_acquisition_row (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_two_servers (Fixture       *f,
                   gconstpointer  data)
@@ -229,6 +247,33 @@ test_two_servers (Fixture       *f,
   g_assert_true (lablink_window_get_stats_panel_for (window, b) != lablink_window_get_stats_panel (window));
   g_assert_true (gtk_widget_get_visible (mt_find (window, "stats-switcher")));
 
+  /* Acquisitions: a page per server, its rows name the server. */
+  {
+    LablinkAcquisitionPanel *acquisitions = lablink_window_get_acquisition_panel_for (window, b);
+    g_autofree char *prefix = g_strdup_printf ("127.0.0.1:%u · ", test_sim_get_port (f->sim_b));
+    GtkWidget *row;
+
+    g_assert_nonnull (acquisitions);
+    g_assert_true (acquisitions != lablink_window_get_acquisition_panel (window));
+    g_assert_true (lablink_window_get_acquisition_panel_for (window, a) == lablink_window_get_acquisition_panel (window));
+    g_assert_true (gtk_widget_get_visible (mt_find (window, "acquisitions-switcher")));
+    lablink_window_set_page (window, "acquisitions");
+    gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (acquisitions))), GTK_WIDGET (acquisitions));
+    lablink_acquisition_panel_fill_form (acquisitions, psu, "CH1", 100.0, "continuous");
+    g_signal_emit_by_name (lablink_acquisition_panel_get_create_button (acquisitions), "clicked");
+    TEST_WAIT (lablink_acquisition_panel_get_selected_id (acquisitions) != NULL &&
+               find_acquisition_row (GTK_WIDGET (acquisitions)) != NULL, TEST_TIMEOUT_MS);
+    row = find_acquisition_row (GTK_WIDGET (acquisitions));
+    g_assert_nonnull (row);
+    g_test_message ("acquisition row: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), prefix));
+    /* the first server has none */
+    g_assert_null (find_acquisition_row (GTK_WIDGET (lablink_window_get_acquisition_panel (window))));
+    test_run_for (500);
+    screenshot (window, "servers-acquisitions.png");
+    lablink_window_set_page (window, "instruments");
+  }
+
   screenshot (window, "servers-default.png");
   resize (window, 1600, 1000);
   screenshot (window, "servers-1600x1000.png");
@@ -266,6 +311,7 @@ test_two_servers (Fixture       *f,
   g_assert_cmpuint (count_rows (window, LABLINK_TYPE_EQUIPMENT_ROW, NULL), ==,
                     g_list_model_get_n_items (lablink_session_get_equipment (a)));
   g_assert_false (gtk_widget_get_visible (mt_find (window, "stats-switcher")));
+  g_assert_false (gtk_widget_get_visible (mt_find (window, "acquisitions-switcher")));
   g_assert_true (lablink_session_get_connected (a));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "remove-server"));
   kept = g_settings_get_value (settings, "servers");
