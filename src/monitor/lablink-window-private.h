@@ -55,8 +55,6 @@ struct _LablinkWindow
   char                       *selected_id;
   GtkWidget                  *login_dialog;
   LablinkSession             *login_session;    /* the dialog's; not owned */
-  char                       *login_username;   /* the user name last tried */
-  char                       *login_password;   /* while its login is under way */
   guint                       n_toasts;
   char                       *last_toast;
   guint                       unseen_events;

@@ -190,8 +190,6 @@ login_response_cb (LablinkLoginDialog *dialog,
 {
   if (g_strcmp0 (response, "login") == 0 && self->login_session != NULL && has_session (self, self->login_session))
     {
-      g_free (self->login_username);
-      self->login_username = g_strdup (lablink_login_dialog_get_username (dialog));
       lablink_window_log_in (self, self->login_session,
                              lablink_login_dialog_get_username (dialog),
                              lablink_login_dialog_get_password (dialog));
@@ -729,8 +727,6 @@ lablink_window_finalize (GObject *object)
   g_hash_table_unref (self->panels);
   g_free (self->selected_id);
   g_free (self->last_toast);
-  g_free (self->login_username);
-  g_free (self->login_password);
 
   G_OBJECT_CLASS (lablink_window_parent_class)->finalize (object);
 }
