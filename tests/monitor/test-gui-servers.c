@@ -40,26 +40,6 @@ teardown (Fixture       *f,
   g_clear_pointer (&f->sim_b, test_sim_free);
 }
 
-static JsonNode *
-command (LablinkSession *session,
-         const char     *equipment_id,
-         const char     *action,
-         const char     *parameters_json)
-{
-  g_autoptr(JsonNode) params = json_from_string (parameters_json, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  TestWaiter waiter = { 0 };
-  JsonNode *node;
-
-  lablink_session_send_command_async (session, equipment_id, action, json_node_get_object (params), NULL,
-                                      test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  node = lablink_session_send_command_finish (session, result, &error);
-  g_assert_no_error (error);
-  return node;
-}
-
 static const char *
 psu_id (LablinkSession *session)
 {
@@ -120,18 +100,6 @@ meter_near (GtkWidget  *panel,
 }
 
 static void
-resize (LablinkWindow *window,
-        int            width,
-        int            height)
-{
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
-             ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  test_run_for (300);
-}
-
-static void
 screenshot (LablinkWindow *window,
             const char    *name)
 {
@@ -157,8 +125,8 @@ show_psu (LablinkWindow  *window,
   g_assert_true (lablink_window_get_selected_session (window) == session);
   panel = lablink_window_get_panel_for (window, session, psu);
   g_assert_true (LABLINK_IS_PSU_PANEL (panel));
-  r1 = command (session, psu, "set_voltage", params);
-  r2 = command (session, psu, "set_output", "{\"enabled\": true, \"channel\": 1}");
+  r1 = mt_command_on (session, psu, "set_voltage", params);
+  r2 = mt_command_on (session, psu, "set_output", "{\"enabled\": true, \"channel\": 1}");
   /* the toolbar and win.start-stream act on the shown instrument's server */
   mt_activate (window, "start-stream", g_variant_new_string (LABLINK_STREAM_READINGS));
   return LABLINK_PSU_PANEL (panel);
@@ -275,20 +243,20 @@ test_two_servers (Fixture       *f,
   }
 
   screenshot (window, "servers-default.png");
-  resize (window, 1600, 1000);
+  mt_resize (window, 1600, 1000);
   screenshot (window, "servers-1600x1000.png");
   lablink_window_set_page (window, "statistics");
   lablink_stats_panel_update (lablink_window_get_stats_panel_for (window, b));
   test_run_for (300);
   screenshot (window, "servers-statistics.png");
   lablink_window_set_page (window, "instruments");
-  resize (window, 800, 600);
+  mt_resize (window, 800, 600);
   screenshot (window, "servers-800x600.png");
   mt_activate (window, "toggle-sidebar", NULL);
   test_run_for (500);
   screenshot (window, "servers-800x600-sidebar.png");
   mt_activate (window, "toggle-sidebar", NULL);
-  resize (window, 1200, 760);
+  mt_resize (window, 1200, 760);
 
   /* One server goes: only it reconnects; the other stays live. */
   test_sim_kill (f->sim_b);
