@@ -20,6 +20,7 @@
 #include "lablink-login-dialog.h"
 #include "lablink-plot.h"
 #include "lablink-secret.h"
+#include "lablink-server-row.h"
 #include "lablink-window-private.h"
 
 G_DEFINE_FINAL_TYPE (LablinkWindow, lablink_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -567,7 +568,16 @@ server_error_cb (LablinkSession *session,
                  const char     *detail,
                  LablinkWindow  *self)
 {
-  g_autofree char *text = g_strdup_printf (_("Server error: %s"), detail ? detail : _("unknown"));
+  g_autofree char *text = NULL;
+
+  /* with several servers, which one */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->sessions)) > 1)
+    {
+      g_autofree char *title = lablink_session_dup_title (session);
+      text = g_strdup_printf (_("Server error on %s: %s"), title, detail ? detail : _("unknown"));
+    }
+  else
+    text = g_strdup_printf (_("Server error: %s"), detail ? detail : _("unknown"));
   lablink_window_add_toast (self, text);
 }
 
