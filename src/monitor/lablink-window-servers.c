@@ -469,6 +469,9 @@ lablink_window_remove_server (LablinkWindow  *self,
       g_autoptr(LablinkSession) first = g_list_model_get_item (G_LIST_MODEL (self->sessions), 0);
       _lablink_window_set_primary (self, first);
     }
+  /* the toolbar lets go of it */
+  lablink_stream_toolbar_set_session (self->stream_toolbar,
+                                      self->selected_session ? self->selected_session : self->session);
   /* the link and a simulator stop now, whoever still holds a reference */
   g_object_run_dispose (G_OBJECT (removed));
 
