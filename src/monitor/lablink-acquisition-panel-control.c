@@ -142,6 +142,7 @@ update_list (LablinkAcquisitionPanel *self,
         g_object_ref (item);
       else
         item = lablink_acquisition_item_new (id, equipment);
+      lablink_acquisition_item_set_server (item, self->server_label);
       lablink_acquisition_item_set_name (item, name);
       lablink_acquisition_item_set_state (item, state);
       /* The listing tells the state of a stream no longer watched. */

@@ -62,6 +62,7 @@ struct _LablinkAcquisitionPanel
   /* Acquisitions (lablink-acquisition-panel-control.c) */
   GListStore      *acquisitions;     /* LablinkAcquisitionItem, in the server's order */
   GHashTable      *names;            /* acquisition id → its name */
+  char            *server_label;     /* its server's name, while several are shown */
   char            *pending_name;
 
   /* Recording (lablink-acquisition-panel-recording.c) */

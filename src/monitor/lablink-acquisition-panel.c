@@ -322,6 +322,32 @@ lablink_acquisition_panel_set_session (LablinkAcquisitionPanel *self,
 }
 
 /**
+ * lablink_acquisition_panel_set_server_label:
+ * @self: the panel
+ * @label: (nullable): its server's name, shown in each row while the app
+ *   shows several servers; %NULL for none
+ */
+void
+lablink_acquisition_panel_set_server_label (LablinkAcquisitionPanel *self,
+                                            const char              *label)
+{
+  guint i, n;
+
+  g_return_if_fail (LABLINK_IS_ACQUISITION_PANEL (self));
+
+  if (g_strcmp0 (self->server_label, label) == 0)
+    return;
+  g_free (self->server_label);
+  self->server_label = g_strdup (label);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->acquisitions));
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(LablinkAcquisitionItem) item = g_list_model_get_item (G_LIST_MODEL (self->acquisitions), i);
+      lablink_acquisition_item_set_server (item, label);
+    }
+}
+
+/**
  * lablink_acquisition_panel_select:
  * @self: the panel
  * @acquisition_id: (nullable): an acquisition
@@ -429,6 +455,7 @@ lablink_acquisition_panel_finalize (GObject *object)
   _lablink_acquisition_panel_finalize_control (self);
   g_clear_object (&self->cancellable);
   g_free (self->selected_id);
+  g_free (self->server_label);
 
   G_OBJECT_CLASS (lablink_acquisition_panel_parent_class)->finalize (object);
 }

@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (LablinkAcquisitionPanel, lablink_acquisition_panel, LABLIN
 GtkWidget   *lablink_acquisition_panel_new              (void);
 void         lablink_acquisition_panel_set_session      (LablinkAcquisitionPanel *self,
                                                          LablinkSession          *session);
+void         lablink_acquisition_panel_set_server_label (LablinkAcquisitionPanel *self,
+                                                         const char              *label);
 void         lablink_acquisition_panel_refresh          (LablinkAcquisitionPanel *self);
 
 /* The create form, for tests and scripting. */

@@ -1,10 +1,11 @@
 /* lablink-acquisition-row.c — one acquisition of the server, and its row in the list
  *
  * LablinkAcquisitionItem is an acquisition as the server listed it: its id
- * and instrument (fixed), its name and state (updated by each listing).
+ * and instrument (fixed), its name and state (updated by each listing), and
+ * the server it came from (set while the app shows several servers).
  * LablinkAcquisitionRow shows one in the acquisitions list: the name (or
- * the id), the instrument and short id, the state as a pill; bindings keep
- * it up to date.
+ * the id), the server, the instrument and short id, the state as a pill;
+ * bindings keep it up to date.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +23,7 @@ struct _LablinkAcquisitionItem
   char    *equipment_id;
   char    *name;
   char    *state;
+  char    *server;
 };
 
 G_DEFINE_FINAL_TYPE (LablinkAcquisitionItem, lablink_acquisition_item, G_TYPE_OBJECT)
@@ -32,6 +34,7 @@ enum {
   ITEM_PROP_EQUIPMENT_ID,
   ITEM_PROP_NAME,
   ITEM_PROP_STATE,
+  ITEM_PROP_SERVER,
   ITEM_N_PROPS
 };
 
@@ -58,6 +61,9 @@ lablink_acquisition_item_get_property (GObject    *object,
       break;
     case ITEM_PROP_STATE:
       g_value_set_string (value, self->state);
+      break;
+    case ITEM_PROP_SERVER:
+      g_value_set_string (value, self->server);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -86,6 +92,9 @@ lablink_acquisition_item_set_property (GObject      *object,
     case ITEM_PROP_STATE:
       lablink_acquisition_item_set_state (self, g_value_get_string (value));
       break;
+    case ITEM_PROP_SERVER:
+      lablink_acquisition_item_set_server (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -100,6 +109,7 @@ lablink_acquisition_item_finalize (GObject *object)
   g_free (self->equipment_id);
   g_free (self->name);
   g_free (self->state);
+  g_free (self->server);
 
   G_OBJECT_CLASS (lablink_acquisition_item_parent_class)->finalize (object);
 }
@@ -124,6 +134,9 @@ lablink_acquisition_item_class_init (LablinkAcquisitionItemClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   item_properties[ITEM_PROP_STATE] =
     g_param_spec_string ("state", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  item_properties[ITEM_PROP_SERVER] =
+    g_param_spec_string ("server", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, ITEM_N_PROPS, item_properties);
 }
@@ -211,6 +224,30 @@ lablink_acquisition_item_set_state (LablinkAcquisitionItem *self,
     g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_STATE]);
 }
 
+/**
+ * lablink_acquisition_item_get_server:
+ * @self: an item
+ *
+ * Returns: (nullable): the name of the server it came from, when the app
+ *   shows several
+ */
+const char *
+lablink_acquisition_item_get_server (LablinkAcquisitionItem *self)
+{
+  g_return_val_if_fail (LABLINK_IS_ACQUISITION_ITEM (self), NULL);
+  return self->server;
+}
+
+void
+lablink_acquisition_item_set_server (LablinkAcquisitionItem *self,
+                                     const char             *server)
+{
+  g_return_if_fail (LABLINK_IS_ACQUISITION_ITEM (self));
+
+  if (set_string (&self->server, server))
+    g_object_notify_by_pspec (G_OBJECT (self), item_properties[ITEM_PROP_SERVER]);
+}
+
 /* The row */
 
 struct _LablinkAcquisitionRow
@@ -267,19 +304,36 @@ lablink_acquisition_row_init (LablinkAcquisitionRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* The subtitle: the server (while several are shown), the instrument, the short id. */
+static gboolean
+subtitle_from_server (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      data)
+{
+  LablinkAcquisitionItem *item = data;
+  const char *server = g_value_get_string (from);
+  const char *equipment = item->equipment_id ? item->equipment_id : "";
+
+  if (server && *server)
+    g_value_take_string (to, g_strdup_printf ("%s · %s · %.8s", server, equipment, item->acquisition_id));
+  else
+    g_value_take_string (to, g_strdup_printf ("%s · %.8s", equipment, item->acquisition_id));
+  return TRUE;
+}
+
 GtkWidget *
 lablink_acquisition_row_new (LablinkAcquisitionItem *item)
 {
   LablinkAcquisitionRow *self;
-  g_autofree char *subtitle = NULL;
 
   g_return_val_if_fail (LABLINK_IS_ACQUISITION_ITEM (item), NULL);
 
   self = g_object_new (LABLINK_TYPE_ACQUISITION_ROW, NULL);
   self->item = g_object_ref (item);
 
-  subtitle = g_strdup_printf ("%s · %.8s", item->equipment_id ? item->equipment_id : "", item->acquisition_id);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+  g_object_bind_property_full (item, "server", self, "subtitle", G_BINDING_SYNC_CREATE,
+                               subtitle_from_server, NULL, item, NULL);
   g_object_bind_property_full (item, "name", self, "title", G_BINDING_SYNC_CREATE,
                                title_from_name, NULL, item, NULL);
   g_object_bind_property (item, "state", self->state_label, "label", G_BINDING_SYNC_CREATE);

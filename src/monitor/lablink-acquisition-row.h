@@ -22,6 +22,10 @@ const char             *lablink_acquisition_item_get_state        (LablinkAcquis
 void                    lablink_acquisition_item_set_state        (LablinkAcquisitionItem *self,
                                                                    const char             *state);
 
+const char             *lablink_acquisition_item_get_server       (LablinkAcquisitionItem *self);
+void                    lablink_acquisition_item_set_server       (LablinkAcquisitionItem *self,
+                                                                   const char             *server);
+
 #define LABLINK_TYPE_ACQUISITION_ROW (lablink_acquisition_row_get_type ())
 G_DECLARE_FINAL_TYPE (LablinkAcquisitionRow, lablink_acquisition_row, LABLINK, ACQUISITION_ROW, AdwActionRow)
 

@@ -73,8 +73,9 @@ lablink_application_get_settings (LablinkApplication *self)
   return self->settings;
 }
 
-/* Where to connect: --demo, --server, the last server; and on first start
- * (nothing configured) the built-in simulator, so that a new user sees live
+/* Where to connect: --demo, --server, the servers kept in the settings
+ * (several at once), the last server; and on first start (nothing
+ * configured) the built-in simulator, so that a new user sees live
  * instruments at once. */
 static void
 start_session (LablinkApplication *self,
@@ -85,6 +86,10 @@ start_session (LablinkApplication *self,
   g_autofree char *ws_url = g_strdup (self->ws_url);
   g_autoptr(GError) error = NULL;
   gboolean demo = self->demo;
+
+  if (!demo && (server == NULL || *server == '\0') && self->ws_url == NULL && self->username == NULL &&
+      lablink_window_restore_servers (window))
+    return;
 
   if (!demo && (server == NULL || *server == '\0') && self->settings)
     {

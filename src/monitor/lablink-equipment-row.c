@@ -157,6 +157,19 @@ lablink_equipment_row_get_equipment (LablinkEquipmentRow *self)
   return self->equipment;
 }
 
+/**
+ * lablink_equipment_row_get_session:
+ * @self: a row
+ *
+ * Returns: (transfer none): the session (server) of its instrument
+ */
+LablinkSession *
+lablink_equipment_row_get_session (LablinkEquipmentRow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_EQUIPMENT_ROW (self), NULL);
+  return self->session;
+}
+
 const char *
 lablink_equipment_row_get_status_text (LablinkEquipmentRow *self)
 {

@@ -16,6 +16,7 @@ G_DECLARE_FINAL_TYPE (LablinkEquipmentRow, lablink_equipment_row, LABLINK, EQUIP
 GtkWidget        *lablink_equipment_row_new             (LablinkSession      *session,
                                                          LablinkEquipment    *equipment);
 LablinkEquipment *lablink_equipment_row_get_equipment   (LablinkEquipmentRow *self);
+LablinkSession   *lablink_equipment_row_get_session     (LablinkEquipmentRow *self);
 const char       *lablink_equipment_row_get_status_text (LablinkEquipmentRow *self);
 const char       *lablink_equipment_kind_icon_name      (LablinkEquipmentKind kind);
 

@@ -4,7 +4,8 @@
  *   win.login  win.show-connect
  *   win.toggle-stream('readings')  win.start-stream(s)  win.stop-stream(s)
  *     (streams of the selected instrument)
- *   win.start-all  win.stop-all     (every stream of every instrument)
+ *   win.start-all  win.stop-all     (every stream of every instrument of every server)
+ *   (the servers' own: lablink-window-servers.c)
  *   win.show-page('events')  win.show-toast(s)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -33,6 +34,7 @@ connect_action (GSimpleAction *action,
     }
   if (lablink_session_get_settings (session))
     g_settings_set_string (lablink_session_get_settings (session), "ws-url", ws_url);
+  lablink_window_save_servers (self);
 }
 
 static void
@@ -100,13 +102,13 @@ set_stream (LablinkWindow *self,
             const char    *stream_type,
             int            start)  /* 1 start, 0 stop, -1 toggle */
 {
-  LablinkSession *session = lablink_window_get_session (self);
+  LablinkSession *session = lablink_window_get_selected_session (self);
   LablinkEquipment *equipment = selected_equipment (self);
   g_autoptr(GError) error = NULL;
   const char *id;
   gboolean ok;
 
-  if (equipment == NULL)
+  if (equipment == NULL || session == NULL)
     return;
   id = lablink_equipment_get_id (equipment);
   if (start < 0)
@@ -144,12 +146,11 @@ stop_stream_action (GSimpleAction *action,
 }
 
 static void
-all_streams (LablinkWindow *self,
-             gboolean       start)
+session_streams (LablinkSession *session,
+                 gboolean        start,
+                 GError        **error)
 {
-  LablinkSession *session = lablink_window_get_session (self);
   GListModel *model = lablink_session_get_equipment (session);
-  g_autoptr(GError) error = NULL;
   guint i, n = g_list_model_get_n_items (model);
 
   for (i = 0; i < n; i++)
@@ -163,11 +164,27 @@ all_streams (LablinkWindow *self,
         {
           gboolean active = lablink_session_is_stream_active (session, id, types[t]);
 
-          if (start && !active && !lablink_session_start_stream (session, id, types[t], error ? NULL : &error))
+          if (start && !active && !lablink_session_start_stream (session, id, types[t], *error ? NULL : error))
             continue;
           if (!start && active)
             lablink_session_stop_stream (session, id, types[t], NULL);
         }
+    }
+}
+
+/* Every stream of every instrument of every server. */
+static void
+all_streams (LablinkWindow *self,
+             gboolean       start)
+{
+  GListModel *sessions = lablink_window_get_sessions (self);
+  g_autoptr(GError) error = NULL;
+  guint i, n = g_list_model_get_n_items (sessions);
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(LablinkSession) session = g_list_model_get_item (sessions, i);
+      session_streams (session, start, &error);
     }
   if (error)
     lablink_window_add_toast (self, error->message);

@@ -5,58 +5,23 @@
  * Instruments view is a sidebar of equipment and, for the selected one, the
  * stream toolbar and its panel (created on first selection, then kept). In a
  * narrow window the sidebar folds away (an AdwFlap); the header bar's sidebar
- * button and F9 (win.toggle-sidebar) show it over the panel.
+ * button and F9 (win.toggle-sidebar) show it over the panel. The servers
+ * (one LablinkSession each) are in lablink-window-servers.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lablink-equipment-row.h"
-#include "lablink-frame-latency.h"
 #include "lablink-instrument-panel.h"
 #include "lablink-login-dialog.h"
 #include "lablink-plot.h"
-#include "lablink-window.h"
-
-struct _LablinkWindow
-{
-  AdwApplicationWindow        parent_instance;
-
-  AdwToastOverlay            *toast_overlay;
-  AdwHeaderBar               *header_bar;
-  LablinkConnectionIndicator *connection_indicator;
-  AdwViewSwitcherTitle       *switcher_title;
-  AdwViewStack               *view_stack;
-  AdwFlap                    *flap;
-  GtkWidget                  *sidebar;
-  GtkWidget                  *sidebar_button;
-  GtkListBox                 *equipment_list;
-  GtkWidget                  *equipment_placeholder;
-  LablinkStreamToolbar       *stream_toolbar;
-  GtkStack                   *panel_stack;
-  GtkWidget                  *empty_page;
-  LablinkAcquisitionPanel    *acquisition_panel;
-  LablinkStatsPanel          *stats_panel;
-  AdwViewStackPage           *events_page;
-  LablinkEventsPanel         *events_panel;
-
-  LablinkSession             *session;
-  GSignalGroup               *session_signals;
-  GSettings                  *settings;
-  GSignalGroup               *settings_signals;
-  GHashTable                 *panels;       /* equipment id → panel (owned by the stack) */
-  char                       *selected_id;
-  GtkWidget                  *login_dialog;
-  char                       *login_username;   /* the user name last tried */
-  guint                       n_toasts;
-  char                       *last_toast;
-  guint                       unseen_events;
-  AdwToast                   *event_toast;    /* while shown; not owned */
-  guint                       event_toast_count;
-  LablinkFrameLatency        *latency;
-};
+#include "lablink-secret.h"
+#include "lablink-server-row.h"
+#include "lablink-window-private.h"
 
 G_DEFINE_FINAL_TYPE (LablinkWindow, lablink_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -128,26 +93,95 @@ lablink_window_show_error (LablinkWindow *self,
   lablink_window_add_toast (self, text);
 }
 
+typedef struct {
+  LablinkWindow  *window;
+  LablinkSession *session;
+  char           *username;
+  char           *password;
+} LoginData;
+
+static void
+login_data_free (LoginData *data)
+{
+  g_object_unref (data->window);
+  g_object_unref (data->session);
+  g_free (data->username);
+  if (data->password)
+    memset (data->password, 0, strlen (data->password));
+  g_free (data->password);
+  g_free (data);
+}
+
+static gboolean
+has_session (LablinkWindow  *self,
+             LablinkSession *session)
+{
+  guint position;
+
+  return g_list_store_find (self->sessions, session, &position);
+}
+
 static void
 login_done_cb (GObject      *source,
                GAsyncResult *result,
-               gpointer      data)
+               gpointer      user_data)
 {
-  g_autoptr(LablinkWindow) self = data;
+  LoginData *data = user_data;
+  LablinkWindow *self = data->window;
   g_autoptr(GError) error = NULL;
 
   if (!lablink_session_login_finish (LABLINK_SESSION (source), result, &error))
     {
       g_autofree char *text = g_strdup_printf (_("Login failed: %s"), error->message);
 
-      if (gtk_widget_get_visible (GTK_WIDGET (self)))
+      if (gtk_widget_get_visible (GTK_WIDGET (self)) && has_session (self, data->session))
         {
           lablink_window_add_toast (self, text);
           /* Asked again with the name just tried: only the password was wrong. */
-          lablink_window_ask_login (self, self->login_username && *self->login_username
-                                          ? self->login_username : lablink_session_get_username (self->session));
+          lablink_window_ask_login_for (self, data->session,
+                                        data->username && *data->username
+                                        ? data->username : lablink_session_get_username (data->session));
         }
     }
+  else if (has_session (self, data->session))
+    {
+      /* Next time without asking: the password in the user's keyring. */
+      if (data->password && *data->password && !lablink_session_get_demo (data->session))
+        lablink_secret_store (lablink_session_get_server_url (data->session), data->username, data->password);
+      lablink_window_save_servers (self);
+    }
+  login_data_free (data);
+}
+
+/**
+ * lablink_window_log_in:
+ * @self: the window
+ * @session: one of its sessions
+ * @username: the user
+ * @password: the password
+ *
+ * Logs @session in (it connects then); a failure asks again in the login
+ * dialog, a success keeps the password in the user's keyring.
+ */
+void
+lablink_window_log_in (LablinkWindow  *self,
+                       LablinkSession *session,
+                       const char     *username,
+                       const char     *password)
+{
+  LoginData *data;
+
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+  g_return_if_fail (LABLINK_IS_SESSION (session));
+
+  data = g_new0 (LoginData, 1);
+  data->window = g_object_ref (self);
+  data->session = g_object_ref (session);
+  data->username = g_strdup (username);
+  data->password = g_strdup (password);
+  g_object_set_data_full (G_OBJECT (session), "lablink-window-username", g_strdup (username), g_free);
+  /* our copies: the caller may wipe its password at once */
+  lablink_session_login_async (session, data->username, data->password, NULL, login_done_cb, data);
 }
 
 static void
@@ -155,16 +189,14 @@ login_response_cb (LablinkLoginDialog *dialog,
                    const char         *response,
                    LablinkWindow      *self)
 {
-  if (g_strcmp0 (response, "login") == 0)
+  if (g_strcmp0 (response, "login") == 0 && self->login_session != NULL && has_session (self, self->login_session))
     {
-      g_free (self->login_username);
-      self->login_username = g_strdup (lablink_login_dialog_get_username (dialog));
-      lablink_session_login_async (self->session,
-                                   lablink_login_dialog_get_username (dialog),
-                                   lablink_login_dialog_get_password (dialog),
-                                   NULL, login_done_cb, g_object_ref (self));
+      lablink_window_log_in (self, self->login_session,
+                             lablink_login_dialog_get_username (dialog),
+                             lablink_login_dialog_get_password (dialog));
     }
   self->login_dialog = NULL;
+  self->login_session = NULL;
 }
 
 /**
@@ -172,31 +204,54 @@ login_response_cb (LablinkLoginDialog *dialog,
  * @self: the window
  * @username: (nullable): a user name to propose
  *
- * Asks for credentials; on "Log In" the session logs in and connects.
+ * Asks for credentials of the first server; on "Log In" it logs in and
+ * connects.
  */
 void
 lablink_window_ask_login (LablinkWindow *self,
                           const char    *username)
 {
   g_return_if_fail (LABLINK_IS_WINDOW (self));
+  lablink_window_ask_login_for (self, self->session, username);
+}
 
+/**
+ * lablink_window_ask_login_for:
+ * @self: the window
+ * @session: one of its sessions
+ * @username: (nullable): a user name to propose
+ *
+ * Asks for credentials of @session's server; on "Log In" it logs in and
+ * connects.
+ */
+void
+lablink_window_ask_login_for (LablinkWindow  *self,
+                              LablinkSession *session,
+                              const char     *username)
+{
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+  g_return_if_fail (LABLINK_IS_SESSION (session));
+
+  /* One dialog at a time; another server waiting for a login says so in
+   * its sidebar row, whose menu asks again. */
   if (self->login_dialog != NULL)
     {
       gtk_window_present (GTK_WINDOW (self->login_dialog));
       return;
     }
 
-  self->login_dialog = lablink_login_dialog_new (GTK_WINDOW (self), lablink_session_get_server_url (self->session),
+  self->login_session = session;
+  self->login_dialog = lablink_login_dialog_new (GTK_WINDOW (self), lablink_session_get_server_url (session),
                                                  username, NULL);
   g_signal_connect (self->login_dialog, "response", G_CALLBACK (login_response_cb), self);
   gtk_window_present (GTK_WINDOW (self->login_dialog));
 }
 
 static GtkWidget *
-create_panel (LablinkWindow    *self,
+create_panel (LablinkSession   *session,
               LablinkEquipment *equipment)
 {
-  GtkWidget *page = lablink_instrument_panel_new (self->session, equipment);
+  GtkWidget *page = lablink_instrument_panel_new (session, equipment);
   g_autofree char *description = NULL;
 
   if (page != NULL)
@@ -211,33 +266,50 @@ create_panel (LablinkWindow    *self,
   return page;
 }
 
-static void
-show_equipment (LablinkWindow    *self,
-                LablinkEquipment *equipment)
+/* Two servers may well have instruments of the same id (two benches of the
+ * same kind): a panel is the instrument's on its server. */
+static char *
+panel_key (LablinkSession *session,
+           const char     *equipment_id)
 {
-  const char *id;
+  return g_strdup_printf ("%p/%s", (gpointer) session, equipment_id);
+}
+
+void
+_lablink_window_show_equipment (LablinkWindow    *self,
+                                LablinkSession   *session,
+                                LablinkEquipment *equipment)
+{
+  g_autofree char *key = NULL;
   GtkWidget *panel;
 
-  lablink_stream_toolbar_set_equipment (self->stream_toolbar, equipment);
-  gtk_widget_set_visible (GTK_WIDGET (self->stream_toolbar), equipment != NULL);
-
-  if (equipment == NULL)
+  if (equipment == NULL || session == NULL)
     {
+      lablink_stream_toolbar_set_equipment (self->stream_toolbar, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->stream_toolbar), FALSE);
       g_clear_pointer (&self->selected_id, g_free);
+      self->selected_session = NULL;
       gtk_stack_set_visible_child_name (self->panel_stack, "empty");
       return;
     }
 
-  id = lablink_equipment_get_id (equipment);
-  g_free (self->selected_id);
-  self->selected_id = g_strdup (id);
+  /* the toolbar drives the streams of the instrument's own server */
+  lablink_stream_toolbar_set_equipment (self->stream_toolbar, NULL);
+  lablink_stream_toolbar_set_session (self->stream_toolbar, session);
+  lablink_stream_toolbar_set_equipment (self->stream_toolbar, equipment);
+  gtk_widget_set_visible (GTK_WIDGET (self->stream_toolbar), TRUE);
 
-  panel = g_hash_table_lookup (self->panels, id);
+  g_free (self->selected_id);
+  self->selected_id = g_strdup (lablink_equipment_get_id (equipment));
+  self->selected_session = session;
+
+  key = panel_key (session, self->selected_id);
+  panel = g_hash_table_lookup (self->panels, key);
   if (panel == NULL)
     {
-      panel = create_panel (self, equipment);
-      gtk_stack_add_named (self->panel_stack, panel, id);
-      g_hash_table_insert (self->panels, g_strdup (id), panel);
+      panel = create_panel (session, equipment);
+      gtk_stack_add_named (self->panel_stack, panel, key);
+      g_hash_table_insert (self->panels, g_steal_pointer (&key), panel);
     }
   gtk_stack_set_visible_child (self->panel_stack, panel);
 }
@@ -246,9 +318,10 @@ static void
 equipment_selected_cb (LablinkWindow *self,
                        GtkListBoxRow *row)
 {
-  if (row == NULL)
+  if (row == NULL || !LABLINK_IS_EQUIPMENT_ROW (row))
     return;
-  show_equipment (self, lablink_equipment_row_get_equipment (LABLINK_EQUIPMENT_ROW (row)));
+  _lablink_window_show_equipment (self, lablink_equipment_row_get_session (LABLINK_EQUIPMENT_ROW (row)),
+                                  lablink_equipment_row_get_equipment (LABLINK_EQUIPMENT_ROW (row)));
   /* Over the panel, the sidebar has done its job once a row is chosen. */
   if (adw_flap_get_folded (self->flap))
     adw_flap_set_reveal_flap (self->flap, FALSE);
@@ -264,8 +337,10 @@ update_sidebar_button (LablinkWindow *self)
 }
 
 /**
- * lablink_window_select_equipment:
+ * lablink_window_select_equipment_for:
  * @self: the window
+ * @session: (nullable): one of its sessions, or %NULL for the first server
+ *   with such an instrument
  * @equipment_id: an instrument's id
  *
  * Selects the instrument in the sidebar and shows its panel.
@@ -273,8 +348,9 @@ update_sidebar_button (LablinkWindow *self)
  * Returns: %FALSE if there is no such instrument
  */
 gboolean
-lablink_window_select_equipment (LablinkWindow *self,
-                                 const char    *equipment_id)
+lablink_window_select_equipment_for (LablinkWindow  *self,
+                                     LablinkSession *session,
+                                     const char     *equipment_id)
 {
   GtkListBoxRow *row;
   int i;
@@ -282,14 +358,39 @@ lablink_window_select_equipment (LablinkWindow *self,
   g_return_val_if_fail (LABLINK_IS_WINDOW (self), FALSE);
 
   for (i = 0; (row = gtk_list_box_get_row_at_index (self->equipment_list, i)); i++)
-    if (g_strcmp0 (lablink_equipment_get_id (lablink_equipment_row_get_equipment (LABLINK_EQUIPMENT_ROW (row))),
-                   equipment_id) == 0)
-      {
-        gtk_list_box_select_row (self->equipment_list, row);
-        show_equipment (self, lablink_equipment_row_get_equipment (LABLINK_EQUIPMENT_ROW (row)));
-        return TRUE;
-      }
+    {
+      LablinkEquipmentRow *equipment_row;
+
+      if (!LABLINK_IS_EQUIPMENT_ROW (row))
+        continue;
+      equipment_row = LABLINK_EQUIPMENT_ROW (row);
+      if ((session == NULL || lablink_equipment_row_get_session (equipment_row) == session) &&
+          g_strcmp0 (lablink_equipment_get_id (lablink_equipment_row_get_equipment (equipment_row)), equipment_id) == 0)
+        {
+          gtk_list_box_select_row (self->equipment_list, row);
+          _lablink_window_show_equipment (self, lablink_equipment_row_get_session (equipment_row),
+                                          lablink_equipment_row_get_equipment (equipment_row));
+          return TRUE;
+        }
+    }
   return FALSE;
+}
+
+/**
+ * lablink_window_select_equipment:
+ * @self: the window
+ * @equipment_id: an instrument's id
+ *
+ * Selects the instrument (of the first server that has it) in the sidebar
+ * and shows its panel.
+ *
+ * Returns: %FALSE if there is no such instrument
+ */
+gboolean
+lablink_window_select_equipment (LablinkWindow *self,
+                                 const char    *equipment_id)
+{
+  return lablink_window_select_equipment_for (self, NULL, equipment_id);
 }
 
 const char *
@@ -300,53 +401,88 @@ lablink_window_get_selected_equipment_id (LablinkWindow *self)
 }
 
 /**
- * lablink_window_get_panel:
+ * lablink_window_get_selected_session:
  * @self: the window
+ *
+ * Returns: (transfer none) (nullable): the session of the instrument shown
+ */
+LablinkSession *
+lablink_window_get_selected_session (LablinkWindow *self)
+{
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  return self->selected_session;
+}
+
+/**
+ * lablink_window_get_panel_for:
+ * @self: the window
+ * @session: (nullable): one of its sessions (%NULL: the first server)
  * @equipment_id: an instrument's id
  *
  * Returns: (transfer none) (nullable): its panel, once it was shown
  */
 GtkWidget *
+lablink_window_get_panel_for (LablinkWindow  *self,
+                              LablinkSession *session,
+                              const char     *equipment_id)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
+  key = panel_key (session ? session : self->session, equipment_id);
+  return g_hash_table_lookup (self->panels, key);
+}
+
+/**
+ * lablink_window_get_panel:
+ * @self: the window
+ * @equipment_id: an instrument's id
+ *
+ * Returns: (transfer none) (nullable): its panel (on the first server),
+ *   once it was shown
+ */
+GtkWidget *
 lablink_window_get_panel (LablinkWindow *self,
                           const char    *equipment_id)
 {
-  g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
-  return g_hash_table_lookup (self->panels, equipment_id);
+  return lablink_window_get_panel_for (self, NULL, equipment_id);
 }
 
-static GtkWidget *
-create_row_cb (gpointer item,
-               gpointer data)
+/* The panels of @session's instruments (all, for %NULL) go. */
+void
+_lablink_window_remove_panels (LablinkWindow  *self,
+                               LablinkSession *session)
 {
-  LablinkWindow *self = data;
-  return lablink_equipment_row_new (self->session, LABLINK_EQUIPMENT (item));
-}
-
-static void
-remove_panels (LablinkWindow *self)
-{
+  g_autofree char *prefix = session ? g_strdup_printf ("%p/", (gpointer) session) : NULL;
   GHashTableIter iter;
-  gpointer panel;
+  gpointer key, panel;
 
   g_hash_table_iter_init (&iter, self->panels);
-  while (g_hash_table_iter_next (&iter, NULL, &panel))
-    gtk_stack_remove (self->panel_stack, panel);
-  g_hash_table_remove_all (self->panels);
+  while (g_hash_table_iter_next (&iter, &key, &panel))
+    if (prefix == NULL || g_str_has_prefix (key, prefix))
+      {
+        gtk_stack_remove (self->panel_stack, panel);
+        g_hash_table_iter_remove (&iter);
+      }
+  if (session == NULL || session == self->selected_session)
+    _lablink_window_show_equipment (self, NULL, NULL);
 }
 
 static void
 equipment_loaded_cb (LablinkSession *session,
                      LablinkWindow  *self)
 {
-  g_autofree char *previous = g_strdup (self->selected_id);
+  g_autofree char *previous = self->selected_session == session ? g_strdup (self->selected_id) : NULL;
   GListModel *model = lablink_session_get_equipment (session);
   guint i, n = g_list_model_get_n_items (model);
 
   /* The list was replaced: panels of the old list go. */
-  remove_panels (self);
-  show_equipment (self, NULL);
+  _lablink_window_remove_panels (self, session);
 
-  if (previous && lablink_window_select_equipment (self, previous))
+  if (previous && lablink_window_select_equipment_for (self, session, previous))
+    return;
+  /* Another server's instrument is shown: it stays. */
+  if (self->selected_session != NULL)
     return;
 
   /* First look at this server: the power supply, else the first one. On
@@ -359,7 +495,7 @@ equipment_loaded_cb (LablinkSession *session,
         {
           const char *id = lablink_equipment_get_id (equipment);
 
-          lablink_window_select_equipment (self, id);
+          lablink_window_select_equipment_for (self, session, id);
           if (lablink_session_get_demo (session) &&
               !lablink_session_is_stream_active (session, id, LABLINK_STREAM_READINGS))
             lablink_session_start_stream (session, id, LABLINK_STREAM_READINGS, NULL);
@@ -369,7 +505,7 @@ equipment_loaded_cb (LablinkSession *session,
   if (n > 0)
     {
       g_autoptr(LablinkEquipment) first = g_list_model_get_item (model, 0);
-      lablink_window_select_equipment (self, lablink_equipment_get_id (first));
+      lablink_window_select_equipment_for (self, session, lablink_equipment_get_id (first));
     }
 }
 
@@ -432,7 +568,16 @@ server_error_cb (LablinkSession *session,
                  const char     *detail,
                  LablinkWindow  *self)
 {
-  g_autofree char *text = g_strdup_printf (_("Server error: %s"), detail ? detail : _("unknown"));
+  g_autofree char *text = NULL;
+
+  /* with several servers, which one */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->sessions)) > 1)
+    {
+      g_autofree char *title = lablink_session_dup_title (session);
+      text = g_strdup_printf (_("Server error on %s: %s"), title, detail ? detail : _("unknown"));
+    }
+  else
+    text = g_strdup_printf (_("Server error: %s"), detail ? detail : _("unknown"));
   lablink_window_add_toast (self, text);
 }
 
@@ -440,19 +585,26 @@ static void
 auth_required_cb (LablinkSession *session,
                   LablinkWindow  *self)
 {
-  lablink_window_ask_login (self, lablink_session_get_username (session));
+  const char *wanted = g_object_get_data (G_OBJECT (session), "lablink-window-username");
+
+  lablink_window_ask_login_for (self, session, lablink_session_get_username (session)
+                                               ? lablink_session_get_username (session) : wanted);
 }
 
-static void
-update_title (LablinkWindow *self)
+void
+_lablink_window_update_title (LablinkWindow *self)
 {
-  const char *url = lablink_session_get_server_url (self->session);
+  guint n = self->sessions ? g_list_model_get_n_items (G_LIST_MODEL (self->sessions)) : 0;
   g_autofree char *subtitle = NULL;
 
-  if (lablink_session_get_demo (self->session))
+  if (n > 1)
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u server", "%u servers", n), n);
+  else if (self->session == NULL)
+    subtitle = g_strdup ("");
+  else if (lablink_session_get_demo (self->session))
     subtitle = g_strdup (_("Built-in simulator"));
   else
-    subtitle = g_strdup (url ? url : "");
+    subtitle = g_strdup (lablink_session_get_server_url (self->session) ? lablink_session_get_server_url (self->session) : "");
   adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
 }
 
@@ -461,12 +613,9 @@ server_url_cb (LablinkSession *session,
                GParamSpec     *pspec,
                LablinkWindow  *self)
 {
-  update_title (self);
+  _lablink_window_update_title (self);
   if (g_str_equal (g_param_spec_get_name (pspec), "server-url"))
-    {
-      remove_panels (self);
-      show_equipment (self, NULL);
-    }
+    _lablink_window_remove_panels (self, session);
 }
 
 static void
@@ -508,7 +657,7 @@ stream_data_cb (LablinkSession *session,
 {
   gint64 sent = lablink_message_get_sent_time (message);
 
-  if (sent != 0 && self->latency != NULL &&
+  if (sent != 0 && self->latency != NULL && session == self->selected_session &&
       g_strcmp0 (lablink_window_get_page (self), "instruments") == 0 &&
       g_strcmp0 (lablink_message_get_equipment_id (message), self->selected_id) == 0)
     lablink_frame_latency_add (self->latency, sent);
@@ -521,7 +670,7 @@ acquisition_data_cb (LablinkSession *session,
 {
   gint64 sent = lablink_message_get_sent_time (message);
 
-  if (sent != 0 && self->latency != NULL &&
+  if (sent != 0 && self->latency != NULL && session == self->session &&
       g_strcmp0 (lablink_window_get_page (self), "acquisitions") == 0 &&
       g_strcmp0 (lablink_message_get_acquisition_id (message),
                  lablink_acquisition_panel_get_selected_id (self->acquisition_panel)) == 0)
@@ -570,14 +719,11 @@ lablink_window_dispose (GObject *object)
 {
   LablinkWindow *self = LABLINK_WINDOW (object);
 
-  g_clear_object (&self->session_signals);
   g_clear_object (&self->settings_signals);
   g_clear_pointer (&self->latency, lablink_frame_latency_free);
-  /* The session goes with its window: stop the link and the simulator. */
-  if (self->session)
-    g_object_run_dispose (G_OBJECT (self->session));
+  /* The sessions go with their window: stop the links and the simulator. */
+  _lablink_window_servers_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_WINDOW);
-  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lablink_window_parent_class)->dispose (object);
@@ -591,7 +737,6 @@ lablink_window_finalize (GObject *object)
   g_hash_table_unref (self->panels);
   g_free (self->selected_id);
   g_free (self->last_toast);
-  g_free (self->login_username);
 
   G_OBJECT_CLASS (lablink_window_parent_class)->finalize (object);
 }
@@ -627,7 +772,11 @@ lablink_window_class_init (LablinkWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stream_toolbar);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, panel_stack);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, acquisitions_stack);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, acquisitions_switcher);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, acquisition_panel);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stats_stack);
+  gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stats_switcher);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, stats_panel);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, events_page);
   gtk_widget_class_bind_template_child (widget_class, LablinkWindow, events_panel);
@@ -643,15 +792,7 @@ lablink_window_init (LablinkWindow *self)
 
   self->panels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  self->session_signals = g_signal_group_new (LABLINK_TYPE_SESSION);
-  g_signal_group_connect (self->session_signals, "equipment-loaded", G_CALLBACK (equipment_loaded_cb), self);
-  g_signal_group_connect (self->session_signals, "event", G_CALLBACK (event_cb), self);
-  g_signal_group_connect (self->session_signals, "server-error", G_CALLBACK (server_error_cb), self);
-  g_signal_group_connect (self->session_signals, "auth-required", G_CALLBACK (auth_required_cb), self);
-  g_signal_group_connect (self->session_signals, "notify::server-url", G_CALLBACK (server_url_cb), self);
-  g_signal_group_connect (self->session_signals, "notify::demo", G_CALLBACK (server_url_cb), self);
-  g_signal_group_connect (self->session_signals, "stream-data", G_CALLBACK (stream_data_cb), self);
-  g_signal_group_connect (self->session_signals, "acquisition-data", G_CALLBACK (acquisition_data_cb), self);
+  _lablink_window_servers_init (self);
   self->settings_signals = g_signal_group_new (G_TYPE_SETTINGS);
   g_signal_group_connect (self->settings_signals, "changed::dark-plots-follow-theme",
                           G_CALLBACK (follow_theme_changed_cb), self);
@@ -664,13 +805,30 @@ lablink_window_init (LablinkWindow *self)
   }
   update_sidebar_button (self);
   lablink_window_add_actions (self);
+  _lablink_window_add_server_actions (self);
+}
+
+/* What the window hears from each of its sessions (a group per session,
+ * lablink-window-servers.c). */
+void
+_lablink_window_connect_session_signals (LablinkWindow *self,
+                                         GSignalGroup  *group)
+{
+  g_signal_group_connect (group, "equipment-loaded", G_CALLBACK (equipment_loaded_cb), self);
+  g_signal_group_connect (group, "event", G_CALLBACK (event_cb), self);
+  g_signal_group_connect (group, "server-error", G_CALLBACK (server_error_cb), self);
+  g_signal_group_connect (group, "auth-required", G_CALLBACK (auth_required_cb), self);
+  g_signal_group_connect (group, "notify::server-url", G_CALLBACK (server_url_cb), self);
+  g_signal_group_connect (group, "notify::demo", G_CALLBACK (server_url_cb), self);
+  g_signal_group_connect (group, "stream-data", G_CALLBACK (stream_data_cb), self);
+  g_signal_group_connect (group, "acquisition-data", G_CALLBACK (acquisition_data_cb), self);
 }
 
 /**
  * lablink_window_new:
  * @application: the application
- * @session: the session this window shows (it takes it over: disposing the
- *   window disconnects it)
+ * @session: the first server's session (it takes it over: disposing the
+ *   window disconnects it); lablink_window_add_server() adds more
  *
  * Returns: (transfer none): the window (owned by the application)
  */
@@ -681,7 +839,6 @@ lablink_window_new (LablinkApplication *application,
   LablinkWindow *self = g_object_new (LABLINK_TYPE_WINDOW, "application", application, NULL);
   GSettings *settings = lablink_session_get_settings (session);
 
-  self->session = g_object_ref (session);
   self->latency = lablink_frame_latency_new (GTK_WIDGET (self), lablink_session_get_latency (session));
   self->settings = settings ? g_object_ref (settings) : NULL;
 
@@ -697,15 +854,7 @@ lablink_window_new (LablinkApplication *application,
       g_signal_group_set_target (self->settings_signals, self->settings);
     }
 
-  gtk_list_box_bind_model (self->equipment_list, lablink_session_get_equipment (session),
-                           create_row_cb, self, NULL);
-  lablink_connection_indicator_set_session (self->connection_indicator, session);
-  lablink_stream_toolbar_set_session (self->stream_toolbar, session);
-  lablink_acquisition_panel_set_session (self->acquisition_panel, session);
-  lablink_stats_panel_set_session (self->stats_panel, session);
-
-  g_signal_group_set_target (self->session_signals, session);
-  update_title (self);
+  lablink_window_add_session (self, session);
 
   return self;
 }
@@ -714,7 +863,9 @@ lablink_window_new (LablinkApplication *application,
  * lablink_window_get_session:
  * @self: the window
  *
- * Returns: (transfer none): its session
+ * Returns: (transfer none): its first server's session (the one the
+ *   header bar's connection indicator, win.connect and the acquisitions
+ *   follow)
  */
 LablinkSession *
 lablink_window_get_session (LablinkWindow *self)

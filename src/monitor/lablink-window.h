@@ -29,6 +29,20 @@ void                        lablink_window_show_error             (LablinkWindow
                                                                    const char         *detail);
 void                        lablink_window_ask_login              (LablinkWindow      *self,
                                                                    const char         *username);
+void                        lablink_window_ask_login_for          (LablinkWindow      *self,
+                                                                   LablinkSession     *session,
+                                                                   const char         *username);
+void                        lablink_window_log_in                 (LablinkWindow      *self,
+                                                                   LablinkSession     *session,
+                                                                   const char         *username,
+                                                                   const char         *password);
+gboolean                    lablink_window_select_equipment_for   (LablinkWindow      *self,
+                                                                   LablinkSession     *session,
+                                                                   const char         *equipment_id);
+LablinkSession             *lablink_window_get_selected_session   (LablinkWindow      *self);
+GtkWidget                  *lablink_window_get_panel_for          (LablinkWindow      *self,
+                                                                   LablinkSession     *session,
+                                                                   const char         *equipment_id);
 gboolean                    lablink_window_select_equipment       (LablinkWindow      *self,
                                                                    const char         *equipment_id);
 const char                 *lablink_window_get_selected_equipment_id (LablinkWindow   *self);
@@ -46,6 +60,31 @@ guint                       lablink_window_get_n_toasts           (LablinkWindow
 const char                 *lablink_window_get_last_toast         (LablinkWindow      *self);
 GtkWidget                  *lablink_window_get_login_dialog       (LablinkWindow      *self);
 void                        lablink_window_save_state             (LablinkWindow      *self);
+
+/* lablink-window-servers.c: the servers, one session each */
+GListModel                 *lablink_window_get_sessions           (LablinkWindow      *self);
+void                        lablink_window_add_session            (LablinkWindow      *self,
+                                                                   LablinkSession     *session);
+LablinkSession             *lablink_window_add_server             (LablinkWindow      *self,
+                                                                   const char         *server_url,
+                                                                   const char         *ws_url,
+                                                                   const char         *username,
+                                                                   GError            **error);
+gboolean                    lablink_window_remove_server          (LablinkWindow      *self,
+                                                                   LablinkSession     *session);
+LablinkSession             *lablink_window_lookup_session         (LablinkWindow      *self,
+                                                                   const char         *server_url);
+void                        lablink_window_start_session          (LablinkWindow      *self,
+                                                                   LablinkSession     *session,
+                                                                   const char         *username);
+void                        lablink_window_save_servers           (LablinkWindow      *self);
+gboolean                    lablink_window_restore_servers        (LablinkWindow      *self);
+LablinkStatsPanel          *lablink_window_get_stats_panel_for    (LablinkWindow      *self,
+                                                                   LablinkSession     *session);
+LablinkAcquisitionPanel    *lablink_window_get_acquisition_panel_for (LablinkWindow *self,
+                                                                   LablinkSession     *session);
+GtkWidget                  *lablink_window_get_server_row         (LablinkWindow      *self,
+                                                                   LablinkSession     *session);
 
 /* lablink-monitor-window-actions.c */
 void                        lablink_window_add_actions            (LablinkWindow      *self);

@@ -178,20 +178,19 @@ mt_meter_number (GtkWidget *meter,
   return lablink_parse_number (lablink_meter_get_text (LABLINK_METER (meter)), value);
 }
 
+/* A command through @session's door, which takes the instrument's lock. */
 JsonNode *
-mt_command (LablinkWindow *window,
-            const char    *equipment_id,
-            const char    *action,
-            const char    *parameters_json)
+mt_command_on (LablinkSession *session,
+               const char     *equipment_id,
+               const char     *action,
+               const char     *parameters_json)
 {
-  LablinkSession *session = lablink_window_get_session (window);
   g_autoptr(JsonNode) params = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   TestWaiter waiter = { 0 };
   JsonNode *node;
 
-  /* through the session's door, which takes the instrument's lock */
   g_assert_nonnull (lablink_session_get_client (session));
   params = json_from_string (parameters_json ? parameters_json : "{}", NULL);
   g_assert_nonnull (params);
@@ -201,6 +200,30 @@ mt_command (LablinkWindow *window,
   node = lablink_session_send_command_finish (session, result, &error);
   g_assert_no_error (error);
   return node;
+}
+
+JsonNode *
+mt_command (LablinkWindow *window,
+            const char    *equipment_id,
+            const char    *action,
+            const char    *parameters_json)
+{
+  return mt_command_on (lablink_window_get_session (window), equipment_id, action, parameters_json);
+}
+
+/* Resizes the window and waits until it is laid out at about that size
+ * (less its client-side shadow) and drawn. */
+void
+mt_resize (LablinkWindow *window,
+           int            width,
+           int            height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
+             ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
+  g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width), <=, 40);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  test_run_for (300);
 }
 
 JsonNode *

@@ -47,6 +47,13 @@ void                mt_fixture_setup        (MtFixture          *fixture,
 void                mt_fixture_teardown     (MtFixture          *fixture);
 void                mt_round_trip           (LablinkWindow      *window);
 
+JsonNode           *mt_command_on           (LablinkSession     *session,
+                                             const char         *equipment_id,
+                                             const char         *action,
+                                             const char         *parameters_json);
+void                mt_resize               (LablinkWindow      *window,
+                                             int                 width,
+                                             int                 height);
 JsonNode           *mt_command              (LablinkWindow      *window,
                                              const char         *equipment_id,
                                              const char         *action,

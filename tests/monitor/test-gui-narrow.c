@@ -33,19 +33,6 @@ draw_now (GtkWidget *widget)
   test_run_for (300);
 }
 
-static void
-resize (LablinkWindow *window,
-        int            width,
-        int            height)
-{
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  /* The window's widget is the size less its client-side shadow. */
-  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
-             ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
-  g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width), <=, 40);
-  draw_now (GTK_WIDGET (window));
-}
-
 /* The mapped widgets under @widget, outside scrolled areas (which may clip
  * what they hold), that reach past the window's right edge: counted, and
  * named in the test log. */
@@ -158,7 +145,7 @@ test_narrow_pages (MtFixture     *f,
     {
       g_autofree char *tag = g_strdup_printf ("%dx%d", sizes[i][0], sizes[i][1]);
 
-      resize (window, sizes[i][0], sizes[i][1]);
+      mt_resize (window, sizes[i][0], sizes[i][1]);
       g_test_message ("%s: sidebar %s", tag, adw_flap_get_folded (flap) ? "folded" : "beside the page");
 
       /* Small: the sidebar folds away; its button shows it over the page

@@ -560,24 +560,6 @@ readout_number (LablinkPlot *plot,
 }
 
 static void
-draw_now (GtkWidget *widget)
-{
-  gtk_widget_queue_draw (widget);
-  test_run_for (300);
-}
-
-static void
-resize (LablinkWindow *window,
-        int            width,
-        int            height)
-{
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
-             ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
-  draw_now (GTK_WIDGET (window));
-}
-
-static void
 test_view_scope_cursors (MtFixture     *f,
                          gconstpointer  data)
 {
@@ -643,7 +625,7 @@ test_view_scope_cursors (MtFixture     *f,
       g_autofree char *path = NULL;
       double variance = 0;
 
-      resize (f->window, sizes[i][0], sizes[i][1]);
+      mt_resize (f->window, sizes[i][0], sizes[i][1]);
       path = mt_screenshot (GTK_WIDGET (f->window), name, &variance);
       g_test_message ("%s: luminance variance %.1f", path, variance);
       g_assert_cmpfloat (variance, >, 100.0);
@@ -709,7 +691,7 @@ test_view_acquisition_units (MtFixture     *f,
       g_autofree char *name = g_strdup_printf ("plot-cursors-acquisition-%dx%d.png", sizes[i][0], sizes[i][1]);
       g_autofree char *path = NULL;
 
-      resize (window, sizes[i][0], sizes[i][1]);
+      mt_resize (window, sizes[i][0], sizes[i][1]);
       path = mt_screenshot (GTK_WIDGET (window), name, NULL);
       g_test_message ("%s", path);
     }

@@ -213,20 +213,6 @@ find_type (GtkWidget *root,
   return NULL;
 }
 
-/* Resizes the window and lets it lay out at that size. */
-static void
-resize (LablinkWindow *window,
-        int            width,
-        int            height)
-{
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  /* The window's widget is the size less its client-side shadow. */
-  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
-             ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
-  g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width), <=, 40);
-  draw_now (GTK_WIDGET (window));
-}
-
 /* The pages at the window's default size (lablink-window.ui), a large and a
  * small one: idle instrument pages, live plots and the acquisitions page. */
 static void
@@ -247,7 +233,7 @@ test_screenshot_sizes (MtFixture     *f,
       g_autofree char *name = NULL;
       g_autofree char *path = NULL;
 
-      resize (window, sizes[i][0], sizes[i][1]);
+      mt_resize (window, sizes[i][0], sizes[i][1]);
 
       /* Idle: no stream yet. */
       if (i == 0)
