@@ -120,6 +120,9 @@ void        lablink_plot_zoom_x_range        (LablinkPlot       *self,
 void        lablink_plot_get_visible_x_range (LablinkPlot       *self,
                                               double            *min,
                                               double            *max);
+gboolean    lablink_plot_get_view_x_range    (LablinkPlot       *self,
+                                              double            *min,
+                                              double            *max);
 void        lablink_plot_set_cursor          (LablinkPlot       *self,
                                               guint              index,
                                               double             x);
