@@ -17,7 +17,9 @@
  * Memory: the level files are mapped (clean file pages); on the heap, a
  * cache of 256 blocks of 64 rows of one channel (256 KiB) and one buffer
  * of 64 encoded rows (64 × (8 + 8 × channels) bytes):
- * lablink_capture_view_get_memory_bound().
+ * lablink_capture_view_get_memory_bound(). (Mapping the chunk files too
+ * saved the pread() per column but faulted in whole large folios of the
+ * page cache: 1.3 GB of RSS for a 1.6 GB capture.)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
