@@ -55,6 +55,7 @@ struct _LablinkReviewWindow
   gint64              shown_end;
   guint               n_gaps_shown;
   GtkNativeDialog    *chooser;
+  guint               resize_source;
 };
 
 G_DEFINE_FINAL_TYPE (LablinkReviewWindow, lablink_review_window, ADW_TYPE_WINDOW)
@@ -232,6 +233,24 @@ static void
 on_view_changed (LablinkReviewWindow *self)
 {
   refresh (self);
+}
+
+/* A new size: new columns (one per pixel), once the plot has its width. */
+static gboolean
+resized_idle_cb (gpointer data)
+{
+  LablinkReviewWindow *self = data;
+
+  self->resize_source = 0;
+  refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_resized (LablinkReviewWindow *self)
+{
+  if (self->resize_source == 0)
+    self->resize_source = g_timeout_add (50, resized_idle_cb, self);
 }
 
 static void
@@ -604,6 +623,7 @@ lablink_review_window_dispose (GObject *object)
   LablinkReviewWindow *self = LABLINK_REVIEW_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->resize_source, g_source_remove);
   if (self->chooser != NULL)
     {
       gtk_native_dialog_destroy (self->chooser);
@@ -661,4 +681,8 @@ lablink_review_window_init (LablinkReviewWindow *self)
   self->cancellable = g_cancellable_new ();
   self->toggles = g_ptr_array_new ();
   g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (on_export_clicked), self);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (on_resized), NULL);
+  g_signal_connect (self, "notify::default-height", G_CALLBACK (on_resized), NULL);
+  g_signal_connect (self, "notify::maximized", G_CALLBACK (on_resized), NULL);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_resized), NULL);
 }
