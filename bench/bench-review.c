@@ -49,26 +49,6 @@ status_kib (const char *key)
   return g_ascii_strtoll (line + strlen (key), NULL, 10);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *entry;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_unlink (path);
-      return;
-    }
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, entry, NULL);
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
 static char *
 find_capture (const char *root)
 {
@@ -280,10 +260,10 @@ main (int   argc,
   g_clear_object (&view);
   if (!keep)
     {
+      if (!lablink_capture_delete_directory (directory, &error))
+        g_printerr ("%s\n", error->message);
       if (made_dir)
-        remove_tree (dir);
-      else
-        remove_tree (directory);
+        g_rmdir (dir);
     }
   else
     g_print ("kept %s\n", directory);
