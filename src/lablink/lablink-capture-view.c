@@ -15,8 +15,8 @@
  * whatever the length of the capture, never the capture.
  *
  * Memory: the level files are mapped (clean file pages); on the heap, a
- * cache of 256 blocks of 64 rows of one channel (256 KiB) and one buffer
- * of 64 encoded rows (64 × (8 + 8 × channels) bytes):
+ * cache of blocks of 64 encoded rows (all channels: one read of an edge
+ * serves every channel's query), 4 MiB or 16 blocks, whichever is more:
  * lablink_capture_view_get_memory_bound(). (Mapping the chunk files too
  * saved the pread() per column but faulted in whole large folios of the
  * page cache: 1.3 GB of RSS for a 1.6 GB capture.)
@@ -37,15 +37,12 @@
 #include "lablink-error.h"
 
 #define BLOCK_ROWS   LABLINK_CAPTURE_PYRAMID_FACTOR
-#define CACHE_SLOTS  256
+#define CACHE_BYTES  (4 * 1024 * 1024)   /* the block cache, at most (but 16 blocks) */
 #define MAX_LEVELS   LABLINK_CAPTURE_PYRAMID_MAX_LEVELS
 
 typedef struct {
-  guint64 block;      /* G_MAXUINT64: empty */
-  guint   channel;
-  guint   n;
-  gint64  times[BLOCK_ROWS];
-  double  values[BLOCK_ROWS];
+  guint64  block;      /* G_MAXUINT64: empty */
+  guint8  *rows;       /* BLOCK_ROWS encoded rows, all channels */
 } Slot;
 
 typedef struct {
@@ -74,7 +71,8 @@ struct _LablinkCaptureView
   /* Queries, one at a time. */
   GMutex          lock;
   Slot           *slots;
-  guint8         *row_buf;
+  guint           n_slots;
+  guint8         *slot_rows;
   int             fd;
   guint           fd_chunk;
   char           *fd_path;
@@ -106,7 +104,7 @@ lablink_capture_view_finalize (GObject *object)
     g_close (self->fd, NULL);
   g_free (self->fd_path);
   g_free (self->slots);
-  g_free (self->row_buf);
+  g_free (self->slot_rows);
   g_free (self->directory);
   g_clear_object (&self->capture);
   g_mutex_clear (&self->lock);
@@ -267,10 +265,16 @@ lablink_capture_view_new (LablinkCapture  *capture,
 
   self->row_size = lablink_capture_row_size (self->n_channels);
   self->entry_size = lablink_capture_pyramid_entry_size (self->n_channels);
-  self->slots = g_new (Slot, CACHE_SLOTS);
-  for (guint i = 0; i < CACHE_SLOTS; i++)
-    self->slots[i].block = G_MAXUINT64;
-  self->row_buf = g_malloc (BLOCK_ROWS * self->row_size);
+  /* Enough blocks for the column edges of a wide plot (every channel's
+   * query then reads each edge's block once), within CACHE_BYTES. */
+  self->n_slots = (guint) CLAMP (CACHE_BYTES / (BLOCK_ROWS * self->row_size), 16, 8192);
+  self->slots = g_new (Slot, self->n_slots);
+  self->slot_rows = g_malloc ((gsize) self->n_slots * BLOCK_ROWS * self->row_size);
+  for (guint i = 0; i < self->n_slots; i++)
+    {
+      self->slots[i].block = G_MAXUINT64;
+      self->slots[i].rows = self->slot_rows + (gsize) i * BLOCK_ROWS * self->row_size;
+    }
 
   if (self->n_channels == 0 || self->n_rows == 0)
     return g_steal_pointer (&self);
@@ -454,7 +458,7 @@ gsize
 lablink_capture_view_get_memory_bound (LablinkCaptureView *self)
 {
   g_return_val_if_fail (LABLINK_IS_CAPTURE_VIEW (self), 0);
-  return sizeof *self + CACHE_SLOTS * sizeof (Slot) + BLOCK_ROWS * self->row_size;
+  return sizeof *self + self->n_slots * (sizeof (Slot) + BLOCK_ROWS * self->row_size);
 }
 
 /**
@@ -492,18 +496,18 @@ lablink_capture_view_get_column_start (gint64 start_usec,
  * Reading rows: 64-row blocks of one channel, cached
  * ------------------------------------------------------------------------ */
 
+/* Rows of block @block (64 rows, all channels), read on a miss. */
 static const Slot *
 get_block (LablinkCaptureView  *self,
-           guint                channel,
            guint64              block,
            GError             **error)
 {
-  Slot *slot = &self->slots[block % CACHE_SLOTS];
+  Slot *slot = &self->slots[block % self->n_slots];
   guint64 row = block * BLOCK_ROWS;
   guint64 end = MIN (row + BLOCK_ROWS, self->n_rows);
-  gsize done = 0, i;
+  gsize done = 0;
 
-  if (slot->block == block && slot->channel == channel)
+  if (slot->block == block)
     return slot;
 
   slot->block = G_MAXUINT64;
@@ -527,22 +531,31 @@ get_block (LablinkCaptureView  *self,
               return NULL;
             }
         }
-      if (!lablink_capture_pread_all (self->fd, self->row_buf + done * self->row_size, n * self->row_size,
+      if (!lablink_capture_pread_all (self->fd, slot->rows + done * self->row_size, n * self->row_size,
                                       (goffset) (in_chunk * self->row_size), self->fd_path, error))
         return NULL;
       done += n;
       row += n;
     }
-  for (i = 0; i < done; i++)
-    {
-      const guint8 *p = self->row_buf + i * self->row_size;
-      slot->times[i] = (gint64) lablink_capture_get_le64 (p);
-      slot->values[i] = lablink_capture_get_double (p + 8 + 8 * (gsize) channel);
-    }
-  slot->n = (guint) done;
-  slot->channel = channel;
   slot->block = block;
   return slot;
+}
+
+static inline gint64
+slot_time (const LablinkCaptureView *self,
+           const Slot               *slot,
+           guint                     i)
+{
+  return (gint64) lablink_capture_get_le64 (slot->rows + i * self->row_size);
+}
+
+static inline double
+slot_value (const LablinkCaptureView *self,
+            const Slot               *slot,
+            guint                     i,
+            guint                     channel)
+{
+  return lablink_capture_get_double (slot->rows + i * self->row_size + 8 + 8 * (gsize) channel);
 }
 
 static inline gint64
@@ -557,7 +570,6 @@ entry_time (const LablinkCaptureView *self,
 /* The number of rows before @time (rows at or after it: the rest). */
 static gboolean
 find_row (LablinkCaptureView  *self,
-          guint                channel,
           gint64               time,
           guint64             *row,
           GError             **error)
@@ -592,11 +604,11 @@ find_row (LablinkCaptureView  *self,
   while (lo < hi)
     {
       guint64 mid = lo + (hi - lo) / 2;
-      const Slot *slot = get_block (self, channel, mid / BLOCK_ROWS, error);
+      const Slot *slot = get_block (self, mid / BLOCK_ROWS, error);
 
       if (slot == NULL)
         return FALSE;
-      if (slot->times[mid % BLOCK_ROWS] < time)
+      if (slot_time (self, slot, mid % BLOCK_ROWS) < time)
         lo = mid + 1;
       else
         hi = mid;
@@ -620,14 +632,14 @@ scan (LablinkCaptureView  *self,
     {
       while (a < b)
         {
-          const Slot *slot = get_block (self, channel, a / BLOCK_ROWS, error);
+          const Slot *slot = get_block (self, a / BLOCK_ROWS, error);
           guint64 end = MIN (b, (a / BLOCK_ROWS + 1) * BLOCK_ROWS);
 
           if (slot == NULL)
             return FALSE;
           for (; a < end; a++)
             {
-              double v = slot->values[a % BLOCK_ROWS];
+              double v = slot_value (self, slot, a % BLOCK_ROWS, channel);
               if (v < *lo)
                 *lo = v;
               if (v > *hi)
@@ -731,14 +743,14 @@ lablink_capture_view_get_columns (LablinkCaptureView  *self,
     }
 
   g_mutex_lock (&self->lock);
-  ok = find_row (self, channel, start_usec, &row, error);
+  ok = find_row (self, start_usec, &row, error);
   for (i = 0; ok && i < n_columns; i++)
     {
       gint64 next = lablink_capture_view_get_column_start (start_usec, end_usec, n_columns, i + 1);
       double lo = INFINITY, hi = -INFINITY;
       guint64 next_row;
 
-      ok = find_row (self, channel, next, &next_row, error) &&
+      ok = find_row (self, next, &next_row, error) &&
            range_minmax (self, channel, 0, row, next_row, &lo, &hi, error);
       if (!ok)
         break;
