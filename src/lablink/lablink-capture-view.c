@@ -220,7 +220,12 @@ capture_is_live (LablinkCapture *capture)
   gboolean live;
 
   if (!lablink_capture_get_read_only (capture))
-    return lablink_capture_get_recording (capture) || capture->writing;
+    {
+      g_mutex_lock (&capture->lock);
+      live = capture->writing;
+      g_mutex_unlock (&capture->lock);
+      return live || lablink_capture_get_recording (capture);
+    }
   if (!lablink_capture_load (capture->directory, &loaded, NULL))
     return FALSE;
   live = loaded.recording && lablink_capture_pid_alive (loaded.pid);
