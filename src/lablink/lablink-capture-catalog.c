@@ -194,6 +194,10 @@ is_capture_file (const char *name)
   /* g_file_set_contents() leftovers: capture.ini.XXXXXX */
   if (g_str_has_prefix (name, LABLINK_CAPTURE_METADATA_FILE ".") && strlen (name) == strlen (LABLINK_CAPTURE_METADATA_FILE) + 7)
     return TRUE;
+  /* The min/max pyramid: pyramid-L.bin, and pyramid-L.bin.tmp of a rebuild. */
+  if (g_str_has_prefix (name, "pyramid-") && g_ascii_isdigit (name[8]) &&
+      (strcmp (name + 9, ".bin") == 0 || strcmp (name + 9, ".bin.tmp") == 0))
+    return TRUE;
   if (strlen (name) != strlen ("chunk-000000.bin") || !g_str_has_prefix (name, "chunk-") ||
       !g_str_has_suffix (name, ".bin"))
     return FALSE;

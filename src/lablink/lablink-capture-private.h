@@ -12,6 +12,9 @@
  *  - lablink-capture-tail.c      stopping after the acquisition's last samples
  *  - lablink-capture-reader.c    reading rows back, finding a time
  *  - lablink-capture-catalog.c   listing and deleting the captures on disk
+ *  - lablink-capture-pyramid.c   the min/max pyramid files and their builder
+ *  - lablink-capture-view.c      LablinkCaptureView: per-column min/max of a
+ *                                time range, from the pyramid
  *
  * The export (lablink-export*.c) uses the time formatting and the I/O
  * helpers, nothing else from here.
@@ -29,6 +32,13 @@ G_BEGIN_DECLS
 
 #define LABLINK_CAPTURE_METADATA_FILE  "capture.ini"
 #define LABLINK_CAPTURE_MAX_BACKFILL   1000000
+
+/* The pyramid (lablink-capture-pyramid.c): level L summarizes 64^L rows. */
+#define LABLINK_CAPTURE_PYRAMID_FACTOR      64
+#define LABLINK_CAPTURE_PYRAMID_MAX_LEVELS  5
+#define LABLINK_CAPTURE_PYRAMID_HEADER      32
+
+typedef struct _LablinkCapturePyramidBuilder LablinkCapturePyramidBuilder;
 
 /* Room for lablink_capture_format_time_buf(): "-292277-01-01T00:00:00.000000Z". */
 #define LABLINK_CAPTURE_TIME_BUF_SIZE 40
@@ -79,6 +89,8 @@ struct _LablinkCapture
   guint64               flush_done;
   GError               *write_error;
   GThread              *writer;
+  LablinkCapturePyramidBuilder *pyramid;   /* the writer thread's (between runs: nobody's) */
+  gboolean              pyramid_off;       /* rows were written without it */
 
   /* The owner's thread only. */
   gboolean              recording;
@@ -329,6 +341,41 @@ guint       lablink_capture_backfill_limit         (LablinkCapture        *self)
 void        lablink_capture_request_backfill       (LablinkCapture        *self,
                                                     gint                   gap);
 void        lablink_capture_cancel_backfill        (LablinkCapture        *self);
+
+/* lablink-capture-pyramid.c */
+char       *lablink_capture_pyramid_path           (const char            *directory,
+                                                    guint                  level);
+gsize       lablink_capture_pyramid_entry_size     (guint                  n_channels);
+guint64     lablink_capture_pyramid_check          (const guint8          *entry,
+                                                    gsize                  entry_size,
+                                                    guint64                index,
+                                                    guint                  level);
+void        lablink_capture_pyramid_put_header     (guint8                *header,
+                                                    guint                  level,
+                                                    guint                  n_channels);
+gboolean    lablink_capture_pyramid_header_ok      (const guint8          *header,
+                                                    guint                  level,
+                                                    guint                  n_channels);
+void        lablink_capture_pyramid_remove         (const char            *directory);
+LablinkCapturePyramidBuilder *
+            lablink_capture_pyramid_builder_new    (const char            *directory,
+                                                    guint                  n_channels,
+                                                    gboolean               temporary);
+gboolean    lablink_capture_pyramid_builder_feed   (LablinkCapturePyramidBuilder *self,
+                                                    const guint8          *rows,
+                                                    gsize                  n_rows,
+                                                    GError               **error);
+gboolean    lablink_capture_pyramid_builder_flush  (LablinkCapturePyramidBuilder *self,
+                                                    GError               **error);
+gboolean    lablink_capture_pyramid_builder_finish (LablinkCapturePyramidBuilder *self,
+                                                    GError               **error);
+void        lablink_capture_pyramid_builder_free   (LablinkCapturePyramidBuilder *self);
+gboolean    lablink_capture_pyramid_build          (const char            *directory,
+                                                    guint                  n_channels,
+                                                    guint                  chunk_rows,
+                                                    guint64                n_rows,
+                                                    GCancellable          *cancellable,
+                                                    GError               **error);
 
 /* lablink-capture-recorder.c */
 void        lablink_capture_fail                   (LablinkCapture        *self,

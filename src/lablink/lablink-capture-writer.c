@@ -10,6 +10,11 @@
  * capture and is reported by the #LablinkCapture::failed signal on the
  * owner's thread.
  *
+ * The writer also feeds every block it wrote to the capture's min/max
+ * pyramid (lablink-capture-pyramid.c), written out when it syncs; a
+ * failure there only drops the pyramid (rebuilt when the capture is
+ * reviewed), never the capture.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "config.h"
@@ -187,6 +192,51 @@ writer_write_block (LablinkCapture  *self,
   return TRUE;
 }
 
+/* The writer thread: after @n_rows rows at @first_row reached the disk. */
+static void
+writer_feed_pyramid (LablinkCapture *self,
+                     const guint8   *rows,
+                     gsize           n_rows,
+                     guint64         first_row)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->pyramid_off)
+    return;
+  if (self->pyramid == NULL)
+    {
+      if (first_row != 0)
+        {
+          /* Rows from before (not ours): the pyramid is built on review. */
+          self->pyramid_off = TRUE;
+          lablink_capture_pyramid_remove (self->directory);
+          return;
+        }
+      self->pyramid = lablink_capture_pyramid_builder_new (self->directory, self->n_channels, FALSE);
+    }
+  if (!lablink_capture_pyramid_builder_feed (self->pyramid, rows, n_rows, &error))
+    {
+      g_debug ("Capture %s: dropping its pyramid: %s", self->name, error->message);
+      g_clear_pointer (&self->pyramid, lablink_capture_pyramid_builder_free);
+      self->pyramid_off = TRUE;
+      lablink_capture_pyramid_remove (self->directory);
+    }
+}
+
+static void
+writer_flush_pyramid (LablinkCapture *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->pyramid != NULL && !lablink_capture_pyramid_builder_flush (self->pyramid, &error))
+    {
+      g_debug ("Capture %s: dropping its pyramid: %s", self->name, error->message);
+      g_clear_pointer (&self->pyramid, lablink_capture_pyramid_builder_free);
+      self->pyramid_off = TRUE;
+      lablink_capture_pyramid_remove (self->directory);
+    }
+}
+
 /* On the owner's thread: stop, then say why. */
 static gboolean
 emit_failed_cb (gpointer data)
@@ -268,6 +318,7 @@ writer_main (gpointer data)
             }
           g_mutex_unlock (&self->lock);
 
+          writer_flush_pyramid (self);
           if (file.fd >= 0 && !failed && g_fsync (file.fd) != 0)
             lablink_capture_set_io_error (&error, errno, _("Could not sync"), file.path);
           if (meta != NULL && error == NULL && !failed)
@@ -299,6 +350,8 @@ writer_main (gpointer data)
           /* After a failure, queued blocks are dropped so producers never block. */
           if (!failed)
             ok = writer_write_block (self, &file, block, first_row, row_size, chunk_rows, &error);
+          if (ok)
+            writer_feed_pyramid (self, block->data, block->n_rows, first_row);
           g_free (block->data);
           g_mutex_lock (&self->lock);
 
@@ -327,6 +380,7 @@ writer_main (gpointer data)
   g_mutex_unlock (&self->lock);
 
   writer_file_close (&file);
+  writer_flush_pyramid (self);
   return NULL;
 }
 

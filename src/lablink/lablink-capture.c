@@ -125,6 +125,7 @@ lablink_capture_finalize (GObject *object)
   g_array_unref (self->scratch_times);
   g_array_unref (self->scratch_values);
   g_clear_error (&self->write_error);
+  g_clear_pointer (&self->pyramid, lablink_capture_pyramid_builder_free);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);

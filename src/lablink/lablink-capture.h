@@ -258,4 +258,64 @@ gboolean            lablink_capture_delete_directory    (const char            *
 LABLINK_AVAILABLE_IN_ALL
 char               *lablink_capture_format_time         (gint64                 unix_usec);
 
+/**
+ * LablinkCaptureView:
+ *
+ * Per-column minimum and maximum of a capture's channel over any time
+ * range, exact, in time independent of the capture's length: from the
+ * capture's min/max pyramid (built when the capture is written, or by
+ * lablink_capture_view_new() for a capture that lacks it) and the rows at
+ * the columns' edges.
+ */
+#define LABLINK_TYPE_CAPTURE_VIEW (lablink_capture_view_get_type ())
+LABLINK_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (LablinkCaptureView, lablink_capture_view, LABLINK, CAPTURE_VIEW, GObject)
+
+LABLINK_AVAILABLE_IN_ALL
+LablinkCaptureView *lablink_capture_view_new            (LablinkCapture        *capture,
+                                                         GCancellable          *cancellable,
+                                                         GError               **error);
+LABLINK_AVAILABLE_IN_ALL
+void                lablink_capture_view_new_async      (LablinkCapture        *capture,
+                                                         GCancellable          *cancellable,
+                                                         GAsyncReadyCallback    callback,
+                                                         gpointer               user_data);
+LABLINK_AVAILABLE_IN_ALL
+LablinkCaptureView *lablink_capture_view_new_finish     (GAsyncResult          *result,
+                                                         GError               **error);
+LABLINK_AVAILABLE_IN_ALL
+LablinkCapture     *lablink_capture_view_get_capture    (LablinkCaptureView    *self);
+LABLINK_AVAILABLE_IN_ALL
+guint64             lablink_capture_view_get_n_samples  (LablinkCaptureView    *self);
+LABLINK_AVAILABLE_IN_ALL
+gboolean            lablink_capture_view_get_time_range (LablinkCaptureView    *self,
+                                                         gint64                *start_usec,
+                                                         gint64                *end_usec);
+LABLINK_AVAILABLE_IN_ALL
+gboolean            lablink_capture_view_get_rebuilt    (LablinkCaptureView    *self);
+LABLINK_AVAILABLE_IN_ALL
+guint               lablink_capture_view_get_n_levels   (LablinkCaptureView    *self);
+LABLINK_AVAILABLE_IN_ALL
+gsize               lablink_capture_view_get_memory_bound (LablinkCaptureView  *self);
+LABLINK_AVAILABLE_IN_ALL
+gint64              lablink_capture_view_get_column_start (gint64               start_usec,
+                                                         gint64                 end_usec,
+                                                         guint                  n_columns,
+                                                         guint                  column);
+LABLINK_AVAILABLE_IN_ALL
+gboolean            lablink_capture_view_get_columns    (LablinkCaptureView    *self,
+                                                         guint                  channel,
+                                                         gint64                 start_usec,
+                                                         gint64                 end_usec,
+                                                         guint                  n_columns,
+                                                         double                *mins,
+                                                         double                *maxs,
+                                                         guint64               *counts,
+                                                         GError               **error);
+LABLINK_AVAILABLE_IN_ALL
+LablinkCaptureGap  *lablink_capture_view_get_gaps       (LablinkCaptureView    *self,
+                                                         gint64                 start_usec,
+                                                         gint64                 end_usec,
+                                                         guint                 *n_gaps);
+
 G_END_DECLS

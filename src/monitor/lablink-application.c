@@ -8,6 +8,7 @@
 
 #include "lablink-application.h"
 #include "lablink-renderer.h"
+#include "lablink-review-window.h"
 #include "lablink-session.h"
 #include "lablink-settings.h"
 #include "lablink-window.h"
@@ -34,6 +35,8 @@ static const GOptionEntry option_entries[] = {
     N_("Log in as NAME (the password is asked in a dialog)"), N_("NAME") },
   { "demo", 'd', 0, G_OPTION_ARG_NONE, NULL,
     N_("Run the built-in simulator and connect to it"), NULL },
+  { "open", 'o', 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Review the capture in DIRECTORY (without connecting)"), N_("DIRECTORY") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
@@ -190,6 +193,20 @@ lablink_application_command_line (GApplication            *app,
   g_variant_dict_lookup (options, "user", "&s", &user);
   g_variant_dict_lookup (options, "demo", "b", &demo);
 
+  /* --open DIR: a review window of its own, no connection. */
+  {
+    const char *open = NULL;
+
+    if (g_variant_dict_lookup (options, "open", "^&ay", &open))
+      {
+        g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, open);
+        g_autofree char *path = g_file_get_path (file);
+
+        g_action_group_activate_action (G_ACTION_GROUP (app), "review-capture", g_variant_new_string (path));
+        return 0;
+      }
+  }
+
   lablink_application_set_options (self, server, ws_url, user, demo);
   g_application_activate (app);
   return 0;
@@ -207,6 +224,17 @@ lablink_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* app.review-capture(s): a review window for a capture's directory. */
+static void
+review_capture_cb (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  LablinkReviewWindow *window = lablink_review_window_new (GTK_APPLICATION (user_data),
+                                                           g_variant_get_string (parameter, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 lablink_application_startup (GApplication *app)
 {
@@ -217,6 +245,11 @@ lablink_application_startup (GApplication *app)
 
   self->settings = lablink_settings_new ();
   lablink_application_add_actions (self);
+  {
+    g_autoptr(GSimpleAction) review = g_simple_action_new ("review-capture", G_VARIANT_TYPE_STRING);
+    g_signal_connect (review, "activate", G_CALLBACK (review_capture_cb), self);
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (review));
+  }
   gtk_window_set_default_icon_name (APP_ID);
 }
 

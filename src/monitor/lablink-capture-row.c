@@ -81,6 +81,7 @@ struct _LablinkCaptureRow
 {
   AdwActionRow  parent_instance;
 
+  GtkWidget    *open_button;
   GtkWidget    *delete_button;
 };
 
@@ -103,6 +104,7 @@ lablink_capture_row_class_init (LablinkCaptureRowClass *klass)
   object_class->dispose = lablink_capture_row_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-capture-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, LablinkCaptureRow, open_button);
   gtk_widget_class_bind_template_child (widget_class, LablinkCaptureRow, delete_button);
 }
 
@@ -146,6 +148,7 @@ lablink_capture_row_new (LablinkCaptureItem *item,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), info->directory);
 
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->open_button), "s", info->directory);
   if (info->recording)
     {
       gtk_widget_set_tooltip_text (self->delete_button, _("Being recorded: stop recording to delete it"));

@@ -160,6 +160,7 @@ _lablink_plot_view_sync (LablinkPlot *self)
       gtk_widget_set_visible (self->view.toolbar, follow || reset || clear);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit_by_name (self, "view-changed");
 }
 
 /* A range made usable: finite, ordered, neither too narrow nor too wide. */
@@ -472,6 +473,36 @@ lablink_plot_get_visible_time_range (LablinkPlot *self,
     *from = origin + (gint64) llround (x0 * G_USEC_PER_SEC);
   if (to)
     *to = origin + (gint64) llround (x1 * G_USEC_PER_SEC);
+  return TRUE;
+}
+
+/**
+ * lablink_plot_get_view_x_range:
+ * @self: a plot
+ * @min: (out) (optional): the left edge the user chose
+ * @max: (out) (optional): its right edge
+ *
+ * The x range the user zoomed or panned to, as asked (the next frame's,
+ * where lablink_plot_get_visible_x_range() gives the last frame's).
+ *
+ * Returns: %FALSE (and leaves @min, @max alone) when the plot shows its
+ *   default range
+ */
+gboolean
+lablink_plot_get_view_x_range (LablinkPlot *self,
+                               double      *min,
+                               double      *max)
+{
+  double x0, x1;
+
+  g_return_val_if_fail (LABLINK_IS_PLOT (self), FALSE);
+
+  if (!_lablink_plot_view_x_range (self, &x0, &x1))
+    return FALSE;
+  if (min)
+    *min = x0;
+  if (max)
+    *max = x1;
   return TRUE;
 }
 

@@ -278,6 +278,17 @@ lablink_plot_class_init (LablinkPlotClass *klass)
   properties[PROP_DARK] = g_param_spec_boolean ("dark", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * LablinkPlot::view-changed:
+   * @self: the plot
+   *
+   * The user's view changed: zoom, pan, reset or the cursors (see
+   * lablink_plot_get_view_x_range()). A plot that is fed only what is
+   * visible (capture review) feeds it again.
+   */
+  g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_css_name (widget_class, "lablinkplot");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }

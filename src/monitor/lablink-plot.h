@@ -126,6 +126,9 @@ void        lablink_plot_get_visible_x_range (LablinkPlot       *self,
 gboolean    lablink_plot_get_visible_time_range (LablinkPlot    *self,
                                               gint64            *from,
                                               gint64            *to);
+gboolean    lablink_plot_get_view_x_range    (LablinkPlot       *self,
+                                              double            *min,
+                                              double            *max);
 void        lablink_plot_set_cursor          (LablinkPlot       *self,
                                               guint              index,
                                               double             x);

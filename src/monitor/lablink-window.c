@@ -19,6 +19,7 @@
 #include "lablink-instrument-panel.h"
 #include "lablink-login-dialog.h"
 #include "lablink-plot.h"
+#include "lablink-review-window.h"
 #include "lablink-secret.h"
 #include "lablink-server-row.h"
 #include "lablink-window-private.h"
@@ -785,6 +786,33 @@ lablink_window_class_init (LablinkWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
 }
 
+/* A capture folder dropped on the window opens its review (app.review-capture). */
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         LablinkWindow *self)
+{
+  GSList *files, *l;
+  gboolean any = FALSE;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = g_value_get_boxed (value);
+  for (l = files; l != NULL; l = l->next)
+    if (lablink_review_window_is_capture (l->data))
+      {
+        g_autofree char *path = g_file_get_path (l->data);
+
+        if (path == NULL)
+          continue;
+        gtk_widget_activate_action (GTK_WIDGET (self), "app.review-capture", "s", path);
+        any = TRUE;
+      }
+  return any;
+}
+
 static void
 lablink_window_init (LablinkWindow *self)
 {
@@ -806,6 +834,12 @@ lablink_window_init (LablinkWindow *self)
   update_sidebar_button (self);
   lablink_window_add_actions (self);
   _lablink_window_add_server_actions (self);
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
 }
 
 /* What the window hears from each of its sessions (a group per session,

@@ -1,0 +1,292 @@
+/* test-gui-review.c — the review window on a generated 10M-sample capture
+ *
+ * A capture of 10 million samples of two channels (1 kHz, a recorded 10 s
+ * gap in the middle) opens through app.review-capture (what the Captures
+ * popover, --open and a drop do); zooming in through the plot's API down
+ * to single samples shows each sample's exact value; the gap is shown;
+ * toggling a channel hides it; the export of the visible range writes
+ * only that range. Screenshots at the window's default size, 1600×1000
+ * and 800×600.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "lablink-review-window.h"
+#include "monitor-test-util.h"
+
+#define T0        G_GINT64_CONSTANT (1764087277000000)
+#define N_ROWS    G_GUINT64_CONSTANT (10000000)
+#define HOLE_ROW  G_GUINT64_CONSTANT (5000000)
+#define HOLE_USEC (10 * G_USEC_PER_SEC)
+
+static gint64
+row_time (guint64 row)
+{
+  return T0 + (gint64) row * 1000 + (row >= HOLE_ROW ? HOLE_USEC : 0);
+}
+
+static double
+row_value (guint64 row,
+           guint   channel)
+{
+  return channel == 0 ? sin ((double) row * 0.002) + (double) (row % 7) * 0.01
+                      : (double) (row % 1000) * 0.001 - 0.5;
+}
+
+static char *
+make_capture (const char *root)
+{
+  const char *names[] = { "CH1", "CH2", NULL };
+  const char *units[] = { "V", "A", NULL };
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *ini = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+  const gsize batch = 65536;
+  g_autofree gint64 *times = g_new (gint64, batch);
+  g_autofree double *values = g_new (double, batch * 2);
+  guint64 row;
+
+  capture = lablink_capture_new (root, "review", names, units, &error);
+  g_assert_no_error (error);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+  for (row = 0; row < N_ROWS; row += batch)
+    {
+      gsize n = (gsize) MIN ((guint64) batch, N_ROWS - row), appended = 0;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          times[i] = row_time (row + i);
+          values[2 * i] = row_value (row + i, 0);
+          values[2 * i + 1] = row_value (row + i, 1);
+        }
+      lablink_capture_append (capture, n, times, values, &appended, &error);
+      g_assert_no_error (error);
+    }
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  /* The hole recorded as a gap, as an outage leaves it. */
+  ini = g_build_filename (lablink_capture_get_directory (capture), "capture.ini", NULL);
+  g_key_file_load_from_file (kf, ini, G_KEY_FILE_KEEP_COMMENTS, &error);
+  g_assert_no_error (error);
+  start = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (HOLE_ROW - 1));
+  end = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (HOLE_ROW));
+  g_key_file_set_string (kf, "Gaps", "Start", start);
+  g_key_file_set_string (kf, "Gaps", "End", end);
+  g_key_file_set_string (kf, "Gaps", "DataLost", "true");
+  g_key_file_save_to_file (kf, ini, &error);
+  g_assert_no_error (error);
+  return g_strdup (lablink_capture_get_directory (capture));
+}
+
+static LablinkReviewWindow *
+find_review_window (LablinkApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (LABLINK_IS_REVIEW_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static double
+row_x (guint64 row)
+{
+  return (double) (row_time (row) - T0) / G_USEC_PER_SEC;
+}
+
+/* Shows rows @first … @last (and nothing else: the neighbours are 1 ms
+ * away, the range reaches 0.4 ms beyond). */
+static void
+zoom_rows (LablinkReviewWindow *window,
+           guint64              first,
+           guint64              last)
+{
+  LablinkPlot *plot = lablink_review_window_get_plot (window);
+
+  lablink_plot_zoom_x_range (plot, row_x (first) - 0.0004, row_x (last) + 0.0004);
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > 0);
+}
+
+static void
+wait_drawn (LablinkReviewWindow *window)
+{
+  LablinkPlot *plot = lablink_review_window_get_plot (window);
+  guint64 draws = lablink_plot_get_n_draws (plot);
+
+  gtk_widget_queue_draw (GTK_WIDGET (plot));
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  lablink_review_window_export_finish (LABLINK_REVIEW_WINDOW (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+resize (GtkWindow *window,
+        int        width,
+        int        height)
+{
+  gtk_window_set_default_size (window, width, height);
+  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
+             ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
+  g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width), <=, 40);
+  test_run_for (300);
+}
+
+static void
+test_review (void)
+{
+  g_autofree char *root = NULL;
+  g_autofree char *directory = NULL;
+  g_autoptr(LablinkApplication) app = mt_app_new ();
+  LablinkReviewWindow *window;
+  LablinkPlot *plot;
+  const double *x, *y;
+  gsize n, i, n_values;
+  gint64 shown_start, shown_end;
+
+  root = g_dir_make_tmp ("lablink-review-XXXXXX", NULL);
+  g_assert_nonnull (root);
+  directory = make_capture (root);
+
+  /* Opened as the Captures popover, --open and a drop open it. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "review-capture", g_variant_new_string (directory));
+  window = find_review_window (app);
+  g_assert_nonnull (window);
+  TEST_ASSERT_EVENTUALLY (lablink_review_window_get_view (window) != NULL);
+  plot = lablink_review_window_get_plot (window);
+  g_assert_cmpuint (lablink_capture_view_get_n_samples (lablink_review_window_get_view (window)), ==, N_ROWS);
+  wait_drawn (window);
+
+  /* The whole recording: every column has samples (min and max), one gap. */
+  lablink_review_window_get_range (window, &shown_start, &shown_end);
+  g_assert_cmpint (shown_start, ==, T0);
+  g_assert_cmpint (shown_end, ==, row_time (N_ROWS - 1));
+  y = lablink_review_window_get_points (window, 0, &x, &n);
+  g_assert_cmpuint (n, >=, 200);
+  g_assert_cmpuint (lablink_review_window_get_n_gaps_shown (window), ==, 1);
+  g_assert_nonnull (strstr (lablink_review_window_get_status (window), "10000000 samples"));
+
+  /* Down to single samples: each shown at its exact value, in order. */
+  zoom_rows (window, 1234567, 1234577);
+  wait_drawn (window);
+  y = lablink_review_window_get_points (window, 0, &x, &n);
+  g_assert_cmpuint (n, ==, 11);
+  for (i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (y[i], ==, row_value (1234567 + i, 0));
+      /* at its column (one of ~1000 over 10.8 ms) */
+      g_assert_cmpfloat (fabs (x[i] - row_x (1234567 + i)), <, 1e-4);
+    }
+  y = lablink_review_window_get_points (window, 1, &x, &n);
+  g_assert_cmpuint (n, ==, 11);
+  for (i = 0; i < n; i++)
+    g_assert_cmpfloat (y[i], ==, row_value (1234567 + i, 1));
+  g_assert_cmpuint (lablink_review_window_get_n_gaps_shown (window), ==, 0);
+  g_assert_nonnull (strstr (lablink_review_window_get_status (window), "11 samples"));
+
+  /* Across the gap: shown, and the trace broken there. */
+  zoom_rows (window, HOLE_ROW - 20, HOLE_ROW + 20);
+  wait_drawn (window);
+  g_assert_cmpuint (lablink_review_window_get_n_gaps_shown (window), ==, 1);
+  g_assert_nonnull (strstr (lablink_review_window_get_status (window), "Gap"));
+  y = lablink_review_window_get_points (window, 0, &x, &n);
+  n_values = 0;
+  for (i = 0; i < n; i++)
+    if (isnan (y[i]))
+      {
+        /* the break lies between the last sample before and the first after */
+        g_assert_cmpuint (i, >, 0);
+        g_assert_cmpuint (i + 1, <, n);
+        g_assert_cmpfloat (x[i - 1], <=, row_x (HOLE_ROW - 1) + 1e-9);
+        g_assert_cmpfloat (x[i + 1], >, row_x (HOLE_ROW - 1));
+        n_values++;
+      }
+  g_assert_cmpuint (n_values, ==, 1);
+
+  /* Toggling a channel hides it (and only it). */
+  lablink_review_window_set_channel_visible (window, 1, FALSE);
+  wait_drawn (window);
+  lablink_review_window_get_points (window, 1, NULL, &n_values);
+  g_assert_cmpuint (n_values, ==, 0);
+  g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 1), ==, 0);
+  g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 0), ==, n);
+  lablink_review_window_set_channel_visible (window, 1, TRUE);
+  g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 1), >, 0);
+
+  /* The export of the visible range writes that range only. */
+  {
+    g_autofree char *path = g_build_filename (root, "visible.csv", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autofree char *contents = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autofree char *first_time = lablink_capture_format_time (row_time (2000000));
+    g_autofree char *last_time = lablink_capture_format_time (row_time (2000999));
+    gboolean done = FALSE;
+    guint n_lines;
+
+    zoom_rows (window, 2000000, 2000999);
+    lablink_review_window_export_async (window, LABLINK_EXPORT_FORMAT_CSV, file, NULL, export_done_cb, &done);
+    TEST_ASSERT_EVENTUALLY (done);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    lines = g_strsplit (contents, "\r\n", -1);
+    n_lines = g_strv_length (lines);
+    /* a header, 1000 rows, the empty string after the last CRLF */
+    g_assert_cmpuint (n_lines, ==, 1002);
+    g_assert_true (g_str_has_prefix (lines[1], first_time));
+    g_assert_true (g_str_has_prefix (lines[1000], last_time));
+  }
+
+  /* Screenshots of the whole recording. */
+  lablink_plot_reset_view (plot);
+  {
+    static const int sizes[][2] = { { 1100, 680 }, { 1600, 1000 }, { 800, 600 } };
+
+    for (i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autofree char *name = g_strdup_printf ("review-%dx%d.png", sizes[i][0], sizes[i][1]);
+        g_autofree char *path = NULL;
+        double variance = 0;
+
+        resize (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
+        /* A new width: the columns follow the plot's pixels. */
+        lablink_plot_reset_view (plot);
+        wait_drawn (window);
+        path = mt_screenshot (GTK_WIDGET (window), name, &variance);
+        g_test_message ("%s: luminance variance %.1f", path, variance);
+        g_assert_cmpfloat (variance, >, 100.0);
+      }
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_run_for (100);
+  g_assert_true (lablink_capture_delete_directory (directory, NULL));
+  g_rmdir (root);
+  g_application_release (G_APPLICATION (app));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  mt_init (&argc, &argv);
+  g_test_add_func ("/gui/review/capture", test_review);
+  return g_test_run ();
+}
