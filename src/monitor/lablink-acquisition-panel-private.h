@@ -67,6 +67,7 @@ struct _LablinkAcquisitionPanel
 
   /* Recording (lablink-acquisition-panel-recording.c) */
   LablinkCapture  *capture;          /* the current capture: recording or last recorded */
+  LablinkCapture  *stopping;         /* a capture fetching its tail (lablink_capture_stop_async()) */
   GSignalGroup    *capture_signals;
   GListStore      *captures;         /* LablinkCaptureItem, on disk */
 

@@ -42,7 +42,10 @@ update_record_label (LablinkAcquisitionPanel *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->record_label), NULL);
       return;
     }
-  if (lablink_capture_get_recording (self->capture))
+  if (self->stopping == self->capture)
+    text = g_strdup_printf (_("Finishing: fetching the last samples from the server (%" PRIu64 " so far)"),
+                            lablink_capture_get_n_samples (self->capture));
+  else if (lablink_capture_get_recording (self->capture))
     text = g_strdup_printf (_("Recording: %" PRIu64 " samples"), lablink_capture_get_n_samples (self->capture));
   else
     text = g_strdup_printf (_("Recorded: %" PRIu64 " samples"), lablink_capture_get_n_samples (self->capture));
@@ -55,7 +58,9 @@ sync_record_button (LablinkAcquisitionPanel *self)
 {
   self->syncing = TRUE;
   gtk_toggle_button_set_active (self->record_button,
-                                self->capture != NULL && lablink_capture_get_recording (self->capture));
+                                self->capture != NULL && lablink_capture_get_recording (self->capture) &&
+                                self->stopping != self->capture);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->record_button), self->stopping == NULL);
   self->syncing = FALSE;
 }
 
@@ -64,13 +69,52 @@ stop_recording (LablinkAcquisitionPanel *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->capture == NULL || !lablink_capture_get_recording (self->capture))
+  if (self->capture == NULL || self->capture == self->stopping ||
+      !lablink_capture_get_recording (self->capture))
     return;
   if (!lablink_capture_stop (self->capture, &error))
     {
       g_autofree char *text = g_strdup_printf (_("Could not finish the recording: %s"), error->message);
       _lablink_acquisition_panel_toast (self, text);
     }
+}
+
+static void
+stop_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(LablinkAcquisitionPanel) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!lablink_capture_stop_finish (LABLINK_CAPTURE (source), result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not finish the recording: %s"), error->message);
+
+      if (self->session != NULL)   /* not disposed */
+        _lablink_acquisition_panel_toast (self, text);
+      else
+        g_warning ("%s", text);
+    }
+  if (self->stopping == LABLINK_CAPTURE (source))
+    g_clear_object (&self->stopping);
+  if (self->record_button != NULL)
+    {
+      update_record_label (self);
+      sync_record_button (self);
+    }
+}
+
+/* The user stopped recording: the capture first fetches the acquisition's
+ * tail from the server (what the stream had not delivered yet), or marks
+ * it lost, then stops (lablink_capture_stop_async()). */
+static void
+stop_recording_async (LablinkAcquisitionPanel *self)
+{
+  if (self->capture == NULL || self->stopping != NULL || !lablink_capture_get_recording (self->capture))
+    return;
+  self->stopping = g_object_ref (self->capture);
+  lablink_capture_stop_async (self->capture, NULL, stop_done_cb, g_object_ref (self));
 }
 
 static void
@@ -131,7 +175,7 @@ record_toggled_cb (LablinkAcquisitionPanel *self)
     }
   else
     {
-      stop_recording (self);
+      stop_recording_async (self);
       update_record_label (self);
     }
   sync_record_button (self);
@@ -284,9 +328,12 @@ _lablink_acquisition_panel_dispose_recording (LablinkAcquisitionPanel *self)
     {
       g_autoptr(GError) error = NULL;
 
-      if (lablink_capture_get_recording (self->capture) && !lablink_capture_stop (self->capture, &error))
+      /* A capture fetching its tail finishes on its own (stop_done_cb). */
+      if (self->capture != self->stopping &&
+          lablink_capture_get_recording (self->capture) && !lablink_capture_stop (self->capture, &error))
         g_warning ("Could not finish the recording: %s", error->message);
       g_clear_object (&self->capture);
     }
+  g_clear_object (&self->stopping);
   g_clear_object (&self->captures);   /* the list box holds it until it goes */
 }

@@ -247,9 +247,18 @@ test_record_and_export (MtFixture     *f,
   assert_prefix (path, "%PDF-", 5);
   g_clear_pointer (&path, g_free);
 
-  /* Stop recording: the capture stays, for export. */
+  /* Stop recording: the capture first fetches the acquisition's tail from
+   * the server (the button waits), then stays, for export. */
   gtk_toggle_button_set_active (record, FALSE);
+  if (lablink_capture_get_recording (capture))
+    {
+      g_assert_true (g_str_has_prefix (lablink_acquisition_panel_get_record_text (panel), "Finishing: "));
+      g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (record)));
+    }
+  TEST_WAIT (!lablink_capture_get_recording (capture), TEST_TIMEOUT_MS);
   g_assert_false (lablink_capture_get_recording (capture));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (record)));
+  g_assert_false (gtk_toggle_button_get_active (record));
   g_assert_true (lablink_acquisition_panel_get_capture (panel) == capture);
   g_assert_true (g_str_has_prefix (lablink_acquisition_panel_get_record_text (panel), "Recorded: "));
   n = lablink_capture_get_n_samples (capture);
