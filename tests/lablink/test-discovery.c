@@ -8,7 +8,8 @@
  * withdrawn; SIGKILL: the daemon withdraws it when the client's bus
  * connection closes). Without a daemon (no bus; a bus without Avahi) the
  * model is empty and says discovery is unavailable, and it becomes
- * available when a daemon appears. Skipped with the reason where the
+ * available when a daemon appears. lablink-cli discover lists what the
+ * model has, or fails with the reason. Skipped with the reason where the
  * machine allows no namespace or has no avahi-daemon / dbus-daemon.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -92,9 +93,13 @@ test_no_bus (void)
 static void
 test_daemon_comes_and_goes (void)
 {
-#ifdef HAVE_AVAHI
   g_autoptr(LablinkDiscovery) discovery = NULL;
   g_autofree char *reason = NULL;
+
+#ifndef HAVE_AVAHI
+  g_test_skip ("built without Avahi");
+  return;
+#endif
 
   if (bus == NULL)
     {
@@ -115,9 +120,6 @@ test_daemon_comes_and_goes (void)
   test_avahi_stop_daemon (bus);
   TEST_ASSERT_EVENTUALLY (!lablink_discovery_get_available (discovery));
   assert_unavailable (discovery, LABLINK_DISCOVERY_ERROR_NO_DAEMON);
-#else
-  g_test_skip ("built without Avahi");
-#endif
 }
 
 static void
@@ -141,11 +143,36 @@ check_sim (LablinkDiscoveredServer *server,
   g_assert_cmpstr (lablink_discovered_server_get_url (server), ==, url);
 }
 
+/* lablink-cli ARGS…: its exit status, stdout and stderr. */
+static int
+run_cli (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) LABLINK_CLI_PATH);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = test_spawn ((const char * const *) argv->pdata,
+                        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
 /* The simulator announces itself; it is found, then gone when it exits. */
 static void
 test_announced_sim (void)
 {
-#ifdef HAVE_AVAHI
   g_autoptr(LablinkDiscovery) discovery = NULL;
   g_autofree char *reason = NULL;
   g_autoptr(TestSim) sim = NULL;
@@ -153,6 +180,10 @@ test_announced_sim (void)
   g_autofree char *default_name = g_strdup_printf ("LabLink Simulator on %s", g_get_host_name ());
   LablinkDiscoveredServer *server;
 
+#ifndef HAVE_AVAHI
+  g_test_skip ("built without Avahi");
+  return;
+#endif
   if (bus == NULL || !test_avahi_start_daemon (bus, &reason))
     {
       g_test_skip (bus == NULL ? no_bus_reason : reason);
@@ -178,6 +209,38 @@ test_announced_sim (void)
                                      lablink_discovered_server_get_name (last)), <, 0);
   }
 
+  /* lablink-cli discover lists both. */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    JsonArray *array;
+
+    g_assert_cmpint (run_cli (&out, &err, "discover", "--timeout", "2", NULL), ==, 0);
+    g_test_message ("lablink-cli discover:\n%s", out);
+    g_assert_true (g_str_has_prefix (out, "NAME "));
+    g_assert_nonnull (strstr (out, test_sim_get_url (sim)));
+    g_assert_nonnull (strstr (out, test_sim_get_url (second)));
+    g_assert_nonnull (strstr (out, "LabLink Test Bench"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+
+    g_assert_cmpint (run_cli (&out, &err, "discover", "--timeout", "2", "--json", NULL), ==, 0);
+    json_parser_load_from_data (parser, out, -1, &error);
+    g_assert_no_error (error);
+    array = json_node_get_array (json_parser_get_root (parser));
+    g_assert_cmpuint (json_array_get_length (array), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonObject *object = json_array_get_object_element (array, i);
+
+        g_assert_cmpstr (json_object_get_string_member (object, "version"), ==, "1.2.5");
+        g_assert_cmpint (json_object_get_int_member (object, "api_port"), ==,
+                         json_object_get_int_member (object, "port"));
+      }
+  }
+
   /* SIGTERM: the simulator withdraws the service. */
   g_assert_cmpint (test_sim_stop (sim, SIGTERM), ==, 0);
   TEST_ASSERT_EVENTUALLY (find_server (discovery, "LabLink Test Bench") == NULL);
@@ -191,13 +254,11 @@ test_announced_sim (void)
   g_assert_null (server);
   g_assert_true (lablink_discovery_get_available (discovery));
   test_avahi_stop_daemon (bus);
-#else
-  g_test_skip ("built without Avahi");
-#endif
 }
 
 /* Without a daemon the simulator says on stderr that it is not announced,
- * and serves all the same. */
+ * and serves all the same; lablink-cli discover says discovery is not
+ * available. */
 static void
 test_sim_without_daemon (void)
 {
@@ -234,6 +295,26 @@ test_sim_without_daemon (void)
   g_assert_nonnull (strstr (line, "not announced"));
   g_subprocess_send_signal (process, SIGTERM);
   g_subprocess_wait (process, NULL, NULL);
+
+  /* lablink-cli discover fails with the reason. */
+  {
+    g_autofree char *out_text = NULL;
+    g_autofree char *err_text = NULL;
+    int status;
+
+    test_avahi_no_bus ();
+    status = run_cli (&out_text, &err_text, "discover", "--timeout", "1", NULL);
+    if (address != NULL)
+      g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
+    g_test_message ("lablink-cli discover: %s", err_text);
+    g_assert_cmpint (status, ==, 1);
+    g_assert_cmpstr (out_text, ==, "");
+#ifdef HAVE_AVAHI
+    g_assert_nonnull (strstr (err_text, "no Avahi daemon"));
+#else
+    g_assert_nonnull (strstr (err_text, "built without Avahi"));
+#endif
+  }
 }
 
 int
