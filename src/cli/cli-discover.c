@@ -66,52 +66,29 @@ print_json (GListModel *servers)
   cli_print_json (root, TRUE);
 }
 
-/* NAME  URL  VERSION  HOSTNAME, in columns padded by characters. */
+/* NAME  URL  VERSION  HOSTNAME, in columns. */
 static void
 print_table (GListModel *servers)
 {
   static const char * const headers[] = { "NAME", "URL", "VERSION", "HOSTNAME" };
-  guint widths[G_N_ELEMENTS (headers)];
   guint n = g_list_model_get_n_items (servers);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree const char **cells = g_new0 (const char *, n * G_N_ELEMENTS (headers));
+  g_autofree char *table = NULL;
 
-  for (gsize c = 0; c < G_N_ELEMENTS (headers); c++)
-    widths[c] = strlen (headers[c]);
-
-  for (int pass = 0; pass < 2; pass++)
+  for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GString) line = g_string_new (NULL);
+      LablinkDiscoveredServer *s = g_list_model_get_item (servers, i);
+      const char **row = cells + i * G_N_ELEMENTS (headers);
 
-      if (pass == 1)
-        {
-          for (gsize c = 0; c < G_N_ELEMENTS (headers); c++)
-            cli_append_padded (line, headers[c], c + 1 < G_N_ELEMENTS (headers) ? widths[c] + 2 : 0);
-          printf ("%s\n", line->str);
-        }
-
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(LablinkDiscoveredServer) s = g_list_model_get_item (servers, i);
-          const char *cells[G_N_ELEMENTS (headers)] = {
-            lablink_discovered_server_get_name (s),
-            lablink_discovered_server_get_url (s),
-            lablink_discovered_server_get_version (s),
-            lablink_discovered_server_get_hostname (s),
-          };
-
-          g_string_truncate (line, 0);
-          for (gsize c = 0; c < G_N_ELEMENTS (headers); c++)
-            {
-              const char *cell = cells[c] != NULL ? cells[c] : "-";
-
-              if (pass == 0)
-                widths[c] = MAX (widths[c], (guint) g_utf8_strlen (cell, -1));
-              else
-                cli_append_padded (line, cell, c + 1 < G_N_ELEMENTS (headers) ? widths[c] + 2 : 0);
-            }
-          if (pass == 1)
-            printf ("%s\n", line->str);
-        }
+      g_ptr_array_add (items, s);
+      row[0] = lablink_discovered_server_get_name (s);
+      row[1] = lablink_discovered_server_get_url (s);
+      row[2] = lablink_discovered_server_get_version (s);
+      row[3] = lablink_discovered_server_get_hostname (s);
     }
+  table = cli_format_columns (headers, G_N_ELEMENTS (headers), cells, n);
+  fputs (table, stdout);
 }
 
 static int
