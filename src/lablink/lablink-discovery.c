@@ -73,6 +73,7 @@ struct _LablinkDiscovery
   GError              *error;
 
 #ifdef HAVE_AVAHI
+  GMainContext        *context;    /* thread-default of the creator */
   AvahiGLibPoll       *poll;
   AvahiClient         *client;
   AvahiServiceBrowser *browser;
@@ -464,6 +465,19 @@ stop_browsing (LablinkDiscovery *self)
   g_clear_pointer (&self->browser, avahi_service_browser_free);
 }
 
+/* @func on the discovery's context, after @seconds (0: when idle). */
+static guint
+add_source (LablinkDiscovery *self,
+            guint             seconds,
+            GSourceFunc       func,
+            gpointer          data)
+{
+  g_autoptr(GSource) source = seconds > 0 ? g_timeout_source_new_seconds (seconds) : g_idle_source_new ();
+
+  g_source_set_callback (source, func, data, NULL);
+  return g_source_attach (source, self->context);
+}
+
 static gboolean
 restart_cb (gpointer data)
 {
@@ -533,11 +547,11 @@ client_cb (AvahiClient      *client,
       /* Not within its own callback: the client goes from an idle. */
       if (self->client == client)
         {
-          g_idle_add (free_client_cb, self->client);
+          add_source (self, 0, free_client_cb, self->client);
           self->client = NULL;
           if (self->restart_id == 0)
-            self->restart_id = g_timeout_add_seconds (error == AVAHI_ERR_DISCONNECTED ? 1 : RESTART_DELAY_S,
-                                                      restart_cb, self);
+            self->restart_id = add_source (self, error == AVAHI_ERR_DISCONNECTED ? 1 : RESTART_DELAY_S,
+                                           restart_cb, self);
         }
       break;
     }
@@ -616,7 +630,8 @@ lablink_discovery_constructed (GObject *object)
   G_OBJECT_CLASS (lablink_discovery_parent_class)->constructed (object);
 
 #ifdef HAVE_AVAHI
-  self->poll = avahi_glib_poll_new (g_main_context_get_thread_default (), G_PRIORITY_DEFAULT);
+  self->context = g_main_context_ref_thread_default ();
+  self->poll = avahi_glib_poll_new (self->context, G_PRIORITY_DEFAULT);
   start_client (self);
 #else
   set_state (self, FALSE, g_error_new_literal (LABLINK_DISCOVERY_ERROR, LABLINK_DISCOVERY_ERROR_UNSUPPORTED,
@@ -630,10 +645,18 @@ lablink_discovery_dispose (GObject *object)
   LablinkDiscovery *self = LABLINK_DISCOVERY (object);
 
 #ifdef HAVE_AVAHI
-  g_clear_handle_id (&self->restart_id, g_source_remove);
+  if (self->restart_id != 0)
+    {
+      GSource *restart = g_main_context_find_source_by_id (self->context, self->restart_id);
+
+      if (restart != NULL)
+        g_source_destroy (restart);
+      self->restart_id = 0;
+    }
   stop_browsing (self);
   g_clear_pointer (&self->client, avahi_client_free);
   g_clear_pointer (&self->poll, avahi_glib_poll_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
 #endif
   g_ptr_array_set_size (self->entries, 0);
   g_ptr_array_set_size (self->items, 0);

@@ -89,7 +89,8 @@ test_no_bus (void)
   g_assert_false (lablink_discovery_get_available (discovery));
 }
 
-/* A bus without Avahi: unavailable; when a daemon starts, available. */
+/* A bus without Avahi: unavailable; when a daemon starts, available; when
+ * it stops, unavailable again, and available with the next one. */
 static void
 test_daemon_comes_and_goes (void)
 {
@@ -120,6 +121,13 @@ test_daemon_comes_and_goes (void)
   test_avahi_stop_daemon (bus);
   TEST_ASSERT_EVENTUALLY (!lablink_discovery_get_available (discovery));
   assert_unavailable (discovery, LABLINK_DISCOVERY_ERROR_NO_DAEMON);
+
+  /* …and a new client waits for the next daemon. */
+  g_clear_pointer (&reason, g_free);
+  g_assert_true (test_avahi_start_daemon (bus, &reason));
+  TEST_ASSERT_EVENTUALLY (lablink_discovery_get_available (discovery));
+  test_avahi_stop_daemon (bus);
+  TEST_ASSERT_EVENTUALLY (!lablink_discovery_get_available (discovery));
 }
 
 static void
