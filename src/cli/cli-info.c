@@ -144,8 +144,7 @@ cmd_list (Cli   *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
-  static const char *headers[] = { "ID", "TYPE", "NAME", "SERIAL", "CONNECTION", "RESOURCE" };
-  guint widths[G_N_ELEMENTS (headers)];
+  static const char * const headers[] = { "ID", "TYPE", "NAME", "SERIAL", "CONNECTION", "RESOURCE" };
 
   list = cli_fetch_equipment (cli, &error);
   if (list == NULL)
@@ -187,47 +186,25 @@ cmd_list (Cli   *cli,
       return EXIT_OK;
     }
 
-  for (gsize c = 0; c < G_N_ELEMENTS (headers); c++)
-    widths[c] = strlen (headers[c]);
+  {
+    g_autofree const char **cells = g_new0 (const char *, list->len * G_N_ELEMENTS (headers));
+    g_autofree char *table = NULL;
 
-  for (int pass = 0; pass < 2; pass++)
-    {
-      g_autoptr(GString) line = g_string_new (NULL);
+    for (guint i = 0; i < list->len; i++)
+      {
+        LablinkEquipment *e = list->pdata[i];
+        const char **row = cells + i * G_N_ELEMENTS (headers);
 
-      if (pass == 1)
-        {
-          for (gsize c = 0; c < G_N_ELEMENTS (headers); c++)
-            cli_append_padded (line, headers[c], c + 1 < G_N_ELEMENTS (headers) ? widths[c] + 2 : 0);
-          printf ("%s\n", line->str);
-        }
-
-      for (guint i = 0; i < list->len; i++)
-        {
-          LablinkEquipment *e = list->pdata[i];
-          const char *cells[G_N_ELEMENTS (headers)] = {
-            lablink_equipment_get_id (e),
-            lablink_equipment_get_type_name (e),
-            lablink_equipment_get_display_name (e),
-            lablink_equipment_get_serial_number (e),
-            lablink_equipment_get_connection_type (e),
-            lablink_equipment_get_resource_string (e),
-          };
-
-          g_string_truncate (line, 0);
-          for (gsize c = 0; c < G_N_ELEMENTS (headers); c++)
-            {
-              const char *cell = cells[c] != NULL ? cells[c] : "-";
-
-              if (pass == 0)
-                widths[c] = MAX (widths[c], (guint) g_utf8_strlen (cell, -1));
-              else
-                cli_append_padded (line, cell,
-                                   c + 1 < G_N_ELEMENTS (headers) ? widths[c] + 2 : 0);
-            }
-          if (pass == 1)
-            printf ("%s\n", line->str);
-        }
-    }
+        row[0] = lablink_equipment_get_id (e);
+        row[1] = lablink_equipment_get_type_name (e);
+        row[2] = lablink_equipment_get_display_name (e);
+        row[3] = lablink_equipment_get_serial_number (e);
+        row[4] = lablink_equipment_get_connection_type (e);
+        row[5] = lablink_equipment_get_resource_string (e);
+      }
+    table = cli_format_columns (headers, G_N_ELEMENTS (headers), cells, list->len);
+    fputs (table, stdout);
+  }
 
   return EXIT_OK;
 }

@@ -2,7 +2,8 @@
  *
  * lablink-cli.c parses the global options and runs one command. A command
  * is a CliCommand in a file of its own (cli-info.c, cli-command.c,
- * cli-stream.c, cli-acquire.c, cli-stats.c, cli-export.c) with its options;
+ * cli-stream.c, cli-acquire.c, cli-stats.c, cli-export.c, cli-discover.c)
+ * with its options;
  * they share the Cli of cli-run.c (waiting, signals, errors, the WebSocket)
  * and cli-login.c. The helpers that need no server are in cli-util.h.
  *
@@ -28,6 +29,7 @@ typedef struct {
   guint stop_timer;            /* --duration */
   GAsyncResult *result;
   char *error_message;         /* set by handlers that end a command in error */
+  int timeout_s;               /* --timeout as given, -1 when not given */
 } Cli;
 
 typedef struct {
@@ -50,6 +52,7 @@ extern const CliCommand cli_command_acquire;
 extern const CliCommand cli_command_stats;
 extern const CliCommand cli_command_command;
 extern const CliCommand cli_command_export;
+extern const CliCommand cli_command_discover;
 
 /* cli-run.c: errors print "lablink-cli: MESSAGE" and return the exit status */
 void           cli_print_error         (const char           *message);

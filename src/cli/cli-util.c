@@ -298,6 +298,39 @@ cli_append_padded (GString    *out,
 }
 
 char *
+cli_format_columns (const char * const *headers,
+                    guint               n_columns,
+                    const char * const *cells,
+                    guint               n_rows)
+{
+  g_autofree guint *widths = g_new0 (guint, n_columns);
+  GString *out = g_string_new (NULL);
+
+  for (guint c = 0; c < n_columns; c++)
+    widths[c] = (guint) g_utf8_strlen (headers[c], -1);
+  for (guint r = 0; r < n_rows; r++)
+    for (guint c = 0; c < n_columns; c++)
+      {
+        const char *cell = cells[r * n_columns + c];
+
+        if (cell != NULL)
+          widths[c] = MAX (widths[c], (guint) g_utf8_strlen (cell, -1));
+      }
+
+  for (guint r = 0; r <= n_rows; r++)
+    {
+      for (guint c = 0; c < n_columns; c++)
+        {
+          const char *cell = r == 0 ? headers[c] : cells[(r - 1) * n_columns + c];
+
+          cli_append_padded (out, cell != NULL ? cell : "-", c + 1 < n_columns ? widths[c] + 2 : 0);
+        }
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
 cli_find_fingerprint (const char *message)
 {
   const char *found = NULL;

@@ -36,6 +36,13 @@ void       cli_append_number       (GString     *out,
 void       cli_append_padded       (GString     *out,
                                     const char  *text,
                                     guint        width);
+/* A table: @headers, then @n_rows rows of @n_columns @cells (row by row;
+ * NULL shows as "-"), in columns padded by characters two spaces apart,
+ * each line ending in a newline. */
+char      *cli_format_columns      (const char * const *headers,
+                                    guint               n_columns,
+                                    const char * const *cells,
+                                    guint               n_rows);
 
 /* The fingerprint a refused TLS certificate presented ("SHA256:…", the
  * last one in @message), or NULL. */

@@ -19,7 +19,7 @@ static char *opt_server;
 static char *opt_ws_url;
 static char *opt_user;
 static char *opt_accept_certificate;
-static int opt_timeout = LABLINK_CLIENT_DEFAULT_TIMEOUT;
+static int opt_timeout = G_MININT;   /* not given */
 
 static const GOptionEntry global_entries[] = {
   { "server", 's', 0, G_OPTION_ARG_STRING, &opt_server,
@@ -32,7 +32,7 @@ static const GOptionEntry global_entries[] = {
     "Trust the server's self-signed TLS certificate with this SHA-256 fingerprint "
     "(as shown when it was refused; confirm it with the server's administrator)", "SHA256:…" },
   { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
-    "Give up on a REST request after SECONDS (default 30)", "SECONDS" },
+    "Give up on a REST request after SECONDS (default 30); discover: browse for SECONDS (default 3)", "SECONDS" },
   { NULL }
 };
 
@@ -45,6 +45,7 @@ static const CliCommand * const commands[] = {
   &cli_command_stats,
   &cli_command_command,
   &cli_command_export,
+  &cli_command_discover,
 };
 
 /* The command list of "lablink-cli --help": synopses in one column, padded
@@ -161,14 +162,16 @@ main (int    argc,
         return cli_usage_error (message);
       }
 
-    if (opt_timeout < 0)
+    if (opt_timeout < 0 && opt_timeout != G_MININT)
       return cli_usage_error ("--timeout must not be negative");
+    cli.timeout_s = opt_timeout != G_MININT ? opt_timeout : -1;
 
     server = opt_server != NULL ? opt_server : g_getenv ("LABLINK_SERVER");
     cli.client = lablink_client_new (server != NULL && server[0] != '\0' ? server : NULL, &error);
     if (cli.client == NULL)
       return cli_usage_error (error->message);
-    lablink_client_set_timeout (cli.client, (guint) opt_timeout);
+    lablink_client_set_timeout (cli.client, opt_timeout != G_MININT ? (guint) opt_timeout
+                                                                    : LABLINK_CLIENT_DEFAULT_TIMEOUT);
 
     if (opt_ws_url != NULL &&
         !lablink_client_set_ws_url_override (cli.client, opt_ws_url, &error))

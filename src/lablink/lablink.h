@@ -17,6 +17,7 @@
 # include "lablink-statistics.h"
 # include "lablink-ring.h"
 # include "lablink-decimate.h"
+# include "lablink-discovery.h"
 # include "lablink-spectrum.h"
 # include "lablink-capture.h"
 # include "lablink-export.h"

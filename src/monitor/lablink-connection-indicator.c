@@ -4,7 +4,9 @@
  * down once a second from the manager's next-retry-time), "Login required",
  * "Offline"; its popover is the server bar: URL, WebSocket override,
  * connect/disconnect, reconnect now, log in, recent servers (a list model
- * that follows the settings).
+ * that follows the settings) and the servers found on the network (a
+ * LablinkDiscovery, browsing from the first time the popover opens; a dim
+ * line says when discovery is unavailable, e.g. without an Avahi daemon).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,6 +30,8 @@ struct _LablinkConnectionIndicator
   GtkLabel       *detail_label;
   GtkWidget      *recent_title;
   GtkListBox     *recent_list;
+  GtkListBox     *discovered_list;
+  GtkLabel       *discovery_status;
   GtkImage       *icon;
   GtkLabel       *label;
   GtkWidget      *reconnect_button;
@@ -37,6 +41,7 @@ struct _LablinkConnectionIndicator
   GSignalGroup   *session_signals;
   GSignalGroup   *settings_signals;  /* the session's settings */
   GtkStringList  *recent;            /* recent servers, newest first */
+  LablinkDiscovery *discovery;       /* once the popover was open */
   guint           countdown;
 };
 
@@ -177,6 +182,77 @@ create_recent_row_cb (gpointer item,
   return row;
 }
 
+/* "http://10.0.0.5:8000 · LabLink 1.2.5 · bench3" */
+static GtkWidget *
+create_discovered_row_cb (gpointer item,
+                          gpointer data)
+{
+  LablinkDiscoveredServer *server = item;
+  GtkWidget *row = adw_action_row_new ();
+  const char *version = lablink_discovered_server_get_version (server);
+  const char *hostname = lablink_discovered_server_get_hostname (server);
+  g_autoptr(GString) subtitle = g_string_new (lablink_discovered_server_get_url (server));
+
+  if (version != NULL)
+    {
+      g_string_append (subtitle, " · ");
+      /* Translators: the version of a LabLink server found on the network */
+      g_string_append_printf (subtitle, _("LabLink %s"), version);
+    }
+  if (hostname != NULL)
+    g_string_append_printf (subtitle, " · %s", hostname);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), lablink_discovered_server_get_name (server));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_widget_set_tooltip_text (row, _("Connect to this server"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  return row;
+}
+
+/* The list while discovery works, else a dim line that says why not. */
+static void
+sync_discovery (LablinkConnectionIndicator *self)
+{
+  const GError *error = lablink_discovery_get_error (self->discovery);
+  g_autofree char *text = NULL;
+
+  if (lablink_discovery_get_available (self->discovery) || error == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->discovered_list), TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->discovery_status), FALSE);
+      return;
+    }
+
+  if (g_error_matches (error, LABLINK_DISCOVERY_ERROR, LABLINK_DISCOVERY_ERROR_NO_DAEMON))
+    text = g_strdup (_("Discovery unavailable: no Avahi daemon"));
+  else if (g_error_matches (error, LABLINK_DISCOVERY_ERROR, LABLINK_DISCOVERY_ERROR_UNSUPPORTED))
+    text = g_strdup (_("Discovery unavailable: built without Avahi"));
+  else
+    text = g_strdup_printf (_("Discovery unavailable: %s"), error->message);
+  gtk_label_set_label (self->discovery_status, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->discovery_status), error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->discovered_list), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->discovery_status), TRUE);
+}
+
+/* Browsing starts the first time the popover opens, and goes on. */
+static void
+ensure_discovery (LablinkConnectionIndicator *self)
+{
+  if (self->discovery != NULL)
+    return;
+  self->discovery = lablink_discovery_new ();
+  gtk_list_box_bind_model (self->discovered_list, G_LIST_MODEL (self->discovery),
+                           create_discovered_row_cb, NULL, NULL);
+  g_signal_connect_object (self->discovery, "notify::available", G_CALLBACK (sync_discovery),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->discovery, "notify::error", G_CALLBACK (sync_discovery),
+                           self, G_CONNECT_SWAPPED);
+  sync_discovery (self);
+}
+
 static void
 popover_show_cb (LablinkConnectionIndicator *self)
 {
@@ -186,6 +262,7 @@ popover_show_cb (LablinkConnectionIndicator *self)
   if (self->session && !lablink_session_get_demo (self->session) && url)
     gtk_editable_set_text (GTK_EDITABLE (self->server_entry), url);
   gtk_editable_set_text (GTK_EDITABLE (self->ws_entry), ws ? ws : "");
+  ensure_discovery (self);
 }
 
 static void
@@ -211,6 +288,23 @@ recent_activated_cb (LablinkConnectionIndicator *self,
   if (url == NULL)
     return;
   gtk_editable_set_text (GTK_EDITABLE (self->server_entry), url);
+  gtk_editable_set_text (GTK_EDITABLE (self->ws_entry), "");
+  connect_clicked_cb (self);
+}
+
+static void
+discovered_activated_cb (LablinkConnectionIndicator *self,
+                         GtkListBoxRow              *row)
+{
+  g_autoptr(LablinkDiscoveredServer) server = NULL;
+
+  if (self->discovery == NULL)
+    return;
+  server = g_list_model_get_item (G_LIST_MODEL (self->discovery), (guint) gtk_list_box_row_get_index (row));
+  if (server == NULL)
+    return;
+  /* The WebSocket is derived from the URL, as for one typed in. */
+  gtk_editable_set_text (GTK_EDITABLE (self->server_entry), lablink_discovered_server_get_url (server));
   gtk_editable_set_text (GTK_EDITABLE (self->ws_entry), "");
   connect_clicked_cb (self);
 }
@@ -248,6 +342,27 @@ lablink_connection_indicator_popup (LablinkConnectionIndicator *self)
   gtk_menu_button_popup (self->menu_button);
 }
 
+/**
+ * lablink_connection_indicator_get_discovery:
+ * @self: the indicator
+ *
+ * Returns: (nullable): the servers found on the network, once the popover
+ *   was open
+ */
+LablinkDiscovery *
+lablink_connection_indicator_get_discovery (LablinkConnectionIndicator *self)
+{
+  g_return_val_if_fail (LABLINK_IS_CONNECTION_INDICATOR (self), NULL);
+  return self->discovery;
+}
+
+GtkPopover *
+lablink_connection_indicator_get_popover (LablinkConnectionIndicator *self)
+{
+  g_return_val_if_fail (LABLINK_IS_CONNECTION_INDICATOR (self), NULL);
+  return self->popover;
+}
+
 static void
 lablink_connection_indicator_dispose (GObject *object)
 {
@@ -260,6 +375,9 @@ lablink_connection_indicator_dispose (GObject *object)
   if (self->recent_list)
     gtk_list_box_bind_model (self->recent_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->recent);
+  if (self->discovered_list)
+    gtk_list_box_bind_model (self->discovered_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->discovery);
   gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_CONNECTION_INDICATOR);
 
   G_OBJECT_CLASS (lablink_connection_indicator_parent_class)->dispose (object);
@@ -283,6 +401,8 @@ lablink_connection_indicator_class_init (LablinkConnectionIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, detail_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, recent_title);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, discovered_list);
+  gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, discovery_status);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, icon);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, label);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, reconnect_button);
@@ -290,6 +410,7 @@ lablink_connection_indicator_class_init (LablinkConnectionIndicatorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, popover_show_cb);
   gtk_widget_class_bind_template_callback (widget_class, connect_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, recent_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, discovered_activated_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lablinkconnectionindicator");

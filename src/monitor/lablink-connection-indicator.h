@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include <lablink.h>
+
 #include "lablink-session.h"
 
 G_BEGIN_DECLS
@@ -18,5 +20,8 @@ void        lablink_connection_indicator_set_session (LablinkConnectionIndicator
 const char *lablink_connection_indicator_get_text    (LablinkConnectionIndicator *self);
 void        lablink_connection_indicator_update      (LablinkConnectionIndicator *self);
 void        lablink_connection_indicator_popup       (LablinkConnectionIndicator *self);
+LablinkDiscovery *
+            lablink_connection_indicator_get_discovery (LablinkConnectionIndicator *self);
+GtkPopover *lablink_connection_indicator_get_popover (LablinkConnectionIndicator *self);
 
 G_END_DECLS

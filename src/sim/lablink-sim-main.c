@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 #include <gio/gio.h>
 
+#include "lablink-sim-announce.h"
 #include "lablink-sim-scope.h"
 #include "lablink-sim-json.h"
 #include "lablink-sim-server.h"
@@ -85,6 +86,8 @@ main (int   argc,
   gint opt_scope_points = LABLINK_SIM_SCOPE_N_SAMPLES;
   gint opt_scope_read_ms = LABLINK_SIM_SCOPE_READ_MS;
   g_autofree char *opt_utc_offset = NULL;
+  gboolean opt_announce = FALSE;
+  g_autofree char *opt_announce_name = NULL;
   GOptionEntry entries[] = {
     { "address", 0, 0, G_OPTION_ARG_STRING, &opt_address, "IP address to listen on (default 127.0.0.1)", "ADDR" },
     { "utc-offset", 0, 0, G_OPTION_ARG_STRING, &opt_utc_offset,
@@ -121,6 +124,11 @@ main (int   argc,
       "The scope's record length (default 1000, at most 1000000)", "N" },
     { "scope-read-ms", 0, 0, G_OPTION_ARG_INT, &opt_scope_read_ms,
       "What reading a waveform takes: a stream sends every interval + T ms (default 50)", "T" },
+    { "announce", 0, 0, G_OPTION_ARG_NONE, &opt_announce,
+      "Announce the simulator on the network over mDNS (_lablink._tcp, through the Avahi daemon); "
+      "only on the loopback interface while it listens on a loopback address", NULL },
+    { "announce-name", 0, 0, G_OPTION_ARG_STRING, &opt_announce_name,
+      "The service name of --announce (default \"LabLink Simulator on HOST\")", "NAME" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Log debug messages", NULL },
     { NULL }
   };
@@ -128,6 +136,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(LablinkSimServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(LablinkSimAnnounce) announce = NULL;
   LablinkSimHostileKinds kinds = LABLINK_SIM_HOSTILE_ALL;
   guint sigint_id, sigterm_id;
   gboolean expired = FALSE;
@@ -266,6 +275,20 @@ main (int   argc,
              opt_auth != NULL ? " with security" : "",
              opt_tls_cert != NULL ? " over TLS" : "");
 
+  if (opt_announce)
+    {
+      g_autoptr(GInetAddress) listening = g_inet_address_new_from_string (opt_address ? opt_address : "127.0.0.1");
+      g_autofree char *name = opt_announce_name
+        ? g_strdup (opt_announce_name)
+        : g_strdup_printf ("LabLink Simulator on %s", g_get_host_name ());
+
+      /* A DNS-SD instance name is one label: at most 63 bytes, whole characters. */
+      if (strlen (name) > 63)
+        *g_utf8_find_prev_char (name, name + 64) = '\0';
+      announce = lablink_sim_announce_new (name, lablink_sim_server_get_port (server), "1.2.5",
+                                           listening != NULL && g_inet_address_get_is_loopback (listening));
+    }
+
   loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, on_signal, loop);
   sigterm_id = g_unix_signal_add (SIGTERM, on_signal, loop);
@@ -275,6 +298,7 @@ main (int   argc,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_message ("stopping");
+  g_clear_pointer (&announce, lablink_sim_announce_free);
   lablink_sim_server_stop (server);
 
   /* let the close handshakes go out (bounded) */

@@ -563,6 +563,25 @@ test_cli_redact (void)
     }
 }
 
+/* Columns padded by characters (a cell may hold "…"), NULL as "-". */
+static void
+test_cli_columns (void)
+{
+  static const char * const headers[] = { "NAME", "URL", "V" };
+  static const char * const cells[] = {
+    "Bench…", "http://10.0.0.5:8000", NULL,
+    "LabLink Simulator", "http://127.0.0.1:8000", "1.2.5",
+  };
+  g_autofree char *table = cli_format_columns (headers, 3, cells, 2);
+  g_autofree char *empty = cli_format_columns (headers, 3, NULL, 0);
+
+  g_assert_cmpstr (table, ==,
+                   "NAME               URL                    V\n"
+                   "Bench…             http://10.0.0.5:8000   -\n"
+                   "LabLink Simulator  http://127.0.0.1:8000  1.2.5\n");
+  g_assert_cmpstr (empty, ==, "NAME  URL  V\n");
+}
+
 /* The fingerprint a certificate refusal names (the new one when it changed). */
 static void
 test_cli_fingerprint (void)
@@ -625,6 +644,7 @@ main (int    argc,
   g_test_add_func ("/cli/json-output", test_cli_json_output);
   g_test_add_func ("/cli/channels", test_cli_channels);
   g_test_add_func ("/cli/redact", test_cli_redact);
+  g_test_add_func ("/cli/columns", test_cli_columns);
   g_test_add_func ("/cli/numbers", test_cli_numbers);
   g_test_add_func ("/cli/fingerprint", test_cli_fingerprint);
 
