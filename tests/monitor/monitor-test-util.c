@@ -91,6 +91,20 @@ mt_fixture_teardown (MtFixture *fixture)
   fixture->window = NULL;
 }
 
+void
+mt_setup (MtFixture     *fixture,
+          gconstpointer  data)
+{
+  mt_fixture_setup (fixture, NULL);
+}
+
+void
+mt_teardown (MtFixture     *fixture,
+             gconstpointer  data)
+{
+  mt_fixture_teardown (fixture);
+}
+
 static void
 on_pong (LablinkStreamManager *manager,
          LablinkMessage       *message,

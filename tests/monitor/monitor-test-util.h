@@ -45,6 +45,11 @@ typedef struct {
 void                mt_fixture_setup        (MtFixture          *fixture,
                                              const char * const *sim_args);
 void                mt_fixture_teardown     (MtFixture          *fixture);
+/* The same, as g_test_add()'s fixture functions (a simulator without options). */
+void                mt_setup                (MtFixture          *fixture,
+                                             gconstpointer       data);
+void                mt_teardown             (MtFixture          *fixture,
+                                             gconstpointer       data);
 void                mt_round_trip           (LablinkWindow      *window);
 
 JsonNode           *mt_command_on           (LablinkSession     *session,

@@ -12,20 +12,6 @@
 #include "monitor-test-util.h"
 
 static void
-setup (MtFixture     *f,
-       gconstpointer  data)
-{
-  mt_fixture_setup (f, NULL);
-}
-
-static void
-teardown (MtFixture     *f,
-          gconstpointer  data)
-{
-  mt_fixture_teardown (f);
-}
-
-static void
 test_acquisition_from_ui (MtFixture     *f,
                           gconstpointer  data)
 {
@@ -107,7 +93,7 @@ main (int argc, char **argv)
 {
   mt_init (&argc, &argv);
 
-  g_test_add ("/gui/acquisition/from-ui", MtFixture, NULL, setup, test_acquisition_from_ui, teardown);
+  g_test_add ("/gui/acquisition/from-ui", MtFixture, NULL, mt_setup, test_acquisition_from_ui, mt_teardown);
 
   return g_test_run ();
 }

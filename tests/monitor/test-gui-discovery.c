@@ -23,31 +23,6 @@
 static TestAvahi *bus;
 static char *no_bus_reason;
 
-static void
-setup (MtFixture     *f,
-       gconstpointer  data)
-{
-  mt_fixture_setup (f, NULL);
-}
-
-static void
-teardown (MtFixture     *f,
-          gconstpointer  data)
-{
-  mt_fixture_teardown (f);
-}
-
-static void
-resize (LablinkWindow *window,
-        int            width,
-        int            height)
-{
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
-             ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
-  g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width), <=, 40);
-}
-
 /* Opens the popover (again) and saves it as discovery-NAME.png. */
 static void
 screenshot (LablinkConnectionIndicator *indicator,
@@ -137,9 +112,9 @@ test_discovery (MtFixture     *f,
   g_test_message ("row: %s — %s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
                   adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
   screenshot (indicator, "found-default");
-  resize (window, 1600, 1000);
+  mt_resize (window, 1600, 1000);
   screenshot (indicator, "found-1600x1000");
-  resize (window, 800, 600);
+  mt_resize (window, 800, 600);
   screenshot (indicator, "found-800x600");
 
   /* Activating the row connects the window to that server. */
@@ -177,7 +152,7 @@ main (int   argc,
   if (bus == NULL)
     test_avahi_no_bus ();
 
-  g_test_add ("/gui/discovery", MtFixture, NULL, setup, test_discovery, teardown);
+  g_test_add ("/gui/discovery", MtFixture, NULL, mt_setup, test_discovery, mt_teardown);
   status = g_test_run ();
   g_clear_pointer (&bus, test_avahi_free);
   g_free (no_bus_reason);

@@ -11,20 +11,6 @@
 #include "lablink-events-panel.h"
 #include "monitor-test-util.h"
 
-static void
-setup (MtFixture     *f,
-       gconstpointer  data)
-{
-  mt_fixture_setup (f, NULL);
-}
-
-static void
-teardown (MtFixture     *f,
-          gconstpointer  data)
-{
-  mt_fixture_teardown (f);
-}
-
 /* The frames the client received in a scenario of the patched recording. */
 static GPtrArray *
 recorded_frames (const char *scenario)
@@ -110,7 +96,7 @@ main (int argc, char **argv)
 {
   mt_init (&argc, &argv);
 
-  g_test_add ("/gui/events/alarm-once", MtFixture, NULL, setup, test_alarm_once, teardown);
+  g_test_add ("/gui/events/alarm-once", MtFixture, NULL, mt_setup, test_alarm_once, mt_teardown);
 
   return g_test_run ();
 }

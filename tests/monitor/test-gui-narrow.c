@@ -13,20 +13,6 @@
 #include "monitor-test-util.h"
 
 static void
-setup (MtFixture     *f,
-       gconstpointer  data)
-{
-  mt_fixture_setup (f, NULL);
-}
-
-static void
-teardown (MtFixture     *f,
-          gconstpointer  data)
-{
-  mt_fixture_teardown (f);
-}
-
-static void
 draw_now (GtkWidget *widget)
 {
   gtk_widget_queue_draw (widget);
@@ -211,7 +197,7 @@ main (int argc, char **argv)
 {
   mt_init (&argc, &argv);
 
-  g_test_add ("/gui/narrow/pages", MtFixture, NULL, setup, test_narrow_pages, teardown);
+  g_test_add ("/gui/narrow/pages", MtFixture, NULL, mt_setup, test_narrow_pages, mt_teardown);
 
   return g_test_run ();
 }

@@ -10,20 +10,6 @@
 #include "lablink-psu-panel.h"
 #include "monitor-test-util.h"
 
-static void
-setup (MtFixture     *f,
-       gconstpointer  data)
-{
-  mt_fixture_setup (f, NULL);
-}
-
-static void
-teardown (MtFixture     *f,
-          gconstpointer  data)
-{
-  mt_fixture_teardown (f);
-}
-
 static gboolean
 meter_near (LablinkWindow *window,
             const char    *name,
@@ -216,11 +202,11 @@ main (int argc, char **argv)
 {
   mt_init (&argc, &argv);
 
-  g_test_add ("/gui/psu/connect", MtFixture, NULL, setup, test_psu_connect, teardown);
-  g_test_add ("/gui/psu/meters-follow-setpoints", MtFixture, NULL, setup, test_psu_meters_follow_setpoints, teardown);
-  g_test_add ("/gui/psu/stop-from-toolbar", MtFixture, NULL, setup, test_psu_stop_from_toolbar, teardown);
-  g_test_add ("/gui/psu/interval-persisted", MtFixture, NULL, setup, test_psu_interval_persisted, teardown);
-  g_test_add ("/gui/psu/settings-kept", MtFixture, NULL, setup, test_psu_settings_kept, teardown);
+  g_test_add ("/gui/psu/connect", MtFixture, NULL, mt_setup, test_psu_connect, mt_teardown);
+  g_test_add ("/gui/psu/meters-follow-setpoints", MtFixture, NULL, mt_setup, test_psu_meters_follow_setpoints, mt_teardown);
+  g_test_add ("/gui/psu/stop-from-toolbar", MtFixture, NULL, mt_setup, test_psu_stop_from_toolbar, mt_teardown);
+  g_test_add ("/gui/psu/interval-persisted", MtFixture, NULL, mt_setup, test_psu_interval_persisted, mt_teardown);
+  g_test_add ("/gui/psu/settings-kept", MtFixture, NULL, mt_setup, test_psu_settings_kept, mt_teardown);
 
   return g_test_run ();
 }

@@ -11,20 +11,6 @@
 #include "lablink-psu-panel.h"
 #include "monitor-test-util.h"
 
-static void
-setup (MtFixture     *f,
-       gconstpointer  data)
-{
-  mt_fixture_setup (f, NULL);
-}
-
-static void
-teardown (MtFixture     *f,
-          gconstpointer  data)
-{
-  mt_fixture_teardown (f);
-}
-
 static const char *
 indicator (LablinkWindow *window)
 {
@@ -100,7 +86,7 @@ main (int argc, char **argv)
 {
   mt_init (&argc, &argv);
 
-  g_test_add ("/gui/reconnect/kill-and-restart", MtFixture, NULL, setup, test_reconnect, teardown);
+  g_test_add ("/gui/reconnect/kill-and-restart", MtFixture, NULL, mt_setup, test_reconnect, mt_teardown);
 
   return g_test_run ();
 }

@@ -11,20 +11,6 @@
 
 #include "monitor-test-util.h"
 
-static void
-setup (MtFixture     *f,
-       gconstpointer  data)
-{
-  mt_fixture_setup (f, NULL);
-}
-
-static void
-teardown (MtFixture     *f,
-          gconstpointer  data)
-{
-  mt_fixture_teardown (f);
-}
-
 static gboolean
 other_connected (gpointer data)
 {
@@ -92,7 +78,7 @@ main (int argc, char **argv)
 {
   mt_init (&argc, &argv);
 
-  g_test_add ("/gui/shared/other-interval", MtFixture, NULL, setup, test_other_interval, teardown);
+  g_test_add ("/gui/shared/other-interval", MtFixture, NULL, mt_setup, test_other_interval, mt_teardown);
 
   return g_test_run ();
 }
