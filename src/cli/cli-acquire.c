@@ -349,77 +349,7 @@ rest_delete (Cli        *cli,
   return lablink_client_delete_acquisition_finish (cli->client, result, error);
 }
 
-/* The stream's plan, from the rate (issue 12). Frames come every interval
- * plus the server's time to write one (the simulator takes about 3 µs a
- * sample of two channels, the released server far more), so a window must
- * hold more than an interval's worth for consecutive windows to overlap.
- * Up to 10 kSa/s: 200 ms frames holding three intervals (a frame may be two
- * intervals late); up to 50 kSa/s 500 ms frames holding two intervals;
- * faster, 1 s frames holding two (a 200,000-sample window takes the
- * simulator ~0.6 s to write: frames every ~1.6 s). What a second costs to
- * write and parse is the same with either interval, but the manager takes
- * a stream silent after three intervals without a frame and then also polls
- * it over REST: on a loaded machine 500 ms frames at 100 kSa/s came late
- * enough for that, and the polling doubled the work. A frame stays under
- * PLAN_MAX_FRAME_BYTES (the manager's limit is 16 MiB: about 30 bytes a
- * sample for the time and 14 a value): a longer one is cut to fit and its
- * interval shortened with it. The server's buffer (what a REST backfill
- * can still fetch) holds BUFFER_SECONDS of samples: a capture fills any
- * hole, and the tail, from it. */
-#define FAST_RATE           10000.0
-#define FASTER_RATE         50000.0
-#define PLAN_MAX_SAMPLES    1000000
-#define PLAN_MAX_FRAME_BYTES (12u * 1024u * 1024u)
-#define BUFFER_SECONDS      10.0
-
-static double
-plan_factor (double rate)
-{
-  return rate >= FAST_RATE ? 2.0 : 3.0;
-}
-
-static guint
-plan_max_window (guint n_channels)
-{
-  return PLAN_MAX_FRAME_BYTES / (30 + 14 * MAX (n_channels, 1));
-}
-
-static guint
-plan_interval (double rate,
-               guint  n_channels)
-{
-  guint interval = rate > FASTER_RATE ? 1000 : rate >= FAST_RATE ? 500 : 200;
-  double fits = plan_max_window (n_channels) / (rate * plan_factor (rate)) * 1000.0;
-
-  return (guint) CLAMP (MIN ((double) interval, floor (fits)), 20, interval);
-}
-
-static guint
-plan_window (double rate,
-             guint  n_channels)
-{
-  double window = ceil (rate * plan_interval (rate, n_channels) / 1000.0 * plan_factor (rate)) + 10;
-
-  window = MIN (window, plan_max_window (n_channels));
-  return (guint) CLAMP (window, LABLINK_DEFAULT_NUM_SAMPLES, PLAN_MAX_SAMPLES);
-}
-
-static guint
-plan_buffer (double rate)
-{
-  double buffer = ceil (rate * BUFFER_SECONDS);
-
-  return (guint) CLAMP (buffer, 10000, PLAN_MAX_SAMPLES);
-}
-
-/* A backfill of the whole buffer (50 MB of JSON at a million samples) takes
- * seconds to write and to parse, more on a loaded machine: the capture
- * waits 5 s and 20 µs a sample. */
-static guint
-plan_backfill_timeout (double rate)
-{
-  return 5000 + plan_buffer (rate) / 50;
-}
+/* The stream's plan, from the rate: lablink-acquisition-plan.c. */
 
 static int
 cmd_acquire (Cli   *cli,
@@ -450,7 +380,7 @@ cmd_acquire (Cli   *cli,
   if (opt_num_samples < 0)
     return cli_usage_error ("--num-samples must not be negative");
 
-  interval_ms = plan_interval (opt_rate, g_strv_length (channels));
+  interval_ms = lablink_acquisition_plan_interval (opt_rate, g_strv_length (channels));
   status = cli_check_equipment (cli, args[0], NULL);
   if (status != EXIT_OK)
     return status;
@@ -476,7 +406,7 @@ cmd_acquire (Cli   *cli,
     json_builder_add_string_value (builder, channels[i]);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "buffer_size");
-  json_builder_add_int_value (builder, plan_buffer (opt_rate));
+  json_builder_add_int_value (builder, lablink_acquisition_plan_buffer (opt_rate));
   if (opt_num_samples > 0)
     {
       json_builder_set_member_name (builder, "num_samples");
@@ -504,7 +434,7 @@ cmd_acquire (Cli   *cli,
   state.cli = cli;
   state.acquisition_id = acquisition_id;
   state.channels = channels;
-  state.window = plan_window (opt_rate, g_strv_length (channels));
+  state.window = lablink_acquisition_plan_window (opt_rate, g_strv_length (channels));
 
   if (!rest_control (cli, acquisition_id, "start", TRUE, &error))
     {
@@ -535,8 +465,8 @@ cmd_acquire (Cli   *cli,
                                                      opt_capture_dir, &error);
       if (capture != NULL)
         g_object_set (capture, "interval-ms", interval_ms, "window-samples", state.window,
-                      "backfill-samples", plan_buffer (opt_rate),
-                      "backfill-timeout-ms", plan_backfill_timeout (opt_rate), NULL);
+                      "backfill-samples", lablink_acquisition_plan_buffer (opt_rate),
+                      "backfill-timeout-ms", lablink_acquisition_plan_backfill_timeout (opt_rate), NULL);
       if (capture == NULL || !lablink_capture_start (capture, &error))
         {
           status = cli_runtime_error (error);

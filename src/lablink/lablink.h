@@ -16,6 +16,7 @@
 # include "lablink-locks.h"
 # include "lablink-statistics.h"
 # include "lablink-ring.h"
+# include "lablink-acquisition-plan.h"
 # include "lablink-decimate.h"
 # include "lablink-discovery.h"
 # include "lablink-spectrum.h"

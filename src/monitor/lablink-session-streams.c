@@ -502,6 +502,65 @@ lablink_session_get_acquisition_duplicates (LablinkSession *self,
   return store ? store->duplicates : 0;
 }
 
+typedef struct {
+  LablinkSession *session;
+  char           *acquisition_id;
+} Replan;
+
+static void
+replan_free (Replan *replan)
+{
+  g_object_unref (replan->session);
+  g_free (replan->acquisition_id);
+  g_free (replan);
+}
+
+/* The acquisition's rate is known: stream it as lablink-acquisition-plan.c
+ * says, so that consecutive frames overlap and no sample falls between
+ * them (a fixed 500 samples every 200 ms kept 5 % of a 50 kSa/s
+ * acquisition in the chart). */
+static void
+replan_status_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  Replan *replan = data;
+  LablinkSession *self = replan->session;
+  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object, *config;
+  JsonArray *channels;
+  double rate;
+  guint n_channels;
+
+  status = lablink_client_get_acquisition_status_finish (LABLINK_CLIENT (source), result, &error);
+  if (status == NULL || !JSON_NODE_HOLDS_OBJECT (status) || self->manager == NULL ||
+      !lablink_session_is_watching_acquisition (self, replan->acquisition_id))
+    goto out;
+  object = json_node_get_object (status);
+  config = json_object_has_member (object, "config") &&
+           JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "config"))
+           ? json_object_get_object_member (object, "config") : NULL;
+  if (config == NULL || !json_object_has_member (config, "sample_rate") ||
+      json_node_get_value_type (json_object_get_member (config, "sample_rate")) == G_TYPE_STRING)
+    goto out;
+  rate = json_object_get_double_member (config, "sample_rate");
+  channels = json_object_has_member (config, "channels") &&
+             JSON_NODE_HOLDS_ARRAY (json_object_get_member (config, "channels"))
+             ? json_object_get_array_member (config, "channels") : NULL;
+  n_channels = channels != NULL ? MAX (json_array_get_length (channels), 1) : 1;
+  if (!(rate > 0 && rate <= 1e7))
+    goto out;
+  if (!lablink_stream_manager_start_acquisition_stream (self->manager, replan->acquisition_id,
+                                                        lablink_acquisition_plan_interval (rate, n_channels),
+                                                        lablink_acquisition_plan_window (rate, n_channels),
+                                                        &error))
+    g_debug ("acquisition %s keeps its first plan: %s", replan->acquisition_id, error->message);
+
+out:
+  replan_free (replan);
+}
+
 /**
  * lablink_session_watch_acquisition:
  * @self: a session
@@ -525,10 +584,20 @@ lablink_session_watch_acquisition (LablinkSession  *self,
       g_set_error_literal (error, LABLINK_ERROR, LABLINK_ERROR_NOT_CONNECTED, _("Not connected to a server"));
       return FALSE;
     }
+  /* A first plan for 2.5 kSa/s at once, the right one when the server
+   * says the acquisition's rate (replan_status_cb). */
   if (!lablink_stream_manager_start_acquisition_stream (self->manager, acquisition_id, 200, 500, error))
     return FALSE;
   if (!g_hash_table_contains (self->acquisitions, acquisition_id))
-    g_hash_table_insert (self->acquisitions, g_strdup (acquisition_id), g_new0 (AcqStore, 1));
+    {
+      Replan *replan = g_new0 (Replan, 1);
+
+      replan->session = g_object_ref (self);
+      replan->acquisition_id = g_strdup (acquisition_id);
+      g_hash_table_insert (self->acquisitions, g_strdup (acquisition_id), g_new0 (AcqStore, 1));
+      lablink_client_get_acquisition_status_async (self->client, acquisition_id, self->cancellable,
+                                                   replan_status_cb, replan);
+    }
   g_signal_emit (self, lablink_session_signals[STREAMS_CHANGED], 0);
   return TRUE;
 }
