@@ -169,6 +169,7 @@ main (int   argc,
   g_autoptr(LablinkCaptureView) view = NULL;
   g_autofree char *directory = NULL;
   g_autofree gint64 *frame_us = NULL;
+  gint64 first_us;
   g_autofree gint64 *cpu_us = NULL;
   g_autofree double *mins = g_new (double, COLUMNS);
   g_autofree double *maxs = g_new (double, COLUMNS);
@@ -246,12 +247,19 @@ main (int   argc,
           cpu_us[f] = cpu_usec () - cpu;
         }
       g_rand_free (rand);
-      qsort (frame_us, (gsize) n_frames, sizeof (gint64), compare_gint64);
-      qsort (cpu_us, (gsize) n_frames, sizeof (gint64), compare_gint64);
-      g_print ("frame at 1/%-8.0f (%11.3f s shown): median %6.2f ms, worst %6.2f ms (CPU: median %6.2f ms, worst %6.2f ms)\n",
-               1.0 / fraction, (double) span / 1e6,
-               (double) frame_us[n_frames / 2] / 1000.0, (double) frame_us[n_frames - 1] / 1000.0,
-               (double) cpu_us[n_frames / 2] / 1000.0, (double) cpu_us[n_frames - 1] / 1000.0);
+      /* The first frame of a level finds the block cache cold (as the first
+       * frame after a zoom does): shown on its own, the rest sorted. */
+      first_us = frame_us[0];
+      if (n_frames > 1)
+        {
+          qsort (frame_us + 1, (gsize) n_frames - 1, sizeof (gint64), compare_gint64);
+          qsort (cpu_us + 1, (gsize) n_frames - 1, sizeof (gint64), compare_gint64);
+        }
+      g_print ("frame at 1/%-8.0f (%11.3f s shown): first %6.2f ms; then median %6.2f ms, worst %6.2f ms "
+               "(CPU: median %6.2f ms, worst %6.2f ms)\n",
+               1.0 / fraction, (double) span / 1e6, (double) first_us / 1000.0,
+               (double) frame_us[1 + (n_frames - 1) / 2] / 1000.0, (double) frame_us[n_frames - 1] / 1000.0,
+               (double) cpu_us[1 + (n_frames - 1) / 2] / 1000.0, (double) cpu_us[n_frames - 1] / 1000.0);
     }
 
   g_print ("VmRSS %" G_GINT64_FORMAT " KiB (before opening %" G_GINT64_FORMAT " KiB), VmHWM %" G_GINT64_FORMAT " KiB\n",
