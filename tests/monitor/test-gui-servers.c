@@ -242,6 +242,7 @@ test_two_servers (Fixture       *f,
     lablink_window_set_page (window, "instruments");
   }
 
+  test_run_for (300);   /* the view switcher drawn for the page shown */
   screenshot (window, "servers-default.png");
   mt_resize (window, 1600, 1000);
   screenshot (window, "servers-1600x1000.png");
