@@ -32,32 +32,6 @@
 #define MIN_POLL_INTERVAL_MS 20
 #define MAX_POLL_GROWTH      4
 
-typedef struct {
-  GWeakRef  manager;
-  char     *key;
-  guint     requested;
-} PollData;
-
-static void
-poll_data_free (gpointer data)
-{
-  PollData *poll = data;
-
-  g_weak_ref_clear (&poll->manager);
-  g_free (poll->key);
-  g_free (poll);
-}
-
-static PollData *
-poll_data_new (LablinkStreamManager *self,
-               const char           *key)
-{
-  PollData *poll = g_new0 (PollData, 1);
-
-  g_weak_ref_init (&poll->manager, self);
-  poll->key = g_strdup (key);
-  return poll;
-}
 
 /* How far a window asked over REST may grow: a few stream windows (an
  * answer of a million samples is ~50 MB of JSON, seconds for a server to
@@ -168,14 +142,14 @@ data_cb (GObject      *source,
   _lablink_stream_manager_emit_acquisition_data (self, message);
 
 out:
-  poll_data_free (poll);
+  _lablink_poll_data_free (poll);
 }
 
 static void
 request_data (LablinkStreamManager *self,
               ActiveStream         *stream)
 {
-  PollData *poll = poll_data_new (self, stream->key);
+  PollData *poll = _lablink_poll_data_new (self, stream->key);
 
   poll->requested = MAX (stream->poll_samples, 1);
   stream->poll_clock.in_flight = TRUE;
@@ -208,13 +182,13 @@ void
 _lablink_stream_manager_poll_acquisition (LablinkStreamManager *self,
                                           ActiveStream         *stream)
 {
-  PollData *poll = poll_data_new (self, stream->key);
+  PollData *poll = _lablink_poll_data_new (self, stream->key);
 
   g_debug ("Acquisition %s: the server sends no frames, polling its data", stream->acquisition_id);
   _lablink_stream_manager_set_stream_status (self, stream, LABLINK_STREAM_STATUS_POLLING);
   g_clear_handle_id (&stream->poll_source, g_source_remove);
   stream->poll_source = g_timeout_add_full (G_PRIORITY_DEFAULT, MAX (stream->interval_ms, MIN_POLL_INTERVAL_MS),
-                                            poll_timeout_cb, poll, poll_data_free);
+                                            poll_timeout_cb, poll, _lablink_poll_data_free);
   poll_timeout_cb (poll);
 }
 

@@ -56,13 +56,8 @@ _lablink_poll_clock_done (LablinkPollClock *clock)
 /* ------------------------------------------------------------------------ */
 /* Requests                                                                  */
 
-typedef struct {
-  GWeakRef  manager;
-  char     *key;
-} PollData;
-
-static void
-poll_data_free (gpointer data)
+void
+_lablink_poll_data_free (gpointer data)
 {
   PollData *poll = data;
 
@@ -71,9 +66,9 @@ poll_data_free (gpointer data)
   g_free (poll);
 }
 
-static PollData *
-poll_data_new (LablinkStreamManager *self,
-               const char           *key)
+PollData *
+_lablink_poll_data_new (LablinkStreamManager *self,
+                        const char           *key)
 {
   PollData *poll = g_new0 (PollData, 1);
 
@@ -159,7 +154,7 @@ poll_cb (GObject      *source,
     poll_next (self, stream);
 
 out:
-  poll_data_free (poll);
+  _lablink_poll_data_free (poll);
 }
 
 static gboolean
@@ -199,14 +194,14 @@ poll_next (LablinkStreamManager *self,
   if (_lablink_poll_clock_take (&stream->poll_clock, now, interval_us))
     {
       lablink_client_get_snapshot_async (self->client, stream->equipment_id, stream->stream_type,
-                                         self->cancellable, poll_cb, poll_data_new (self, stream->key));
+                                         self->cancellable, poll_cb, _lablink_poll_data_new (self, stream->key));
       return;
     }
 
   stream->poll_source = g_timeout_add_full (G_PRIORITY_DEFAULT,
                                             (guint) ((stream->poll_clock.deadline - now + 999) / 1000),
-                                            poll_timeout_cb, poll_data_new (self, stream->key),
-                                            poll_data_free);
+                                            poll_timeout_cb, _lablink_poll_data_new (self, stream->key),
+                                            _lablink_poll_data_free);
 }
 
 /* Forget the polled values counted (lablink_stream_manager_reset_statistics()). */

@@ -204,6 +204,18 @@ void     lablink_statistics_add_polled               (LablinkStatistics     *sta
                                                       double                 rate_hz,
                                                       double                 last_age_s);
 
+/* lablink-stream-manager-polling.c: what a REST poll's callback holds (the
+ * manager weakly: a poll may answer after it is gone) */
+typedef struct {
+  GWeakRef  manager;
+  char     *key;
+  guint     requested;   /* acquisition polls: the samples asked for */
+} PollData;
+
+PollData *_lablink_poll_data_new                     (LablinkStreamManager  *self,
+                                                      const char            *key);
+void     _lablink_poll_data_free                     (gpointer               data);
+
 /* lablink-stream-manager-sharing.c */
 void     _lablink_stream_manager_note_frame          (LablinkStreamManager  *self,
                                                       ActiveStream          *stream,
