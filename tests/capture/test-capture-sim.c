@@ -893,6 +893,14 @@ test_equipment_stream (void)
   fixture_teardown (&fixture);
 }
 
+static void
+count_frame (guint          *n_frames,
+             LablinkMessage *message)
+{
+  (void) message;
+  (*n_frames)++;
+}
+
 /* A capture started before its acquisition wants the lead-in: the first
  * window (the latest 20 samples of about 200, as a late frame or a REST
  * poll brings them) does not reach back to the start of the recording, so
@@ -916,15 +924,23 @@ check_lead_in (guint    buffer_size,
   g_autofree char *text = NULL;
   g_autofree char *data = NULL;
   guint n_gaps = 0, i;
+  guint n_frames = 0;
+  gulong frames_handler;
 
   if (!fixture_setup (&fixture))
     return;
 
   id = create_idle_acquisition (&fixture, 200, buffer_size);
   /* The stream is ours, with frames so rare that only its first (empty)
-   * one comes: the window below is the only one. */
+   * one comes: the window below is the only one. That first frame must
+   * come before the acquisition starts, or (on a busy machine) it may
+   * already carry the lead-in. */
+  detail = g_strconcat ("acquisition-data::", id, NULL);
+  frames_handler = g_signal_connect_swapped (fixture.manager, detail, G_CALLBACK (count_frame), &n_frames);
   g_assert_true (lablink_stream_manager_start_acquisition_stream (fixture.manager, id, 3600000, 20, &error));
   g_assert_no_error (error);
+  TEST_WAIT (n_frames > 0, TEST_TIMEOUT_MS);
+  g_signal_handler_disconnect (fixture.manager, frames_handler);
 
   capture = lablink_capture_new_for_acquisition (fixture.manager, NULL, id, fixture.root, &error);
   g_assert_no_error (error);
@@ -941,7 +957,6 @@ check_lead_in (guint    buffer_size,
                           "\"stats\": {\"total_samples\": 100000}, \"data\": %s}", id, data);
   message = lablink_message_parse (text, -1, &error);
   g_assert_no_error (error);
-  detail = g_strconcat ("acquisition-data::", id, NULL);
   g_signal_emit_by_name (fixture.manager, detail, message);
 
   /* the backfill, when it is done, released the held window */
