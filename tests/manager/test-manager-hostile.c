@@ -301,7 +301,14 @@ received (LablinkStreamManager *manager)
   return lablink_statistics_get_messages_received (stats);
 }
 
+/* Under AddressSanitizer the RSS bound is not checked (below) and each
+ * frame costs several times as much to decode: half as many show the
+ * dropping, and a loaded machine still gets through them. */
+#ifdef __SANITIZE_ADDRESS__
+#define BIG_FRAMES 12
+#else
 #define BIG_FRAMES 24
+#endif
 
 static void
 memory_bounded_child (void)
@@ -337,7 +344,7 @@ memory_bounded_child (void)
    * frames only (256 a stream), so each frame stayed (0.7 GB here). */
   answer = test_sim_rest (sim, "POST", "/api/sim/faults",
                           "{\"hostile_rate\": 25, \"hostile_kinds\": \"big-frames\"}", NULL);
-  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
   while (received (manager) - start < BIG_FRAMES && g_get_monotonic_time () < deadline)
     g_usleep (20000);
   g_assert_cmpuint (received (manager) - start, >=, BIG_FRAMES);
