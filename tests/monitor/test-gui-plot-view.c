@@ -261,7 +261,9 @@ test_view_zoom_pan_reset_follow (Fixture       *f,
     g_assert_nonnull (lablink_plot_get_cursor_readout (plot));
     g_assert_true (lablink_plot_get_following (plot));   /* a click does not stop following */
 
-    /* grab cursor 2 where it is now drawn, 2 px off its line */
+    /* grab cursor 2 where it is now drawn, 2 px off its line (its time is
+     * read again: the frame drawn since has scrolled) */
+    g_assert_true (lablink_plot_get_cursor (plot, 1, &c2));
     b = _lablink_plot_view_x_to_px (plot, c2);
     t_drag = _lablink_plot_view_px_to_x (plot, b + 40);
     _lablink_plot_gesture_press (plot, b + 2, pane->top + 20, 0);
