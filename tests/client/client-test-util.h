@@ -105,6 +105,11 @@ JsonNode   *test_client_send_command   (LablinkClient  *client,
                                         const char     *action,
                                         JsonObject     *parameters,
                                         GError        **error);
+/* lablink_client_capture_waveform_async(), waited for. */
+JsonNode   *test_client_capture_waveform (LablinkClient  *client,
+                                          const char     *equipment_id,
+                                          guint           channel,
+                                          GError        **error);
 
 /* ---- ports ---- */
 
