@@ -42,6 +42,20 @@ capture_test_rm_rf (const char *path)
   g_rmdir (path);
 }
 
+guint
+capture_test_count_files (const char *directory,
+                          const char *prefix)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (entry, prefix))
+      n++;
+  return n;
+}
+
 double
 capture_test_value (gint64 t,
                     guint  channel)

@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 char           *capture_test_make_tmpdir   (void);
 /* Deletes @path and everything under it (only what a test created). */
 void            capture_test_rm_rf         (const char   *path);
+/* How many entries of @directory start with @prefix. */
+guint           capture_test_count_files   (const char   *directory,
+                                            const char   *prefix);
 
 /* The deterministic value of channel @channel at time @t (NaN now and then). */
 double          capture_test_value         (gint64        t,
