@@ -82,6 +82,11 @@ void        test_replay_setup          (TestReplay    *fixture,
                                         gconstpointer  data);
 void        test_replay_teardown       (TestReplay    *fixture,
                                         gconstpointer  data);
+/* Registers the test @path: @func (TestReplay *, gconstpointer) on a fresh
+ * TestReplay. */
+#define TEST_REPLAY_ADD(path, func) \
+  g_test_add ((path), TestReplay, NULL, test_replay_setup, (func), test_replay_teardown)
+
 /* Serves the @nth recorded exchange of @lines (see test_fixture_find_rest()). */
 void        test_replay_add            (TestReplay    *fixture,
                                         GPtrArray     *lines,

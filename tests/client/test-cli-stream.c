@@ -203,6 +203,22 @@ sim_broadcast (TestSim    *sim,
   g_assert_no_error (error);
 }
 
+/* Reads @lines until one contains @needle. */
+static void
+read_until (GDataInputStream *lines,
+            const char       *needle)
+{
+  for (;;)
+    {
+      g_autofree char *line = test_read_line (lines);
+
+      if (line == NULL)
+        g_error ("lablink-cli closed its output before “%s”", needle);
+      if (strstr (line, needle) != NULL)
+        return;
+    }
+}
+
 /* A silent stream: stderr says when polling starts, and when frames come
  * over the WebSocket again */
 static void
@@ -228,28 +244,9 @@ test_sim_stream_polling (void)
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
 
-  for (;;)
-    {
-      g_autofree char *line = test_read_line (lines);
-
-      if (line == NULL)
-        g_error ("lablink-cli closed stderr early");
-
-      if (strstr (line, "falling back to REST polling") != NULL)
-        break;
-    }
-
+  read_until (lines, "falling back to REST polling");
   sim_broadcast (sim, frame);
-  for (;;)
-    {
-      g_autofree char *line = test_read_line (lines);
-
-      if (line == NULL)
-        g_error ("lablink-cli closed stderr early");
-
-      if (strstr (line, "streaming resumed") != NULL)
-        break;
-    }
+  read_until (lines, "streaming resumed");
 
   interrupt_cli (process, "lablink-cli stream");
 

@@ -350,19 +350,15 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, test_replay_setup, func, test_replay_teardown)
-
-  ADD ("/rest/malformed", test_malformed);
-  ADD ("/rest/too-large", test_too_large);
-  ADD ("/rest/redirect", test_redirect_not_followed);
-  ADD ("/rest/timeout", test_timeout);
-  ADD ("/rest/cancel", test_cancel);
+  TEST_REPLAY_ADD ("/rest/malformed", test_malformed);
+  TEST_REPLAY_ADD ("/rest/too-large", test_too_large);
+  TEST_REPLAY_ADD ("/rest/redirect", test_redirect_not_followed);
+  TEST_REPLAY_ADD ("/rest/timeout", test_timeout);
+  TEST_REPLAY_ADD ("/rest/cancel", test_cancel);
   g_test_add_func ("/rest/connection-refused", test_connection_refused);
   g_test_add_func ("/rest/tls-untrusted", test_tls_untrusted);
   g_test_add_func ("/rest/tls-plain-server", test_tls_plain_server);
   g_test_add_func ("/rest/tls-plain-server-answers", test_tls_plain_server_answers);
-#undef ADD
 
   return g_test_run ();
 }

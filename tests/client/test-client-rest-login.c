@@ -185,12 +185,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, test_replay_setup, func, test_replay_teardown)
-
-  ADD ("/rest/login", test_login);
-  ADD ("/rest/forbidden", test_forbidden);
-#undef ADD
+  TEST_REPLAY_ADD ("/rest/login", test_login);
+  TEST_REPLAY_ADD ("/rest/forbidden", test_forbidden);
 
   return g_test_run ();
 }

@@ -571,25 +571,21 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, test_replay_setup, func, test_replay_teardown)
-
-  ADD ("/rest/info-health", test_info_health);
-  ADD ("/rest/equipment/list", test_list_equipment);
-  ADD ("/rest/equipment/list-upstream-empty", test_list_equipment_upstream_empty);
-  ADD ("/rest/equipment/list-invalid", test_list_equipment_invalid);
-  ADD ("/rest/equipment/status", test_equipment_status);
-  ADD ("/rest/equipment/path-escaping", test_path_escaping);
-  ADD ("/rest/equipment/readings", test_readings_not_supported);
-  ADD ("/rest/invalid-arguments", test_invalid_arguments);
-  ADD ("/rest/snapshots", test_snapshots);
-  ADD ("/rest/command", test_command);
-  ADD ("/rest/command-refused", test_command_refused);
-  ADD ("/rest/waveform-capture", test_waveform_capture);
-  ADD ("/rest/acquisition", test_acquisition);
-  ADD ("/rest/acquisition-failures", test_acquisition_failures);
-  ADD ("/rest/nan-body", test_nan_body);
-#undef ADD
+  TEST_REPLAY_ADD ("/rest/info-health", test_info_health);
+  TEST_REPLAY_ADD ("/rest/equipment/list", test_list_equipment);
+  TEST_REPLAY_ADD ("/rest/equipment/list-upstream-empty", test_list_equipment_upstream_empty);
+  TEST_REPLAY_ADD ("/rest/equipment/list-invalid", test_list_equipment_invalid);
+  TEST_REPLAY_ADD ("/rest/equipment/status", test_equipment_status);
+  TEST_REPLAY_ADD ("/rest/equipment/path-escaping", test_path_escaping);
+  TEST_REPLAY_ADD ("/rest/equipment/readings", test_readings_not_supported);
+  TEST_REPLAY_ADD ("/rest/invalid-arguments", test_invalid_arguments);
+  TEST_REPLAY_ADD ("/rest/snapshots", test_snapshots);
+  TEST_REPLAY_ADD ("/rest/command", test_command);
+  TEST_REPLAY_ADD ("/rest/command-refused", test_command_refused);
+  TEST_REPLAY_ADD ("/rest/waveform-capture", test_waveform_capture);
+  TEST_REPLAY_ADD ("/rest/acquisition", test_acquisition);
+  TEST_REPLAY_ADD ("/rest/acquisition-failures", test_acquisition_failures);
+  TEST_REPLAY_ADD ("/rest/nan-body", test_nan_body);
 
   return g_test_run ();
 }
