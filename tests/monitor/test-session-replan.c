@@ -41,35 +41,19 @@ on_acquisition_data (LablinkStreamManager *manager,
 
 /* A running acquisition of the PSU's CH1 and CH2 at RATE. */
 static char *
-start_acquisition (LablinkClient *client)
+start_acquisition (TestSim *sim)
 {
-  g_autoptr(JsonObject) config = json_object_new ();
-  g_autoptr(JsonArray) channels = json_array_new ();
-  g_autoptr(GAsyncResult) created = NULL;
-  g_autoptr(GAsyncResult) started = NULL;
-  g_autoptr(GError) error = NULL;
-  TestWaiter create_waiter = { 0 };
-  TestWaiter start_waiter = { 0 };
-  g_autofree char *id = NULL;
+  g_autofree char *config = g_strdup_printf ("{\"equipment_id\": \"" PSU "\", \"name\": \"test-session-replan\", "
+                                             "\"mode\": \"continuous\", \"sample_rate\": %d, "
+                                             "\"buffer_size\": %d, \"channels\": [\"CH1\", \"CH2\"]}",
+                                             RATE, BUFFER);
+  g_autoptr(JsonNode) created = test_sim_rest_ok (sim, "POST", "/api/acquisition/session/create", config);
+  g_autoptr(JsonNode) started = NULL;
+  g_autofree char *id = g_strdup (json_object_get_string_member (json_node_get_object (created), "acquisition_id"));
+  g_autofree char *path = g_strdup_printf ("/api/acquisition/session/%s/start", id);
 
-  json_array_add_string_element (channels, "CH1");
-  json_array_add_string_element (channels, "CH2");
-  json_object_set_string_member (config, "equipment_id", PSU);
-  json_object_set_string_member (config, "name", "test-session-replan");
-  json_object_set_string_member (config, "mode", "continuous");
-  json_object_set_int_member (config, "sample_rate", RATE);
-  json_object_set_int_member (config, "buffer_size", BUFFER);
-  json_object_set_array_member (config, "channels", json_array_ref (channels));
-
-  lablink_client_create_acquisition_async (client, config, NULL, test_waiter_cb, &create_waiter);
-  created = test_waiter_wait (&create_waiter);
-  id = lablink_client_create_acquisition_finish (client, created, &error);
-  g_assert_no_error (error);
-
-  lablink_client_control_acquisition_async (client, id, "start", NULL, test_waiter_cb, &start_waiter);
-  started = test_waiter_wait (&start_waiter);
-  g_assert_true (lablink_client_control_acquisition_finish (client, started, &error));
-  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  started = test_sim_rest_ok (sim, "POST", path, NULL);
   return g_steal_pointer (&id);
 }
 
@@ -95,7 +79,7 @@ test_replan (void)
   g_assert_no_error (error);
   TEST_ASSERT_EVENTUALLY (lablink_session_get_connected (session));
 
-  id = start_acquisition (lablink_session_get_client (session));
+  id = start_acquisition (sim);
   detail = g_strconcat ("acquisition-data::", id, NULL);
   handler = g_signal_connect (lablink_session_get_manager (session), detail,
                               G_CALLBACK (on_acquisition_data), &log);
