@@ -18,7 +18,6 @@
 
 typedef TestReplay Fixture;
 
-
 static const char *
 member_string (JsonNode   *node,
                const char *name)
@@ -28,7 +27,7 @@ member_string (JsonNode   *node,
 }
 
 /* ------------------------------------------------------------------------ */
-
+/* Calls                                                                    */
 
 static void
 test_info_health (Fixture       *fixture,
