@@ -42,6 +42,20 @@ capture_test_rm_rf (const char *path)
   g_rmdir (path);
 }
 
+guint
+capture_test_count_files (const char *directory,
+                          const char *prefix)
+{
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *entry;
+  guint n = 0;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (entry, prefix))
+      n++;
+  return n;
+}
+
 double
 capture_test_value (gint64 t,
                     guint  channel)
@@ -123,8 +137,22 @@ capture_test_same_double (double a,
 }
 
 /* ------------------------------------------------------------------------
- * Against a lablink-sim process (test-capture-polled.c, test-capture-tail.c)
+ * Against a lablink-sim process (test-capture-sim.c, test-capture-windows.c,
+ * test-capture-polled.c, test-capture-tail.c)
  * ------------------------------------------------------------------------ */
+
+static void
+on_state (GObject    *object,
+          GParamSpec *pspec,
+          gpointer    user_data)
+{
+  CaptureSimFixture *fixture = user_data;
+  gboolean connected = lablink_stream_manager_get_state (fixture->manager) == LABLINK_CONNECTION_CONNECTED;
+
+  if (fixture->connected && !connected)
+    fixture->drops++;
+  fixture->connected = connected;
+}
 
 void
 capture_sim_fixture_setup (CaptureSimFixture  *fixture,
@@ -140,10 +168,13 @@ capture_sim_fixture_setup (CaptureSimFixture  *fixture,
   fixture->client = lablink_client_new (test_sim_get_url (fixture->sim), &error);
   g_assert_no_error (error);
   fixture->manager = lablink_stream_manager_new (fixture->client);
+  g_object_set (fixture->manager, "backoff-initial-ms", 50, "backoff-max-ms", 200, NULL);
+  g_signal_connect (fixture->manager, "notify::state", G_CALLBACK (on_state), fixture);
   lablink_stream_manager_connect_async (fixture->manager, NULL, test_waiter_cb, &waiter);
   result = test_waiter_wait (&waiter);
   lablink_stream_manager_connect_finish (fixture->manager, result, &error);
   g_assert_no_error (error);
+  fixture->connected = TRUE;
   TEST_WAIT (lablink_client_get_server_utc_offset (fixture->client, NULL), TEST_TIMEOUT_MS);
   g_assert_true (lablink_client_get_server_utc_offset (fixture->client, NULL));
 }
@@ -151,6 +182,7 @@ capture_sim_fixture_setup (CaptureSimFixture  *fixture,
 void
 capture_sim_fixture_teardown (CaptureSimFixture *fixture)
 {
+  g_signal_handlers_disconnect_by_data (fixture->manager, fixture);
   lablink_stream_manager_disconnect (fixture->manager);
   test_run_for (50);
   g_clear_object (&fixture->manager);
@@ -175,11 +207,22 @@ capture_sim_control (CaptureSimFixture *fixture,
   g_assert_no_error (error);
 }
 
+void
+capture_sim_drop_and_wait (CaptureSimFixture *fixture)
+{
+  guint before = fixture->drops;
+  g_autoptr(JsonNode) answer = test_sim_rest_ok (fixture->sim, "POST", "/api/sim/drop", "{}");
+
+  TEST_WAIT (fixture->drops != before && fixture->connected, TEST_TIMEOUT_MS);
+  g_assert_cmpuint (fixture->drops, ==, before + 1);
+  g_assert_true (fixture->connected);
+}
+
 char *
-capture_sim_start_acquisition (CaptureSimFixture *fixture,
-                               const char        *equipment_id,
-                               guint              rate,
-                               guint              buffer)
+capture_sim_create_acquisition (CaptureSimFixture *fixture,
+                                const char        *equipment_id,
+                                guint              rate,
+                                guint              buffer)
 {
   g_autoptr(JsonObject) config = json_object_new ();
   g_autoptr(JsonArray) channels = json_array_new ();
@@ -201,6 +244,17 @@ capture_sim_start_acquisition (CaptureSimFixture *fixture,
   result = test_waiter_wait (&waiter);
   id = lablink_client_create_acquisition_finish (fixture->client, result, &error);
   g_assert_no_error (error);
+  return id;
+}
+
+char *
+capture_sim_start_acquisition (CaptureSimFixture *fixture,
+                               const char        *equipment_id,
+                               guint              rate,
+                               guint              buffer)
+{
+  char *id = capture_sim_create_acquisition (fixture, equipment_id, rate, buffer);
+
   capture_sim_control (fixture, id, "start");
   return id;
 }
@@ -217,6 +271,8 @@ capture_sim_get_generated (CaptureSimFixture *fixture,
   GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint i;
 
+  /* The whole record (it stops at LABLINK_SIM_ACQUISITION_MAX_RECORDED). */
+  g_assert_cmpint (json_object_get_int_member (object, "count"), ==, json_array_get_length (timestamps));
   /* Naive times in the server's zone, read with the offset the client found. */
   g_assert_true (lablink_client_get_server_utc_offset (fixture->client, &offset_s));
   for (i = 0; i < json_array_get_length (timestamps); i++)
@@ -232,6 +288,29 @@ capture_sim_get_generated (CaptureSimFixture *fixture,
 }
 
 GArray *
+capture_sim_wait_generated (CaptureSimFixture *fixture,
+                            LablinkCapture    *capture,
+                            const char        *id)
+{
+  g_autoptr(GArray) generated = NULL;
+  gint64 deadline = g_get_monotonic_time () + TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+
+  do
+    {
+      gint64 last = 0;
+
+      g_clear_pointer (&generated, g_array_unref);
+      test_run_for (200);
+      generated = capture_sim_get_generated (fixture, id);
+      if (lablink_capture_get_time_range (capture, NULL, &last) && generated->len > 0 &&
+          last >= g_array_index (generated, gint64, generated->len - 1))
+        break;
+    }
+  while (g_get_monotonic_time () < deadline);
+  return g_steal_pointer (&generated);
+}
+
+GArray *
 capture_test_read_times (LablinkCapture *capture)
 {
   guint64 n = lablink_capture_get_n_samples (capture);
@@ -239,52 +318,109 @@ capture_test_read_times (LablinkCapture *capture)
   GArray *times = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) n);
   g_autofree double *values = g_new (double, MAX (n * n_channels, 1));
   g_autoptr(GError) error = NULL;
+  guint64 i;
 
   g_array_set_size (times, (guint) n);
   lablink_capture_read (capture, 0, n, (gint64 *) (gpointer) times->data, values, &error);
   g_assert_no_error (error);
+  for (i = 0; i < n; i++)
+    {
+      /* The first channel holds numbers (the simulator's, or capture_test_value ()'s). */
+      g_assert_true (isfinite (values[i * n_channels]));
+      if (i > 0)
+        g_assert_cmpint (g_array_index (times, gint64, i), >, g_array_index (times, gint64, i - 1));
+    }
   return times;
 }
 
-guint
-capture_test_check_missing (LablinkCapture *capture,
-                            GArray         *generated,
-                            guint          *n_lost_gaps)
+gint
+capture_gap_rule_lost (const LablinkCaptureGap *gaps,
+                       guint                    n_gaps,
+                       gint64                   t,
+                       gint64                   slack)
+{
+  guint k;
+
+  for (k = 0; k < n_gaps; k++)
+    if (gaps[k].start_usec < t && (gaps[k].end_usec == 0 || t < gaps[k].end_usec))
+      return gaps[k].data_lost ? (gint) k : -1;
+  return -1;
+}
+
+gint
+capture_gap_rule_outage (const LablinkCaptureGap *gaps,
+                         guint                    n_gaps,
+                         gint64                   t,
+                         gint64                   slack)
+{
+  guint k;
+
+  for (k = n_gaps; k > 0; k--)
+    {
+      const LablinkCaptureGap *gap = &gaps[k - 1];
+
+      if (gap->start_usec - slack <= t && (gap->end_usec == 0 || t <= gap->end_usec + slack))
+        return (gint) k - 1;
+    }
+  return -1;
+}
+
+void
+capture_missing_clear (CaptureMissing *missing)
+{
+  g_clear_pointer (&missing->gaps, g_free);
+  g_clear_pointer (&missing->gap_missing, g_free);
+}
+
+void
+capture_test_walk_missing (LablinkCapture *capture,
+                           GArray         *generated,
+                           CaptureGapRule  rule,
+                           gint64          slack,
+                           CaptureMissing *missing)
 {
   g_autoptr(GArray) stored = capture_test_read_times (capture);
-  g_autofree LablinkCaptureGap *gaps = NULL;
-  guint n_gaps = 0, i, j, k, first = 0, n_missing = 0;
+  gboolean in_run = FALSE;
+  guint i, j, k;
 
-  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  memset (missing, 0, sizeof *missing);
+  missing->gaps = lablink_capture_get_gaps (capture, &missing->n_gaps);
+  missing->gap_missing = g_new0 (gboolean, MAX (missing->n_gaps, 1));
   g_assert_cmpuint (stored->len, >, 0);
 
-  while (first < generated->len && g_array_index (generated, gint64, first) != g_array_index (stored, gint64, 0))
-    first++;
-  g_assert_cmpuint (first, <, generated->len);
-  for (i = first, j = 0; i < generated->len; i++)
+  /* Before the first stored sample is the time before the capture started. */
+  while (missing->first < generated->len &&
+         g_array_index (generated, gint64, missing->first) != g_array_index (stored, gint64, 0))
+    missing->first++;
+  g_assert_cmpuint (missing->first, <, generated->len);
+  for (i = missing->first, j = 0; i < generated->len; i++)
     {
       gint64 t = g_array_index (generated, gint64, i);
+      gint gap;
 
       if (j < stored->len && g_array_index (stored, gint64, j) == t)
         {
           j++;
+          in_run = FALSE;
           continue;
         }
-      n_missing++;
-      for (k = 0; k < n_gaps; k++)
-        if (gaps[k].start_usec < t && (gaps[k].end_usec == 0 || t < gaps[k].end_usec))
-          break;
-      if (k == n_gaps)
-        g_error ("sample %u (%" G_GINT64_FORMAT ") missing outside any gap (%u gaps)", i, t, n_gaps);
-      g_assert_true (gaps[k].data_lost);
+      missing->n_missing++;
+      if (!in_run)
+        missing->n_runs++;
+      in_run = TRUE;
+      gap = rule (missing->gaps, missing->n_gaps, t, slack);
+      if (gap < 0)
+        g_error ("sample %u (%" G_GINT64_FORMAT ") is missing outside the gaps the rule allows (%u gaps)",
+                 i, t, missing->n_gaps);
+      missing->gap_missing[gap] = TRUE;
     }
+  /* every stored sample was generated, in order, none twice */
   g_assert_cmpuint (j, ==, stored->len);
-  g_assert_cmpuint (stored->len + n_missing, ==, generated->len - first);
+  g_assert_cmpuint (stored->len + missing->n_missing, ==, generated->len - missing->first);
 
-  *n_lost_gaps = 0;
-  for (k = 0; k < n_gaps; k++)
-    *n_lost_gaps += gaps[k].data_lost;
-  g_test_message ("generated %u (from the first stored), stored %u, missing %u, gaps %u (%u lost)",
-                  generated->len - first, stored->len, n_missing, n_gaps, *n_lost_gaps);
-  return n_missing;
+  for (k = 0; k < missing->n_gaps; k++)
+    missing->n_lost_gaps += missing->gaps[k].data_lost;
+  g_test_message ("generated %u (from the first stored), stored %u, missing %u in %u runs, gaps %u (%u lost)",
+                  generated->len - missing->first, stored->len, missing->n_missing, missing->n_runs,
+                  missing->n_gaps, missing->n_lost_gaps);
 }

@@ -46,10 +46,10 @@ check_polled_loss (const char * const *args)
   g_autoptr(GArray) generated = NULL;
   g_autoptr(GArray) stored = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(CaptureMissing) missing = { 0 };
   g_autofree char *id = NULL;
   gboolean polling = FALSE;
-  guint i, n_missing, n_lost_gaps = 0;
-  gint64 deadline;
+  guint i;
 
   capture_sim_fixture_setup (&fixture, args);
   g_signal_connect (fixture.manager, "stream-status-changed", G_CALLBACK (on_status_changed), &polling);
@@ -80,19 +80,7 @@ check_polled_loss (const char * const *args)
     }
   capture_sim_control (&fixture, id, "stop");
 
-  deadline = g_get_monotonic_time () + TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  do
-    {
-      gint64 last = 0;
-
-      g_clear_pointer (&generated, g_array_unref);
-      test_run_for (200);
-      generated = capture_sim_get_generated (&fixture, id);
-      if (lablink_capture_get_time_range (capture, NULL, &last) && generated->len > 0 &&
-          last >= g_array_index (generated, gint64, generated->len - 1))
-        break;
-    }
-  while (g_get_monotonic_time () < deadline);
+  generated = capture_sim_wait_generated (&fixture, capture, id);
   lablink_capture_stop (capture, &error);
   g_assert_no_error (error);
 
@@ -103,10 +91,10 @@ check_polled_loss (const char * const *args)
 
   /* From the first stored sample on: stored ⊆ generated, in order; each
    * missing sample strictly inside a gap marked DataLost. */
-  n_missing = capture_test_check_missing (capture, generated, &n_lost_gaps);
+  capture_test_walk_missing (capture, generated, capture_gap_rule_lost, 0, &missing);
   /* Each stall lost samples (a second made, 0.1 s kept). */
-  g_assert_cmpuint (n_missing, >=, N_STALLS * (RATE * STALL_MS / 1000 - BUFFER) / 2);
-  g_assert_cmpuint (n_lost_gaps, >=, 1);
+  g_assert_cmpuint (missing.n_missing, >=, N_STALLS * (RATE * STALL_MS / 1000 - BUFFER) / 2);
+  g_assert_cmpuint (missing.n_lost_gaps, >=, 1);
 
   g_clear_object (&capture);
   capture_sim_fixture_teardown (&fixture);

@@ -48,11 +48,11 @@ check_tail (gconstpointer data)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = NULL;
-  g_autofree LablinkCaptureGap *gaps = NULL;
+  g_auto(CaptureMissing) missing = { 0 };
   g_autofree char *id = NULL;
   g_autofree char *path = NULL;
   guint64 before;
-  guint status = 0, n_gaps = 0, n_missing, n_lost_gaps = 0;
+  guint status = 0;
   gboolean lossy = tc->buffer < RATE * STALL_MS / 1000;
 
   capture_sim_fixture_setup (&fixture, tc->args);
@@ -87,19 +87,18 @@ check_tail (gconstpointer data)
   g_assert_cmpint (g_array_index (stored, gint64, stored->len - 1), ==,
                    g_array_index (generated, gint64, generated->len - 1));
 
-  n_missing = capture_test_check_missing (capture, generated, &n_lost_gaps);
-  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  capture_test_walk_missing (capture, generated, capture_gap_rule_lost, 0, &missing);
   if (lossy)
     {
       /* Half a second made, 0.1 s kept. */
-      g_assert_cmpuint (n_missing, >=, (RATE * STALL_MS / 1000 - tc->buffer) / 2);
-      g_assert_cmpuint (n_lost_gaps, >=, 1);
-      g_assert_true (gaps[n_gaps - 1].data_lost);
+      g_assert_cmpuint (missing.n_missing, >=, (RATE * STALL_MS / 1000 - tc->buffer) / 2);
+      g_assert_cmpuint (missing.n_lost_gaps, >=, 1);
+      g_assert_true (missing.gaps[missing.n_gaps - 1].data_lost);
     }
   else
     {
-      g_assert_cmpuint (n_missing, ==, 0);
-      g_assert_cmpuint (n_lost_gaps, ==, 0);
+      g_assert_cmpuint (missing.n_missing, ==, 0);
+      g_assert_cmpuint (missing.n_lost_gaps, ==, 0);
     }
 
   g_clear_object (&capture);

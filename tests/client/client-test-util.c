@@ -574,3 +574,17 @@ test_client_send_command (LablinkClient  *client,
   result = test_waiter_wait (&waiter);
   return lablink_client_send_command_finish (client, result, error);
 }
+
+JsonNode *
+test_client_capture_waveform (LablinkClient  *client,
+                              const char     *equipment_id,
+                              guint           channel,
+                              GError        **error)
+{
+  TestWaiter waiter = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  lablink_client_capture_waveform_async (client, equipment_id, channel, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  return lablink_client_capture_waveform_finish (client, result, error);
+}

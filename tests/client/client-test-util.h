@@ -82,6 +82,11 @@ void        test_replay_setup          (TestReplay    *fixture,
                                         gconstpointer  data);
 void        test_replay_teardown       (TestReplay    *fixture,
                                         gconstpointer  data);
+/* Registers the test @path: @func (TestReplay *, gconstpointer) on a fresh
+ * TestReplay. */
+#define TEST_REPLAY_ADD(path, func) \
+  g_test_add ((path), TestReplay, NULL, test_replay_setup, (func), test_replay_teardown)
+
 /* Serves the @nth recorded exchange of @lines (see test_fixture_find_rest()). */
 void        test_replay_add            (TestReplay    *fixture,
                                         GPtrArray     *lines,
@@ -105,6 +110,11 @@ JsonNode   *test_client_send_command   (LablinkClient  *client,
                                         const char     *action,
                                         JsonObject     *parameters,
                                         GError        **error);
+/* lablink_client_capture_waveform_async(), waited for. */
+JsonNode   *test_client_capture_waveform (LablinkClient  *client,
+                                          const char     *equipment_id,
+                                          guint           channel,
+                                          GError        **error);
 
 /* ---- ports ---- */
 

@@ -1,7 +1,9 @@
-/* test-cli-acquire.c — lablink-cli acquire against a simulator that, like
- * the released LabLink 1.2.5 (--lablink-compat), never sends acquisition
- * frames: the samples come over REST, and no data at all ends the command
- * with exit 1 (issue 8, failure 4)
+/* test-cli-acquire.c — lablink-cli acquire against lablink-sim: the
+ * samples as CSV, Ctrl-C, a server that lost the acquisition, every sample
+ * of a fast one; and against a simulator that, like the released LabLink
+ * 1.2.5 (--lablink-compat), never sends acquisition frames: the samples come
+ * over REST, and no data at all ends the command with exit 1 (issue 8,
+ * failure 4)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,45 +13,7 @@
 
 #include <glib/gstdio.h>
 
-#include "client-test-util.h"
-
-#define CLI_TIMEOUT_S 60
-
-static int
-run_cli (char **out,
-         char **err,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) LABLINK_CLI_PATH);
-  va_start (args, err);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  return test_run_program ((const char * const *) argv->pdata, NULL, CLI_TIMEOUT_S, out, err);
-}
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (haystack == NULL || strstr (haystack, needle) == NULL)
-    g_error ("“%s” does not contain “%s”", haystack ? haystack : "(null)", needle);
-}
-
-static gint64
-parse_time (const char *text)
-{
-  gint64 usec = 0;
-
-  g_assert_true (lablink_parse_timestamp (text, strlen (text), &usec));
-  return usec;
-}
+#include "cli-test-util.h"
 
 static char *
 only_capture (const char *parent)
@@ -93,7 +57,7 @@ test_compat_rest (void)
   parent = g_dir_make_tmp ("test-cli-acquire-XXXXXX", &error);
   g_assert_no_error (error);
 
-  g_assert_cmpint (run_cli (&out, &err, "--server", test_sim_get_url (sim), "acquire", "ps_250e6dfe",
+  g_assert_cmpint (run_cli (NULL, &out, &err, "--server", test_sim_get_url (sim), "acquire", "ps_250e6dfe",
                             "--channels", "CH1,CH2", "--rate", "20", "-n", "50", "--capture",
                             "--capture-dir", parent, NULL), ==, 0);
   g_test_message ("stderr: %s", err);
@@ -159,7 +123,7 @@ test_compat_no_data (void)
       g_autofree char *out = NULL;
       g_autofree char *err = NULL;
 
-      g_assert_cmpint (run_cli (&out, &err, "--server", test_sim_get_url (sim), "acquire", "ps_250e6dfe",
+      g_assert_cmpint (run_cli (NULL, &out, &err, "--server", test_sim_get_url (sim), "acquire", "ps_250e6dfe",
                                 "--channels", "CH1,CH9", "--rate", "20", bounds[k], bounds[k + 1], NULL), ==, 1);
       g_test_message ("%s %s: stderr: %s", bounds[k], bounds[k + 1], err);
       g_assert_cmpstr (out, ==, "timestamp,CH1,CH9\n");
@@ -193,7 +157,7 @@ test_every_sample (void)
   parent = g_dir_make_tmp ("test-cli-acquire-XXXXXX", &error);
   g_assert_no_error (error);
 
-  g_assert_cmpint (run_cli (&out, &err, "--server", test_sim_get_url (sim), "acquire", "scope_386959fc",
+  g_assert_cmpint (run_cli (NULL, &out, &err, "--server", test_sim_get_url (sim), "acquire", "scope_386959fc",
                             "--channels", "CH1,CH2", "--rate", "20000", "-d", "1", "--capture",
                             "--capture-dir", parent, NULL), ==, 0);
   g_test_message ("stderr: %s", err);
@@ -238,12 +202,175 @@ test_every_sample (void)
   g_rmdir (parent);
 }
 
+static guint
+count_acquisitions (TestSim *sim)
+{
+  g_autoptr(LablinkClient) client = lablink_client_new (test_sim_get_url (sim), NULL);
+  TestWaiter waiter = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  lablink_client_list_acquisitions_async (client, NULL, test_waiter_cb, &waiter);
+  result = test_waiter_wait (&waiter);
+  list = lablink_client_list_acquisitions_finish (client, result, &error);
+  g_assert_no_error (error);
+  array = JSON_NODE_HOLDS_OBJECT (list)
+    ? json_object_get_array_member (json_node_get_object (list), "sessions")
+    : json_node_get_array (list);
+  return json_array_get_length (array);
+}
+
+static void
+test_sim_acquire (void)
+{
+  TestSim *sim = test_sim_spawn (NULL);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 last = G_MININT64;
+  guint n;
+
+  if (sim == NULL)
+    return;
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--server", test_sim_get_url (sim), "acquire", "ps_250e6dfe",
+                            "--channels", "CH1,CH2", "--rate", "50", "--num-samples", "40",
+                            "--duration", "20", NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, ==, 42);  /* header, 40 samples, "" */
+  g_assert_cmpstr (lines[0], ==, "timestamp,CH1,CH2");
+  for (guint i = 1; i < 41; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+      gint64 t;
+
+      g_assert_cmpuint (g_strv_length (cells), ==, 3);
+      t = parse_time (cells[0]);
+      /* consecutive frames overlap: no sample twice, in order */
+      g_assert_cmpint (t, >, last);
+      last = t;
+      g_assert_cmpuint (strlen (cells[1]), >, 0);
+    }
+
+  /* the acquisition was stopped and deleted */
+  g_assert_cmpuint (count_acquisitions (sim), ==, 0);
+
+  test_sim_free (sim);
+}
+
+static void
+test_sim_acquire_sigint (void)
+{
+  TestSim *sim = test_sim_spawn (NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+
+  if (sim == NULL)
+    return;
+
+  process = test_spawn ((const char * const[]) { LABLINK_CLI_PATH, "--server", test_sim_get_url (sim),
+                                                  "acquire", "ps_250e6dfe", "--channels", "CH1",
+                                                  "--rate", "20", "--duration", "3600", NULL },
+                       G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+
+  /* the header, then a first sample */
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *line = test_read_line (lines);
+
+      g_assert_nonnull (line);
+      if (i == 0)
+        g_assert_cmpstr (line, ==, "timestamp,CH1");
+    }
+  g_assert_cmpuint (count_acquisitions (sim), ==, 1);
+
+  /* Ctrl-C: stopped and deleted on the server, exit status 0 */
+  interrupt_cli (process, "lablink-cli acquire");
+  g_assert_cmpuint (count_acquisitions (sim), ==, 0);
+
+  test_sim_free (sim);
+}
+
+typedef struct {
+  gboolean done;
+  char *out;
+  char *err;
+} LostCommunicated;
+
+static void
+lost_communicate_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  LostCommunicated *c = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, &c->err, NULL);
+  c->done = TRUE;
+}
+
+/* The server is killed and a fresh one (without the acquisition) starts on
+ * the same port: acquire says the acquisition is gone and exits 1, instead
+ * of waiting silently forever (issue 10). */
+static void
+test_sim_acquire_server_lost (void)
+{
+  TestSim *sim = test_sim_spawn (NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  LostCommunicated c = { 0 };
+
+  if (sim == NULL)
+    return;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              LABLINK_CLI_PATH, "--server", test_sim_get_url (sim), "acquire", "ps_250e6dfe",
+                              "--channels", "CH1", "--rate", "20", "--duration", "100", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+
+  /* the header, then a first sample */
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *line = test_read_line (lines);
+
+      g_assert_nonnull (line);
+    }
+
+  /* SIGKILL, then a fresh simulator on the same port: it never heard of
+   * the acquisition */
+  test_sim_kill (sim);
+  test_sim_restart (sim);
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, lost_communicate_cb, &c);
+  if (!test_wait_for_flag (&c.done, TEST_TIMEOUT_MS))
+    {
+      g_subprocess_force_exit (process);
+      test_wait_for_flag (&c.done, 5000);
+      g_error ("lablink-cli acquire did not notice that the server lost the acquisition");
+    }
+  g_test_message ("stderr: %s", c.err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  assert_contains (c.err, "is gone from the server");
+
+  g_free (c.out);
+  g_free (c.err);
+  test_sim_free (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/cli/sim/acquire", test_sim_acquire);
+  g_test_add_func ("/cli/sim/acquire-sigint", test_sim_acquire_sigint);
+  g_test_add_func ("/cli/sim/acquire-server-lost", test_sim_acquire_server_lost);
   g_test_add_func ("/cli/acquire/compat-rest", test_compat_rest);
   g_test_add_func ("/cli/acquire/compat-no-data", test_compat_no_data);
   g_test_add_func ("/cli/acquire/every-sample", test_every_sample);

@@ -1,13 +1,15 @@
 /* test-client-rest.c — every LablinkClient call against a SoupServer
  * replaying the real server's recorded answers
  *
+ * Logins: test-client-rest-login.c; malformed answers, network failures
+ * and TLS: test-client-rest-failures.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "client-test-util.h"
 
@@ -15,7 +17,6 @@
 #define NAN_ACQ_ID "da3c9cc7-db72-47e4-8e0f-391eafc48747"
 
 typedef TestReplay Fixture;
-
 
 static const char *
 member_string (JsonNode   *node,
@@ -26,6 +27,7 @@ member_string (JsonNode   *node,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Calls                                                                    */
 
 static void
 test_info_health (Fixture       *fixture,
@@ -359,20 +361,6 @@ test_command_refused (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "Unknown command: fly"));
 }
 
-static JsonNode *
-capture (Fixture     *fixture,
-         guint        channel,
-         GError     **error)
-{
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lablink_client_capture_waveform_async (fixture->client, "scope_386959fc", channel, NULL,
-                                         test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  return lablink_client_capture_waveform_finish (fixture->client, result, error);
-}
-
 static void
 test_waveform_capture (Fixture       *fixture,
                        gconstpointer  data)
@@ -385,7 +373,7 @@ test_waveform_capture (Fixture       *fixture,
 
   test_replay_add (fixture, fixture->patched, "rest-waveform-capture", "POST", "/api/waveform/capture", 200, 0);
 
-  wave = capture (fixture, 1, &error);
+  wave = test_client_capture_waveform (fixture->client, "scope_386959fc", 1, &error);
   g_assert_no_error (error);
   object = json_node_get_object (wave);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "voltage_data")), ==, 1000);
@@ -396,7 +384,7 @@ test_waveform_capture (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (sent), "config"), "channel"), ==, 1);
 
   test_replay_add (fixture, fixture->patched, "rest-waveform-capture", "POST", "/api/waveform/capture", 400, 0);
-  disabled = capture (fixture, 3, &error);
+  disabled = test_client_capture_waveform (fixture->client, "scope_386959fc", 3, &error);
   g_assert_null (disabled);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_HTTP);
   g_assert_nonnull (strstr (error->message, "Channel 3 is not enabled"));
@@ -576,543 +564,27 @@ test_nan_body (Fixture       *fixture,
   g_assert_true (isinf (json_array_get_double_element (json_object_get_array_member (values, "CH9"), 0)));
 }
 
-/* ------------------------------------------------------------------------ */
-/* Login                                                                    */
-
-static gboolean
-login (Fixture     *fixture,
-       const char  *user,
-       const char  *password,
-       GError     **error)
-{
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lablink_client_login_async (fixture->client, user, password, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  return lablink_client_login_finish (fixture->client, result, error);
-}
-
-static gboolean
-refresh (Fixture  *fixture,
-         GError  **error)
-{
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
-
-  lablink_client_refresh_async (fixture->client, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  return lablink_client_refresh_finish (fixture->client, result, error);
-}
-
-static char *
-body_member (JsonObject *rest,
-             const char *name)
-{
-  g_autoptr(JsonNode) body = lablink_json_parse (json_object_get_string_member (rest, "body"), -1, NULL);
-
-  return g_strdup (json_object_get_string_member (json_node_get_object (body), name));
-}
-
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(guint *) user_data)++;
-}
-
-static void
-test_login (Fixture       *fixture,
-            gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *refused, *accepted, *refreshed, *refresh_refused;
-  g_autofree char *token = NULL;
-  g_autofree char *refresh_token = NULL;
-  g_autofree char *new_token = NULL;
-  g_autofree char *bearer = NULL;
-  g_autofree char *ws = NULL;
-  g_autofree char *expected_ws = NULL;
-  g_autofree char *escaped = NULL;
-  g_autoptr(JsonNode) sent = NULL;
-  g_autoptr(JsonNode) sent_refresh = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) r1 = NULL;
-  g_autoptr(GAsyncResult) r2 = NULL;
-  guint notified_logged_in = 0, notified_username = 0;
-
-  refused = test_fixture_find_rest (fixture->auth, "auth", "POST", "/api/security/login", 401, 0);
-  accepted = test_fixture_find_rest (fixture->auth, "auth", "POST", "/api/security/login", 200, 0);
-  refreshed = test_fixture_find_rest (fixture->auth, "auth", "POST", "/api/security/refresh", 200, 0);
-  refresh_refused = test_fixture_find_rest (fixture->auth, "auth", "POST", "/api/security/refresh", 401, 0);
-  token = body_member (accepted, "access_token");
-  refresh_token = body_member (accepted, "refresh_token");
-  new_token = body_member (refreshed, "access_token");
-  test_replay_add (fixture, fixture->auth, "auth", "GET", "/api/equipment/list", 200, 0);
-
-  g_signal_connect (fixture->client, "notify::logged-in", G_CALLBACK (count_notify), &notified_logged_in);
-  g_signal_connect (fixture->client, "notify::username", G_CALLBACK (count_notify), &notified_username);
-
-  /* refresh before any login */
-  g_assert_false (refresh (fixture, &error));
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
-  g_clear_error (&error);
-
-  /* wrong password */
-  mock_server_add_fixture (fixture->server, refused);
-  g_assert_false (login (fixture, "admin", "wrong-password", &error));
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
-  g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "Invalid username or password. 4 attempts remaining."));
-  g_assert_null (strstr (error->message, "wrong-password"));
-  g_clear_error (&error);
-  g_assert_false (lablink_client_get_logged_in (fixture->client));
-  g_assert_cmpuint (notified_logged_in, ==, 0);
-
-  /* the login request: JSON credentials, no Authorization */
-  sent = mock_server_last_json (fixture->server);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (sent), "username"), ==, "admin");
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (sent), "password"), ==, "wrong-password");
-  g_assert_null (mock_server_last_auth (fixture->server));
-
-  /* good password */
-  mock_server_add_fixture (fixture->server, accepted);
-  g_assert_true (login (fixture, "admin", "Peer-Test-123", &error));
-  g_assert_no_error (error);
-  g_assert_true (lablink_client_get_logged_in (fixture->client));
-  g_assert_cmpstr (lablink_client_get_username (fixture->client), ==, "admin");
-  g_assert_cmpstr (lablink_client_get_access_token (fixture->client), ==, token);
-  g_assert_cmpuint (notified_logged_in, ==, 1);
-  g_assert_cmpuint (notified_username, ==, 1);
-
-  escaped = g_uri_escape_string (token, NULL, FALSE);
-  expected_ws = g_strdup_printf ("ws://%s/ws?token=%s",
-                                 mock_server_get_url (fixture->server) + strlen ("http://"), escaped);
-  ws = lablink_client_dup_ws_url (fixture->client);
-  g_assert_cmpstr (ws, ==, expected_ws);
-
-  /* every REST request now carries the token */
-  lablink_client_list_equipment_async (fixture->client, NULL, test_waiter_cb, &waiter);
-  r1 = test_waiter_wait (&waiter);
-  list = lablink_client_list_equipment_finish (fixture->client, r1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 3);
-  bearer = g_strconcat ("Bearer ", token, NULL);
-  g_assert_cmpstr (mock_server_last_auth (fixture->server), ==, bearer);
-
-  /* refresh: sends the refresh token, keeps the new access token */
-  mock_server_add_fixture (fixture->server, refreshed);
-  g_assert_true (refresh (fixture, &error));
-  g_assert_no_error (error);
-  sent_refresh = mock_server_last_json (fixture->server);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (sent_refresh), "refresh_token"), ==, refresh_token);
-  g_assert_cmpstr (lablink_client_get_access_token (fixture->client), ==, new_token);
-  g_assert_true (lablink_client_get_logged_in (fixture->client));
-  g_assert_cmpuint (notified_logged_in, ==, 1);
-
-  /* a refused refresh */
-  mock_server_add_fixture (fixture->server, refresh_refused);
-  g_assert_false (refresh (fixture, &error));
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
-  g_assert_nonnull (strstr (error->message, "Invalid or expired refresh token"));
-  g_clear_error (&error);
-
-  /* logout: no token any more */
-  lablink_client_logout (fixture->client);
-  g_assert_false (lablink_client_get_logged_in (fixture->client));
-  g_assert_null (lablink_client_get_username (fixture->client));
-  g_assert_cmpuint (notified_logged_in, ==, 2);
-  g_assert_cmpuint (notified_username, ==, 2);
-  g_clear_pointer (&list, g_ptr_array_unref);
-  lablink_client_list_equipment_async (fixture->client, NULL, test_waiter_cb, &waiter);
-  r2 = test_waiter_wait (&waiter);
-  list = lablink_client_list_equipment_finish (fixture->client, r2, &error);
-  g_assert_no_error (error);
-  g_assert_null (mock_server_last_auth (fixture->server));
-}
-
-static void
-test_forbidden (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  mock_server_add (fixture->server, "GET", "/api/equipment/list", 403, "text/plain", "", 0);
-  node = test_client_request (fixture->client, "GET", "/api/equipment/list", NULL, &error);
-  g_assert_null (node);
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_AUTH);
-  g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "log in"));
-}
-
-/* ------------------------------------------------------------------------ */
-/* Malformed and oversized answers                                          */
-
-static void
-test_malformed (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonNode) node2 = NULL;
-  g_autoptr(JsonNode) node3 = NULL;
-  TestWaiter waiter = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
-
-  mock_server_add (fixture->server, "GET", "/api", 200, "text/html", "<html>hello</html>", 0);
-  lablink_client_get_info_async (fixture->client, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  node = lablink_client_get_info_finish (fixture->client, result, &error);
-  g_assert_null (node);
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_MALFORMED);
-  g_test_message ("%s", error->message);
-  g_clear_error (&error);
-
-  mock_server_add (fixture->server, "GET", "/truncated", 200, NULL, "{\"a\":[1,2", 0);
-  node2 = test_client_request (fixture->client, "GET", "/truncated", NULL, &error);
-  g_assert_null (node2);
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_MALFORMED);
-  g_clear_error (&error);
-
-  /* a JSON error body with a FastAPI validation list */
-  mock_server_add (fixture->server, "POST", "/api/acquisition/session/create", 422, NULL,
-                   "{\"detail\":[{\"loc\":[\"body\",\"sample_rate\"],\"msg\":\"field required\","
-                   "\"type\":\"value_error.missing\"}]}", 0);
-  node3 = test_client_request (fixture->client, "POST", "/api/acquisition/session/create", NULL, &error);
-  g_assert_null (node3);
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_HTTP);
-  g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "body.sample_rate: field required"));
-}
-
-static void
-test_too_large (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) wave = NULL;
-  g_autoptr(JsonNode) chunked = NULL;
-  g_autoptr(JsonNode) fits = NULL;
-  JsonObject *rest;
-
-  rest = test_fixture_find_rest (fixture->patched, "rest-waveform-capture", "POST", "/api/waveform/capture", 200, 0);
-  mock_server_add_fixture (fixture->server, rest);
-  mock_server_add (fixture->server, "GET", "/chunked", 200, NULL,
-                   json_object_get_string_member (rest, "body"), MOCK_CHUNKED);
-
-  lablink_client_set_max_response_size (fixture->client, 10000);
-
-  /* announced by Content-Length */
-  wave = capture (fixture, 1, &error);
-  g_assert_null (wave);
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE);
-  g_test_message ("%s", error->message);
-  g_clear_error (&error);
-
-  /* only seen while reading */
-  chunked = test_client_request (fixture->client, "GET", "/chunked", NULL, &error);
-  g_assert_null (chunked);
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_TOO_LARGE);
-  g_clear_error (&error);
-
-  /* the same, chunked, under the limit */
-  lablink_client_set_max_response_size (fixture->client, 1000000);
-  fits = test_client_request (fixture->client, "GET", "/chunked", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (fits));
-}
-
-static void
-test_redirect_not_followed (Fixture       *fixture,
-                            gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  lablink_client_set_access_token (fixture->client, "secret-token");
-  mock_server_add (fixture->server, "GET", "/api", 302, "text/plain", "", 0);
-  mock_server_add_header (fixture->server, "GET", "/api", "Location", "http://127.0.0.1:1/api");
-  node = test_client_request (fixture->client, "GET", "/api", NULL, &error);
-  g_assert_null (node);
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_HTTP);
-  g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "redirected"));
-  g_assert_null (strstr (error->message, "secret-token"));
-  g_assert_cmpuint (mock_server_get_n_requests (fixture->server), ==, 1);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Network failures                                                         */
-
-static void
-test_connection_refused (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", test_free_port ());
-  g_autoptr(LablinkClient) client = lablink_client_new (url, &error);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) info = NULL;
-  g_autofree char *expected = NULL;
-  TestWaiter waiter = { 0 };
-
-  g_assert_no_error (error);
-  lablink_client_get_info_async (client, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  info = lablink_client_get_info_finish (client, result, &error);
-  g_assert_null (info);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
-  expected = g_strdup_printf ("Could not connect to %s: is the LabLink server running?", url);
-  g_assert_cmpstr (error->message, ==, expected);
-}
-
-static void
-test_timeout (Fixture       *fixture,
-              gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  /* The server never answers: the client's own timeout (1 s) ends the
-   * request, long before the test's deadline. */
-  mock_server_add (fixture->server, "GET", "/api", 200, NULL, "{}", MOCK_HANG);
-  lablink_client_set_timeout (fixture->client, 1);
-  node = test_client_request (fixture->client, "GET", "/api", NULL, &error);
-  g_assert_null (node);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
-  g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "did not answer"));
-}
-
-static gboolean
-cancel_later (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-test_cancel (Fixture       *fixture,
-             gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) result2 = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonNode) node2 = NULL;
-  TestWaiter waiter = { 0 };
-
-  mock_server_add (fixture->server, "GET", "/api", 200, NULL, "{}", MOCK_HANG);
-  g_timeout_add (100, cancel_later, cancellable);
-  lablink_client_get_info_async (fixture->client, cancellable, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  node = lablink_client_get_info_finish (fixture->client, result, &error);
-  g_assert_null (node);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
-
-  /* already cancelled: nothing is sent */
-  g_cancellable_cancel (cancelled);
-  lablink_client_get_health_async (fixture->client, cancelled, test_waiter_cb, &waiter);
-  result2 = test_waiter_wait (&waiter);
-  node2 = lablink_client_get_health_finish (fixture->client, result2, &error);
-  g_assert_null (node2);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
-static gboolean
-tls_available (void)
-{
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    {
-      g_test_skip ("no TLS backend (glib-networking)");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The TLS tests run in a child process that ends with _exit(): the leak
- * checker of GCC 12 crashes at exit on the thread-local storage of the
- * dlopen()ed TLS module (glib-networking), which has nothing to do with
- * this code. */
-static gboolean
-run_in_child (void)
-{
-  if (g_test_subprocess ())
-    return TRUE;
-
-  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC,
-                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-  return FALSE;
-}
-
-static void
-test_tls_plain_server (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr(LablinkClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) info = NULL;
-  TestWaiter waiter = { 0 };
-  MockServer *server;
-
-  if (!tls_available () || !run_in_child ())
-    return;
-
-  /* https:// to a server that does not speak TLS: the handshake never
-   * completes (the server waits for a request line) */
-  server = mock_server_new ();
-  url = g_strconcat ("https://", mock_server_get_url (server) + strlen ("http://"), NULL);
-  client = lablink_client_new (url, &error);
-  g_assert_no_error (error);
-  lablink_client_set_timeout (client, 2);
-  lablink_client_get_info_async (client, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  info = lablink_client_get_info_finish (client, result, &error);
-  g_assert_null (info);
-  g_assert_nonnull (error);
-  g_test_message ("%s (%s %d)", error->message, g_quark_to_string (error->domain), error->code);
-  g_assert_nonnull (strstr (error->message, url));
-  g_assert_nonnull (strstr (error->message, "http://"));
-
-  _exit (0);
-}
-
-/* A plain HTTP server that answers whatever it reads with "400 Bad Request"
- * and closes, as web servers do with a TLS ClientHello. */
-static gboolean
-answer_bad_request (GSocketService    *service,
-                    GSocketConnection *connection,
-                    GObject           *source,
-                    gpointer           user_data)
-{
-  static const char answer[] = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n"
-                               "Content-Length: 0\r\n\r\n";
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-  char buffer[512];
-
-  (void) g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
-                              buffer, sizeof buffer, NULL, NULL);
-  (void) g_output_stream_write_all (out, answer, strlen (answer), NULL, NULL, NULL);
-  (void) g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-  return TRUE;
-}
-
-static void
-test_tls_plain_server_answers (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr(LablinkClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) info = NULL;
-  g_autoptr(GSocketService) service = NULL;
-  TestWaiter waiter = { 0 };
-  guint16 port;
-
-  if (!tls_available () || !run_in_child ())
-    return;
-
-  /* the threaded service answers on its own thread while this one waits */
-  service = g_threaded_socket_service_new (2);
-  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (service, "run", G_CALLBACK (answer_bad_request), NULL);
-  g_socket_service_start (service);
-
-  url = g_strdup_printf ("https://127.0.0.1:%u", port);
-  client = lablink_client_new (url, &error);
-  g_assert_no_error (error);
-  lablink_client_set_timeout (client, 30);
-  lablink_client_get_info_async (client, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  info = lablink_client_get_info_finish (client, result, &error);
-  g_assert_null (info);
-  g_assert_nonnull (error);
-  g_test_message ("%s (%s %d)", error->message, g_quark_to_string (error->domain), error->code);
-  /* an answer, not a timeout: the 30 s are never waited for */
-  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
-  g_assert_nonnull (strstr (error->message, url));
-  g_assert_nonnull (strstr (error->message, "http://"));
-
-  _exit (0);
-}
-
-static void
-test_tls_untrusted (void)
-{
-  g_autoptr(GError) error = NULL;
-  MockServer *server;
-  g_autoptr(LablinkClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) info = NULL;
-  TestWaiter waiter = { 0 };
-
-  if (!tls_available () || !run_in_child ())
-    return;
-
-  server = mock_server_new_tls ();
-  mock_server_add (server, "GET", "/api", 200, NULL, "{\"name\":\"LabLink Server\"}", 0);
-  g_assert_true (g_str_has_prefix (mock_server_get_url (server), "https://"));
-
-  client = lablink_client_new (mock_server_get_url (server), &error);
-  g_assert_no_error (error);
-  lablink_client_set_timeout (client, 10);
-  lablink_client_get_info_async (client, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  info = lablink_client_get_info_finish (client, result, &error);
-  g_assert_null (info);
-  g_test_message ("%s", error->message);
-  g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_UNTRUSTED_CERTIFICATE);
-  g_assert_nonnull (strstr (error->message, "not trusted"));
-  g_assert_nonnull (strstr (error->message, "SHA256:"));
-  /* the self-signed server never saw a request */
-  g_assert_cmpuint (mock_server_get_n_requests (server), ==, 0);
-
-  _exit (0);
-}
-
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, test_replay_setup, func, test_replay_teardown)
-
-  ADD ("/rest/info-health", test_info_health);
-  ADD ("/rest/equipment/list", test_list_equipment);
-  ADD ("/rest/equipment/list-upstream-empty", test_list_equipment_upstream_empty);
-  ADD ("/rest/equipment/list-invalid", test_list_equipment_invalid);
-  ADD ("/rest/equipment/status", test_equipment_status);
-  ADD ("/rest/equipment/path-escaping", test_path_escaping);
-  ADD ("/rest/equipment/readings", test_readings_not_supported);
-  ADD ("/rest/invalid-arguments", test_invalid_arguments);
-  ADD ("/rest/snapshots", test_snapshots);
-  ADD ("/rest/command", test_command);
-  ADD ("/rest/command-refused", test_command_refused);
-  ADD ("/rest/waveform-capture", test_waveform_capture);
-  ADD ("/rest/acquisition", test_acquisition);
-  ADD ("/rest/acquisition-failures", test_acquisition_failures);
-  ADD ("/rest/nan-body", test_nan_body);
-  ADD ("/rest/login", test_login);
-  ADD ("/rest/forbidden", test_forbidden);
-  ADD ("/rest/malformed", test_malformed);
-  ADD ("/rest/too-large", test_too_large);
-  ADD ("/rest/redirect", test_redirect_not_followed);
-  ADD ("/rest/timeout", test_timeout);
-  ADD ("/rest/cancel", test_cancel);
-  g_test_add_func ("/rest/connection-refused", test_connection_refused);
-  g_test_add_func ("/rest/tls-untrusted", test_tls_untrusted);
-  g_test_add_func ("/rest/tls-plain-server", test_tls_plain_server);
-  g_test_add_func ("/rest/tls-plain-server-answers", test_tls_plain_server_answers);
+  TEST_REPLAY_ADD ("/rest/info-health", test_info_health);
+  TEST_REPLAY_ADD ("/rest/equipment/list", test_list_equipment);
+  TEST_REPLAY_ADD ("/rest/equipment/list-upstream-empty", test_list_equipment_upstream_empty);
+  TEST_REPLAY_ADD ("/rest/equipment/list-invalid", test_list_equipment_invalid);
+  TEST_REPLAY_ADD ("/rest/equipment/status", test_equipment_status);
+  TEST_REPLAY_ADD ("/rest/equipment/path-escaping", test_path_escaping);
+  TEST_REPLAY_ADD ("/rest/equipment/readings", test_readings_not_supported);
+  TEST_REPLAY_ADD ("/rest/invalid-arguments", test_invalid_arguments);
+  TEST_REPLAY_ADD ("/rest/snapshots", test_snapshots);
+  TEST_REPLAY_ADD ("/rest/command", test_command);
+  TEST_REPLAY_ADD ("/rest/command-refused", test_command_refused);
+  TEST_REPLAY_ADD ("/rest/waveform-capture", test_waveform_capture);
+  TEST_REPLAY_ADD ("/rest/acquisition", test_acquisition);
+  TEST_REPLAY_ADD ("/rest/acquisition-failures", test_acquisition_failures);
+  TEST_REPLAY_ADD ("/rest/nan-body", test_nan_body);
 
   return g_test_run ();
 }
