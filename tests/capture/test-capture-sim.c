@@ -28,6 +28,35 @@ wait_samples (LablinkCapture *capture,
 /* Records through N_DROPS forced disconnects (each link down ≥ 300 ms),
  * frames too small to reach back over an outage: what the server still held
  * is backfilled, so the store holds exactly what the simulator generated. */
+/* When the store and the server disagree: which samples, and where the
+ * gaps are, in ms from the first sample generated (for the test's log). */
+static void
+report_missing (LablinkCapture *capture,
+                GArray         *generated,
+                GArray         *stored)
+{
+  g_autofree LablinkCaptureGap *gaps = NULL;
+  gint64 t0 = g_array_index (generated, gint64, 0);
+  guint n_gaps = 0, i, j = 0, shown = 0;
+
+  for (i = 0; i < generated->len && shown < 10; i++)
+    {
+      gint64 t = g_array_index (generated, gint64, i);
+
+      while (j < stored->len && g_array_index (stored, gint64, j) < t)
+        j++;
+      if (j < stored->len && g_array_index (stored, gint64, j) == t)
+        continue;
+      g_test_message ("missing sample %u of %u at %.3f ms", i, generated->len, (t - t0) / 1000.0);
+      shown++;
+    }
+  gaps = lablink_capture_get_gaps (capture, &n_gaps);
+  for (i = 0; i < n_gaps; i++)
+    g_test_message ("gap %u: %.3f .. %.3f ms, recovered %" G_GUINT64_FORMAT "%s", i,
+                    (gaps[i].start_usec - t0) / 1000.0, (gaps[i].end_usec - t0) / 1000.0,
+                    (guint64) gaps[i].n_recovered, gaps[i].data_lost ? ", data lost" : "");
+}
+
 static void
 test_backfilled (void)
 {
@@ -84,6 +113,8 @@ test_backfilled (void)
 
   stored = capture_test_read_times (capture);
   g_test_message ("generated %u, stored %u", generated->len, stored->len);
+  if (stored->len != generated->len)
+    report_missing (capture, generated, stored);
   g_assert_cmpuint (generated->len, >, 200 * 2);
   g_assert_cmpuint (stored->len, ==, generated->len);
   g_assert_cmpmem (stored->data, stored->len * sizeof (gint64), generated->data, generated->len * sizeof (gint64));
