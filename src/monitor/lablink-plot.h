@@ -123,9 +123,6 @@ void        lablink_plot_zoom_x_range        (LablinkPlot       *self,
 void        lablink_plot_get_visible_x_range (LablinkPlot       *self,
                                               double            *min,
                                               double            *max);
-gboolean    lablink_plot_get_visible_time_range (LablinkPlot    *self,
-                                              gint64            *from,
-                                              gint64            *to);
 gboolean    lablink_plot_get_view_x_range    (LablinkPlot       *self,
                                               double            *min,
                                               double            *max);
