@@ -21,9 +21,16 @@
 #define HOLE   1000   /* the first row after a 2 s gap */
 
 static gint64
-row_time (guint row)
+row_time (guint64 row)
 {
   return T0 + (gint64) row * 1000 + (row >= HOLE ? 2 * G_USEC_PER_SEC : 0);
+}
+
+static double
+row_value (guint64 row,
+           guint   channel)
+{
+  return (double) (row % 100) / 100.0;
 }
 
 /* A capture of one channel with a gap the server still held (recovered). */
@@ -32,41 +39,8 @@ make_capture (const char *root)
 {
   const char *names[] = { "CH1", NULL };
   const char *units[] = { "V", NULL };
-  g_autoptr(LablinkCapture) capture = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_autofree char *ini = NULL;
-  g_autofree char *start = NULL;
-  g_autofree char *end = NULL;
-  gint64 times[N_ROWS];
-  double values[N_ROWS];
-  gsize appended = 0;
 
-  for (guint row = 0; row < N_ROWS; row++)
-    {
-      times[row] = row_time (row);
-      values[row] = (double) (row % 100) / 100.0;
-    }
-  capture = lablink_capture_new (root, "dropped", names, units, &error);
-  g_assert_no_error (error);
-  lablink_capture_start (capture, &error);
-  g_assert_no_error (error);
-  lablink_capture_append (capture, N_ROWS, times, values, &appended, &error);
-  g_assert_no_error (error);
-  lablink_capture_stop (capture, &error);
-  g_assert_no_error (error);
-
-  ini = g_build_filename (lablink_capture_get_directory (capture), "capture.ini", NULL);
-  g_key_file_load_from_file (kf, ini, G_KEY_FILE_KEEP_COMMENTS, &error);
-  g_assert_no_error (error);
-  start = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (HOLE - 1));
-  end = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (HOLE));
-  g_key_file_set_string (kf, "Gaps", "Start", start);
-  g_key_file_set_string (kf, "Gaps", "End", end);
-  g_key_file_set_string (kf, "Gaps", "DataLost", "false");
-  g_key_file_save_to_file (kf, ini, &error);
-  g_assert_no_error (error);
-  return g_strdup (lablink_capture_get_directory (capture));
+  return mt_capture_new (root, "dropped", names, units, N_ROWS, row_time, row_value, HOLE, FALSE);
 }
 
 static GtkDropTarget *

@@ -45,49 +45,9 @@ make_capture (const char *root)
 {
   const char *names[] = { "CH1", "CH2", NULL };
   const char *units[] = { "V", "A", NULL };
-  g_autoptr(LablinkCapture) capture = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_autofree char *ini = NULL;
-  g_autofree char *start = NULL;
-  g_autofree char *end = NULL;
-  const gsize batch = 65536;
-  g_autofree gint64 *times = g_new (gint64, batch);
-  g_autofree double *values = g_new (double, batch * 2);
-  guint64 row;
 
-  capture = lablink_capture_new (root, "review", names, units, &error);
-  g_assert_no_error (error);
-  lablink_capture_start (capture, &error);
-  g_assert_no_error (error);
-  for (row = 0; row < N_ROWS; row += batch)
-    {
-      gsize n = (gsize) MIN ((guint64) batch, N_ROWS - row), appended = 0;
-
-      for (gsize i = 0; i < n; i++)
-        {
-          times[i] = row_time (row + i);
-          values[2 * i] = row_value (row + i, 0);
-          values[2 * i + 1] = row_value (row + i, 1);
-        }
-      lablink_capture_append (capture, n, times, values, &appended, &error);
-      g_assert_no_error (error);
-    }
-  lablink_capture_stop (capture, &error);
-  g_assert_no_error (error);
-
-  /* The hole recorded as a gap, as an outage leaves it. */
-  ini = g_build_filename (lablink_capture_get_directory (capture), "capture.ini", NULL);
-  g_key_file_load_from_file (kf, ini, G_KEY_FILE_KEEP_COMMENTS, &error);
-  g_assert_no_error (error);
-  start = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (HOLE_ROW - 1));
-  end = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (HOLE_ROW));
-  g_key_file_set_string (kf, "Gaps", "Start", start);
-  g_key_file_set_string (kf, "Gaps", "End", end);
-  g_key_file_set_string (kf, "Gaps", "DataLost", "true");
-  g_key_file_save_to_file (kf, ini, &error);
-  g_assert_no_error (error);
-  return g_strdup (lablink_capture_get_directory (capture));
+  /* the hole recorded as a gap, as an outage leaves it */
+  return mt_capture_new (root, "review", names, units, N_ROWS, row_time, row_value, HOLE_ROW, TRUE);
 }
 
 static LablinkReviewWindow *
