@@ -1,8 +1,8 @@
 /* lablink-acquisition-panel-spectrum.c — the acquisition panel's Spectrum view
  *
  * Chart | Spectrum: the spectrum of one channel of the selected acquisition
- * over the chart's visible time range (lablink_plot_get_visible_time_range():
- * the chart's window before the newest sample while it follows, the range
+ * over the chart's visible time range (lablink_plot_get_view_x_range(): the
+ * chart's window before the newest sample while it follows, the range
  * zoomed or panned to when it does not). It is computed only while shown,
  * from the session's ring, by LablinkSpectrumView (a range with a gap is
  * transformed only over its longest part without one, and says so;
@@ -20,6 +20,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "lablink-acquisition-panel-private.h"
 
@@ -47,7 +48,8 @@ recompute (LablinkAcquisitionPanel *self)
   guint channel = gtk_drop_down_get_selected (self->spectrum_channel_dropdown);
   LablinkRing *ring = self->bound_ring;
   GListModel *names = gtk_drop_down_get_model (self->spectrum_channel_dropdown);
-  gint64 from = 0, to = 0;
+  double x0 = 0, x1 = 0;
+  gint64 from, to;
   gsize first, n;
 
   g_clear_handle_id (&self->spectrum_timer, g_source_remove);
@@ -56,7 +58,7 @@ recompute (LablinkAcquisitionPanel *self)
 
   if (ring == NULL || names == NULL || channel == GTK_INVALID_LIST_POSITION ||
       channel >= lablink_ring_get_n_channels (ring) ||
-      !lablink_plot_get_visible_time_range (self->plot, &from, &to))
+      !lablink_plot_get_view_x_range (self->plot, &x0, &x1))
     {
       forget_range (self);
       lablink_spectrum_view_clear (self->spectrum_view);
@@ -65,6 +67,9 @@ recompute (LablinkAcquisitionPanel *self)
       return;
     }
 
+  /* seconds since the epoch, the rings' time */
+  from = (gint64) llround (x0 * G_USEC_PER_SEC);
+  to = (gint64) llround (x1 * G_USEC_PER_SEC);
   n = lablink_ring_find_range (ring, from, to, &first);
   if (from == self->spectrum_from && to == self->spectrum_to && n == self->spectrum_n &&
       channel == self->spectrum_channel)

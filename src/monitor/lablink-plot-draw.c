@@ -461,6 +461,7 @@ update_cursor (LablinkPlot *self,
       vs = lablink_format_si (dy[best], pane->unit ? pane->unit : "", 4);
       g_string_append_printf (text, "\n%s: %s", s->name, vs);
     }
+  _lablink_plot_bands_describe (self, text);
 
   self->cursor_text = g_string_free (g_steal_pointer (&text), FALSE);
 
@@ -787,6 +788,8 @@ _lablink_plot_draw (LablinkPlot *self,
 
       plvpor (plot_left / width, plot_right / width, 1.0 - bottom / height, 1.0 - top / height);
       plwind (x0 * xf, x1 * xf, y0 * yf, y1 * yf);
+      /* under the grid and the traces */
+      _lablink_plot_bands_draw (self, p, xf, yf);
 
       {
         double xtick = lablink_plot_axis_nice_step ((x1 - x0) * xf,
@@ -839,10 +842,11 @@ _lablink_plot_draw (LablinkPlot *self,
                    0.0, &fg, FALSE, NULL);
 
   /* Legend, above the plot area; a name and colour shown in several panes
-   * is listed once. */
+   * is listed once. The bands' kinds follow (lablink-plot-bands.c). */
   {
     double lx = plot_left;
 
+    g_string_truncate (self->legend, 0);
     for (i = 0; i < self->series->len && self->series->len > 1; i++)
       {
         Series *s = g_ptr_array_index (self->series, i);
@@ -869,7 +873,9 @@ _lablink_plot_draw (LablinkPlot *self,
         cairo_fill (cr);
         draw_text (self, cr, s->name, lx + 18, MARGIN_TOP / 2.0, 0.0, &fg, FALSE, &w);
         lx += 18 + w + 16;
+        g_string_append_printf (self->legend, "%s%s", self->legend->len > 0 ? ", " : "", s->name);
       }
+    _lablink_plot_bands_draw_legend (self, cr, &lx, &fg);
   }
 
   if (self->paused)

@@ -4,7 +4,8 @@
  * (drawing a frame with PLplot), lablink-plot-export.c (PNG/SVG/PDF),
  * lablink-plot-view.c (the visible range the user chose, following live,
  * the overlay buttons), lablink-plot-gestures.c (wheel, drag, rubber band,
- * pinch, clicks) and lablink-plot-cursors.c (two cursors and their table).
+ * pinch, clicks), lablink-plot-cursors.c (two cursors and their table) and
+ * lablink-plot-bands.c (shaded stretches of the x axis: gaps).
  * The axis maths is in lablink-plot-axis.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -110,6 +111,16 @@ typedef struct {
   char      *readout;          /* the table drawn, as tab-separated text */
 } PlotCursors;
 
+#define PLOT_N_BAND_KINDS 2
+
+/* Shaded stretches of the x axis (lablink-plot-bands.c). */
+typedef struct {
+  GArray    *bands;            /* LablinkPlotBand, as set */
+  GArray    *drawn;            /* per band: left, right px of the last frame
+                                * (NaN: not in view) */
+  char      *labels[PLOT_N_BAND_KINDS];
+} PlotBands;
+
 struct _LablinkPlot
 {
   GtkWidget          parent_instance;
@@ -157,6 +168,8 @@ struct _LablinkPlot
   PlotView           view;
   PlotGesture        gesture;
   PlotCursors        cursors;
+  PlotBands          bands;
+  GString           *legend;           /* the last frame's legend entries */
 };
 
 /* lablink-plot.c */
@@ -263,5 +276,19 @@ int      _lablink_plot_cursors_at      (LablinkPlot *self,
 void     _lablink_plot_cursors_move    (LablinkPlot *self,
                                         guint        index,
                                         double       x);
+
+/* lablink-plot-bands.c */
+void     _lablink_plot_bands_init      (LablinkPlot *self);
+void     _lablink_plot_bands_finalize  (LablinkPlot *self);
+void     _lablink_plot_bands_draw      (LablinkPlot *self,
+                                        guint        pane,
+                                        double       xf,
+                                        double       yf);
+void     _lablink_plot_bands_draw_legend (LablinkPlot *self,
+                                        cairo_t     *cr,
+                                        double      *x,
+                                        const GdkRGBA *fg);
+void     _lablink_plot_bands_describe  (LablinkPlot *self,
+                                        GString     *text);
 
 G_END_DECLS

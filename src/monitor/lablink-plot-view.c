@@ -439,54 +439,26 @@ lablink_plot_get_visible_x_range (LablinkPlot *self,
 }
 
 /**
- * lablink_plot_get_visible_time_range:
- * @self: a plot of rings
- * @from: (out) (optional): the start of what it shows, in the rings' time
- *   (microseconds since the epoch)
- * @to: (out) (optional): its end
- *
- * What the plot shows of its rings now, or would show if it were drawn now
- * (it may be hidden): the window before the newest data while following,
- * the range the user zoomed or panned to when not.
- *
- * Returns: %FALSE for a plot without rings
- */
-gboolean
-lablink_plot_get_visible_time_range (LablinkPlot *self,
-                                     gint64      *from,
-                                     gint64      *to)
-{
-  double x0, x1;
-  gint64 origin;
-
-  g_return_val_if_fail (LABLINK_IS_PLOT (self), FALSE);
-
-  if (!is_live (self))
-    return FALSE;
-  if (!_lablink_plot_view_x_range (self, &x0, &x1))
-    {
-      x0 = -self->window_seconds;
-      x1 = 0.0;
-    }
-  origin = _lablink_plot_ring_origin (self);
-  if (from)
-    *from = origin + (gint64) llround (x0 * G_USEC_PER_SEC);
-  if (to)
-    *to = origin + (gint64) llround (x1 * G_USEC_PER_SEC);
-  return TRUE;
-}
-
-/**
  * lablink_plot_get_view_x_range:
  * @self: a plot
- * @min: (out) (optional): the left edge the user chose
+ * @min: (out) (optional): the left edge of the next frame
  * @max: (out) (optional): its right edge
  *
- * The x range the user zoomed or panned to, as asked (the next frame's,
- * where lablink_plot_get_visible_x_range() gives the last frame's).
+ * The x range the next frame draws (the plot may be hidden), where that
+ * does not depend on the data: the range the user zoomed or panned to;
+ * else, for a plot of rings, its window before the newest data (or before
+ * where it stopped following); else the range set with
+ * lablink_plot_set_x_range(). lablink_plot_get_visible_x_range() gives the
+ * last frame's instead.
  *
- * Returns: %FALSE (and leaves @min, @max alone) when the plot shows its
- *   default range
+ * In the units of the x axis (a logarithmic axis: its unit, not the
+ * logarithm), except for a plot of rings: seconds since the epoch, the
+ * time of its samples (its axis' origin moves while it follows). A plot
+ * that is fed only what is visible (capture review) or that works on what
+ * is (the acquisition's spectrum) asks here.
+ *
+ * Returns: %FALSE (and leaves @min, @max alone) for a plot of arrays that
+ *   shows the extent of its data
  */
 gboolean
 lablink_plot_get_view_x_range (LablinkPlot *self,
@@ -497,8 +469,31 @@ lablink_plot_get_view_x_range (LablinkPlot *self,
 
   g_return_val_if_fail (LABLINK_IS_PLOT (self), FALSE);
 
-  if (!_lablink_plot_view_x_range (self, &x0, &x1))
+  if (is_live (self))
+    {
+      double origin = _lablink_plot_ring_origin (self) / (double) G_USEC_PER_SEC;
+
+      if (!_lablink_plot_view_x_range (self, &x0, &x1))
+        {
+          x0 = -self->window_seconds;
+          x1 = 0.0;
+        }
+      x0 += origin;
+      x1 += origin;
+    }
+  else if (_lablink_plot_view_x_range (self, &x0, &x1))
+    {
+      x0 = _lablink_plot_axis_to_x (self, x0);
+      x1 = _lablink_plot_axis_to_x (self, x1);
+    }
+  else if (self->x_fixed)
+    {
+      x0 = self->x_min;
+      x1 = self->x_max;
+    }
+  else
     return FALSE;
+
   if (min)
     *min = x0;
   if (max)

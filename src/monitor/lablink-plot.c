@@ -6,7 +6,8 @@
  * Drawing is in lablink-plot-draw.c (with the PLplot notes), the axis maths
  * in lablink-plot-axis.c, saving to files in lablink-plot-export.c, the
  * range the user zoomed to in lablink-plot-view.c, the gestures in
- * lablink-plot-gestures.c, the two cursors in lablink-plot-cursors.c.
+ * lablink-plot-gestures.c, the two cursors in lablink-plot-cursors.c, the
+ * shaded bands (gaps) in lablink-plot-bands.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -217,6 +218,8 @@ lablink_plot_finalize (GObject *object)
   g_free (self->cursor_text);
   g_array_unref (self->scratch_x);
   g_array_unref (self->scratch_y);
+  g_string_free (self->legend, TRUE);
+  _lablink_plot_bands_finalize (self);
 
   G_OBJECT_CLASS (lablink_plot_parent_class)->finalize (object);
 }
@@ -306,6 +309,8 @@ lablink_plot_init (LablinkPlot *self)
   self->scratch_y = g_array_new (FALSE, FALSE, sizeof (double));
   self->x_quantity = g_strdup (_("Time"));
   self->x_unit = g_strdup ("s");
+  self->legend = g_string_new (NULL);
+  _lablink_plot_bands_init (self);
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);

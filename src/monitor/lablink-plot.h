@@ -36,6 +36,35 @@ typedef enum {
   LABLINK_PLOT_EXPORT_PDF,
 } LablinkPlotExportFormat;
 
+/**
+ * LablinkPlotBandKind:
+ * @LABLINK_PLOT_BAND_GAP: a stretch without samples that was made good
+ *   (e.g. an outage whose samples were all recovered): shaded in a
+ *   neutral colour
+ * @LABLINK_PLOT_BAND_LOST: a stretch where samples are missing: shaded in
+ *   the theme's error colour
+ *
+ * What a band of lablink_plot_set_bands() marks.
+ */
+typedef enum {
+  LABLINK_PLOT_BAND_GAP,
+  LABLINK_PLOT_BAND_LOST,
+} LablinkPlotBandKind;
+
+/**
+ * LablinkPlotBand:
+ * @start: where it begins, in the units of the x axis (as array series' x)
+ * @end: where it ends (at least @start)
+ * @kind: what it marks
+ *
+ * A stretch of the x axis shaded across every pane, under the traces.
+ */
+typedef struct {
+  double              start;
+  double              end;
+  LablinkPlotBandKind kind;
+} LablinkPlotBand;
+
 #define LABLINK_TYPE_PLOT (lablink_plot_get_type ())
 G_DECLARE_FINAL_TYPE (LablinkPlot, lablink_plot, LABLINK, PLOT, GtkWidget)
 
@@ -89,6 +118,12 @@ void        lablink_plot_set_series_ring     (LablinkPlot       *self,
                                               guint              series,
                                               LablinkRing       *ring,
                                               guint              channel);
+void        lablink_plot_set_bands           (LablinkPlot       *self,
+                                              const LablinkPlotBand *bands,
+                                              gsize              n_bands);
+void        lablink_plot_set_band_label      (LablinkPlot       *self,
+                                              LablinkPlotBandKind kind,
+                                              const char        *label);
 void        lablink_plot_set_window          (LablinkPlot       *self,
                                               double             seconds,
                                               LablinkPlotOrigin  origin);
@@ -123,9 +158,6 @@ void        lablink_plot_zoom_x_range        (LablinkPlot       *self,
 void        lablink_plot_get_visible_x_range (LablinkPlot       *self,
                                               double            *min,
                                               double            *max);
-gboolean    lablink_plot_get_visible_time_range (LablinkPlot    *self,
-                                              gint64            *from,
-                                              gint64            *to);
 gboolean    lablink_plot_get_view_x_range    (LablinkPlot       *self,
                                               double            *min,
                                               double            *max);
@@ -148,6 +180,13 @@ double      lablink_plot_get_text_height     (LablinkPlot       *self);
 const char *lablink_plot_get_cursor_text     (LablinkPlot       *self);
 const char *lablink_plot_get_x_tick_labels   (LablinkPlot       *self);
 const char *lablink_plot_get_message         (LablinkPlot       *self);
+const char *lablink_plot_get_legend          (LablinkPlot       *self);
+guint       lablink_plot_get_n_bands         (LablinkPlot       *self);
+gboolean    lablink_plot_get_band            (LablinkPlot       *self,
+                                              guint              index,
+                                              LablinkPlotBand   *band,
+                                              double            *left_px,
+                                              double            *right_px);
 void        lablink_plot_get_visible_y_range (LablinkPlot       *self,
                                               guint              pane,
                                               double            *min,

@@ -7,8 +7,10 @@
  * is visible: on every view change (zoom, pan, reset) it asks the view for
  * the exact min/max of each shown channel in one column per pixel of the
  * plot and gives the plot those columns (a column of one sample is that
- * sample). Recorded gaps break the traces and are marked by a pair of
- * vertical lines (the "Gaps" series); the status line says which. Channels
+ * sample). Recorded gaps break the traces and are shaded as bands of the
+ * plot (lablink_plot_set_bands(): "Gap (data lost)" where samples may be
+ * missing, "Gap (recovered)" where the server still held them); the
+ * status line says when each was. Channels
  * are toggled with check buttons; the export writes the visible range
  * with the capture export (lablink_export_async()).
  *
@@ -48,7 +50,6 @@ struct _LablinkReviewWindow
   GPtrArray          *toggles;
   Points             *points;          /* per channel, as last given to the plot */
   guint               n_channels;
-  guint               gap_series;
   gint64              first;
   gint64              last;
   gint64              shown_start;
@@ -103,7 +104,7 @@ refresh (LablinkReviewWindow *self)
   g_autoptr(GString) status = g_string_new (NULL);
   g_autofree char *from_text = NULL;
   g_autofree char *to_text = NULL;
-  double x0, x1, lo = INFINITY, hi = -INFINITY;
+  double x0, x1;
   guint n_gaps = 0, width, c;
   guint64 n_rows = 0;
   gint64 t0, t1;
@@ -173,38 +174,21 @@ refresh (LablinkReviewWindow *self)
           append_point (p, x, mins[i]);
           if (maxs[i] != mins[i])
             append_point (p, x, maxs[i]);
-          lo = MIN (lo, mins[i]);
-          hi = MAX (hi, maxs[i]);
         }
       lablink_plot_set_series_data (self->plot, c, (double *) p->x->data, (double *) p->y->data, p->x->len);
     }
 
-  /* The gaps: a vertical line where each begins and one where it ends. */
+  /* The gaps: a band each, from its last sample before to its first after. */
   {
-    g_autoptr(GArray) gx = g_array_new (FALSE, FALSE, sizeof (double));
-    g_autoptr(GArray) gy = g_array_new (FALSE, FALSE, sizeof (double));
-    Points marks = { gx, gy };
+    g_autofree LablinkPlotBand *bands = g_new (LablinkPlotBand, MAX (n_gaps, 1));
 
-    if (lo > hi)
-      lo = hi = 0.0;
-    if (lo == hi)
-      {
-        lo -= 0.5;
-        hi += 0.5;
-      }
     for (guint g = 0; g < n_gaps; g++)
       {
-        double xs = (double) (gaps[g].start_usec - self->first) / G_USEC_PER_SEC;
-        double xe = (double) (gaps[g].end_usec - self->first) / G_USEC_PER_SEC;
-
-        append_point (&marks, xs, lo);
-        append_point (&marks, xs, hi);
-        append_point (&marks, xs, NAN);
-        append_point (&marks, xe, lo);
-        append_point (&marks, xe, hi);
-        append_point (&marks, xe, NAN);
+        bands[g].start = (double) (gaps[g].start_usec - self->first) / G_USEC_PER_SEC;
+        bands[g].end = (double) (gaps[g].end_usec - self->first) / G_USEC_PER_SEC;
+        bands[g].kind = gaps[g].data_lost ? LABLINK_PLOT_BAND_LOST : LABLINK_PLOT_BAND_GAP;
       }
-    lablink_plot_set_series_data (self->plot, self->gap_series, (double *) gx->data, (double *) gy->data, gx->len);
+    lablink_plot_set_bands (self->plot, bands, n_gaps);
   }
   self->n_gaps_shown = n_gaps;
 
@@ -368,7 +352,6 @@ view_ready_cb (GObject      *source,
   g_auto(GStrv) units = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *duration = NULL;
-  GdkRGBA gap_color = { 0.88, 0.11, 0.14, 0.8 };
   const char *unit = NULL;
   gboolean one_unit = TRUE;
   guint c;
@@ -411,7 +394,10 @@ view_ready_cb (GObject      *source,
       else if (g_strcmp0 (unit, u) != 0)
         one_unit = FALSE;
     }
-  self->gap_series = lablink_plot_add_series (self->plot, 0, _("Gaps"), &gap_color);
+  /* TRANSLATORS: the legend of a band shading a gap where samples are missing */
+  lablink_plot_set_band_label (self->plot, LABLINK_PLOT_BAND_LOST, _("Gap (data lost)"));
+  /* TRANSLATORS: the legend of a band shading a gap whose samples the server still held */
+  lablink_plot_set_band_label (self->plot, LABLINK_PLOT_BAND_GAP, _("Gap (recovered)"));
   lablink_plot_set_pane_label (self->plot, 0, _("Value"), one_unit && unit != NULL ? unit : "");
   lablink_plot_set_message (self->plot, lablink_capture_view_get_n_samples (self->view) == 0
                                         ? _("This capture holds no samples") : NULL);

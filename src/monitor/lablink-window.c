@@ -786,7 +786,8 @@ lablink_window_class_init (LablinkWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
 }
 
-/* A capture folder dropped on the window opens its review (app.review-capture). */
+/* A capture folder dropped on the window opens its review (app.review-capture);
+ * anything else is refused with a toast. */
 static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
@@ -810,6 +811,13 @@ drop_cb (GtkDropTarget *target,
         gtk_widget_activate_action (GTK_WIDGET (self), "app.review-capture", "s", path);
         any = TRUE;
       }
+  if (!any && files != NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (files->data);
+      g_autofree char *text = g_strdup_printf (_("“%s” is not a capture (no %s)"), name, "capture.ini");
+
+      lablink_window_add_toast (self, text);
+    }
   return any;
 }
 

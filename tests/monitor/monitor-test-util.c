@@ -347,3 +347,77 @@ mt_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot %s: %dx%d", path, width, height);
   return path;
 }
+
+/**
+ * mt_capture_new:
+ * @root: the folder to create it in
+ * @name: its name
+ * @names: (array zero-terminated=1): the channels' names
+ * @units: (array zero-terminated=1): their units
+ * @n_rows: how many rows
+ * @row_time: the time of a row (µs since the epoch, increasing)
+ * @row_value: the value of a row's channel
+ * @hole_row: with a gap recorded from row @hole_row - 1 to row @hole_row
+ *   (as an outage leaves it), or 0 for none
+ * @data_lost: whether that gap may have lost samples (else: recovered)
+ *
+ * A capture on disk for the review window's tests.
+ *
+ * Returns: (transfer full): its directory
+ */
+char *
+mt_capture_new (const char         *root,
+                const char         *name,
+                const char * const *names,
+                const char * const *units,
+                guint64             n_rows,
+                MtRowTime           row_time,
+                MtRowValue          row_value,
+                guint64             hole_row,
+                gboolean            data_lost)
+{
+  g_autoptr(LablinkCapture) capture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *ini = NULL;
+  guint n_channels = g_strv_length ((char **) names);
+  const gsize batch = 65536;
+  g_autofree gint64 *times = g_new (gint64, batch);
+  g_autofree double *values = g_new (double, batch * n_channels);
+
+  capture = lablink_capture_new (root, name, names, units, &error);
+  g_assert_no_error (error);
+  lablink_capture_start (capture, &error);
+  g_assert_no_error (error);
+  for (guint64 row = 0; row < n_rows; row += batch)
+    {
+      gsize n = (gsize) MIN ((guint64) batch, n_rows - row), appended = 0;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          times[i] = row_time (row + i);
+          for (guint c = 0; c < n_channels; c++)
+            values[n_channels * i + c] = row_value (row + i, c);
+        }
+      lablink_capture_append (capture, n, times, values, &appended, &error);
+      g_assert_no_error (error);
+    }
+  lablink_capture_stop (capture, &error);
+  g_assert_no_error (error);
+
+  if (hole_row > 0)
+    {
+      g_autofree char *start = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (hole_row - 1));
+      g_autofree char *end = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (hole_row));
+
+      ini = g_build_filename (lablink_capture_get_directory (capture), "capture.ini", NULL);
+      g_key_file_load_from_file (kf, ini, G_KEY_FILE_KEEP_COMMENTS, &error);
+      g_assert_no_error (error);
+      g_key_file_set_string (kf, "Gaps", "Start", start);
+      g_key_file_set_string (kf, "Gaps", "End", end);
+      g_key_file_set_string (kf, "Gaps", "DataLost", data_lost ? "true" : "false");
+      g_key_file_save_to_file (kf, ini, &error);
+      g_assert_no_error (error);
+    }
+  return g_strdup (lablink_capture_get_directory (capture));
+}

@@ -73,4 +73,18 @@ char               *mt_screenshot           (GtkWidget          *widget,
                                              const char         *name,
                                              double             *variance);
 
+/* A capture on disk for the review window's tests. */
+typedef gint64 (*MtRowTime)  (guint64 row);
+typedef double (*MtRowValue) (guint64 row,
+                              guint   channel);
+char               *mt_capture_new          (const char         *root,
+                                             const char         *name,
+                                             const char * const *names,
+                                             const char * const *units,
+                                             guint64             n_rows,
+                                             MtRowTime           row_time,
+                                             MtRowValue          row_value,
+                                             guint64             hole_row,
+                                             gboolean            data_lost);
+
 G_END_DECLS

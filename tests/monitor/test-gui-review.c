@@ -3,7 +3,9 @@
  * A capture of 10 million samples of two channels (1 kHz, a recorded 10 s
  * gap in the middle) opens through app.review-capture (what the Captures
  * popover, --open and a drop do); zooming in through the plot's API down
- * to single samples shows each sample's exact value; the gap is shown;
+ * to single samples shows each sample's exact value; the gap is shown (a
+ * shaded band of the plot, with its legend entry and its line in the
+ * pointer's readout, not a series);
  * toggling a channel hides it; the export of the visible range writes
  * only that range. Screenshots at the window's default size, 1600×1000
  * and 800×600.
@@ -43,49 +45,9 @@ make_capture (const char *root)
 {
   const char *names[] = { "CH1", "CH2", NULL };
   const char *units[] = { "V", "A", NULL };
-  g_autoptr(LablinkCapture) capture = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_autofree char *ini = NULL;
-  g_autofree char *start = NULL;
-  g_autofree char *end = NULL;
-  const gsize batch = 65536;
-  g_autofree gint64 *times = g_new (gint64, batch);
-  g_autofree double *values = g_new (double, batch * 2);
-  guint64 row;
 
-  capture = lablink_capture_new (root, "review", names, units, &error);
-  g_assert_no_error (error);
-  lablink_capture_start (capture, &error);
-  g_assert_no_error (error);
-  for (row = 0; row < N_ROWS; row += batch)
-    {
-      gsize n = (gsize) MIN ((guint64) batch, N_ROWS - row), appended = 0;
-
-      for (gsize i = 0; i < n; i++)
-        {
-          times[i] = row_time (row + i);
-          values[2 * i] = row_value (row + i, 0);
-          values[2 * i + 1] = row_value (row + i, 1);
-        }
-      lablink_capture_append (capture, n, times, values, &appended, &error);
-      g_assert_no_error (error);
-    }
-  lablink_capture_stop (capture, &error);
-  g_assert_no_error (error);
-
-  /* The hole recorded as a gap, as an outage leaves it. */
-  ini = g_build_filename (lablink_capture_get_directory (capture), "capture.ini", NULL);
-  g_key_file_load_from_file (kf, ini, G_KEY_FILE_KEEP_COMMENTS, &error);
-  g_assert_no_error (error);
-  start = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (HOLE_ROW - 1));
-  end = g_strdup_printf ("%" G_GINT64_FORMAT, row_time (HOLE_ROW));
-  g_key_file_set_string (kf, "Gaps", "Start", start);
-  g_key_file_set_string (kf, "Gaps", "End", end);
-  g_key_file_set_string (kf, "Gaps", "DataLost", "true");
-  g_key_file_save_to_file (kf, ini, &error);
-  g_assert_no_error (error);
-  return g_strdup (lablink_capture_get_directory (capture));
+  /* the hole recorded as a gap, as an outage leaves it */
+  return mt_capture_new (root, "review", names, units, N_ROWS, row_time, row_value, HOLE_ROW, TRUE);
 }
 
 static LablinkReviewWindow *
@@ -150,6 +112,69 @@ resize (GtkWindow *window,
   test_run_for (300);
 }
 
+/* The gap's band, zoomed to 10 s on either side of it: from its last
+ * sample before to its first after, where the trace is broken; the
+ * readout under the pointer names it (and no "Gaps" series), beside it
+ * does not. */
+static void
+check_gap_band (LablinkReviewWindow *window)
+{
+  LablinkPlot *plot = lablink_review_window_get_plot (window);
+  LablinkPlotBand band;
+  double left, right, x0, x1, area, area_left, mid_y;
+  guint64 draws;
+
+  zoom_rows (window, HOLE_ROW - 10000, HOLE_ROW + 10000);
+  wait_drawn (window);
+  g_assert_cmpuint (lablink_plot_get_n_bands (plot), ==, 1);
+  g_assert_true (lablink_plot_get_band (plot, 0, &band, &left, &right));
+  g_assert_cmpint (band.kind, ==, LABLINK_PLOT_BAND_LOST);
+  g_assert_cmpfloat_with_epsilon (band.start, row_x (HOLE_ROW - 1), 1e-9);
+  g_assert_cmpfloat_with_epsilon (band.end, row_x (HOLE_ROW), 1e-9);
+  g_assert_cmpstr (lablink_plot_get_legend (plot), ==, "CH1, CH2, Gap (data lost)");
+
+  /* Where the visible range puts it: the plot area its edges imply ends
+   * at the widget's right margin (14 px) and begins after the y axis'
+   * labels. */
+  lablink_plot_get_visible_x_range (plot, &x0, &x1);
+  area = (right - left) * (x1 - x0) / (band.end - band.start);
+  area_left = left - (band.start - x0) / (x1 - x0) * area;
+  g_test_message ("band %.1f…%.1f px, plot area %.1f…%.1f px", left, right, area_left, area_left + area);
+  g_assert_cmpfloat (fabs (area_left + area - (gtk_widget_get_width (GTK_WIDGET (plot)) - 14)), <, 1.5);
+  g_assert_cmpfloat (area_left, >=, 80);
+  g_assert_cmpfloat (area_left, <, 200);
+
+  mid_y = gtk_widget_get_height (GTK_WIDGET (plot)) / 2.0;
+  draws = lablink_plot_get_n_draws (plot);
+  lablink_plot_set_pointer (plot, (left + right) / 2.0, mid_y);
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws && lablink_plot_get_cursor_text (plot) != NULL);
+  g_test_message ("readout over the gap: %s", lablink_plot_get_cursor_text (plot));
+  g_assert_nonnull (strstr (lablink_plot_get_cursor_text (plot), "\nGap (data lost) · 10.00 s"));
+  g_assert_null (strstr (lablink_plot_get_cursor_text (plot), "Gaps"));
+  g_assert_nonnull (strstr (lablink_plot_get_cursor_text (plot), "\nCH1: "));
+
+  /* Screenshots of the band and its readout, light and dark. */
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      AdwStyleManager *style = adw_style_manager_get_default ();
+      g_autofree char *path = NULL;
+      double variance = 0;
+
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_DEFAULT);
+      wait_drawn (window);
+      path = mt_screenshot (GTK_WIDGET (window), dark ? "review-gap-dark.png" : "review-gap.png", &variance);
+      g_test_message ("%s: luminance variance %.1f", path, variance);
+      g_assert_cmpfloat (variance, >, 100.0);
+    }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  draws = lablink_plot_get_n_draws (plot);
+  lablink_plot_set_pointer (plot, right + 10, mid_y);
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws && lablink_plot_get_cursor_text (plot) != NULL);
+  g_assert_null (strstr (lablink_plot_get_cursor_text (plot), "Gap"));
+  lablink_plot_clear_pointer (plot);
+}
+
 static void
 test_review (void)
 {
@@ -183,6 +208,17 @@ test_review (void)
   g_assert_cmpuint (n, >=, 200);
   g_assert_cmpuint (lablink_review_window_get_n_gaps_shown (window), ==, 1);
   g_assert_nonnull (strstr (lablink_review_window_get_status (window), "10000000 samples"));
+  /* a band (a 10 s gap in 2 h 46 min: widened to be seen), not a series */
+  g_assert_cmpuint (lablink_plot_get_n_series (plot), ==, 2);
+  g_assert_cmpuint (lablink_plot_get_n_bands (plot), ==, 1);
+  {
+    double left, right;
+
+    g_assert_true (lablink_plot_get_band (plot, 0, NULL, &left, &right));
+    g_assert_cmpfloat (right - left, >=, 2.0 - 1e-9);
+    g_assert_cmpfloat (right - left, <, 4.0);
+  }
+  g_assert_cmpstr (lablink_plot_get_legend (plot), ==, "CH1, CH2, Gap (data lost)");
 
   /* Down to single samples: each shown at its exact value, in order. */
   zoom_rows (window, 1234567, 1234577);
@@ -201,6 +237,8 @@ test_review (void)
     g_assert_cmpfloat (y[i], ==, row_value (1234567 + i, 1));
   g_assert_cmpuint (lablink_review_window_get_n_gaps_shown (window), ==, 0);
   g_assert_nonnull (strstr (lablink_review_window_get_status (window), "11 samples"));
+  g_assert_cmpuint (lablink_plot_get_n_bands (plot), ==, 0);
+  g_assert_cmpstr (lablink_plot_get_legend (plot), ==, "CH1, CH2");
 
   /* Across the gap: shown, and the trace broken there. */
   zoom_rows (window, HOLE_ROW - 20, HOLE_ROW + 20);
@@ -230,6 +268,8 @@ test_review (void)
   g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 0), ==, n);
   lablink_review_window_set_channel_visible (window, 1, TRUE);
   g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 1), >, 0);
+
+  check_gap_band (window);
 
   /* The export of the visible range writes that range only. */
   {
