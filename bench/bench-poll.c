@@ -263,12 +263,8 @@ fetch_window (LablinkClient *client,
     }
   else
     {
-#ifdef HAVE_WINDOW
       lablink_client_get_acquisition_window_async (client, id, n, NULL, result_cb, &result);
       message = lablink_client_get_acquisition_window_finish (client, wait_result (&result), &error);
-#else
-      return 0;
-#endif
     }
   if (message == NULL)
     g_error ("window: %s", error->message);
