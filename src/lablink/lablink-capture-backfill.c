@@ -3,8 +3,11 @@
  * When the acquisition stream comes back after an outage, or a window does
  * not reach back to the last stored sample, the capture asks the server
  * (GET /api/acquisition/<id>/data) for the samples it still holds and
- * merges them in order. Stream frames arriving meanwhile are held (bounded
- * in number and by a timeout) so that rows stay in time order.
+ * merges them in order. The answer is decoded on a worker thread
+ * (lablink_client_get_acquisition_window_async()): a backfill of tens of
+ * thousands of samples never stops the owner's main loop. Stream frames
+ * arriving meanwhile are held (bounded in number and by a timeout) so that
+ * rows stay in time order.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -47,34 +50,6 @@ lablink_capture_hold_message (LablinkCapture *self,
     }
 }
 
-/* A sample time from the REST answer, only if in the valid range. */
-static gboolean
-parse_json_time (JsonNode *node,
-                 gint64    now,
-                 gint64   *time)
-{
-  gboolean ok = FALSE;
-
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      const char *text = json_node_get_string (node);
-      ok = lablink_parse_timestamp (text, strlen (text), time);
-    }
-  else if (JSON_NODE_HOLDS_VALUE (node) &&
-           (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64))
-    ok = lablink_sample_time_from_seconds (json_node_get_double (node), time);
-  return ok && lablink_sample_time_is_valid (*time, now);
-}
-
-static double
-json_number_or_nan (JsonNode *node)
-{
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64))
-    return json_node_get_double (node);
-  return NAN;
-}
-
 /* Whether a backfill answer of @n_sent samples, @requested asked for, is
  * everything the server ever made. Short of what was asked, it is all the
  * server holds; that is all it made only if its buffer never filled: an
@@ -90,125 +65,86 @@ answer_is_complete (LablinkCapture *self,
   return n_sent < requested && (self->server_buffer == 0 || n_sent < self->server_buffer);
 }
 
-/* Merges `{"data":{"timestamps":[…],"values":{"CH1":[…]}},"count":N}`, the
- * answer to a request for the @requested newest samples. With @too_short,
- * a full answer that does not reach back to the last stored sample when
- * more than @requested could be asked is not merged: *@too_short says to
- * ask again for more (a hole it would leave may still be on the server). */
+/* The column of each of the capture's channels in @window (NULL where it
+ * has none); the capture takes the window's channels if it has none yet. */
+static const double **
+window_columns (LablinkCapture *self,
+                LablinkMessage *window)
+{
+  guint n_window = lablink_message_get_n_channels (window);
+  const double **columns;
+  guint c, w;
+
+  if (self->n_channels == 0)
+    {
+      g_autofree const char **names = g_new0 (const char *, n_window + 1);
+
+      for (w = 0; w < n_window; w++)
+        names[w] = lablink_message_get_channel_name (window, w);
+      lablink_capture_set_channels (self, names, n_window);
+      if (self->n_channels == 0)
+        return NULL;
+    }
+
+  columns = g_new0 (const double *, self->n_channels);
+  for (w = 0; w < n_window; w++)
+    for (c = 0; c < self->n_channels; c++)
+      if (columns[c] == NULL &&
+          g_strcmp0 (g_ptr_array_index (self->channels, c), lablink_message_get_channel_name (window, w)) == 0)
+        {
+          columns[c] = lablink_message_get_channel_values (window, w, NULL);
+          break;
+        }
+  return columns;
+}
+
+/* Merges @window (lablink_client_get_acquisition_window_async(): decoded
+ * off the main thread), the answer to a request for the @requested newest
+ * samples. With @too_short, a full answer that does not reach back to the
+ * last stored sample when more than @requested could be asked is not
+ * merged: *@too_short says to ask again for more (a hole it would leave
+ * may still be on the server). */
 gboolean
 lablink_capture_merge_backfill_answer (LablinkCapture *self,
-                                       JsonNode       *root,
+                                       LablinkMessage *window,
                                        guint           requested,
                                        gboolean       *too_short,
                                        guint64        *n_appended)
 {
-  JsonObject *object, *data, *values;
-  JsonArray *timestamps;
-  g_autofree gint64 *times = NULL;
-  g_autofree guint *index = NULL;
-  g_autoptr(GArray) invalid = NULL;
-  g_autoptr(GPtrArray) columns = NULL;
-  g_autofree const double **column_ptrs = NULL;
-  gint64 now = g_get_real_time ();
-  guint n, n_sent, i, c;
+  g_autofree const double **columns = NULL;
+  const gint64 *times, *invalid;
+  gsize n = 0, n_invalid = 0, n_sent;
 
   *n_appended = 0;
   if (too_short != NULL)
     *too_short = FALSE;
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  /* {"success": false} or {"data": null} is a bad answer, not a critical */
+  times = window != NULL ? lablink_message_get_sample_times (window, &n) : NULL;
+  if (times == NULL)
     return FALSE;
-  object = json_node_get_object (root);
-  /* {}, {"success": false} or {"data": []} is a bad answer, not a critical */
-  if (!json_object_has_member (object, "data") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "data")))
-    return FALSE;
-  data = json_object_get_object_member (object, "data");
-  if (!json_object_has_member (data, "timestamps") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (data, "timestamps")) ||
-      !json_object_has_member (data, "values") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (data, "values")))
-    return FALSE;
-  timestamps = json_object_get_array_member (data, "timestamps");
-  values = json_object_get_object_member (data, "values");
-  n_sent = json_array_get_length (timestamps);
+
+  /* A sample with a bad or out of order time was dropped by the decoder
+   * (and is counted here), not the answer (issue 10). */
+  invalid = lablink_message_get_invalid_samples (window, &n_invalid);
+  n_sent = n + n_invalid;
   if (n_sent == 0)
     return TRUE;
 
-  /* A sample with a bad or out of order time is skipped (and counted), not
-   * the answer (issue 10). */
-  times = g_new (gint64, n_sent);
-  index = g_new (guint, n_sent);
-  invalid = g_array_new (FALSE, FALSE, sizeof (gint64));
-  for (i = 0, n = 0; i < n_sent; i++)
-    {
-      gint64 t = 0;
-      gboolean parsed;
-
-      /* Naive times in the server's zone (lablink-client-clock.c). */
-      {
-        LablinkNaiveZone previous = self->client ? _lablink_client_push_server_zone (self->client)
-                                                 : _lablink_naive_zone_push (FALSE, 0);
-
-        parsed = parse_json_time (json_array_get_element (timestamps, i), now, &t);
-        _lablink_naive_zone_pop (previous);
-      }
-      if (parsed && (n == 0 || t > times[n - 1]))
-        {
-          times[n] = t;
-          index[n++] = i;
-        }
-      else
-        {
-          gint64 before = n > 0 ? times[n - 1] : G_MININT64;
-          g_array_append_val (invalid, before);
-        }
-    }
   if (too_short != NULL && n > 0 && n_sent >= requested && requested < lablink_capture_backfill_limit (self) &&
       times[0] > lablink_capture_get_hole_floor (self, lablink_capture_get_last_time (self)))
     {
       *too_short = TRUE;
       return TRUE;
     }
-  lablink_capture_count_invalid (self, (const gint64 *) (gpointer) invalid->data, invalid->len);
+  lablink_capture_count_invalid (self, invalid, n_invalid);
   if (n == 0)
     return TRUE;
 
-  if (self->n_channels == 0)
-    {
-      g_autoptr(GList) members = json_object_get_members (values);
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
-      GList *l;
-
-      for (l = members; l != NULL; l = l->next)
-        g_ptr_array_add (names, l->data);
-      lablink_capture_set_channels (self, (const char * const *) names->pdata, names->len);
-      if (self->n_channels == 0)
-        return FALSE;
-    }
-
-  columns = g_ptr_array_new_with_free_func (g_free);
-  column_ptrs = g_new0 (const double *, self->n_channels);
-  for (c = 0; c < self->n_channels; c++)
-    {
-      const char *name = g_ptr_array_index (self->channels, c);
-      JsonNode *member = json_object_get_member (values, name);
-      double *column;
-      JsonArray *array;
-
-      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
-        continue;
-      array = json_node_get_array (member);
-      if (json_array_get_length (array) != n_sent)
-        return FALSE;
-      column = g_new (double, n);
-      for (i = 0; i < n; i++)
-        column[i] = json_number_or_nan (json_array_get_element (array, index[i]));
-      g_ptr_array_add (columns, column);
-      column_ptrs[c] = column;
-    }
-
-  *n_appended = lablink_capture_merge_columns (self, n, times, column_ptrs,
-                                               answer_is_complete (self, n_sent, requested));
+  columns = window_columns (self, window);
+  if (columns == NULL)
+    return FALSE;
+  *n_appended = lablink_capture_merge_columns (self, n, times, columns,
+                                               answer_is_complete (self, (guint) MIN (n_sent, G_MAXUINT), requested));
   return TRUE;
 }
 
@@ -238,8 +174,8 @@ static void
 send_request (LablinkCapture *self,
               BackfillData   *data)
 {
-  lablink_client_get_acquisition_data_async (self->client, self->acquisition_id, data->requested,
-                                             data->cancellable, backfill_cb, data);
+  lablink_client_get_acquisition_window_async (self->client, self->acquisition_id, data->requested,
+                                               data->cancellable, backfill_cb, data);
 }
 
 static void
@@ -277,12 +213,12 @@ backfill_cb (GObject      *source,
 {
   BackfillData *data = user_data;
   LablinkCapture *self = data->capture;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(LablinkMessage) window = NULL;
   g_autoptr(GError) error = NULL;
   guint64 appended = 0;
   gboolean too_short = FALSE, merged;
 
-  node = lablink_client_get_acquisition_data_finish (LABLINK_CLIENT (source), result, &error);
+  window = lablink_client_get_acquisition_window_finish (LABLINK_CLIENT (source), result, &error);
 
   /* Stale (stopped, or superseded): the capture has moved on. */
   if (data->cancellable != self->backfill_cancellable)
@@ -302,7 +238,7 @@ backfill_cb (GObject      *source,
       goto out;
     }
 
-  merged = node != NULL && lablink_capture_merge_backfill_answer (self, node, data->requested, &too_short, &appended);
+  merged = lablink_capture_merge_backfill_answer (self, window, data->requested, &too_short, &appended);
   if (merged && too_short)
     {
       /* More is missing than asked for: ask for all the server may hold. */

@@ -333,7 +333,7 @@ void        lablink_capture_hold_message           (LablinkCapture        *self,
                                                     LablinkMessage        *message);
 void        lablink_capture_release_held           (LablinkCapture        *self);
 gboolean    lablink_capture_merge_backfill_answer  (LablinkCapture        *self,
-                                                    JsonNode              *root,
+                                                    LablinkMessage        *window,
                                                     guint                  requested,
                                                     gboolean              *too_short,
                                                     guint64               *n_appended);

@@ -6,8 +6,9 @@
  * main loop was busy when it did. lablink_capture_stop_async() asks the
  * server (GET …/status) how many samples it made, fetches the newest ones
  * the capture lacks while the server still holds them (GET …/data, as a
- * backfill), and records what is still missing as a gap at the end marked
- * DataLost, so that no capture ends short without saying so (issue 12).
+ * backfill, decoded off the main thread), and records what is still
+ * missing as a gap at the end marked DataLost, so that no capture ends
+ * short without saying so (issue 12).
  * Then it stops as lablink_capture_stop() does.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -133,26 +134,25 @@ data_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   LablinkCapture *self = g_task_get_source_object (task);
   Tail *tail = g_task_get_task_data (task);
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(LablinkMessage) window = NULL;
   g_autoptr(GError) error = NULL;
   guint holes_before = self->n_holes;
   guint64 appended = 0;
   gboolean fetched, too_short = FALSE;
 
-  node = lablink_client_get_acquisition_data_finish (LABLINK_CLIENT (source), result, &error);
+  window = lablink_client_get_acquisition_window_finish (LABLINK_CLIENT (source), result, &error);
   tail->in_flight = FALSE;
   if (self->tail_task != task)
     return;   /* lablink_capture_stop() came first */
 
-  fetched = node != NULL &&
-            lablink_capture_merge_backfill_answer (self, node, tail->requested, &too_short, &appended);
+  fetched = lablink_capture_merge_backfill_answer (self, window, tail->requested, &too_short, &appended);
   if (fetched && too_short)
     {
       /* The estimate fell short: ask for all the server may hold. */
       tail->requested = lablink_capture_backfill_limit (self);
       tail->in_flight = TRUE;
-      lablink_client_get_acquisition_data_async (self->client, self->acquisition_id, tail->requested,
-                                                 tail->cancellable, data_cb, g_steal_pointer (&task));
+      lablink_client_get_acquisition_window_async (self->client, self->acquisition_id, tail->requested,
+                                                   tail->cancellable, data_cb, g_steal_pointer (&task));
       return;
     }
   if (!fetched)
@@ -248,8 +248,8 @@ status_cb (GObject      *source,
   self->merge_until = tail->ended ? G_MAXINT64 : tail->stop_time;
   tail->requested = tail_request_size (self, tail);
   tail->in_flight = TRUE;
-  lablink_client_get_acquisition_data_async (self->client, self->acquisition_id, tail->requested, tail->cancellable,
-                                             data_cb, g_object_ref (task));
+  lablink_client_get_acquisition_window_async (self->client, self->acquisition_id, tail->requested, tail->cancellable,
+                                               data_cb, g_object_ref (task));
 }
 
 /* Starts the tail once no backfill is under way (it would hold frames and

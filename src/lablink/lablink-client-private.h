@@ -73,6 +73,7 @@ typedef enum {
   LABLINK_RESULT_ACQUISITION_ID,  /* → char* */
   LABLINK_RESULT_LOGIN,           /* tokens → boolean */
   LABLINK_RESULT_REFRESH,         /* tokens → boolean */
+  LABLINK_RESULT_BYTES,           /* the body as it came (2xx, within the size limit) → GBytes */
 } LablinkResultKind;
 
 typedef enum {
@@ -193,6 +194,12 @@ void _lablink_client_start_id_request (LablinkClient       *self,
                                        gpointer             source_tag,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
+
+/* lablink-client-acquisition.c — for tests: while held, the answers of
+ * lablink_client_get_acquisition_window_async() wait on the decode thread
+ * (how many do: _get_held_windows()). */
+void _lablink_client_hold_windows (gboolean hold);
+guint _lablink_client_get_held_windows (void);
 
 /* lablink-client-clock.c */
 LablinkNaiveZone _lablink_client_push_server_zone (LablinkClient *self);

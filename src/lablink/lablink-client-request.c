@@ -167,6 +167,15 @@ request_complete (GTask *task)
       return;
     }
 
+  if (request->kind == LABLINK_RESULT_BYTES)
+    {
+      /* For a decoder of its own (lablink-client-acquisition.c): no tree. */
+      request_stop_watching (request);
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&request->body)),
+                             (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+
   if (request->body->len == 0)
     {
       root = json_node_new (JSON_NODE_NULL);

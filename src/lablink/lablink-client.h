@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lablink-equipment.h"
+#include "lablink-message.h"
 #include "lablink-version-macros.h"
 
 G_BEGIN_DECLS
@@ -209,6 +210,17 @@ LABLINK_AVAILABLE_IN_ALL
 JsonNode      *lablink_client_get_acquisition_data_finish   (LablinkClient        *self,
                                                              GAsyncResult         *result,
                                                              GError              **error);
+LABLINK_AVAILABLE_IN_ALL
+void           lablink_client_get_acquisition_window_async  (LablinkClient        *self,
+                                                             const char           *acquisition_id,
+                                                             guint                 num_samples,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+LABLINK_AVAILABLE_IN_ALL
+LablinkMessage *lablink_client_get_acquisition_window_finish (LablinkClient       *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
 LABLINK_AVAILABLE_IN_ALL
 void           lablink_client_list_acquisitions_async       (LablinkClient        *self,
                                                              GCancellable         *cancellable,

@@ -1,7 +1,8 @@
 /* lablink-message-private.h — the inside of a LablinkMessage
  *
- * Shared by lablink-message.c (the boxed type and its accessors) and
- * lablink-message-decode.c (turning a frame's text into one).
+ * Shared by lablink-message.c (the boxed type and its accessors),
+ * lablink-message-decode.c (turning a frame's text into one) and
+ * lablink-message-rest.c (REST answers into one).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -60,6 +61,17 @@ LablinkMessage *lablink_message_parse_text (const char  *text,
                                             gsize        length,
                                             gsize        max_size,
                                             GError     **error);
+
+/* REST answers as the messages a stream would carry (lablink-message-rest.c). */
+LablinkMessage *lablink_message_parse_acquisition_answer (const char  *acquisition_id,
+                                                          const char  *body,
+                                                          gsize        length,
+                                                          GError     **error);
+LablinkMessage *lablink_message_parse_snapshot_answer    (const char  *equipment_id,
+                                                          const char  *stream_type,
+                                                          const char  *body,
+                                                          gsize        length,
+                                                          GError     **error);
 
 /* The bytes the message held when decoded: its block (header, tokens,
  * text, strings) and its decoded sample arrays. */

@@ -24,7 +24,6 @@
 #include <string.h>
 
 #include "lablink-client-private.h"
-#include "lablink-json-private.h"
 #include "lablink-stream-manager-private.h"
 
 /* The largest window asked for (LabLink's largest acquisition buffer). */
@@ -45,36 +44,6 @@ max_poll_samples (ActiveStream *stream)
 static void request_data (LablinkStreamManager *self,
                           ActiveStream         *stream);
 
-/* The REST answer as the frame the server would have sent. */
-static LablinkMessage *
-message_from_answer (LablinkStreamManager *self,
-                     ActiveStream         *stream,
-                     JsonObject           *answer)
-{
-  g_autoptr(GString) frame = g_string_new ("{\"type\": \"acquisition_stream\", \"acquisition_id\": ");
-  g_autoptr(GError) error = NULL;
-  LablinkMessage *message;
-
-  lablink_json_append_string (frame, stream->acquisition_id);
-  g_string_append (frame, ", \"polled\": true, \"data\": ");
-  /* Not json_to_string(): it spells NaN `nan.0`. */
-  lablink_json_append_node (frame, json_object_get_member (answer, "data"));
-  g_string_append_c (frame, '}');
-
-  {
-    /* Naive sample times are in the server's zone, as in its frames
-     * (which the WebSocket worker reads so): read in ours, a polled window
-     * would be hours away from the frames around it. */
-    LablinkNaiveZone previous = _lablink_client_push_server_zone (self->client);
-
-    message = lablink_message_parse (frame->str, (gssize) frame->len, &error);
-    _lablink_naive_zone_pop (previous);
-  }
-  if (message == NULL)
-    g_debug ("Acquisition %s: polled data not understood: %s", stream->acquisition_id, error->message);
-  return message;
-}
-
 static void
 data_cb (GObject      *source,
          GAsyncResult *result,
@@ -82,15 +51,14 @@ data_cb (GObject      *source,
 {
   PollData *poll = user_data;
   g_autoptr(LablinkStreamManager) self = g_weak_ref_get (&poll->manager);
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(LablinkMessage) message = NULL;
   ActiveStream *stream;
-  JsonObject *answer;
   const gint64 *times;
   gsize n = 0;
 
-  node = lablink_client_get_acquisition_data_finish (LABLINK_CLIENT (source), result, &error);
+  /* Decoded off this thread, from the answer's text (no JSON tree). */
+  message = lablink_client_get_acquisition_window_finish (LABLINK_CLIENT (source), result, &error);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     goto out;
 
@@ -101,8 +69,9 @@ data_cb (GObject      *source,
   if (stream->status != LABLINK_STREAM_STATUS_POLLING)
     goto out;   /* frames came meanwhile: they have it */
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer = json_node_get_object (node), "data")))
+  /* No sample times: the answer had no "data" object. */
+  times = message != NULL ? lablink_message_get_sample_times (message, &n) : NULL;
+  if (times == NULL)
     {
       /* 1.2.5 answers 500 text/plain for a window holding NaN. */
       g_debug ("Acquisition %s: no data over REST: %s", stream->acquisition_id,
@@ -111,15 +80,7 @@ data_cb (GObject      *source,
       goto out;
     }
 
-  message = message_from_answer (self, stream, answer);
-  if (message == NULL)
-    {
-      lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
-      goto out;
-    }
-
-  times = lablink_message_get_sample_times (message, &n);
-  if (times == NULL || n == 0)
+  if (n == 0)
     {
       _lablink_stream_manager_emit_acquisition_data (self, message);  /* invalid samples, if any, are counted */
       goto out;
@@ -153,8 +114,8 @@ request_data (LablinkStreamManager *self,
 
   poll->requested = MAX (stream->poll_samples, 1);
   stream->poll_clock.in_flight = TRUE;
-  lablink_client_get_acquisition_data_async (self->client, stream->acquisition_id, poll->requested,
-                                             self->cancellable, data_cb, poll);
+  lablink_client_get_acquisition_window_async (self->client, stream->acquisition_id, poll->requested,
+                                               self->cancellable, data_cb, poll);
 }
 
 static gboolean

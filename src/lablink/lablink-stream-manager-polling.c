@@ -8,14 +8,16 @@
  * time (a slow server is asked back to back, never by a growing pile of
  * requests, and after a stall there is one request, not a burst). The
  * values are delivered as `stream-data` marked `"polled": true`, only while
- * the stream is POLLING, and counted in the statistics.
+ * the stream is POLLING, and counted in the statistics. Each answer is
+ * decoded from its text by the frame decoder (lablink-message-rest.c), as a
+ * frame would be: no JSON tree, no text written back from one.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "config.h"
 
 #include "lablink-client-private.h"
-#include "lablink-json-private.h"
+#include "lablink-message-private.h"
 #include "lablink-stream-manager-private.h"
 
 /* ------------------------------------------------------------------------ */
@@ -92,30 +94,24 @@ count_polled (ActiveStream *stream)
 static void
 deliver_snapshot (LablinkStreamManager *self,
                   ActiveStream         *stream,
-                  JsonNode             *node)
+                  GBytes               *body)
 {
-  g_autoptr(GString) frame = g_string_new ("{\"type\": \"stream_data\", \"equipment_id\": ");
   g_autoptr(LablinkMessage) message = NULL;
   g_autoptr(GError) parse_error = NULL;
-
-  lablink_json_append_string (frame, stream->equipment_id);
-  g_string_append (frame, ", \"stream_type\": ");
-  lablink_json_append_string (frame, stream->stream_type);
-  /* Marked, so that nobody takes it for a frame. */
-  g_string_append (frame, ", \"polled\": true");
-  /* Not json_to_string(): it spells a failed read (NaN) `nan.0`. */
-  g_string_append (frame, ", \"data\": ");
-  lablink_json_append_node (frame, node);
-  g_string_append_c (frame, '}');
+  gsize length = 0;
+  const char *text = g_bytes_get_data (body, &length);
 
   {
     LablinkNaiveZone previous = _lablink_client_push_server_zone (self->client);
 
-    message = lablink_message_parse (frame->str, (gssize) frame->len, &parse_error);
+    /* Straight from the answer's text, bare NaN included: no JSON tree. */
+    message = lablink_message_parse_snapshot_answer (stream->equipment_id, stream->stream_type,
+                                                     text != NULL ? text : "", length, &parse_error);
     _lablink_naive_zone_pop (previous);
   }
   if (message == NULL)
     {
+      g_debug ("Stream %s: polled snapshot not understood: %s", stream->key, parse_error->message);
       lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
       return;
     }
@@ -130,11 +126,11 @@ poll_cb (GObject      *source,
 {
   PollData *poll = data;
   g_autoptr(LablinkStreamManager) self = g_weak_ref_get (&poll->manager);
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   ActiveStream *stream;
 
-  node = lablink_client_get_snapshot_finish (LABLINK_CLIENT (source), result, &error);
+  body = _lablink_client_finish_pointer (LABLINK_CLIENT (source), result, poll_cb, &error);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     goto out;
 
@@ -143,10 +139,10 @@ poll_cb (GObject      *source,
     goto out;
   _lablink_poll_clock_done (&stream->poll_clock);
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (body == NULL)
     lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
   else if (stream->status == LABLINK_STREAM_STATUS_POLLING)
-    deliver_snapshot (self, stream, node);   /* never once frames came back */
+    deliver_snapshot (self, stream, body);   /* never once frames came back */
 
   /* The handlers may have stopped it. */
   stream = g_hash_table_lookup (self->active, poll->key);
@@ -155,6 +151,20 @@ poll_cb (GObject      *source,
 
 out:
   _lablink_poll_data_free (poll);
+}
+
+/* `GET /api/data/{id}/snapshot?data_type=…` (as
+ * lablink_client_get_snapshot_async()), answered with the body's text. */
+static void
+request_snapshot (LablinkStreamManager *self,
+                  ActiveStream         *stream)
+{
+  g_autofree char *escaped_type = g_uri_escape_string (stream->stream_type, NULL, FALSE);
+  g_autofree char *suffix = g_strconcat ("/snapshot?data_type=", escaped_type, NULL);
+
+  _lablink_client_start_id_request (self->client, "GET", "/api/data/", stream->equipment_id, suffix,
+                                    "equipment id", LABLINK_RESULT_BYTES, self->cancellable, poll_cb,
+                                    poll_cb, _lablink_poll_data_new (self, stream->key));
 }
 
 static gboolean
@@ -193,8 +203,7 @@ poll_next (LablinkStreamManager *self,
 
   if (_lablink_poll_clock_take (&stream->poll_clock, now, interval_us))
     {
-      lablink_client_get_snapshot_async (self->client, stream->equipment_id, stream->stream_type,
-                                         self->cancellable, poll_cb, _lablink_poll_data_new (self, stream->key));
+      request_snapshot (self, stream);
       return;
     }
 
