@@ -47,7 +47,8 @@ test_backfill_off_main_thread (void)
   g_autoptr(GArray) generated = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
-  guint turns = 0, frames = 0, frames_before, turn_source, n_lost_gaps = 0;
+  guint turns = 0, frames = 0, frames_before, turn_source;
+  g_auto(CaptureMissing) missing = { 0 };
   guint64 before;
   gint64 last = 0;
 
@@ -102,7 +103,7 @@ test_backfill_off_main_thread (void)
   g_assert_cmpuint (stored->len, >, BACKFILL);
   for (guint i = 1; i < stored->len; i++)
     g_assert_cmpint (g_array_index (stored, gint64, i), >, g_array_index (stored, gint64, i - 1));
-  capture_test_check_missing (capture, generated, &n_lost_gaps);
+  capture_test_walk_missing (capture, generated, capture_gap_rule_lost, 0, &missing);
 
   g_clear_object (&capture);
   capture_sim_fixture_teardown (&fixture);
