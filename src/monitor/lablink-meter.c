@@ -236,7 +236,7 @@ lablink_meter_set_stale (LablinkMeter *self,
   g_return_if_fail (LABLINK_IS_METER (self));
 
   /* only a change restyles */
-  if (stale != gtk_widget_has_css_class (GTK_WIDGET (self->value_readout), "stale"))
+  if ((stale != FALSE) != gtk_widget_has_css_class (GTK_WIDGET (self->value_readout), "stale"))
     {
       if (stale)
         gtk_widget_add_css_class (GTK_WIDGET (self->value_readout), "stale");
