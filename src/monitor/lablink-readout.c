@@ -138,14 +138,21 @@ lablink_readout_snapshot (GtkWidget   *widget,
   LablinkReadout *self = LABLINK_READOUT (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  int baseline = gtk_widget_get_allocated_baseline (widget);
   PangoRectangle logical;
   GdkRGBA color;
-  int x, y;
+  int baseline, x, y;
 
-G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  /* GTK 4.8 (Debian 12); their successors where they exist */
+#if GTK_CHECK_VERSION (4, 12, 0)
+  baseline = gtk_widget_get_baseline (widget);
+#else
+  baseline = gtk_widget_get_allocated_baseline (widget);
+#endif
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, &color);
+#else
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
 
   pango_layout_get_pixel_extents (self->layout, NULL, &logical);
   /* right-aligned (the digits of one magnitude stay in place) */
