@@ -98,6 +98,7 @@ lablink_load_panel_stream_data (LablinkInstrumentPanel *panel,
   gboolean enabled = FALSE;
   g_autofree char *mode = lablink_message_dup_string (message, "data.mode");
   g_autofree char *setpoint_text = NULL;
+  const char *mode_text, *input_text;
   const char *unit = "";
   guint m;
 
@@ -118,17 +119,27 @@ lablink_load_panel_stream_data (LablinkInstrumentPanel *panel,
   for (m = 0; m < G_N_ELEMENTS (modes); m++)
     if (g_strcmp0 (mode, modes[m].mode) == 0)
       unit = modes[m].unit;
-  gtk_label_set_label (self->mode_label, mode ? mode : "—");
-  gtk_label_set_label (self->input_label, enabled ? _("Input ON") : _("Input OFF"));
-  if (enabled)
-    gtk_widget_add_css_class (GTK_WIDGET (self->input_label), "accent");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->input_label), "accent");
+  /* Only what changes: a new text relays out the window, a class restyles
+   * the label (the meters only redraw). */
+  mode_text = mode ? mode : "—";
+  input_text = enabled ? _("Input ON") : _("Input OFF");
+  if (g_strcmp0 (gtk_label_get_label (self->mode_label), mode_text) != 0)
+    gtk_label_set_label (self->mode_label, mode_text);
+  if (g_strcmp0 (gtk_label_get_label (self->input_label), input_text) != 0)
+    gtk_label_set_label (self->input_label, input_text);
+  if ((enabled != FALSE) != gtk_widget_has_css_class (GTK_WIDGET (self->input_label), "accent"))
+    {
+      if (enabled)
+        gtk_widget_add_css_class (GTK_WIDGET (self->input_label), "accent");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->input_label), "accent");
+    }
   {
     g_autofree char *value = lablink_format_fixed (setpoint, unit, 3);
     setpoint_text = g_strdup_printf (_("Set-point: %s"), value);
   }
-  gtk_label_set_label (self->setpoint_label, setpoint_text);
+  if (g_strcmp0 (gtk_label_get_label (self->setpoint_label), setpoint_text) != 0)
+    gtk_label_set_label (self->setpoint_label, setpoint_text);
 
   self->updating = TRUE;
   if (gtk_switch_get_active (self->input_switch) != enabled)

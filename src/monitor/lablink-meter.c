@@ -1,7 +1,9 @@
 /* lablink-meter.c — a big, readable numeric meter
  *
- * Large tabular digits (CSS font-feature-settings "tnum", see style.css) so
- * the value does not jitter sideways as it changes, readable across a lab.
+ * Large tabular digits, readable across a lab, in a LablinkReadout as wide
+ * as "-888.888" (for 3 decimals): the value neither jitters sideways nor
+ * resizes the meter as it changes, and a new reading costs a redraw, not a
+ * relayout of the window (a value of 1000 or more widens the readout once).
  * Values of 10,000 and more take an SI prefix on the unit (123456.789 V is
  * 123.457 kV), so the digits keep to the width of the meter.
  *
@@ -12,6 +14,7 @@
 #include <math.h>
 
 #include "lablink-meter.h"
+#include "lablink-readout.h"
 #include "lablink-units.h"
 
 /* From this magnitude on, the unit takes a prefix (k, M, G). */
@@ -21,14 +24,14 @@ struct _LablinkMeter
 {
   GtkWidget  parent_instance;
 
-  GtkWidget *box;
-  GtkLabel  *caption_label;
-  GtkLabel  *value_label;
-  GtkLabel  *unit_label;
+  GtkWidget      *box;
+  GtkLabel       *caption_label;
+  LablinkReadout *value_readout;
+  GtkLabel       *unit_label;
 
-  double     value;
-  guint      decimals;
-  char      *unit;       /* the unit without prefix */
+  double          value;
+  guint           decimals;
+  char           *unit;       /* the unit without prefix */
 };
 
 G_DEFINE_FINAL_TYPE (LablinkMeter, lablink_meter, GTK_TYPE_WIDGET)
@@ -101,10 +104,11 @@ lablink_meter_class_init (LablinkMeterClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (LABLINK_TYPE_READOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-meter.ui");
   gtk_widget_class_bind_template_child (widget_class, LablinkMeter, box);
   gtk_widget_class_bind_template_child (widget_class, LablinkMeter, caption_label);
-  gtk_widget_class_bind_template_child (widget_class, LablinkMeter, value_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkMeter, value_readout);
   gtk_widget_class_bind_template_child (widget_class, LablinkMeter, unit_label);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -126,11 +130,17 @@ lablink_meter_new (const char *caption,
                    guint       decimals)
 {
   LablinkMeter *self = g_object_new (LABLINK_TYPE_METER, NULL);
+  g_autofree char *template_text = NULL;
 
   gtk_label_set_label (self->caption_label, caption);
   gtk_label_set_label (self->unit_label, unit);
   self->unit = g_strdup (unit ? unit : "");
   self->decimals = MIN (decimals, 9);
+  /* up to ±999.999 (a PSU's and a load's usual readings) in the
+   * readout's width; a value up to PREFIX_FROM widens it */
+  template_text = self->decimals > 0 ? g_strdup_printf ("-888.%.*s", (int) self->decimals, "888888888")
+                                     : g_strdup ("-888");
+  lablink_readout_set_template (self->value_readout, template_text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, caption, -1);
   return GTK_WIDGET (self);
 }
@@ -164,9 +174,12 @@ lablink_meter_set_value (LablinkMeter *self,
         prefix = lablink_si_prefix (value, &factor);
       text = g_strdup_printf ("%.*f", (int) self->decimals, value * factor);
     }
-  gtk_label_set_label (self->value_label, text);
+  /* A redraw only (a GtkLabel would relayout the window at every reading),
+   * and the unit only when its prefix changes. */
+  lablink_readout_set_text (self->value_readout, text);
   unit = g_strconcat (prefix, self->unit, NULL);
-  gtk_label_set_label (self->unit_label, unit);
+  if (g_strcmp0 (unit, gtk_label_get_label (self->unit_label)) != 0)
+    gtk_label_set_label (self->unit_label, unit);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
 }
 
@@ -187,7 +200,7 @@ const char *
 lablink_meter_get_text (LablinkMeter *self)
 {
   g_return_val_if_fail (LABLINK_IS_METER (self), NULL);
-  return gtk_label_get_label (self->value_label);
+  return lablink_readout_get_text (self->value_readout);
 }
 
 /**
@@ -222,8 +235,12 @@ lablink_meter_set_stale (LablinkMeter *self,
 {
   g_return_if_fail (LABLINK_IS_METER (self));
 
-  if (stale)
-    gtk_widget_add_css_class (GTK_WIDGET (self->value_label), "stale");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->value_label), "stale");
+  /* only a change restyles */
+  if ((stale != FALSE) != gtk_widget_has_css_class (GTK_WIDGET (self->value_readout), "stale"))
+    {
+      if (stale)
+        gtk_widget_add_css_class (GTK_WIDGET (self->value_readout), "stale");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->value_readout), "stale");
+    }
 }

@@ -96,8 +96,10 @@ set_pill (GtkLabel   *label,
   guint k;
 
   /* Only what changes: a class removed and added again restyles the label
-   * (and may start its CSS transitions) at every reading. */
-  gtk_label_set_label (label, text);
+   * (and may start its CSS transitions) at every reading, and a new text
+   * relays out the window. */
+  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
+    gtk_label_set_label (label, text);
   for (k = 0; k < G_N_ELEMENTS (classes); k++)
     if (g_strcmp0 (classes[k], css_class) != 0 && gtk_widget_has_css_class (GTK_WIDGET (label), classes[k]))
       gtk_widget_remove_css_class (GTK_WIDGET (label), classes[k]);
@@ -140,7 +142,8 @@ lablink_psu_channel_update (LablinkPsuChannel *self,
   vs = lablink_format_fixed (vset, "V", 3);
   is = lablink_format_fixed (iset, "A", 3);
   setpoints = g_strdup_printf (_("Set-points: %s, %s"), vs, is);
-  gtk_label_set_label (self->setpoint_label, setpoints);
+  if (g_strcmp0 (gtk_label_get_label (self->setpoint_label), setpoints) != 0)
+    gtk_label_set_label (self->setpoint_label, setpoints);
 
   self->updating = TRUE;
   if (gtk_switch_get_active (self->output_switch) != output)
