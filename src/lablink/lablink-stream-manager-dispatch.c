@@ -14,12 +14,33 @@
 
 #define TAKE_BATCH          64
 
+/* The owner's dispatch and control sources: ready while a flag the worker
+ * sets is up. The worker wakes the owner's context with
+ * g_main_context_wakeup(), which takes no lock. (g_source_set_ready_time()
+ * from the worker wrote the context's wake-up while holding the context's
+ * lock: the owner, woken, preempted the worker on that one core and then
+ * slept on the lock the worker still held, four context switches per
+ * wake-up instead of two.) */
+typedef struct {
+  GSource       source;
+  GMainContext *context;   /* attached to it for the manager's lifetime */
+  gint          ready;     /* atomic */
+} WakeSource;
+
+static void
+wake_source_set_ready (GSource *source)
+{
+  g_atomic_int_set (&((WakeSource *) source)->ready, TRUE);
+}
+
 /* Worker thread: wake the owner's dispatch source. Thread-safe. */
 static void
 wakeup_owner (gpointer data)
 {
-  GSource *source = data;
-  g_source_set_ready_time (source, 0);
+  WakeSource *source = data;
+
+  g_atomic_int_set (&source->ready, TRUE);
+  g_main_context_wakeup (source->context);
 }
 
 static GQuark
@@ -182,9 +203,9 @@ dispatch_cb (gpointer data)
   LablinkStreamManager *self = data;
 
   g_object_ref (self);
-  g_source_set_ready_time (self->dispatch_source, -1);
+  g_atomic_int_set (&((WakeSource *) self->dispatch_source)->ready, FALSE);
   if (drain (self, lablink_ws_worker_take) && self->dispatch_source != NULL)
-    g_source_set_ready_time (self->dispatch_source, 0);
+    wake_source_set_ready (self->dispatch_source);
   g_object_unref (self);
 
   return G_SOURCE_CONTINUE;
@@ -203,9 +224,9 @@ control_cb (gpointer data)
   LablinkStreamManager *self = data;
 
   g_object_ref (self);
-  g_source_set_ready_time (self->control_source, -1);
+  g_atomic_int_set (&((WakeSource *) self->control_source)->ready, FALSE);
   if (drain (self, lablink_ws_worker_take_control) && self->dispatch_source != NULL)
-    g_source_set_ready_time (self->dispatch_source, 0);
+    wake_source_set_ready (self->dispatch_source);
   g_object_unref (self);
 
   return G_SOURCE_CONTINUE;
@@ -222,6 +243,44 @@ dispatch_source_dispatch (GSource     *source,
 static GSourceFuncs dispatch_funcs = {
   .dispatch = dispatch_source_dispatch,
 };
+
+static gboolean
+wake_source_prepare (GSource *source,
+                     gint    *timeout)
+{
+  *timeout = -1;
+  return g_atomic_int_get (&((WakeSource *) source)->ready);
+}
+
+static gboolean
+wake_source_check (GSource *source)
+{
+  return g_atomic_int_get (&((WakeSource *) source)->ready);
+}
+
+static GSourceFuncs wake_funcs = {
+  .prepare = wake_source_prepare,
+  .check = wake_source_check,
+  .dispatch = dispatch_source_dispatch,
+};
+
+static GSource *
+wake_source_new (GSourceFunc  callback,
+                 gpointer     data,
+                 int          priority,
+                 const char  *name)
+{
+  GSource *source = g_source_new (&wake_funcs, sizeof (WakeSource));
+
+  g_source_set_callback (source, callback, data, NULL);
+  g_source_set_priority (source, priority);
+  g_source_set_static_name (source, name);
+  ((WakeSource *) source)->context = g_main_context_get_thread_default ();
+  if (((WakeSource *) source)->context == NULL)
+    ((WakeSource *) source)->context = g_main_context_default ();
+  g_source_attach (source, ((WakeSource *) source)->context);
+  return source;
+}
 
 /* Owner's main loop, at the next no-data deadline of a stream (never while
  * idle: no stream, disconnected, or every silent stream settled). */
@@ -242,17 +301,8 @@ status_cb (gpointer data)
 void
 _lablink_stream_manager_start_dispatch (LablinkStreamManager *self)
 {
-  self->dispatch_source = g_source_new (&dispatch_funcs, sizeof (GSource));
-  g_source_set_callback (self->dispatch_source, dispatch_cb, self, NULL);
-  g_source_set_priority (self->dispatch_source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_set_static_name (self->dispatch_source, "[lablink] dispatch");
-  g_source_attach (self->dispatch_source, g_main_context_get_thread_default ());
-
-  self->control_source = g_source_new (&dispatch_funcs, sizeof (GSource));
-  g_source_set_callback (self->control_source, control_cb, self, NULL);
-  g_source_set_priority (self->control_source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (self->control_source, "[lablink] dispatch control");
-  g_source_attach (self->control_source, g_main_context_get_thread_default ());
+  self->dispatch_source = wake_source_new (dispatch_cb, self, G_PRIORITY_DEFAULT_IDLE, "[lablink] dispatch");
+  self->control_source = wake_source_new (control_cb, self, G_PRIORITY_DEFAULT, "[lablink] dispatch control");
 
   self->worker = lablink_ws_worker_new (wakeup_owner, self->dispatch_source);
   lablink_ws_worker_set_control_wakeup (self->worker, wakeup_owner, self->control_source);

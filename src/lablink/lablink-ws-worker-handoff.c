@@ -6,7 +6,8 @@
  * their own, the owner woken once per batch of frames and at once for a
  * control item (through a wake-up of its own when the owner has one), and
  * the owner taking items round-robin, control items first. Also the per-stream and total counters behind
- * LablinkStatistics. All of it under the worker's lock.
+ * LablinkStatistics. All of it under the worker's lock. And the worker
+ * offering its core while a flood keeps it busy (lablink_ws_yield_due()).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -274,6 +275,7 @@ lablink_ws_worker_burst_over (gpointer stream,
   LablinkWsWorker *self = data;
   gboolean flush;
 
+  lablink_ws_yield_idle (&self->yield);
   g_mutex_lock (&self->lock);
   flush = self->flush_scheduled;
   g_mutex_unlock (&self->lock);
@@ -623,6 +625,40 @@ lablink_ws_worker_on_message (const char *text,
 
   if (wake)
     wake (wake_data);
+
+  if (lablink_ws_yield_due (&self->yield, now))
+    g_thread_yield ();
+}
+
+/* A flood keeps the worker busy for as long as it lasts. Where it shares a
+ * core with its owner (a single-core machine, a VM, a pinned process), a
+ * thread woken meanwhile — the owner's timer — waited for the scheduler's
+ * next tick, up to 4 ms at HZ=250 (Linux's EEVDF lets the running thread
+ * finish its slice), so the owner's timers ran up to 4–8 ms late. Offering
+ * the core every YIELD_PERIOD_US of continuous work bounds that wait; it
+ * costs one system call then, which returns at once when no other thread
+ * waits for the core. A burst that ends (the worker goes back to its main
+ * loop) starts the count over: a worker that reads a few frames every few
+ * milliseconds never yields. */
+gboolean
+lablink_ws_yield_due (LablinkWsYield *self,
+                      gint64          now)
+{
+  if (self->busy_since == 0)
+    {
+      self->busy_since = now;
+      return FALSE;
+    }
+  if (now - self->busy_since < YIELD_PERIOD_US)
+    return FALSE;
+  self->busy_since = now;
+  return TRUE;
+}
+
+void
+lablink_ws_yield_idle (LablinkWsYield *self)
+{
+  self->busy_since = 0;
 }
 
 /* Owner-side: @start_frame (taken) is what restarts the stream after a

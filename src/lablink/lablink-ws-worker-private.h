@@ -152,9 +152,20 @@ void               lablink_statistics_add_stream      (LablinkStatistics *self,
 #define WAKE_BATCH           64     /* frames handed over before the owner is woken… */
 #define WAKE_LATENCY_US      2000   /* …or this long after the first of them */
 #define READ_PERIOD_US       4000   /* a read burst starts at most this often (lablink-ws-read-stream.c) */
+#define YIELD_PERIOD_US      250    /* a busy worker offers its core this often (lablink_ws_yield_due()) */
 #define DEFAULT_QUEUE_BYTES       (G_GUINT64_CONSTANT (64) * 1024 * 1024)
 #define DEFAULT_TOTAL_QUEUE_BYTES (G_GUINT64_CONSTANT (256) * 1024 * 1024)
 #define TAKE_BYTES           (1024 * 1024)  /* the owner takes at most this much at once (or one frame) */
+
+/* When the worker offers its core (lablink-ws-worker-handoff.c): once it
+ * has been busy for YIELD_PERIOD_US since it last yielded or went idle. */
+typedef struct {
+  gint64 busy_since;   /* monotonic µs; 0: idle (no read burst under way) */
+} LablinkWsYield;
+
+gboolean lablink_ws_yield_due  (LablinkWsYield *self,
+                                gint64          now);
+void     lablink_ws_yield_idle (LablinkWsYield *self);
 
 typedef struct {
   char               *key;
@@ -206,6 +217,7 @@ struct _LablinkWsWorker
   GSource                 *flush_source;
   gboolean                 flush_armed;      /* flush_source has a ready time */
   gboolean                 bursts_reported;  /* the read stream calls lablink_ws_worker_burst_over() */
+  LablinkWsYield           yield;
 
   /* Protected by lock. */
   LablinkWsConfig          config;
