@@ -51,8 +51,8 @@ typedef struct {
   gint64               polled_arrivals[POLL_N_ARRIVALS];
   guint                n_polled_arrivals;
   guint                polled_pos;
-  gboolean             capture_in_flight;
-  gint64               last_capture;
+  GQueue               captures;          /* waveforms: FetchData, frames being completed, in order */
+  guint                captures_in_flight;
   guint                poll_samples;      /* acquisitions: the window asked over REST */
   gint64               poll_newest;       /* acquisitions: the newest sample polled */
 

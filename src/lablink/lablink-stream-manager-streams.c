@@ -4,7 +4,7 @@
  * every reconnect), their status ("no data" after about three silent
  * intervals, then the polling fallback of lablink-stream-manager-polling.c), and
  * completing waveform frames that carry no samples (the real server's)
- * through the capture endpoint.
+ * through the capture endpoint, every frame in order.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -19,12 +19,15 @@
 #include "lablink-stream-manager-private.h"
 #include "lablink-json-private.h"
 
+static void detach_captures (ActiveStream *stream);
+
 void
 _lablink_active_stream_free (gpointer data)
 {
   ActiveStream *stream = data;
 
   g_clear_handle_id (&stream->poll_source, g_source_remove);
+  detach_captures (stream);
   g_free (stream->key);
   g_free (stream->equipment_id);
   g_free (stream->stream_type);
@@ -46,66 +49,73 @@ _lablink_stream_manager_set_stream_status (LablinkStreamManager *self,
   _lablink_stream_manager_emit_stream_status (self, stream->key, status);
 }
 
+/* Completing waveform frames without samples (the real server's): each
+ * frame gets a capture of its own, as it comes, with up to
+ * CAPTURES_IN_FLIGHT requests at once (libsoup's connections per host);
+ * more wait, at most CAPTURES_WAITING (then the oldest waiting frame is
+ * dropped: a live view wants the newest). The frames are delivered in the
+ * order they came, whatever order their captures complete in. There is no
+ * other limit: a capture that takes longer than the stream's interval
+ * no longer costs the next frame (only one request was allowed in flight,
+ * and none within an interval of the last, so that every slow capture, or
+ * two frames handed over together, dropped frames). */
+#define CAPTURES_IN_FLIGHT 2
+#define CAPTURES_WAITING   8
+
 typedef struct {
   GWeakRef        manager;
-  char           *key;
-  LablinkMessage *message;
+  ActiveStream   *stream;      /* NULL once the stream is gone */
+  LablinkMessage *message;     /* the frame */
+  LablinkMessage *complete;    /* the frame with its samples, once captured */
+  gboolean        started;
+  gboolean        done;
 } FetchData;
 
 static void
 fetch_data_free (FetchData *fetch)
 {
   g_weak_ref_clear (&fetch->manager);
-  g_free (fetch->key);
   g_clear_pointer (&fetch->message, lablink_message_unref);
+  g_clear_pointer (&fetch->complete, lablink_message_unref);
   g_free (fetch);
 }
 
-static FetchData *
-fetch_data_new (LablinkStreamManager *self,
-                const char           *key,
-                LablinkMessage       *message)
+/* @stream goes: captures in flight complete into nothing. */
+static void
+detach_captures (ActiveStream *stream)
 {
-  FetchData *fetch = g_new0 (FetchData, 1);
+  FetchData *fetch;
 
-  g_weak_ref_init (&fetch->manager, self);
-  fetch->key = g_strdup (key);
-  fetch->message = message ? lablink_message_ref (message) : NULL;
-  return fetch;
+  while ((fetch = g_queue_pop_head (&stream->captures)) != NULL)
+    {
+      if (fetch->started && !fetch->done)
+        fetch->stream = NULL;   /* capture_cb() frees it */
+      else
+        fetch_data_free (fetch);
+    }
+  stream->captures_in_flight = 0;
 }
 
-static void
-capture_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
+/* The samples of a capture, or NULL. */
+static LablinkMessage *
+complete_frame (LablinkStreamManager *self,
+                FetchData            *fetch,
+                JsonNode             *node,
+                const GError         *error)
 {
-  FetchData *fetch = data;
-  g_autoptr(LablinkStreamManager) self = g_weak_ref_get (&fetch->manager);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LablinkMessage) complete = NULL;
   g_autofree double *samples = NULL;
-  ActiveStream *stream;
   JsonObject *object;
   JsonArray *array;
   guint i, n;
-
-  node = lablink_client_capture_waveform_finish (LABLINK_CLIENT (source), result, &error);
-
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    goto out;
-
-  stream = g_hash_table_lookup (self->active, fetch->key);
-  if (stream != NULL)
-    stream->capture_in_flight = FALSE;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       (object = json_node_get_object (node), !json_object_has_member (object, "voltage_data")) ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "voltage_data")))
     {
-      g_debug ("Waveform capture for %s failed: %s", fetch->key, error ? error->message : "no voltage_data");
+      g_debug ("Waveform capture for %s failed: %s", lablink_message_get_stream_key (fetch->message),
+               error ? error->message : "no voltage_data");
       lablink_ws_worker_count_error (self->worker, LABLINK_ERROR_KIND_REST);
-      goto out;
+      return NULL;
     }
 
   array = json_object_get_array_member (object, "voltage_data");
@@ -116,13 +126,76 @@ capture_cb (GObject      *source,
       JsonNode *element = json_array_get_element (array, i);
       samples[i] = JSON_NODE_HOLDS_VALUE (element) ? json_node_get_double (element) : NAN;
     }
+  return lablink_message_new_with_waveform (fetch->message, samples, n);
+}
 
-  complete = lablink_message_new_with_waveform (fetch->message, samples, n);
-  if (complete != NULL)
-    _lablink_stream_manager_deliver_stream_data (self, complete, FALSE);
+static void start_captures (LablinkStreamManager *self,
+                            ActiveStream         *stream);
 
-out:
-  fetch_data_free (fetch);
+static void
+capture_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  FetchData *fetch = data;
+  g_autoptr(LablinkStreamManager) self = g_weak_ref_get (&fetch->manager);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  ActiveStream *stream = fetch->stream;
+  g_autofree char *key = NULL;
+
+  node = lablink_client_capture_waveform_finish (LABLINK_CLIENT (source), result, &error);
+  fetch->done = TRUE;
+
+  if (stream == NULL)
+    {
+      fetch_data_free (fetch);
+      return;
+    }
+  /* else the stream's queue holds it */
+  stream->captures_in_flight--;
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  fetch->complete = complete_frame (self, fetch, node, error);
+
+  /* In order: the frames at the head whose captures are done. A handler
+   * may stop (free) the stream. */
+  key = g_strdup (stream->key);
+  while ((fetch = g_queue_peek_head (&stream->captures)) != NULL && fetch->done)
+    {
+      g_autoptr(LablinkMessage) complete = g_steal_pointer (&fetch->complete);
+
+      fetch_data_free (g_queue_pop_head (&stream->captures));
+      if (complete != NULL)
+        {
+          _lablink_stream_manager_deliver_stream_data (self, complete, FALSE);
+          if (g_hash_table_lookup (self->active, key) != stream)
+            return;
+        }
+    }
+  start_captures (self, stream);
+}
+
+static void
+start_captures (LablinkStreamManager *self,
+                ActiveStream         *stream)
+{
+  GList *l;
+
+  for (l = stream->captures.head; l != NULL && stream->captures_in_flight < CAPTURES_IN_FLIGHT; l = l->next)
+    {
+      FetchData *fetch = l->data;
+      gint64 channel = 1;
+
+      if (fetch->started)
+        continue;
+      lablink_message_get_int (fetch->message, "data.channel", &channel);
+      fetch->started = TRUE;
+      stream->captures_in_flight++;
+      lablink_client_capture_waveform_async (self->client, stream->equipment_id, (guint) CLAMP (channel, 1, G_MAXUINT),
+                                             self->cancellable, capture_cb, fetch);
+    }
 }
 
 static void
@@ -130,21 +203,34 @@ maybe_fetch_waveform (LablinkStreamManager *self,
                       LablinkMessage       *message)
 {
   ActiveStream *stream = g_hash_table_lookup (self->active, lablink_message_get_stream_key (message));
-  gint64 now = g_get_monotonic_time ();
-  gint64 channel = 1;
+  FetchData *fetch;
+  GList *l, *oldest = NULL;
+  guint waiting = 0;
 
-  /* Only for streams we run, one request in flight, never faster than the
-   * stream's interval. */
-  if (stream == NULL || stream->capture_in_flight ||
-      now - stream->last_capture < (gint64) stream->interval_ms * 1000)
+  /* Only for streams we run. */
+  if (stream == NULL)
     return;
 
-  lablink_message_get_int (message, "data.channel", &channel);
-  stream->capture_in_flight = TRUE;
-  stream->last_capture = now;
-  lablink_client_capture_waveform_async (self->client, stream->equipment_id, (guint) CLAMP (channel, 1, G_MAXUINT),
-                                         self->cancellable, capture_cb,
-                                         fetch_data_new (self, stream->key, message));
+  fetch = g_new0 (FetchData, 1);
+  g_weak_ref_init (&fetch->manager, self);
+  fetch->stream = stream;
+  fetch->message = lablink_message_ref (message);
+  g_queue_push_tail (&stream->captures, fetch);
+
+  for (l = stream->captures.head; l != NULL; l = l->next)
+    if (!((FetchData *) l->data)->started)
+      {
+        oldest = oldest ? oldest : l;
+        waiting++;
+      }
+  if (waiting > CAPTURES_WAITING)
+    {
+      g_debug ("Waveform captures for %s lag behind: a frame dropped", stream->key);
+      fetch_data_free (oldest->data);
+      g_queue_delete_link (&stream->captures, oldest);
+    }
+
+  start_captures (self, stream);
 }
 
 void

@@ -21,6 +21,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "lablink-scope-panel-private.h"
 #include "lablink-units.h"
@@ -307,6 +308,33 @@ set_channel_enabled (LablinkScopePanel *self,
 }
 
 /* A waveform frame of @channel: its metadata sets the controls. */
+/* The channels @message's server says are enabled (data.enabled_channels):
+ * FALSE if it does not say. */
+gboolean
+lablink_scope_panel_get_enabled_channels (LablinkMessage *message,
+                                          gboolean        enabled[LABLINK_SCOPE_MAX_CHANNELS + 1])
+{
+  guint k;
+
+  memset (enabled, 0, (LABLINK_SCOPE_MAX_CHANNELS + 1) * sizeof (gboolean));
+  if (!lablink_message_has_member (message, "data.enabled_channels"))
+    return FALSE;
+
+  /* by path, never through lablink_message_get_node(): a tree of a
+   * 1M-point frame would cost seconds */
+  for (k = 0; k < LABLINK_SCOPE_MAX_CHANNELS; k++)
+    {
+      g_autofree char *path = g_strdup_printf ("data.enabled_channels.%u", k);
+      gint64 n;
+
+      if (!lablink_message_get_int (message, path, &n))
+        break;
+      if (n >= 1 && n <= LABLINK_SCOPE_MAX_CHANNELS)
+        enabled[n] = TRUE;
+    }
+  return TRUE;
+}
+
 void
 lablink_scope_panel_reflect_waveform (LablinkScopePanel *self,
                                       LablinkMessage    *message,
@@ -346,27 +374,15 @@ lablink_scope_panel_reflect_waveform (LablinkScopePanel *self,
     }
 
   /* The other channels: enabled or not, where the server says. */
-  if (lablink_message_has_member (message, "data.enabled_channels"))
-    {
-      gboolean enabled[LABLINK_SCOPE_MAX_CHANNELS + 1] = { FALSE };
-      guint c;
+  {
+    gboolean enabled[LABLINK_SCOPE_MAX_CHANNELS + 1];
+    guint c;
 
-      /* by path, never through lablink_message_get_node(): a tree of a
-       * 1M-point frame would cost seconds */
-      for (k = 0; k < LABLINK_SCOPE_MAX_CHANNELS; k++)
-        {
-          g_autofree char *path = g_strdup_printf ("data.enabled_channels.%u", k);
-          gint64 n;
-
-          if (!lablink_message_get_int (message, path, &n))
-            break;
-          if (n >= 1 && n <= LABLINK_SCOPE_MAX_CHANNELS)
-            enabled[n] = TRUE;
-        }
+    if (lablink_scope_panel_get_enabled_channels (message, enabled))
       for (c = 1; c <= LABLINK_SCOPE_MAX_CHANNELS; c++)
         if (!held (self->channels[c].hold_until))
           set_channel_enabled (self, c, enabled[c]);
-    }
+  }
 
   /* The timebase. */
   if (held (self->timebase_hold_until) && same_value (time_scale, value_list_get (&self->timebase)) &&

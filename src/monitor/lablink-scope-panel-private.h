@@ -68,6 +68,11 @@ struct _LablinkScopePanel
   double             measurements[7];
   gboolean           have_measurements;
 
+  /* the waveforms of an acquisition whose higher channels are still to
+   * come: drawn together with them (lablink-scope-panel.c) */
+  LablinkMessage    *held[LABLINK_SCOPE_MAX_CHANNELS + 1];
+  guint              held_source;
+
   int                series[LABLINK_SCOPE_MAX_CHANNELS + 1];
   gsize              n_samples[LABLINK_SCOPE_MAX_CHANNELS + 1];
   guint64            n_waveforms;
@@ -90,6 +95,8 @@ struct _LablinkScopePanel
 
 void     lablink_scope_panel_init_controls     (LablinkScopePanel *self);
 void     lablink_scope_panel_finalize_controls (LablinkScopePanel *self);
+gboolean lablink_scope_panel_get_enabled_channels (LablinkMessage *message,
+                                                   gboolean        enabled[LABLINK_SCOPE_MAX_CHANNELS + 1]);
 void     lablink_scope_panel_reflect_waveform  (LablinkScopePanel *self,
                                                 LablinkMessage    *message,
                                                 guint              channel);

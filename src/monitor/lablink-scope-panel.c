@@ -11,6 +11,16 @@
  * Pausing freezes the view while frames keep being ingested. The controls
  * are in lablink-scope-panel-controls.c.
  *
+ * The channels of one acquisition are drawn in one frame: a server that
+ * says which channels are enabled (data.enabled_channels: the simulator)
+ * sends them one frame each, in channel order, well under a millisecond
+ * apart. Drawn as they came, the first one's frame started at once and
+ * the next channel waited for that render, then for the frame clock's next
+ * slot (about 17 ms after the first): a second render, and 20–35 ms send →
+ * screen instead of about 5. So a waveform is held while a higher enabled
+ * channel is still to come, at most HOLD_MS, and shown with it. The real
+ * server (channel 1 only, no enabled_channels) is shown at once.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -39,6 +49,9 @@ static const struct {
 G_STATIC_ASSERT (N_MEASUREMENTS == G_N_ELEMENTS (((LablinkScopePanel *) NULL)->measurements));
 
 G_DEFINE_FINAL_TYPE (LablinkScopePanel, lablink_scope_panel, LABLINK_TYPE_INSTRUMENT_PANEL)
+
+/* How long a waveform waits for the higher channels of its acquisition. */
+#define HOLD_MS 10
 
 /* Fit: the traces; else ±5 divisions of the largest V/div shown. */
 void
@@ -125,7 +138,7 @@ spectrum_channel_changed_cb (LablinkScopePanel *self)
 }
 
 static void
-waveform_data (LablinkScopePanel *self,
+show_waveform (LablinkScopePanel *self,
                LablinkMessage    *message)
 {
   const double *samples;
@@ -196,6 +209,86 @@ waveform_data (LablinkScopePanel *self,
   }
 }
 
+/* The waveforms held, lowest channel first, then nothing held. */
+static void
+show_held (LablinkScopePanel *self)
+{
+  guint c;
+
+  g_clear_handle_id (&self->held_source, g_source_remove);
+  for (c = 1; c <= LABLINK_SCOPE_MAX_CHANNELS; c++)
+    if (self->held[c] != NULL)
+      {
+        g_autoptr(LablinkMessage) message = g_steal_pointer (&self->held[c]);
+
+        show_waveform (self, message);
+      }
+}
+
+static gboolean
+hold_expired_cb (gpointer data)
+{
+  LablinkScopePanel *self = data;
+
+  self->held_source = 0;
+  show_held (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether @message's acquisition has an enabled channel above @channel
+ * (the server says which), whose frame follows. */
+static gboolean
+higher_channel_follows (LablinkMessage *message,
+                        gint64          channel)
+{
+  gboolean enabled[LABLINK_SCOPE_MAX_CHANNELS + 1];
+  guint c;
+
+  if (!lablink_scope_panel_get_enabled_channels (message, enabled))
+    return FALSE;
+  for (c = (guint) channel + 1; c <= LABLINK_SCOPE_MAX_CHANNELS; c++)
+    if (enabled[c])
+      return TRUE;
+  return FALSE;
+}
+
+static void
+waveform_data (LablinkScopePanel *self,
+               LablinkMessage    *message)
+{
+  gint64 channel = 1;
+  gsize n = 0;
+  guint c;
+
+  if (lablink_message_get_waveform (message, &n) == NULL || n == 0 ||
+      !lablink_message_get_int (message, "data.channel", &channel) ||
+      channel < 1 || channel > LABLINK_SCOPE_MAX_CHANNELS)
+    {
+      show_held (self);
+      show_waveform (self, message);
+      return;
+    }
+
+  /* This channel or a higher one held: @message starts the next acquisition. */
+  for (c = (guint) channel; c <= LABLINK_SCOPE_MAX_CHANNELS; c++)
+    if (self->held[c] != NULL)
+      {
+        show_held (self);
+        break;
+      }
+
+  if (higher_channel_follows (message, channel))
+    {
+      self->held[channel] = lablink_message_ref (message);
+      if (self->held_source == 0)
+        self->held_source = g_timeout_add_full (G_PRIORITY_DEFAULT, HOLD_MS, hold_expired_cb, self, NULL);
+      return;
+    }
+
+  show_held (self);
+  show_waveform (self, message);
+}
+
 static void
 measurements_data (LablinkScopePanel *self,
                    LablinkMessage    *message)
@@ -254,6 +347,12 @@ plot_dark_cb (LablinkScopePanel *self)
 static void
 lablink_scope_panel_dispose (GObject *object)
 {
+  LablinkScopePanel *self = LABLINK_SCOPE_PANEL (object);
+  guint c;
+
+  g_clear_handle_id (&self->held_source, g_source_remove);
+  for (c = 0; c <= LABLINK_SCOPE_MAX_CHANNELS; c++)
+    g_clear_pointer (&self->held[c], lablink_message_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), LABLINK_TYPE_SCOPE_PANEL);
 
   G_OBJECT_CLASS (lablink_scope_panel_parent_class)->dispose (object);
