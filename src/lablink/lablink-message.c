@@ -732,30 +732,75 @@ _lablink_naive_zone_pop (LablinkNaiveZone previous)
   naive_zone = previous;
 }
 
-/* The local UTC offset in force at a naive local time. Looked up per
- * quarter of an hour (zones move by 30 or 45 minutes, at quarter hours) and
- * per time zone (TZ may change), cached per thread. */
+/* The local zone, looked up again only when TZ changes or every
+ * LOCAL_ZONE_RECHECK_US (the system's zone may change under a running
+ * app): GLib 2.74's g_time_zone_new_local() reads /etc/localtime's link on
+ * every call, which cost more than the rest of a sample's decoding. The
+ * offset is kept per quarter of an hour (zones move by 30 or 45 minutes, at
+ * quarter hours). One per thread, freed with it. */
+#define LOCAL_ZONE_RECHECK_US (10 * G_USEC_PER_SEC)
+
+typedef struct {
+  GTimeZone *tz;
+  char      *tz_env;      /* TZ when @tz was looked up */
+  gint64     checked;     /* monotonic µs of that lookup */
+  gint64     quarter;
+  gint64     offset_usec;
+} LocalZone;
+
+static void
+local_zone_free (gpointer data)
+{
+  LocalZone *zone = data;
+
+  g_clear_pointer (&zone->tz, g_time_zone_unref);
+  g_free (zone->tz_env);
+  g_free (zone);
+}
+
+static GPrivate local_zone_key = G_PRIVATE_INIT (local_zone_free);
+
+/* The local UTC offset in force at a naive local time. */
 static gint64
 local_offset_usec (gint64 naive_seconds)
 {
-  static _Thread_local GTimeZone *cached_tz;
-  static _Thread_local gint64 cached_quarter = G_MININT64;
-  static _Thread_local gint64 cached_offset;
-  GTimeZone *tz = g_time_zone_new_local ();
+  LocalZone *zone = g_private_get (&local_zone_key);
+  const char *tz_env = g_getenv ("TZ");
+  gint64 now = g_get_monotonic_time ();
   gint64 quarter = naive_seconds >= 0 ? naive_seconds / 900 : -((-naive_seconds + 899) / 900);
 
-  if (tz != cached_tz || quarter != cached_quarter)
+  if (zone == NULL)
     {
-      gint64 t = naive_seconds;
-      gint interval = g_time_zone_adjust_time (tz, G_TIME_TYPE_STANDARD, &t);
-
-      cached_offset = (gint64) g_time_zone_get_offset (tz, interval) * G_USEC_PER_SEC;
-      cached_quarter = quarter;
-      cached_tz = tz;  /* compared by address only; GLib keeps the local zone cached */
+      zone = g_new0 (LocalZone, 1);
+      g_private_set (&local_zone_key, zone);
     }
 
-  g_time_zone_unref (tz);
-  return cached_offset;
+  if (zone->tz == NULL || g_strcmp0 (tz_env, zone->tz_env) != 0 ||
+      now - zone->checked >= LOCAL_ZONE_RECHECK_US)
+    {
+      GTimeZone *tz = g_time_zone_new_local ();
+
+      if (tz != zone->tz)
+        {
+          g_clear_pointer (&zone->tz, g_time_zone_unref);
+          zone->tz = g_steal_pointer (&tz);
+          zone->quarter = G_MININT64;
+        }
+      g_clear_pointer (&tz, g_time_zone_unref);
+      g_free (zone->tz_env);
+      zone->tz_env = g_strdup (tz_env);
+      zone->checked = now;
+    }
+
+  if (quarter != zone->quarter)
+    {
+      gint64 t = naive_seconds;
+      gint interval = g_time_zone_adjust_time (zone->tz, G_TIME_TYPE_STANDARD, &t);
+
+      zone->offset_usec = (gint64) g_time_zone_get_offset (zone->tz, interval) * G_USEC_PER_SEC;
+      zone->quarter = quarter;
+    }
+  return zone->offset_usec;
 }
 
 /**
