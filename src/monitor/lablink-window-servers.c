@@ -7,17 +7,16 @@
  * Acquisitions view follow (lablink_window_get_session()); adding a server
  * keeps the others connected, removing one disconnects only it.
  *
- * The sidebar groups instruments by server: its list box is bound to a
- * flat list model of sections, each a header row for the server
- * (LablinkServerRow: its name, state and menu) followed by its equipment.
- * The Statistics and Acquisitions views have a page per server (the
+ * The sidebar groups instruments by server: the window keeps a flat list
+ * model of sections, one per server (lablink-window-instruments.c shows
+ * it). The Statistics and Acquisitions views have a page per server (the
  * acquisitions' rows then name their server).
  *
  * The set is kept in the settings (`servers`: URL and user name of each,
  * never a password; the built-in simulator is not kept) and restored at a
- * start without --server or --demo. Passwords go to the user's keyring
- * (lablink-secret.c): a restored server with a user name logs in with the
- * stored password, or asks.
+ * start without --server or --demo. Passwords go to the user's keyring:
+ * a restored server with a user name logs in with the stored password, or
+ * asks (lablink-window-login.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,48 +25,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "lablink-equipment-row.h"
-#include "lablink-secret.h"
 #include "lablink-server-row.h"
 #include "lablink-window-private.h"
-
-#define USERNAME_KEY "lablink-window-username"
-
-static GtkWidget *
-create_row_cb (gpointer item,
-               gpointer data)
-{
-  LablinkWindow *self = data;
-  guint i, n;
-
-  if (LABLINK_IS_SESSION (item))
-    return lablink_server_row_new (LABLINK_SESSION (item));
-
-  /* an instrument: of the session whose list holds it */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr(LablinkSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
-      guint position;
-
-      if (g_list_store_find (G_LIST_STORE (lablink_session_get_equipment (session)), item, &position))
-        return lablink_equipment_row_new (session, LABLINK_EQUIPMENT (item));
-    }
-  return lablink_equipment_row_new (self->session, LABLINK_EQUIPMENT (item));
-}
-
-static GListModel *
-section_new (LablinkSession *session)
-{
-  GListStore *header = g_list_store_new (G_TYPE_OBJECT);
-  GListStore *parts = g_list_store_new (G_TYPE_LIST_MODEL);
-
-  g_list_store_append (header, session);
-  g_list_store_append (parts, header);
-  g_list_store_append (parts, lablink_session_get_equipment (session));
-  g_object_unref (header);
-  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
-}
 
 static guint
 n_sessions (LablinkWindow *self)
@@ -219,7 +178,7 @@ lablink_window_add_session (LablinkWindow  *self,
   g_hash_table_insert (self->session_signals, g_object_ref (session), group);
 
   g_list_store_append (self->sessions, session);
-  section = section_new (session);
+  section = _lablink_window_section_new (session);
   g_list_store_append (self->sections, section);
   if (self->session == NULL)
     _lablink_window_set_primary (self, session);
@@ -320,79 +279,6 @@ lablink_window_get_server_row (LablinkWindow  *self,
     if (LABLINK_IS_SERVER_ROW (row) && lablink_server_row_get_session (LABLINK_SERVER_ROW (row)) == session)
       return GTK_WIDGET (row);
   return NULL;
-}
-
-typedef struct {
-  GWeakRef        window;
-  LablinkSession *session;
-} LookupData;
-
-static void
-secret_lookup_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  LookupData *data = user_data;
-  g_autoptr(LablinkSession) session = data->session;
-  g_autoptr(LablinkWindow) self = g_weak_ref_get (&data->window);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *password = lablink_secret_lookup_finish (result, &error);
-  const char *username = g_object_get_data (G_OBJECT (session), USERNAME_KEY);
-
-  g_weak_ref_clear (&data->window);
-  g_free (data);
-
-  /* the window or the server went meanwhile */
-  if (self == NULL || lablink_window_get_server_row (self, session) == NULL)
-    {
-      if (password)
-        memset (password, 0, strlen (password));
-      return;
-    }
-
-  if (password != NULL)
-    {
-      g_debug ("Logging in to %s as %s with the password from the keyring",
-               lablink_session_get_server_url (session), username);
-      lablink_window_log_in (self, session, username, password);
-      memset (password, 0, strlen (password));
-      return;
-    }
-  if (error != NULL)
-    g_debug ("No password from the keyring: %s", error->message);
-  lablink_window_ask_login_for (self, session, username);
-}
-
-/**
- * lablink_window_start_session:
- * @self: the window
- * @session: one of its sessions, its server set
- * @username: (nullable): log in as this user
- *
- * Connects @session; with a user name, it logs in first with the password
- * in the user's keyring, else (none, or a wrong one) it asks for it.
- */
-void
-lablink_window_start_session (LablinkWindow  *self,
-                              LablinkSession *session,
-                              const char     *username)
-{
-  LookupData *data;
-
-  g_return_if_fail (LABLINK_IS_WINDOW (self));
-  g_return_if_fail (LABLINK_IS_SESSION (session));
-
-  if (username == NULL || *username == '\0')
-    {
-      lablink_session_connect (session);
-      return;
-    }
-
-  g_object_set_data_full (G_OBJECT (session), USERNAME_KEY, g_strdup (username), g_free);
-  data = g_new0 (LookupData, 1);
-  g_weak_ref_init (&data->window, self);
-  data->session = g_object_ref (session);
-  lablink_secret_lookup_async (lablink_session_get_server_url (session), username, NULL, secret_lookup_cb, data);
 }
 
 /**
@@ -508,7 +394,7 @@ lablink_window_save_servers (LablinkWindow *self)
       const char *user = lablink_session_get_username (session);
 
       if (user == NULL)
-        user = g_object_get_data (G_OBJECT (session), USERNAME_KEY);
+        user = g_object_get_data (G_OBJECT (session), LABLINK_WINDOW_USERNAME_KEY);
       if (url != NULL && !lablink_session_get_demo (session))
         g_variant_builder_add (&builder, "(ss)", url, user ? user : "");
     }
@@ -616,7 +502,7 @@ reconnect_server_action (GSimpleAction *action,
   if (lablink_session_get_state (session) == LABLINK_CONNECTION_AUTH_FAILED)
     {
       const char *user = lablink_session_get_username (session);
-      lablink_window_ask_login_for (self, session, user ? user : g_object_get_data (G_OBJECT (session), USERNAME_KEY));
+      lablink_window_ask_login_for (self, session, user ? user : g_object_get_data (G_OBJECT (session), LABLINK_WINDOW_USERNAME_KEY));
       return;
     }
   lablink_session_reconnect_now (session);
@@ -698,7 +584,6 @@ _lablink_window_servers_init (LablinkWindow *self)
   self->session_signals = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
   self->acquisition_panels = g_hash_table_new (NULL, NULL);   /* the stack owns the panels */
   self->sidebar_model = gtk_flatten_list_model_new (G_LIST_MODEL (g_object_ref (self->sections)));
-  gtk_list_box_bind_model (self->equipment_list, G_LIST_MODEL (self->sidebar_model), create_row_cb, self, NULL);
 }
 
 void
