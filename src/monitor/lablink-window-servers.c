@@ -202,10 +202,20 @@ lablink_window_get_sessions (LablinkWindow *self)
   return G_LIST_MODEL (self->sessions);
 }
 
+/* "http://host:8000" and "http://host:8000/" are one server */
+static gboolean
+same_url (const char *a,
+          const char *b)
+{
+  return g_str_equal (a, b) ||
+         (g_str_has_prefix (a, b) && g_str_equal (a + strlen (b), "/")) ||
+         (g_str_has_prefix (b, a) && g_str_equal (b + strlen (a), "/"));
+}
+
 /**
  * lablink_window_lookup_session:
  * @self: the window
- * @server_url: a server's URL
+ * @server_url: a server's URL (as typed: "host:8000" is http://host:8000)
  *
  * Returns: (transfer none) (nullable): the session of that server
  */
@@ -213,25 +223,69 @@ LablinkSession *
 lablink_window_lookup_session (LablinkWindow *self,
                                const char    *server_url)
 {
+  g_autoptr(LablinkClient) client = NULL;
+  const char *normalised = NULL;
   guint i, n;
 
   g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
 
   if (server_url == NULL)
     return NULL;
+  /* the sessions' URLs are the client's normalised ones */
+  client = lablink_client_new (server_url, NULL);
+  if (client != NULL)
+    normalised = lablink_client_get_server_url (client);
   n = n_sessions (self);
   for (i = 0; i < n; i++)
     {
       g_autoptr(LablinkSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
       const char *url = lablink_session_get_server_url (session);
 
-      /* "http://host:8000" and "http://host:8000/" are one server */
-      if (url != NULL && (g_str_equal (url, server_url) ||
-                          (g_str_has_prefix (url, server_url) && g_str_equal (url + strlen (server_url), "/")) ||
-                          (g_str_has_prefix (server_url, url) && g_str_equal (server_url + strlen (url), "/"))))
+      if (url != NULL && (same_url (url, server_url) || (normalised && same_url (url, normalised))))
         return session;
     }
   return NULL;
+}
+
+/**
+ * lablink_window_show_server:
+ * @self: the window
+ * @session: one of its sessions
+ *
+ * Brings @session's server into view, e.g. when asked to connect to a
+ * server that is in the list already: the Instruments view with the
+ * sidebar shown, one of its instruments selected (the one shown stays if
+ * it is of this server) and its header row focused; a toast says so.
+ */
+void
+lablink_window_show_server (LablinkWindow  *self,
+                            LablinkSession *session)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *row;
+
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+  g_return_if_fail (LABLINK_IS_SESSION (session));
+
+  lablink_window_set_page (self, "instruments");
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+  if (self->selected_session != session)
+    {
+      GListModel *equipment = lablink_session_get_equipment (session);
+      g_autoptr(LablinkEquipment) first = g_list_model_get_item (equipment, 0);
+
+      if (first != NULL)
+        lablink_window_select_equipment_for (self, session, lablink_equipment_get_id (first));
+    }
+  row = lablink_window_get_server_row (self, session);
+  if (row != NULL)
+    gtk_widget_grab_focus (row);
+
+  title = lablink_session_dup_title (session);
+  text = g_strdup_printf (_("%s is shown already"), title);
+  lablink_window_add_toast (self, text);
 }
 
 /**
@@ -463,6 +517,20 @@ lablink_window_restore_servers (LablinkWindow *self)
 /* Actions: win.add-server(('url', 'ws-url')), win.remove-server('url'),    */
 /* win.reconnect-server('url'), win.show-add-server                         */
 
+/* A server in the list already is shown rather than added twice. */
+static void
+add_server_failed (LablinkWindow *self,
+                   const char    *url,
+                   const GError  *error)
+{
+  LablinkSession *shown = lablink_window_lookup_session (self, url);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) && shown != NULL)
+    lablink_window_show_server (self, shown);
+  else
+    lablink_window_show_error (self, _("Cannot add this server"), error->message);
+}
+
 static void
 add_server_action (GSimpleAction *action,
                    GVariant      *parameter,
@@ -474,7 +542,7 @@ add_server_action (GSimpleAction *action,
 
   g_variant_get (parameter, "(&s&s)", &url, &ws_url);
   if (lablink_window_add_server (self, url, *ws_url ? ws_url : NULL, NULL, &error) == NULL)
-    lablink_window_show_error (self, _("Cannot add this server"), error->message);
+    add_server_failed (self, url, error);
 }
 
 static void
@@ -524,7 +592,7 @@ add_dialog_response_cb (AdwMessageDialog *dialog,
   url = g_strstrip (g_strdup (gtk_editable_get_text (url_entry)));
   user = gtk_editable_get_text (user_entry);
   if (lablink_window_add_server (self, url, NULL, *user ? user : NULL, &error) == NULL)
-    lablink_window_show_error (self, _("Cannot add this server"), error->message);
+    add_server_failed (self, url, error);
 }
 
 static void
