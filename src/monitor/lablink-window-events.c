@@ -1,7 +1,8 @@
 /* lablink-window-events.c — LablinkWindow: what its servers tell
  *
  * Unsolicited events (alarms, job notices) of every server go to the
- * Events view and to a toast (an alarm storm updates one toast, "… (and 12
+ * Events view, each with its server's name (shown while there are several
+ * servers, as in the toast), and to a toast (an alarm storm updates one toast, "… (and 12
  * more events)", rather than queueing hundreds); while the Events view is
  * not shown its page counts them in a badge. Server errors are toasts.
  *
@@ -27,10 +28,19 @@ event_cb (LablinkSession *session,
           LablinkMessage *message,
           LablinkWindow  *self)
 {
-  g_autofree char *text = g_strdup (lablink_events_panel_add (self->events_panel, message));
+  g_autofree char *server = lablink_session_dup_title (session);
+  g_autofree char *text = g_strdup (lablink_events_panel_add_from (self->events_panel, message, server));
 
   if (text == NULL)   /* an alarm already shown (alarm and alarm_event) */
     return;
+  /* with several servers, which one */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->sessions)) > 1)
+    {
+      g_autofree char *event = g_steal_pointer (&text);
+
+      /* Translators: an event's server, then the event (a toast) */
+      text = g_strdup_printf (_("%s: %s"), server, event);
+    }
 
   /* An alarm storm updates one toast rather than queueing hundreds. */
   if (self->event_toast != NULL)

@@ -47,7 +47,7 @@ update_actions (LablinkWindow *self)
  * more per other server, each a page titled by its server (made again:
  * they keep nothing). The Acquisitions view: the same pages, but each
  * server's panel is kept while its server is (it may be recording); its
- * rows name their server while there are several. */
+ * rows name their server while there are several, as the events do. */
 static void
 sync_pages (LablinkWindow *self)
 {
@@ -95,6 +95,8 @@ sync_pages (LablinkWindow *self)
     }
   gtk_widget_set_visible (self->stats_switcher, n > 1);
   gtk_widget_set_visible (self->acquisitions_switcher, n > 1);
+  /* the events name their server while there are several */
+  lablink_events_panel_set_show_servers (self->events_panel, n > 1);
 }
 
 /* A session's own acquisitions panel goes (removed, or now the first). */

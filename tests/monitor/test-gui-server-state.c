@@ -118,12 +118,99 @@ test_connect_shown (Fixture       *f,
   screenshot (window, "server-state-connect-shown.png");
 }
 
+static void
+emit_event (LablinkSession *session,
+            const char     *frame)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LablinkMessage) message = lablink_message_parse (frame, -1, &error);
+
+  g_assert_no_error (error);
+  g_signal_emit_by_name (session, "event", message);
+}
+
+/* The subtitle of the events list's row @index (0: the newest). */
+static const char *
+event_subtitle (LablinkWindow *window,
+                int            index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (mt_find (window, "events-list")), index);
+
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+static gboolean
+names (const char *text,
+       const char *server)
+{
+  return text != NULL && strstr (text, server) != NULL;
+}
+
+#define ALARM "{\"type\": \"alarm_event\", \"data\": {\"event_id\": \"ev-1\", " \
+              "\"alarm_name\": \"psu-overvoltage\", \"message\": \"Overvoltage on CH1\"}}"
+#define JOB "{\"type\": \"job_completed\", \"data\": {\"job_id\": \"job-7\", " \
+            "\"message\": \"Sweep finished\"}}"
+
+/* One list for the events of every server: each names its server while
+ * there are several; with one, the rows are as they always were. */
+static void
+test_events (Fixture       *f,
+             gconstpointer  data)
+{
+  LablinkWindow *window = f->mt.window;
+  LablinkEventsPanel *events = lablink_window_get_events_panel (window);
+  g_autofree char *title_a = g_strdup_printf ("127.0.0.1:%u", test_sim_get_port (f->mt.sim));
+  g_autofree char *title_b = title_of (f->sim_b);
+  guint i;
+
+  lablink_events_panel_clear (events);
+  emit_event (f->b, JOB);
+  g_assert_true (names (lablink_window_get_last_toast (window), title_b));
+  /* the same alarm id on both benches: two alarms, not one */
+  emit_event (f->b, ALARM);
+  emit_event (f->a, ALARM);
+  g_assert_true (names (lablink_window_get_last_toast (window), title_a));
+  g_assert_cmpuint (lablink_events_panel_get_n_events (events), ==, 3);
+  for (i = 0; i < 3; i++)
+    g_test_message ("event %u: %s — %s", i, lablink_events_panel_get_text (events, i), event_subtitle (window, i));
+  g_assert_cmpstr (lablink_events_panel_get_text (events, 0), ==, "Overvoltage on CH1");
+  g_assert_cmpstr (lablink_events_panel_get_text (events, 1), ==, "Overvoltage on CH1");
+  g_assert_true (names (event_subtitle (window, 0), title_a));
+  g_assert_true (names (event_subtitle (window, 1), title_b));
+  g_assert_true (names (event_subtitle (window, 2), title_b));
+  g_assert_true (names (event_subtitle (window, 2), "job_completed"));
+
+  lablink_window_set_page (window, "events");
+  test_run_for (300);
+  screenshot (window, "server-state-events-default.png");
+  mt_resize (window, 1600, 1000);
+  screenshot (window, "server-state-events-1600x1000.png");
+  mt_resize (window, 800, 600);
+  screenshot (window, "server-state-events-800x600.png");
+
+  /* One server again: no server named (the older events included). */
+  mt_activate (window, "remove-server", g_variant_new_string (lablink_session_get_server_url (f->b)));
+  f->b = NULL;
+  emit_event (f->a, JOB);
+  g_assert_cmpuint (lablink_events_panel_get_n_events (events), ==, 4);
+  for (i = 0; i < 4; i++)
+    {
+      g_test_message ("event %u: %s", i, event_subtitle (window, i));
+      g_assert_false (names (event_subtitle (window, i), title_a));
+      g_assert_false (names (event_subtitle (window, i), title_b));
+    }
+  g_assert_false (names (lablink_window_get_last_toast (window), title_a));
+  g_assert_cmpstr (lablink_window_get_last_toast (window), ==, "Sweep finished");
+}
+
 int
 main (int argc, char **argv)
 {
   mt_init (&argc, &argv);
 
   g_test_add ("/gui/server-state/connect-shown", Fixture, NULL, setup, test_connect_shown, teardown);
+  g_test_add ("/gui/server-state/events", Fixture, NULL, setup, test_events, teardown);
 
   return g_test_run ();
 }
