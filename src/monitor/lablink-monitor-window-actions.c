@@ -33,7 +33,7 @@ connect_action (GSimpleAction *action,
   shown = lablink_window_lookup_session (self, url);
   if (shown != NULL && shown != session)
     {
-      lablink_window_show_server (self, shown);
+      lablink_window_show_shown_server (self, shown);
       return;
     }
   if (!lablink_session_connect_to (session, url, *ws_url ? ws_url : NULL, &error))

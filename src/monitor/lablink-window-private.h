@@ -68,7 +68,7 @@ struct _LablinkWindow
   guint                       unseen_events;
   AdwToast                   *event_toast;      /* while shown; not owned */
   guint                       event_toast_count;
-  LablinkFrameLatency        *latency;
+  GHashTable                 *latencies;        /* session → LablinkFrameLatency */
 };
 
 /* lablink-window.c */
@@ -98,8 +98,12 @@ void     _lablink_window_events_watch            (LablinkWindow  *self,
                                                   GSignalGroup   *group);
 
 /* lablink-window-latency.c */
+void     _lablink_window_latency_init            (LablinkWindow  *self);
 void     _lablink_window_latency_watch           (LablinkWindow  *self,
                                                   GSignalGroup   *group);
+void     _lablink_window_latency_forget          (LablinkWindow  *self,
+                                                  LablinkSession *session);
+void     _lablink_window_latency_dispose         (LablinkWindow  *self);
 
 /* lablink-window-servers.c */
 void     _lablink_window_servers_init            (LablinkWindow  *self);

@@ -3,9 +3,11 @@
  * A lab has a LabLink server per bench: the window holds a list of
  * sessions (a GListStore of LablinkSession), one per server, each with its
  * own link, reconnects, credentials and statistics. The first is the one
- * the header bar's connection indicator, win.connect, the demo and the
- * Acquisitions view follow (lablink_window_get_session()); adding a server
- * keeps the others connected, removing one disconnects only it.
+ * the connection popover's server bar, win.connect, the demo and the
+ * Acquisitions view's first page follow (lablink_window_get_session());
+ * the header bar's connection indicator sums up all of them. Adding a
+ * server keeps the others connected, removing one disconnects only it;
+ * connecting to one in the list already shows it (no duplicate).
  *
  * The sidebar groups instruments by server: the window keeps a flat list
  * model of sections, one per server (lablink-window-instruments.c shows
@@ -254,17 +256,14 @@ lablink_window_lookup_session (LablinkWindow *self,
  * @self: the window
  * @session: one of its sessions
  *
- * Brings @session's server into view, e.g. when asked to connect to a
- * server that is in the list already: the Instruments view with the
- * sidebar shown, one of its instruments selected (the one shown stays if
- * it is of this server) and its header row focused; a toast says so.
+ * Brings @session's server into view (win.show-server): the Instruments
+ * view with the sidebar shown, one of its instruments selected (the one
+ * shown stays if it is of this server) and its header row focused.
  */
 void
 lablink_window_show_server (LablinkWindow  *self,
                             LablinkSession *session)
 {
-  g_autofree char *title = NULL;
-  g_autofree char *text = NULL;
   GtkWidget *row;
 
   g_return_if_fail (LABLINK_IS_WINDOW (self));
@@ -284,7 +283,26 @@ lablink_window_show_server (LablinkWindow  *self,
   row = lablink_window_get_server_row (self, session);
   if (row != NULL)
     gtk_widget_grab_focus (row);
+}
 
+/**
+ * lablink_window_show_shown_server:
+ * @self: the window
+ * @session: one of its sessions
+ *
+ * Asked to connect to @session's server again: it is shown, with a toast
+ * that says it is in the list already.
+ */
+void
+lablink_window_show_shown_server (LablinkWindow  *self,
+                                  LablinkSession *session)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+
+  lablink_window_show_server (self, session);
   title = lablink_session_dup_title (session);
   text = g_strdup_printf (_("%s is shown already"), title);
   lablink_window_add_toast (self, text);
@@ -406,6 +424,7 @@ lablink_window_remove_server (LablinkWindow  *self,
   g_list_store_remove (self->sessions, position);
   g_hash_table_remove (self->session_signals, session);
   remove_acquisition_panel (self, session);
+  _lablink_window_latency_forget (self, session);
   if (self->session == session)
     {
       g_autoptr(LablinkSession) first = g_list_model_get_item (G_LIST_MODEL (self->sessions), 0);
@@ -517,7 +536,7 @@ lablink_window_restore_servers (LablinkWindow *self)
 
 /* ------------------------------------------------------------------------ */
 /* Actions: win.add-server(('url', 'ws-url')), win.remove-server('url'),    */
-/* win.reconnect-server('url'), win.show-add-server                         */
+/* win.reconnect-server('url'), win.show-server('url'), win.show-add-server */
 
 /* A server in the list already is shown rather than added twice. */
 static void
@@ -528,7 +547,7 @@ add_server_failed (LablinkWindow *self,
   LablinkSession *shown = lablink_window_lookup_session (self, url);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) && shown != NULL)
-    lablink_window_show_server (self, shown);
+    lablink_window_show_shown_server (self, shown);
   else
     lablink_window_show_error (self, _("Cannot add this server"), error->message);
 }
@@ -557,6 +576,18 @@ remove_server_action (GSimpleAction *action,
 
   if (session != NULL)
     lablink_window_remove_server (self, session);
+}
+
+static void
+show_server_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       data)
+{
+  LablinkWindow *self = data;
+  LablinkSession *session = lablink_window_lookup_session (self, g_variant_get_string (parameter, NULL));
+
+  if (session != NULL)
+    lablink_window_show_server (self, session);
 }
 
 static void
@@ -636,6 +667,7 @@ static const GActionEntry server_actions[] = {
   { "add-server", add_server_action, "(ss)" },
   { "remove-server", remove_server_action, "s" },
   { "reconnect-server", reconnect_server_action, "s" },
+  { "show-server", show_server_action, "s" },
   { "show-add-server", show_add_server_action },
 };
 
@@ -654,6 +686,8 @@ _lablink_window_servers_init (LablinkWindow *self)
   self->session_signals = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
   self->acquisition_panels = g_hash_table_new (NULL, NULL);   /* the stack owns the panels */
   self->sidebar_model = gtk_flatten_list_model_new (G_LIST_MODEL (g_object_ref (self->sections)));
+  /* the header bar sums up every server */
+  lablink_connection_indicator_set_sessions (self->connection_indicator, G_LIST_MODEL (self->sessions));
 }
 
 void
@@ -664,6 +698,7 @@ _lablink_window_servers_dispose (LablinkWindow *self)
   if (self->sessions == NULL)
     return;
   gtk_list_box_bind_model (self->equipment_list, NULL, NULL, NULL, NULL);
+  lablink_connection_indicator_set_sessions (self->connection_indicator, NULL);
   g_clear_pointer (&self->session_signals, g_hash_table_unref);
   g_clear_pointer (&self->acquisition_panels, g_hash_table_unref);
   n = n_sessions (self);

@@ -195,7 +195,7 @@ lablink_window_dispose (GObject *object)
   LablinkWindow *self = LABLINK_WINDOW (object);
 
   g_clear_object (&self->settings_signals);
-  g_clear_pointer (&self->latency, lablink_frame_latency_free);
+  _lablink_window_latency_dispose (self);
   /* The sessions go with their window: stop the links and the simulator. */
   _lablink_window_servers_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_WINDOW);
@@ -295,6 +295,7 @@ lablink_window_init (LablinkWindow *self)
 
   self->panels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
+  _lablink_window_latency_init (self);
   _lablink_window_servers_init (self);
   _lablink_window_instruments_init (self);
   self->settings_signals = g_signal_group_new (G_TYPE_SETTINGS);
@@ -345,7 +346,6 @@ lablink_window_new (LablinkApplication *application,
   LablinkWindow *self = g_object_new (LABLINK_TYPE_WINDOW, "application", application, NULL);
   GSettings *settings = lablink_session_get_settings (session);
 
-  self->latency = lablink_frame_latency_new (GTK_WIDGET (self), lablink_session_get_latency (session));
   self->settings = settings ? g_object_ref (settings) : NULL;
 
   if (self->settings)
@@ -370,8 +370,8 @@ lablink_window_new (LablinkApplication *application,
  * @self: the window
  *
  * Returns: (transfer none): its first server's session (the one the
- *   header bar's connection indicator, win.connect and the acquisitions
- *   follow)
+ *   connection popover's server bar, win.connect and the first page of
+ *   the acquisitions follow)
  */
 LablinkSession *
 lablink_window_get_session (LablinkWindow *self)

@@ -76,6 +76,8 @@ LablinkSession             *lablink_window_lookup_session         (LablinkWindow
                                                                    const char         *server_url);
 void                        lablink_window_show_server            (LablinkWindow      *self,
                                                                    LablinkSession     *session);
+void                        lablink_window_show_shown_server      (LablinkWindow      *self,
+                                                                   LablinkSession     *session);
 void                        lablink_window_start_session          (LablinkWindow      *self,
                                                                    LablinkSession     *session,
                                                                    const char         *username);
