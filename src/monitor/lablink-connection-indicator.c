@@ -8,6 +8,16 @@
  * LablinkDiscovery, browsing from the first time the popover opens; a dim
  * line says when discovery is unavailable, e.g. without an Avahi daemon).
  *
+ * With several servers (lablink_connection_indicator_set_sessions()) it
+ * sums them up, as the header bar is the window's whole, on every view:
+ * "Connected" while all are, the one server that is not named with its
+ * state ("bench2:8000: Reconnecting in 3 s (attempt 2)"), else "2 of 3
+ * servers not connected", in the colour of the worst; its quick reconnect
+ * (or log in) button acts on that server. The popover then lists every
+ * server with its own state and menu (a LablinkServerRow each; activating
+ * one shows it, win.show-server); the server bar below is the first
+ * server's.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -16,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "lablink-connection-indicator.h"
+#include "lablink-server-row.h"
 #include "lablink-settings.h"
 
 struct _LablinkConnectionIndicator
@@ -34,11 +45,16 @@ struct _LablinkConnectionIndicator
   GtkLabel       *discovery_status;
   GtkImage       *icon;
   GtkLabel       *label;
+  GtkLabel       *short_label;   /* when the header bar is short of room */
   GtkWidget      *reconnect_button;
   GtkWidget      *login_button;
+  GtkWidget      *servers_title;
+  GtkListBox     *servers_list;
 
   LablinkSession *session;
   GSignalGroup   *session_signals;
+  GListModel     *sessions;          /* all the window's, or NULL */
+  GPtrArray      *sessions_signals;  /* GSignalGroup per one of sessions */
   GSignalGroup   *settings_signals;  /* the session's settings */
   GtkStringList  *recent;            /* recent servers, newest first */
   LablinkDiscovery *discovery;       /* once the popover was open */
@@ -48,6 +64,165 @@ struct _LablinkConnectionIndicator
 G_DEFINE_FINAL_TYPE (LablinkConnectionIndicator, lablink_connection_indicator, GTK_TYPE_WIDGET)
 
 static gboolean countdown_cb (gpointer data);
+
+static const char * const notifications[] = {
+  "notify::state", "notify::next-retry-time", "notify::retry-attempt", "notify::last-error",
+  "notify::server-url", "notify::demo",
+};
+
+static const char *
+icon_for_state (LablinkConnectionState state)
+{
+  switch (state)
+    {
+    case LABLINK_CONNECTION_CONNECTED:
+      return "network-transmit-receive-symbolic";
+    case LABLINK_CONNECTION_CONNECTING:
+      return "network-idle-symbolic";
+    case LABLINK_CONNECTION_RECONNECTING:
+      return "network-error-symbolic";
+    case LABLINK_CONNECTION_AUTH_FAILED:
+      return "dialog-password-symbolic";
+    case LABLINK_CONNECTION_DISCONNECTED:
+    default:
+      return "network-offline-symbolic";
+    }
+}
+
+/* A state in a few words: no countdown, no attempt. */
+static char *
+dup_short_state (LablinkSession *session)
+{
+  if (session != NULL && lablink_session_get_state (session) == LABLINK_CONNECTION_RECONNECTING)
+    return g_strdup (_("Reconnecting…"));
+  if (session == NULL)
+    return g_strdup (_("Offline"));
+  return lablink_session_dup_state_text (session, NULL);
+}
+
+static void
+show_state (LablinkConnectionIndicator *self,
+            const char                 *text,
+            const char                 *short_text,
+            const char                 *icon,
+            const char                 *css)
+{
+  gtk_label_set_label (self->label, text);
+  gtk_label_set_label (self->short_label, short_text);
+  gtk_image_set_from_icon_name (self->icon, icon);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->menu_button), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->menu_button), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->menu_button), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->menu_button), css);
+}
+
+/* A countdown needs a tick; nothing else does. */
+static void
+tick (LablinkConnectionIndicator *self,
+      gboolean                    reconnecting)
+{
+  if (reconnecting && self->countdown == 0)
+    self->countdown = g_timeout_add_seconds (1, countdown_cb, self);
+  else if (!reconnecting)
+    g_clear_handle_id (&self->countdown, g_source_remove);
+}
+
+/* A button's action and its target (a server's URL, or none), never one
+ * without the other that it needs. */
+static void
+set_action (GtkWidget  *button,
+            const char *name,
+            const char *url)
+{
+  GtkActionable *actionable = GTK_ACTIONABLE (button);
+  GVariant *target = gtk_actionable_get_action_target_value (actionable);
+
+  if (g_strcmp0 (gtk_actionable_get_action_name (actionable), name) == 0 &&
+      (url == NULL ? target == NULL
+                   : target != NULL && g_strcmp0 (g_variant_get_string (target, NULL), url) == 0))
+    return;
+  gtk_actionable_set_action_name (actionable, NULL);
+  gtk_actionable_set_action_target_value (actionable, url ? g_variant_new_string (url) : NULL);
+  gtk_actionable_set_action_name (actionable, name);
+}
+
+static guint
+n_sessions (LablinkConnectionIndicator *self)
+{
+  return self->sessions ? g_list_model_get_n_items (self->sessions) : 0;
+}
+
+/* Several servers: all connected, or the worst named, or how many are not. */
+static void
+update_summary (LablinkConnectionIndicator *self)
+{
+  g_autoptr(LablinkSession) worst = NULL;
+  g_autoptr(GString) detail = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  LablinkConnectionState worst_state = LABLINK_CONNECTION_CONNECTED;
+  const char *css = "success";
+  gboolean reconnecting = FALSE;
+  guint i, n = n_sessions (self), bad = 0, worst_rank = 0;
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(LablinkSession) session = g_list_model_get_item (self->sessions, i);
+      LablinkConnectionState state = lablink_session_get_state (session);
+      g_autofree char *title = lablink_session_dup_title (session);
+      g_autofree char *state_text = lablink_session_dup_state_text (session, NULL);
+      guint rank;
+
+      g_string_append_printf (detail, "%s%s: %s", i ? "\n" : "", title, state_text);
+      reconnecting |= state == LABLINK_CONNECTION_RECONNECTING;
+      if (state == LABLINK_CONNECTION_CONNECTED)
+        continue;
+      bad++;
+      /* offline or refused is worse than on its way */
+      rank = state == LABLINK_CONNECTION_AUTH_FAILED || state == LABLINK_CONNECTION_DISCONNECTED ? 2 : 1;
+      if (rank > worst_rank)
+        {
+          g_set_object (&worst, session);
+          worst_state = state;
+          worst_rank = rank;
+        }
+    }
+
+  if (bad == 0)
+    text = g_strdup (_("Connected"));
+  else if (bad == 1)
+    {
+      g_autofree char *title = lablink_session_dup_title (worst);
+      g_autofree char *state_text = lablink_session_dup_state_text (worst, &css);
+
+      /* Translators: a server, then its connection state */
+      text = g_strdup_printf (_("%s: %s"), title, state_text);
+    }
+  else
+    {
+      g_free (lablink_session_dup_state_text (worst, &css));
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u server not connected",
+                                           "%u of %u servers not connected", n), bad, n);
+    }
+  {
+    g_autofree char *short_text = worst ? dup_short_state (worst) : g_strdup (text);
+
+    show_state (self, text, short_text, icon_for_state (worst_state), css);
+  }
+
+  /* the quick buttons act on the worst */
+  if (worst != NULL)
+    {
+      const char *url = lablink_session_get_server_url (worst);
+
+      set_action (self->reconnect_button, "win.reconnect-server", url ? url : "");
+      set_action (self->login_button, "win.reconnect-server", url ? url : "");
+    }
+  gtk_widget_set_visible (self->reconnect_button,
+                          worst_state == LABLINK_CONNECTION_RECONNECTING || worst_state == LABLINK_CONNECTION_DISCONNECTED);
+  gtk_widget_set_visible (self->login_button, worst_state == LABLINK_CONNECTION_AUTH_FAILED);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), detail->str);
+  tick (self, reconnecting);
+}
 
 void
 lablink_connection_indicator_update (LablinkConnectionIndicator *self)
@@ -60,6 +235,17 @@ lablink_connection_indicator_update (LablinkConnectionIndicator *self)
   const char *url, *last_error;
 
   g_return_if_fail (LABLINK_IS_CONNECTION_INDICATOR (self));
+
+  gtk_widget_set_visible (self->servers_title, n_sessions (self) > 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->servers_list), n_sessions (self) > 1);
+  if (n_sessions (self) > 1)
+    {
+      update_summary (self);
+      return;
+    }
+  /* one server: its own quick buttons */
+  set_action (self->reconnect_button, "win.reconnect", NULL);
+  set_action (self->login_button, "win.login", NULL);
 
   state = self->session ? lablink_session_get_state (self->session) : LABLINK_CONNECTION_DISCONNECTED;
   url = self->session ? lablink_session_get_server_url (self->session) : NULL;
@@ -115,12 +301,12 @@ lablink_connection_indicator_update (LablinkConnectionIndicator *self)
       text = g_strdup (_("Connected (simulator)"));
     }
 
-  gtk_label_set_label (self->label, text);
-  gtk_image_set_from_icon_name (self->icon, icon);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->menu_button), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->menu_button), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->menu_button), "error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->menu_button), css);
+  {
+    g_autofree char *short_text = state == LABLINK_CONNECTION_RECONNECTING ? g_strdup (_("Reconnecting…"))
+                                                                          : g_strdup (text);
+
+    show_state (self, text, short_text, icon, css);
+  }
 
   gtk_widget_set_visible (self->reconnect_button,
                           url != NULL && (state == LABLINK_CONNECTION_RECONNECTING ||
@@ -136,11 +322,7 @@ lablink_connection_indicator_update (LablinkConnectionIndicator *self)
   gtk_label_set_label (self->detail_label, detail);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), detail);
 
-  /* A countdown needs a tick; nothing else does. */
-  if (state == LABLINK_CONNECTION_RECONNECTING && self->countdown == 0)
-    self->countdown = g_timeout_add_seconds (1, countdown_cb, self);
-  else if (state != LABLINK_CONNECTION_RECONNECTING)
-    g_clear_handle_id (&self->countdown, g_source_remove);
+  tick (self, state == LABLINK_CONNECTION_RECONNECTING);
 }
 
 static gboolean
@@ -148,12 +330,8 @@ countdown_cb (gpointer data)
 {
   LablinkConnectionIndicator *self = data;
 
+  /* update() removes the tick once nothing waits */
   lablink_connection_indicator_update (self);
-  if (self->session == NULL || lablink_session_get_state (self->session) != LABLINK_CONNECTION_RECONNECTING)
-    {
-      self->countdown = 0;
-      return G_SOURCE_REMOVE;
-    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -322,6 +500,75 @@ lablink_connection_indicator_set_session (LablinkConnectionIndicator *self,
   lablink_connection_indicator_update (self);
 }
 
+static GtkWidget *
+create_server_row_cb (gpointer item,
+                      gpointer data)
+{
+  GtkWidget *row = lablink_server_row_new (LABLINK_SESSION (item));
+
+  /* here a row shows its server (win.show-server) */
+  gtk_widget_set_name (row, "indicator-server-row");
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  return row;
+}
+
+static void
+server_activated_cb (LablinkConnectionIndicator *self,
+                     GtkListBoxRow              *row)
+{
+  const char *url = lablink_session_get_server_url (lablink_server_row_get_session (LABLINK_SERVER_ROW (row)));
+
+  if (url == NULL)
+    return;
+  gtk_popover_popdown (self->popover);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-server", "s", url);
+}
+
+/* Each server's state changes are heard (a signal group each). */
+static void
+sessions_changed_cb (LablinkConnectionIndicator *self)
+{
+  guint i, n = n_sessions (self);
+
+  g_ptr_array_set_size (self->sessions_signals, 0);
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(LablinkSession) session = g_list_model_get_item (self->sessions, i);
+      GSignalGroup *group = g_signal_group_new (LABLINK_TYPE_SESSION);
+      guint k;
+
+      for (k = 0; k < G_N_ELEMENTS (notifications); k++)
+        g_signal_group_connect_swapped (group, notifications[k], G_CALLBACK (lablink_connection_indicator_update), self);
+      g_signal_group_set_target (group, session);
+      g_ptr_array_add (self->sessions_signals, group);
+    }
+  lablink_connection_indicator_update (self);
+}
+
+/**
+ * lablink_connection_indicator_set_sessions:
+ * @self: the indicator
+ * @sessions: (nullable): the window's sessions (#LablinkSession): with
+ *   several, it sums them up and its popover lists them
+ */
+void
+lablink_connection_indicator_set_sessions (LablinkConnectionIndicator *self,
+                                           GListModel                 *sessions)
+{
+  g_return_if_fail (LABLINK_IS_CONNECTION_INDICATOR (self));
+  g_return_if_fail (sessions == NULL || G_IS_LIST_MODEL (sessions));
+
+  if (self->sessions == sessions)
+    return;
+  if (self->sessions != NULL)
+    g_signal_handlers_disconnect_by_func (self->sessions, sessions_changed_cb, self);
+  g_set_object (&self->sessions, sessions);
+  gtk_list_box_bind_model (self->servers_list, sessions, sessions ? create_server_row_cb : NULL, NULL, NULL);
+  if (sessions != NULL)
+    g_signal_connect_object (sessions, "items-changed", G_CALLBACK (sessions_changed_cb), self, G_CONNECT_SWAPPED);
+  sessions_changed_cb (self);
+}
+
 /**
  * lablink_connection_indicator_get_text:
  * @self: the indicator
@@ -372,6 +619,12 @@ lablink_connection_indicator_dispose (GObject *object)
   g_clear_object (&self->session_signals);
   g_clear_object (&self->settings_signals);
   g_clear_object (&self->session);
+  if (self->servers_list)
+    gtk_list_box_bind_model (self->servers_list, NULL, NULL, NULL, NULL);
+  if (self->sessions)
+    g_signal_handlers_disconnect_by_func (self->sessions, sessions_changed_cb, self);
+  g_clear_object (&self->sessions);
+  g_clear_pointer (&self->sessions_signals, g_ptr_array_unref);
   if (self->recent_list)
     gtk_list_box_bind_model (self->recent_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->recent);
@@ -405,12 +658,16 @@ lablink_connection_indicator_class_init (LablinkConnectionIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, discovery_status);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, icon);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, short_label);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, login_button);
+  gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, servers_title);
+  gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, servers_list);
   gtk_widget_class_bind_template_callback (widget_class, popover_show_cb);
   gtk_widget_class_bind_template_callback (widget_class, connect_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, recent_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, discovered_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, server_activated_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lablinkconnectionindicator");
@@ -419,13 +676,10 @@ lablink_connection_indicator_class_init (LablinkConnectionIndicatorClass *klass)
 static void
 lablink_connection_indicator_init (LablinkConnectionIndicator *self)
 {
-  static const char *notifications[] = {
-    "notify::state", "notify::next-retry-time", "notify::retry-attempt", "notify::last-error",
-    "notify::server-url", "notify::demo",
-  };
   guint i;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->sessions_signals = g_ptr_array_new_with_free_func (g_object_unref);
 
   self->recent = gtk_string_list_new (NULL);
   gtk_list_box_bind_model (self->recent_list, G_LIST_MODEL (self->recent), create_recent_row_cb, NULL, NULL);

@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (LablinkConnectionIndicator, lablink_connection_indicator, 
 
 void        lablink_connection_indicator_set_session (LablinkConnectionIndicator *self,
                                                       LablinkSession             *session);
+void        lablink_connection_indicator_set_sessions (LablinkConnectionIndicator *self,
+                                                       GListModel                 *sessions);
 const char *lablink_connection_indicator_get_text    (LablinkConnectionIndicator *self);
 void        lablink_connection_indicator_update      (LablinkConnectionIndicator *self);
 void        lablink_connection_indicator_popup       (LablinkConnectionIndicator *self);

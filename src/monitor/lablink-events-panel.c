@@ -10,6 +10,10 @@
  * `alarm_cleared` carry little more than that event_id: they are told as
  * sentences naming the alarm raised under it.
  *
+ * Each event knows the server it came from (the window's servers share one
+ * list); its row names it while the window has several (show-servers):
+ * "12:03:04 · bench2:8000 · alarm_event".
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -28,7 +32,8 @@ struct _LablinkEventItem
   GObject  parent_instance;
 
   char    *text;
-  char    *subtitle;
+  char    *time;
+  char    *server;       /* the server it came from, or NULL */
   char    *type;
   char    *alarm_key;    /* an alarm's occurrence (event_id), else NULL */
   char    *alarm_name;
@@ -42,7 +47,8 @@ lablink_event_item_finalize (GObject *object)
   LablinkEventItem *self = LABLINK_EVENT_ITEM (object);
 
   g_free (self->text);
-  g_free (self->subtitle);
+  g_free (self->time);
+  g_free (self->server);
   g_free (self->type);
   g_free (self->alarm_key);
   g_free (self->alarm_name);
@@ -70,9 +76,18 @@ struct _LablinkEventsPanel
   GtkListBox *list;
 
   GListStore *events;   /* LablinkEventItem, newest first */
+  gboolean    show_servers;
 };
 
 G_DEFINE_FINAL_TYPE (LablinkEventsPanel, lablink_events_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SHOW_SERVERS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* An alarm frame's field, under data or at the top. */
 static char *
@@ -225,19 +240,26 @@ static GtkWidget *
 create_row_cb (gpointer item,
                gpointer data)
 {
+  LablinkEventsPanel *self = data;
   LablinkEventItem *event = item;
   GtkWidget *row = adw_action_row_new ();
+  g_autofree char *subtitle = NULL;
 
+  if (self->show_servers && event->server != NULL)
+    subtitle = g_strdup_printf ("%s · %s · %s", event->time, event->server, event->type ? event->type : "");
+  else
+    subtitle = g_strdup_printf ("%s · %s", event->time, event->type ? event->type : "");
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), event->text);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), event->subtitle);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_for (event->type)));
   return row;
 }
 
-/* The raised alarm shown for @key, or NULL. */
+/* The raised alarm shown for @key of @server, or NULL. */
 static LablinkEventItem *
 find_alarm (LablinkEventsPanel *self,
+            const char         *server,
             const char         *key)
 {
   guint i, n = g_list_model_get_n_items (G_LIST_MODEL (self->events));
@@ -246,7 +268,8 @@ find_alarm (LablinkEventsPanel *self,
     {
       g_autoptr(LablinkEventItem) event = g_list_model_get_item (G_LIST_MODEL (self->events), i);
 
-      if (is_alarm_raised (event->type) && g_strcmp0 (event->alarm_key, key) == 0)
+      if (is_alarm_raised (event->type) && g_strcmp0 (event->alarm_key, key) == 0 &&
+          g_strcmp0 (event->server, server) == 0)
         return event;   /* the store holds it */
     }
   return NULL;
@@ -257,8 +280,7 @@ find_alarm (LablinkEventsPanel *self,
  * @self: the panel
  * @message: an event message
  *
- * Shows an event, unless it is an alarm already shown (`alarm` and
- * `alarm_event` tell of the same one).
+ * lablink_events_panel_add_from() for an event of no server in particular.
  *
  * Returns: (nullable): the new event's description, or %NULL when the
  *   event was one already shown
@@ -266,6 +288,26 @@ find_alarm (LablinkEventsPanel *self,
 const char *
 lablink_events_panel_add (LablinkEventsPanel *self,
                           LablinkMessage     *message)
+{
+  return lablink_events_panel_add_from (self, message, NULL);
+}
+
+/**
+ * lablink_events_panel_add_from:
+ * @self: the panel
+ * @message: an event message
+ * @server: (nullable): what names the server it came from
+ *
+ * Shows an event, unless it is an alarm of that server already shown
+ * (`alarm` and `alarm_event` tell of the same one).
+ *
+ * Returns: (nullable): the new event's description, or %NULL when the
+ *   event was one already shown
+ */
+const char *
+lablink_events_panel_add_from (LablinkEventsPanel *self,
+                               LablinkMessage     *message,
+                               const char         *server)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *time = g_date_time_format (now, "%H:%M:%S");
@@ -278,8 +320,9 @@ lablink_events_panel_add (LablinkEventsPanel *self,
 
   event = g_object_new (LABLINK_TYPE_EVENT_ITEM, NULL);
   event->type = g_strdup (type);
+  event->server = g_strdup (server);
   event->alarm_key = alarm_key (message);
-  raised = find_alarm (self, event->alarm_key);
+  raised = find_alarm (self, server, event->alarm_key);
   if (is_alarm_raised (type) && raised != NULL)
     return NULL;
 
@@ -289,7 +332,7 @@ lablink_events_panel_add (LablinkEventsPanel *self,
   event->text = describe_alarm_news (message, event->alarm_name ? event->alarm_name : event->alarm_key);
   if (event->text == NULL)
     event->text = lablink_describe_event (message);
-  event->subtitle = g_strdup_printf ("%s · %s", time, type ? type : "");
+  event->time = g_steal_pointer (&time);
 
   g_list_store_insert (self->events, 0, event);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->events));
@@ -338,6 +381,34 @@ lablink_events_panel_get_model (LablinkEventsPanel *self)
   return G_LIST_MODEL (self->events);
 }
 
+/**
+ * lablink_events_panel_set_show_servers:
+ * @self: the panel
+ * @show_servers: whether rows name their event's server (when there are
+ *   several servers)
+ */
+void
+lablink_events_panel_set_show_servers (LablinkEventsPanel *self,
+                                       gboolean            show_servers)
+{
+  g_return_if_fail (LABLINK_IS_EVENTS_PANEL (self));
+
+  show_servers = !!show_servers;
+  if (self->show_servers == show_servers)
+    return;
+  self->show_servers = show_servers;
+  /* the rows again, with or without their server */
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->events), create_row_cb, self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SERVERS]);
+}
+
+gboolean
+lablink_events_panel_get_show_servers (LablinkEventsPanel *self)
+{
+  g_return_val_if_fail (LABLINK_IS_EVENTS_PANEL (self), FALSE);
+  return self->show_servers;
+}
+
 void
 lablink_events_panel_clear (LablinkEventsPanel *self)
 {
@@ -358,12 +429,60 @@ lablink_events_panel_dispose (GObject *object)
 }
 
 static void
+lablink_events_panel_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  LablinkEventsPanel *self = LABLINK_EVENTS_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_SERVERS:
+      g_value_set_boolean (value, self->show_servers);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lablink_events_panel_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  LablinkEventsPanel *self = LABLINK_EVENTS_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_SERVERS:
+      lablink_events_panel_set_show_servers (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lablink_events_panel_class_init (LablinkEventsPanelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lablink_events_panel_dispose;
+  object_class->get_property = lablink_events_panel_get_property;
+  object_class->set_property = lablink_events_panel_set_property;
+
+  /**
+   * LablinkEventsPanel:show-servers:
+   *
+   * Whether each row names the server its event came from.
+   */
+  properties[PROP_SHOW_SERVERS] =
+    g_param_spec_boolean ("show-servers", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lablinkmonitor/Monitor/lablink-events-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, LablinkEventsPanel, box);
@@ -381,7 +500,7 @@ lablink_events_panel_init (LablinkEventsPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->events = g_list_store_new (LABLINK_TYPE_EVENT_ITEM);
-  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->events), create_row_cb, NULL, NULL);
+  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->events), create_row_cb, self, NULL);
   g_signal_connect_swapped (self->events, "items-changed", G_CALLBACK (update_count), self);
   update_count (self);
 }

@@ -1,6 +1,7 @@
 /* lablink-monitor-window-actions.c — the window's actions
  *
- *   win.connect(('url', 'ws-url'))  win.disconnect  win.reconnect  win.demo
+ *   win.connect(('url', 'ws-url'))  (the first server; a URL of another one shows it)
+ *   win.disconnect  win.reconnect  win.demo
  *   win.login  win.show-connect
  *   win.toggle-stream('readings')  win.start-stream(s)  win.stop-stream(s)
  *     (streams of the selected instrument)
@@ -23,10 +24,18 @@ connect_action (GSimpleAction *action,
 {
   LablinkWindow *self = data;
   LablinkSession *session = lablink_window_get_session (self);
+  LablinkSession *shown;
   g_autoptr(GError) error = NULL;
   const char *url, *ws_url;
 
   g_variant_get (parameter, "(&s&s)", &url, &ws_url);
+  /* Another server of the list: shown, not a second session of it. */
+  shown = lablink_window_lookup_session (self, url);
+  if (shown != NULL && shown != session)
+    {
+      lablink_window_show_shown_server (self, shown);
+      return;
+    }
   if (!lablink_session_connect_to (session, url, *ws_url ? ws_url : NULL, &error))
     {
       lablink_window_show_error (self, _("Cannot use this server"), error->message);

@@ -1,10 +1,15 @@
 /* lablink-window-private.h — what the files of LablinkWindow share
  *
  * LablinkWindow is split over sibling files:
- *   lablink-window.c                  the window: views, panels, toasts, login
+ *   lablink-window.c                  the window: header bar, views, toasts, state
+ *   lablink-window-instruments.c      the Instruments view: the sidebar grouped by
+ *                                     server, the panel of the selected instrument
  *   lablink-window-servers.c          the servers it shows: one LablinkSession each,
- *                                     the sidebar grouped by server, the statistics
- *                                     per server, the set kept in the settings
+ *                                     the statistics and acquisitions per server,
+ *                                     the set kept in the settings
+ *   lablink-window-login.c            logging in: the keyring, the login dialog
+ *   lablink-window-events.c           what the servers tell: events, errors
+ *   lablink-window-latency.c          send → screen latency of what it shows
  *   lablink-monitor-window-actions.c  its actions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,6 +20,9 @@
 #include "lablink-window.h"
 
 G_BEGIN_DECLS
+
+/* The user name a session logs in (or was asked to log in) with. */
+#define LABLINK_WINDOW_USERNAME_KEY "lablink-window-username"
 
 struct _LablinkWindow
 {
@@ -60,18 +68,42 @@ struct _LablinkWindow
   guint                       unseen_events;
   AdwToast                   *event_toast;      /* while shown; not owned */
   guint                       event_toast_count;
-  LablinkFrameLatency        *latency;
+  GHashTable                 *latencies;        /* session → LablinkFrameLatency */
 };
 
 /* lablink-window.c */
 void     _lablink_window_connect_session_signals (LablinkWindow  *self,
                                                   GSignalGroup   *group);
+void     _lablink_window_update_title            (LablinkWindow  *self);
+
+/* lablink-window-instruments.c */
+void     _lablink_window_instruments_init        (LablinkWindow  *self);
+void     _lablink_window_instruments_watch       (LablinkWindow  *self,
+                                                  GSignalGroup   *group);
+GListModel *_lablink_window_section_new          (LablinkSession *session);
+void     _lablink_window_equipment_selected_cb   (LablinkWindow  *self,
+                                                  GtkListBoxRow  *row);
 void     _lablink_window_remove_panels           (LablinkWindow  *self,
                                                   LablinkSession *session);
 void     _lablink_window_show_equipment          (LablinkWindow  *self,
                                                   LablinkSession *session,
                                                   LablinkEquipment *equipment);
-void     _lablink_window_update_title            (LablinkWindow  *self);
+
+/* lablink-window-login.c */
+void     _lablink_window_login_watch             (LablinkWindow  *self,
+                                                  GSignalGroup   *group);
+
+/* lablink-window-events.c */
+void     _lablink_window_events_watch            (LablinkWindow  *self,
+                                                  GSignalGroup   *group);
+
+/* lablink-window-latency.c */
+void     _lablink_window_latency_init            (LablinkWindow  *self);
+void     _lablink_window_latency_watch           (LablinkWindow  *self,
+                                                  GSignalGroup   *group);
+void     _lablink_window_latency_forget          (LablinkWindow  *self,
+                                                  LablinkSession *session);
+void     _lablink_window_latency_dispose         (LablinkWindow  *self);
 
 /* lablink-window-servers.c */
 void     _lablink_window_servers_init            (LablinkWindow  *self);

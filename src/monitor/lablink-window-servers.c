@@ -3,21 +3,22 @@
  * A lab has a LabLink server per bench: the window holds a list of
  * sessions (a GListStore of LablinkSession), one per server, each with its
  * own link, reconnects, credentials and statistics. The first is the one
- * the header bar's connection indicator, win.connect, the demo and the
- * Acquisitions view follow (lablink_window_get_session()); adding a server
- * keeps the others connected, removing one disconnects only it.
+ * the connection popover's server bar, win.connect, the demo and the
+ * Acquisitions view's first page follow (lablink_window_get_session());
+ * the header bar's connection indicator sums up all of them. Adding a
+ * server keeps the others connected, removing one disconnects only it;
+ * connecting to one in the list already shows it (no duplicate).
  *
- * The sidebar groups instruments by server: its list box is bound to a
- * flat list model of sections, each a header row for the server
- * (LablinkServerRow: its name, state and menu) followed by its equipment.
- * The Statistics and Acquisitions views have a page per server (the
+ * The sidebar groups instruments by server: the window keeps a flat list
+ * model of sections, one per server (lablink-window-instruments.c shows
+ * it). The Statistics and Acquisitions views have a page per server (the
  * acquisitions' rows then name their server).
  *
  * The set is kept in the settings (`servers`: URL and user name of each,
  * never a password; the built-in simulator is not kept) and restored at a
- * start without --server or --demo. Passwords go to the user's keyring
- * (lablink-secret.c): a restored server with a user name logs in with the
- * stored password, or asks.
+ * start without --server or --demo. Passwords go to the user's keyring:
+ * a restored server with a user name logs in with the stored password, or
+ * asks (lablink-window-login.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,48 +27,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "lablink-equipment-row.h"
-#include "lablink-secret.h"
 #include "lablink-server-row.h"
 #include "lablink-window-private.h"
-
-#define USERNAME_KEY "lablink-window-username"
-
-static GtkWidget *
-create_row_cb (gpointer item,
-               gpointer data)
-{
-  LablinkWindow *self = data;
-  guint i, n;
-
-  if (LABLINK_IS_SESSION (item))
-    return lablink_server_row_new (LABLINK_SESSION (item));
-
-  /* an instrument: of the session whose list holds it */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr(LablinkSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
-      guint position;
-
-      if (g_list_store_find (G_LIST_STORE (lablink_session_get_equipment (session)), item, &position))
-        return lablink_equipment_row_new (session, LABLINK_EQUIPMENT (item));
-    }
-  return lablink_equipment_row_new (self->session, LABLINK_EQUIPMENT (item));
-}
-
-static GListModel *
-section_new (LablinkSession *session)
-{
-  GListStore *header = g_list_store_new (G_TYPE_OBJECT);
-  GListStore *parts = g_list_store_new (G_TYPE_LIST_MODEL);
-
-  g_list_store_append (header, session);
-  g_list_store_append (parts, header);
-  g_list_store_append (parts, lablink_session_get_equipment (session));
-  g_object_unref (header);
-  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
-}
 
 static guint
 n_sessions (LablinkWindow *self)
@@ -88,7 +49,7 @@ update_actions (LablinkWindow *self)
  * more per other server, each a page titled by its server (made again:
  * they keep nothing). The Acquisitions view: the same pages, but each
  * server's panel is kept while its server is (it may be recording); its
- * rows name their server while there are several. */
+ * rows name their server while there are several, as the events do. */
 static void
 sync_pages (LablinkWindow *self)
 {
@@ -136,6 +97,8 @@ sync_pages (LablinkWindow *self)
     }
   gtk_widget_set_visible (self->stats_switcher, n > 1);
   gtk_widget_set_visible (self->acquisitions_switcher, n > 1);
+  /* the events name their server while there are several */
+  lablink_events_panel_set_show_servers (self->events_panel, n > 1);
 }
 
 /* A session's own acquisitions panel goes (removed, or now the first). */
@@ -219,7 +182,7 @@ lablink_window_add_session (LablinkWindow  *self,
   g_hash_table_insert (self->session_signals, g_object_ref (session), group);
 
   g_list_store_append (self->sessions, session);
-  section = section_new (session);
+  section = _lablink_window_section_new (session);
   g_list_store_append (self->sections, section);
   if (self->session == NULL)
     _lablink_window_set_primary (self, session);
@@ -243,10 +206,20 @@ lablink_window_get_sessions (LablinkWindow *self)
   return G_LIST_MODEL (self->sessions);
 }
 
+/* "http://host:8000" and "http://host:8000/" are one server */
+static gboolean
+same_url (const char *a,
+          const char *b)
+{
+  return g_str_equal (a, b) ||
+         (g_str_has_prefix (a, b) && g_str_equal (a + strlen (b), "/")) ||
+         (g_str_has_prefix (b, a) && g_str_equal (b + strlen (a), "/"));
+}
+
 /**
  * lablink_window_lookup_session:
  * @self: the window
- * @server_url: a server's URL
+ * @server_url: a server's URL (as typed: "host:8000" is http://host:8000)
  *
  * Returns: (transfer none) (nullable): the session of that server
  */
@@ -254,25 +227,85 @@ LablinkSession *
 lablink_window_lookup_session (LablinkWindow *self,
                                const char    *server_url)
 {
+  g_autoptr(LablinkClient) client = NULL;
+  const char *normalised = NULL;
   guint i, n;
 
   g_return_val_if_fail (LABLINK_IS_WINDOW (self), NULL);
 
   if (server_url == NULL)
     return NULL;
+  /* the sessions' URLs are the client's normalised ones */
+  client = lablink_client_new (server_url, NULL);
+  if (client != NULL)
+    normalised = lablink_client_get_server_url (client);
   n = n_sessions (self);
   for (i = 0; i < n; i++)
     {
       g_autoptr(LablinkSession) session = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
       const char *url = lablink_session_get_server_url (session);
 
-      /* "http://host:8000" and "http://host:8000/" are one server */
-      if (url != NULL && (g_str_equal (url, server_url) ||
-                          (g_str_has_prefix (url, server_url) && g_str_equal (url + strlen (server_url), "/")) ||
-                          (g_str_has_prefix (server_url, url) && g_str_equal (server_url + strlen (url), "/"))))
+      if (url != NULL && (same_url (url, server_url) || (normalised && same_url (url, normalised))))
         return session;
     }
   return NULL;
+}
+
+/**
+ * lablink_window_show_server:
+ * @self: the window
+ * @session: one of its sessions
+ *
+ * Brings @session's server into view (win.show-server): the Instruments
+ * view with the sidebar shown, one of its instruments selected (the one
+ * shown stays if it is of this server) and its header row focused.
+ */
+void
+lablink_window_show_server (LablinkWindow  *self,
+                            LablinkSession *session)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+  g_return_if_fail (LABLINK_IS_SESSION (session));
+
+  lablink_window_set_page (self, "instruments");
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+  if (self->selected_session != session)
+    {
+      GListModel *equipment = lablink_session_get_equipment (session);
+      g_autoptr(LablinkEquipment) first = g_list_model_get_item (equipment, 0);
+
+      if (first != NULL)
+        lablink_window_select_equipment_for (self, session, lablink_equipment_get_id (first));
+    }
+  row = lablink_window_get_server_row (self, session);
+  if (row != NULL)
+    gtk_widget_grab_focus (row);
+}
+
+/**
+ * lablink_window_show_shown_server:
+ * @self: the window
+ * @session: one of its sessions
+ *
+ * Asked to connect to @session's server again: it is shown, with a toast
+ * that says it is in the list already.
+ */
+void
+lablink_window_show_shown_server (LablinkWindow  *self,
+                                  LablinkSession *session)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (LABLINK_IS_WINDOW (self));
+
+  lablink_window_show_server (self, session);
+  title = lablink_session_dup_title (session);
+  text = g_strdup_printf (_("%s is shown already"), title);
+  lablink_window_add_toast (self, text);
 }
 
 /**
@@ -320,79 +353,6 @@ lablink_window_get_server_row (LablinkWindow  *self,
     if (LABLINK_IS_SERVER_ROW (row) && lablink_server_row_get_session (LABLINK_SERVER_ROW (row)) == session)
       return GTK_WIDGET (row);
   return NULL;
-}
-
-typedef struct {
-  GWeakRef        window;
-  LablinkSession *session;
-} LookupData;
-
-static void
-secret_lookup_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  LookupData *data = user_data;
-  g_autoptr(LablinkSession) session = data->session;
-  g_autoptr(LablinkWindow) self = g_weak_ref_get (&data->window);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *password = lablink_secret_lookup_finish (result, &error);
-  const char *username = g_object_get_data (G_OBJECT (session), USERNAME_KEY);
-
-  g_weak_ref_clear (&data->window);
-  g_free (data);
-
-  /* the window or the server went meanwhile */
-  if (self == NULL || lablink_window_get_server_row (self, session) == NULL)
-    {
-      if (password)
-        memset (password, 0, strlen (password));
-      return;
-    }
-
-  if (password != NULL)
-    {
-      g_debug ("Logging in to %s as %s with the password from the keyring",
-               lablink_session_get_server_url (session), username);
-      lablink_window_log_in (self, session, username, password);
-      memset (password, 0, strlen (password));
-      return;
-    }
-  if (error != NULL)
-    g_debug ("No password from the keyring: %s", error->message);
-  lablink_window_ask_login_for (self, session, username);
-}
-
-/**
- * lablink_window_start_session:
- * @self: the window
- * @session: one of its sessions, its server set
- * @username: (nullable): log in as this user
- *
- * Connects @session; with a user name, it logs in first with the password
- * in the user's keyring, else (none, or a wrong one) it asks for it.
- */
-void
-lablink_window_start_session (LablinkWindow  *self,
-                              LablinkSession *session,
-                              const char     *username)
-{
-  LookupData *data;
-
-  g_return_if_fail (LABLINK_IS_WINDOW (self));
-  g_return_if_fail (LABLINK_IS_SESSION (session));
-
-  if (username == NULL || *username == '\0')
-    {
-      lablink_session_connect (session);
-      return;
-    }
-
-  g_object_set_data_full (G_OBJECT (session), USERNAME_KEY, g_strdup (username), g_free);
-  data = g_new0 (LookupData, 1);
-  g_weak_ref_init (&data->window, self);
-  data->session = g_object_ref (session);
-  lablink_secret_lookup_async (lablink_session_get_server_url (session), username, NULL, secret_lookup_cb, data);
 }
 
 /**
@@ -464,6 +424,7 @@ lablink_window_remove_server (LablinkWindow  *self,
   g_list_store_remove (self->sessions, position);
   g_hash_table_remove (self->session_signals, session);
   remove_acquisition_panel (self, session);
+  _lablink_window_latency_forget (self, session);
   if (self->session == session)
     {
       g_autoptr(LablinkSession) first = g_list_model_get_item (G_LIST_MODEL (self->sessions), 0);
@@ -508,7 +469,7 @@ lablink_window_save_servers (LablinkWindow *self)
       const char *user = lablink_session_get_username (session);
 
       if (user == NULL)
-        user = g_object_get_data (G_OBJECT (session), USERNAME_KEY);
+        user = g_object_get_data (G_OBJECT (session), LABLINK_WINDOW_USERNAME_KEY);
       if (url != NULL && !lablink_session_get_demo (session))
         g_variant_builder_add (&builder, "(ss)", url, user ? user : "");
     }
@@ -575,7 +536,21 @@ lablink_window_restore_servers (LablinkWindow *self)
 
 /* ------------------------------------------------------------------------ */
 /* Actions: win.add-server(('url', 'ws-url')), win.remove-server('url'),    */
-/* win.reconnect-server('url'), win.show-add-server                         */
+/* win.reconnect-server('url'), win.show-server('url'), win.show-add-server */
+
+/* A server in the list already is shown rather than added twice. */
+static void
+add_server_failed (LablinkWindow *self,
+                   const char    *url,
+                   const GError  *error)
+{
+  LablinkSession *shown = lablink_window_lookup_session (self, url);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) && shown != NULL)
+    lablink_window_show_shown_server (self, shown);
+  else
+    lablink_window_show_error (self, _("Cannot add this server"), error->message);
+}
 
 static void
 add_server_action (GSimpleAction *action,
@@ -588,7 +563,7 @@ add_server_action (GSimpleAction *action,
 
   g_variant_get (parameter, "(&s&s)", &url, &ws_url);
   if (lablink_window_add_server (self, url, *ws_url ? ws_url : NULL, NULL, &error) == NULL)
-    lablink_window_show_error (self, _("Cannot add this server"), error->message);
+    add_server_failed (self, url, error);
 }
 
 static void
@@ -604,6 +579,18 @@ remove_server_action (GSimpleAction *action,
 }
 
 static void
+show_server_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       data)
+{
+  LablinkWindow *self = data;
+  LablinkSession *session = lablink_window_lookup_session (self, g_variant_get_string (parameter, NULL));
+
+  if (session != NULL)
+    lablink_window_show_server (self, session);
+}
+
+static void
 reconnect_server_action (GSimpleAction *action,
                          GVariant      *parameter,
                          gpointer       data)
@@ -616,7 +603,7 @@ reconnect_server_action (GSimpleAction *action,
   if (lablink_session_get_state (session) == LABLINK_CONNECTION_AUTH_FAILED)
     {
       const char *user = lablink_session_get_username (session);
-      lablink_window_ask_login_for (self, session, user ? user : g_object_get_data (G_OBJECT (session), USERNAME_KEY));
+      lablink_window_ask_login_for (self, session, user ? user : g_object_get_data (G_OBJECT (session), LABLINK_WINDOW_USERNAME_KEY));
       return;
     }
   lablink_session_reconnect_now (session);
@@ -638,7 +625,7 @@ add_dialog_response_cb (AdwMessageDialog *dialog,
   url = g_strstrip (g_strdup (gtk_editable_get_text (url_entry)));
   user = gtk_editable_get_text (user_entry);
   if (lablink_window_add_server (self, url, NULL, *user ? user : NULL, &error) == NULL)
-    lablink_window_show_error (self, _("Cannot add this server"), error->message);
+    add_server_failed (self, url, error);
 }
 
 static void
@@ -680,6 +667,7 @@ static const GActionEntry server_actions[] = {
   { "add-server", add_server_action, "(ss)" },
   { "remove-server", remove_server_action, "s" },
   { "reconnect-server", reconnect_server_action, "s" },
+  { "show-server", show_server_action, "s" },
   { "show-add-server", show_add_server_action },
 };
 
@@ -698,7 +686,8 @@ _lablink_window_servers_init (LablinkWindow *self)
   self->session_signals = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
   self->acquisition_panels = g_hash_table_new (NULL, NULL);   /* the stack owns the panels */
   self->sidebar_model = gtk_flatten_list_model_new (G_LIST_MODEL (g_object_ref (self->sections)));
-  gtk_list_box_bind_model (self->equipment_list, G_LIST_MODEL (self->sidebar_model), create_row_cb, self, NULL);
+  /* the header bar sums up every server */
+  lablink_connection_indicator_set_sessions (self->connection_indicator, G_LIST_MODEL (self->sessions));
 }
 
 void
@@ -709,6 +698,7 @@ _lablink_window_servers_dispose (LablinkWindow *self)
   if (self->sessions == NULL)
     return;
   gtk_list_box_bind_model (self->equipment_list, NULL, NULL, NULL, NULL);
+  lablink_connection_indicator_set_sessions (self->connection_indicator, NULL);
   g_clear_pointer (&self->session_signals, g_hash_table_unref);
   g_clear_pointer (&self->acquisition_panels, g_hash_table_unref);
   n = n_sessions (self);

@@ -74,6 +74,10 @@ gboolean                    lablink_window_remove_server          (LablinkWindow
                                                                    LablinkSession     *session);
 LablinkSession             *lablink_window_lookup_session         (LablinkWindow      *self,
                                                                    const char         *server_url);
+void                        lablink_window_show_server            (LablinkWindow      *self,
+                                                                   LablinkSession     *session);
+void                        lablink_window_show_shown_server      (LablinkWindow      *self,
+                                                                   LablinkSession     *session);
 void                        lablink_window_start_session          (LablinkWindow      *self,
                                                                    LablinkSession     *session,
                                                                    const char         *username);
