@@ -164,6 +164,7 @@ struct _LablinkPlot
   GArray            *scratch_y;
 
   guint              scroll_timer;
+  gint64             last_snapshot_us;   /* monotonic, the last frame drawn */
 
   PlotView           view;
   PlotGesture        gesture;

@@ -62,6 +62,11 @@ _lablink_plot_has_ring_series (LablinkPlot *self)
   return FALSE;
 }
 
+/* How long after its last frame a live plot is redrawn by the scroll
+ * timer alone (a little under its 1 s period: the timer's own frames come
+ * at most that far apart). */
+#define SCROLL_IDLE_US (900 * G_TIME_SPAN_MILLISECOND)
+
 static gboolean needs_scrolling (LablinkPlot *self);
 static gboolean scroll_cb       (gpointer     data);
 
@@ -88,7 +93,8 @@ lablink_plot_snapshot (GtkWidget   *widget,
   _lablink_plot_view_snapshot_children (self, snapshot);
 
   self->n_draws++;
-  self->last_draw_ms = (g_get_monotonic_time () - start) / 1000.0;
+  self->last_snapshot_us = g_get_monotonic_time ();
+  self->last_draw_ms = (self->last_snapshot_us - start) / 1000.0;
 
   if (self->scroll_timer == 0 && needs_scrolling (self))
     self->scroll_timer = g_timeout_add_seconds (1, scroll_cb, self);
@@ -127,7 +133,9 @@ leave_cb (GtkEventControllerMotion *controller,
  * stopped: one redraw a second while the plot is on screen and a sample is
  * still in its window (data arriving redraws it anyway). Once the last
  * sample has scrolled out, the timer stops; the next draw with data in the
- * window (new data, unpausing) starts it again. */
+ * window (new data, unpausing) starts it again. A tick that comes when data
+ * has drawn the plot within the last second draws nothing: a stream at
+ * 10 Hz then costs 10 frames a second, not 11. */
 static gboolean
 needs_scrolling (LablinkPlot *self)
 {
@@ -154,7 +162,8 @@ scroll_cb (gpointer data)
 {
   LablinkPlot *self = data;
 
-  if (!self->paused && !self->view.frozen && self->origin == LABLINK_PLOT_ORIGIN_NOW && _lablink_plot_has_ring_series (self))
+  if (!self->paused && !self->view.frozen && self->origin == LABLINK_PLOT_ORIGIN_NOW && _lablink_plot_has_ring_series (self) &&
+      g_get_monotonic_time () - self->last_snapshot_us >= SCROLL_IDLE_US)
     gtk_widget_queue_draw (GTK_WIDGET (self));
   if (needs_scrolling (self))
     return G_SOURCE_CONTINUE;
