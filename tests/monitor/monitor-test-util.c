@@ -267,6 +267,24 @@ mt_activate (LablinkWindow *window,
 }
 
 /**
+ * mt_assert_screenshot:
+ * @widget: a realized, mapped widget (a window)
+ * @name: file name, saved in $G_TEST_BUILDDIR/screenshots/
+ *
+ * Saves the widget as mt_screenshot() does and asserts it is not blank.
+ */
+void
+mt_assert_screenshot (GtkWidget  *widget,
+                      const char *name)
+{
+  g_autofree char *path = NULL;
+  double variance = 0;
+
+  path = mt_screenshot (widget, name, &variance);
+  g_assert_cmpfloat (variance, >, 50.0);
+}
+
+/**
  * mt_screenshot:
  * @widget: a realized, mapped widget (a window)
  * @name: file name, saved in $G_TEST_BUILDDIR/screenshots/

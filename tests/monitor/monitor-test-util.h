@@ -72,6 +72,8 @@ void                mt_activate             (LablinkWindow      *window,
 char               *mt_screenshot           (GtkWidget          *widget,
                                              const char         *name,
                                              double             *variance);
+void                mt_assert_screenshot    (GtkWidget          *widget,
+                                             const char         *name);
 
 /* A capture on disk for the review window's tests. */
 typedef gint64 (*MtRowTime)  (guint64 row);

@@ -52,17 +52,6 @@ teardown (Fixture       *f,
   g_clear_pointer (&f->sim_b, test_sim_free);
 }
 
-static void
-screenshot (LablinkWindow *window,
-            const char    *name)
-{
-  g_autofree char *path = NULL;
-  double variance = 0;
-
-  path = mt_screenshot (GTK_WIDGET (window), name, &variance);
-  g_assert_cmpfloat (variance, >, 50.0);
-}
-
 static char *
 title_of (TestSim *sim)
 {
@@ -116,7 +105,7 @@ test_connect_shown (Fixture       *f,
   g_assert_cmpstr (lablink_session_get_server_url (f->a), ==, url_a);
   TEST_ASSERT_EVENTUALLY (lablink_session_get_connected (f->a));
   mt_round_trip (window);
-  screenshot (window, "server-state-connect-shown.png");
+  mt_assert_screenshot (GTK_WIDGET (window), "server-state-connect-shown.png");
 }
 
 static const char *
@@ -183,7 +172,7 @@ test_indicator (Fixture       *f,
   g_assert_true (starts (indicator_text (window), title_b));
 
   test_run_for (300);
-  screenshot (window, "server-state-indicator-default.png");
+  mt_assert_screenshot (GTK_WIDGET (window), "server-state-indicator-default.png");
   lablink_connection_indicator_popup (indicator);
   TEST_ASSERT_EVENTUALLY (gtk_widget_get_mapped (GTK_WIDGET (lablink_connection_indicator_get_popover (indicator))));
   test_run_for (300);
@@ -198,9 +187,9 @@ test_indicator (Fixture       *f,
   }
   gtk_popover_popdown (lablink_connection_indicator_get_popover (indicator));
   mt_resize (window, 1600, 1000);
-  screenshot (window, "server-state-indicator-1600x1000.png");
+  mt_assert_screenshot (GTK_WIDGET (window), "server-state-indicator-1600x1000.png");
   mt_resize (window, 800, 600);
-  screenshot (window, "server-state-indicator-800x600.png");
+  mt_assert_screenshot (GTK_WIDGET (window), "server-state-indicator-800x600.png");
 
   /* Both down: how many. */
   test_sim_kill (f->mt.sim);
@@ -266,7 +255,7 @@ test_latency (Fixture       *f,
     lablink_stats_panel_update (LABLINK_STATS_PANEL (stats));
   }
   test_run_for (300);
-  screenshot (window, "server-state-statistics.png");
+  mt_assert_screenshot (GTK_WIDGET (window), "server-state-statistics.png");
 }
 
 static void
@@ -334,11 +323,11 @@ test_events (Fixture       *f,
 
   lablink_window_set_page (window, "events");
   test_run_for (300);
-  screenshot (window, "server-state-events-default.png");
+  mt_assert_screenshot (GTK_WIDGET (window), "server-state-events-default.png");
   mt_resize (window, 1600, 1000);
-  screenshot (window, "server-state-events-1600x1000.png");
+  mt_assert_screenshot (GTK_WIDGET (window), "server-state-events-1600x1000.png");
   mt_resize (window, 800, 600);
-  screenshot (window, "server-state-events-800x600.png");
+  mt_assert_screenshot (GTK_WIDGET (window), "server-state-events-800x600.png");
 
   /* One server again: no server named (the older events included). */
   mt_activate (window, "remove-server", g_variant_new_string (lablink_session_get_server_url (f->b)));
