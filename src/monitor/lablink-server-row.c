@@ -122,6 +122,8 @@ update (LablinkServerRow *self)
   gtk_label_set_label (self->title_label, title);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), lablink_session_get_server_url (self->session));
   gtk_label_set_label (self->status_label, text);
+  /* the sidebar is narrow: the whole state where it is ellipsized */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
   for (i = 0; i < G_N_ELEMENTS (classes); i++)
     if (g_strcmp0 (classes[i], css) != 0)
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), classes[i]);
