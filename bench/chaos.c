@@ -538,6 +538,8 @@ main (int   argc,
         g_print ("  %s\n", (const char *) g_ptr_array_index (chaos.failures, i));
       return 1;
     }
-  g_print ("OK\n");
+  /* Not a bare "OK": CI's log readers take a lone "OK" for a test
+   * runner's closing line (Python's unittest) and count no test in it. */
+  g_print ("chaos: no hard failure in %u cycles\n", chaos.cycles);
   return 0;
 }
