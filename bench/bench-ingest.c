@@ -15,8 +15,11 @@
  * without GLib's own rounding: GLib sleeps in poll() for whole
  * milliseconds, rounded up, so an idle loop already runs a timer up to
  * 1 ms late (the part of a tick's lateness spent in a poll() that GLib
- * asked to sleep past the due time). Also counted: the process's context
- * switches per thousand frames (voluntary and not).
+ * asked to sleep past the due time). Beside it, the floor: a bare thread
+ * on the same core, in the same run, sleeping to 10 ms deadlines with
+ * clock_nanosleep() — how late this kernel (and, in a VM, the host) wakes a
+ * sleeping thread at that moment, whatever the client does. Also counted:
+ * the process's context switches per thousand frames (voluntary and not).
  *
  * Run by hand: build/bench/bench-ingest [--rounds N] [--pin] [--frames N]
  *              [--seconds S] [--no-baseline]
@@ -30,6 +33,8 @@
 #include <lablink.h>
 #include <sched.h>
 #include <sys/resource.h>
+#include <errno.h>
+#include <time.h>
 
 #include "flood-server.h"
 
@@ -47,6 +52,16 @@ typedef struct {
   FloodServer servers[2];  /* liblablink's, the baseline's */
 } Case;
 
+/* The floor: a thread of its own that sleeps to 10 ms deadlines and notes
+ * how late it wakes, while @measuring is set (from the first frame). */
+typedef struct {
+  GThread *thread;
+  gint     stop;        /* atomic */
+  gint     measuring;   /* atomic */
+  GArray  *delays;      /* µs late */
+  double   cpu;         /* its own CPU seconds, not the client's */
+} Probe;
+
 typedef struct {
   guint64  delivered;
   double   checksum;
@@ -58,6 +73,7 @@ typedef struct {
   double   cpu0;         /* when the first frame was delivered */
   gint64   start;
   gboolean failed;
+  Probe    probe;
 } Run;
 
 typedef struct {
@@ -69,8 +85,59 @@ typedef struct {
   double  p99_ms;
   double  own_worst_ms;  /* without GLib's rounding */
   double  own_p99_ms;
+  double  floor_worst_ms; /* a bare thread's wake-ups on the same core */
+  double  floor_p99_ms;
   glong   switches;
 } Result;
+
+static gint64
+timespec_us (const struct timespec *t)
+{
+  return (gint64) t->tv_sec * G_USEC_PER_SEC + t->tv_nsec / 1000;
+}
+
+static gpointer
+probe_thread (gpointer data)
+{
+  Probe *probe = data;
+  struct timespec due, now;
+
+  clock_gettime (CLOCK_MONOTONIC, &due);
+  while (!g_atomic_int_get (&probe->stop))
+    {
+      due.tv_nsec += 10 * 1000 * 1000;
+      if (due.tv_nsec >= 1000 * 1000 * 1000)
+        {
+          due.tv_nsec -= 1000 * 1000 * 1000;
+          due.tv_sec++;
+        }
+      while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
+        ;
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      if (g_atomic_int_get (&probe->measuring))
+        {
+          gint64 late = MAX (timespec_us (&now) - timespec_us (&due), 0);
+          g_array_append_val (probe->delays, late);
+        }
+      /* Never a burst of catching up after a long stall. */
+      if (timespec_us (&now) - timespec_us (&due) > 10000)
+        due = now;
+    }
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  probe->cpu = now.tv_sec + now.tv_nsec / 1e9;
+  return NULL;
+}
+
+static void
+probe_start (Probe *probe)
+{
+  probe->delays = g_array_new (FALSE, FALSE, sizeof (gint64));
+  probe->thread = g_thread_new ("bench-floor", probe_thread, probe);
+}
+
+static void
+probe_stop (Probe  *probe,
+            Result *result);
 
 /* The main loop's last poll(): when it started, the timeout GLib asked
  * for (ms), and when it returned. */
@@ -120,6 +187,7 @@ first_frame (Run *run)
       run->cpu0 = cpu_seconds ();
       run->start = g_get_monotonic_time ();
       run->switches0 = context_switches ();
+      g_atomic_int_set (&run->probe.measuring, TRUE);
     }
 }
 
@@ -171,6 +239,18 @@ percentiles (GArray *d,
 }
 
 static void
+probe_stop (Probe  *probe,
+            Result *result)
+{
+  g_atomic_int_set (&probe->stop, TRUE);
+  g_thread_join (probe->thread);
+  percentiles (probe->delays, &result->floor_worst_ms, &result->floor_p99_ms);
+  g_array_unref (probe->delays);
+  /* The probe's few wake-ups are not the client's work. */
+  result->cpu = MAX (result->cpu - probe->cpu, 1e-6);
+}
+
+static void
 timer_figures (Run    *run,
                gint64  start,
                Result *result)
@@ -187,6 +267,7 @@ timer_figures (Run    *run,
 
   percentiles (run->delays, &result->worst_ms, &result->p99_ms);
   percentiles (run->own_delays, &result->own_worst_ms, &result->own_p99_ms);
+  probe_stop (&run->probe, result);
 }
 
 static void
@@ -194,6 +275,7 @@ run_init (Run *run)
 {
   run->delays = g_array_new (FALSE, FALSE, sizeof (gint64));
   run->own_delays = g_array_new (FALSE, FALSE, sizeof (gint64));
+  probe_start (&run->probe);
 }
 
 static void
@@ -239,10 +321,10 @@ print_result (const char   *client,
 {
   g_print ("  %-9s %-10s %8" G_GUINT64_FORMAT " frames %6.2f s wall %6.3f s CPU %9.0f frames/CPU-s"
            "  dropped %-7" G_GUINT64_FORMAT " %6.1f switches/kframe  timer late: worst %6.2f ms, p99 %5.2f ms"
-           " (without GLib's rounding %6.2f, %5.2f)\n",
+           " (without GLib's rounding %6.2f, %5.2f; floor %5.2f, %5.2f)\n",
            c->name, client, r->frames, r->wall, r->cpu, r->frames / r->cpu, r->dropped,
            r->frames ? r->switches * 1000.0 / r->frames : 0.0,
-           r->worst_ms, r->p99_ms, r->own_worst_ms, r->own_p99_ms);
+           r->worst_ms, r->p99_ms, r->own_worst_ms, r->own_p99_ms, r->floor_worst_ms, r->floor_p99_ms);
 }
 
 static Result
@@ -519,16 +601,19 @@ main (int   argc,
             totals[i * 2 + which].p99_ms = MAX (totals[i * 2 + which].p99_ms, res[which].p99_ms);
             totals[i * 2 + which].own_worst_ms = MAX (totals[i * 2 + which].own_worst_ms, res[which].own_worst_ms);
             totals[i * 2 + which].own_p99_ms = MAX (totals[i * 2 + which].own_p99_ms, res[which].own_p99_ms);
+            totals[i * 2 + which].floor_worst_ms = MAX (totals[i * 2 + which].floor_worst_ms, res[which].floor_worst_ms);
+            totals[i * 2 + which].floor_p99_ms = MAX (totals[i * 2 + which].floor_p99_ms, res[which].floor_p99_ms);
           }
       }
 
   load_after = load_average ();
   g_print ("\nbench-ingest %s, load average before %s, after %s; frames per CPU-second of the client "
            "(all rounds together), 10 ms timer lateness worst / p99 (worst round), from the time it was due, "
-           "and without GLib's ms rounding of poll():\n\n", date, load_before, load_after);
+           "and without GLib's ms rounding of poll(); the floor: a bare thread on the client's core sleeping to "
+           "10 ms deadlines in the same runs (the kernel's and host's own wake-up lateness):\n\n", date, load_before, load_after);
   g_print ("| rate | baseline: libsoup + json-glib | liblablink | ratio | timer late, baseline | timer late, liblablink "
-           "| without GLib's rounding, baseline | without GLib's rounding, liblablink |\n"
-           "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+           "| without GLib's rounding, baseline | without GLib's rounding, liblablink | floor, baseline | floor, liblablink |\n"
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (i = 0; i < n_cases; i++)
     {
       Result *ours = &totals[i * 2];
@@ -538,16 +623,18 @@ main (int   argc,
         continue;
 
       if (no_baseline)
-        g_print ("| %s | — | %.1fk | — | — | %.1f / %.1f ms | — | %.1f / %.1f ms |\n", templates[i].name,
+        g_print ("| %s | — | %.1fk | — | — | %.1f / %.1f ms | — | %.1f / %.1f ms | — | %.1f / %.1f ms |\n", templates[i].name,
                  ours->frames / ours->cpu / 1000, ours->worst_ms, ours->p99_ms,
-                 ours->own_worst_ms, ours->own_p99_ms);
+                 ours->own_worst_ms, ours->own_p99_ms, ours->floor_worst_ms, ours->floor_p99_ms);
       else
-        g_print ("| %s | %.1fk | %.1fk | %.2fx | %.1f / %.1f ms | %.1f / %.1f ms | %.1f / %.1f ms | %.1f / %.1f ms |\n",
+        g_print ("| %s | %.1fk | %.1fk | %.2fx | %.1f / %.1f ms | %.1f / %.1f ms | %.1f / %.1f ms | %.1f / %.1f ms "
+                 "| %.1f / %.1f ms | %.1f / %.1f ms |\n",
                  templates[i].name,
                  base->frames / base->cpu / 1000, ours->frames / ours->cpu / 1000,
                  (ours->frames / ours->cpu) / (base->frames / base->cpu),
                  base->worst_ms, base->p99_ms, ours->worst_ms, ours->p99_ms,
-                 base->own_worst_ms, base->own_p99_ms, ours->own_worst_ms, ours->own_p99_ms);
+                 base->own_worst_ms, base->own_p99_ms, ours->own_worst_ms, ours->own_p99_ms,
+                 base->floor_worst_ms, base->floor_p99_ms, ours->floor_worst_ms, ours->floor_p99_ms);
     }
 
   return 0;
