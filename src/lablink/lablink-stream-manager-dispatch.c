@@ -33,6 +33,14 @@ wake_source_set_ready (GSource *source)
   g_atomic_int_set (&((WakeSource *) source)->ready, TRUE);
 }
 
+/* Owner's side, before draining: a wake-up that comes meanwhile sets it
+ * again, and the source runs once more. */
+static void
+wake_source_clear (GSource *source)
+{
+  g_atomic_int_set (&((WakeSource *) source)->ready, FALSE);
+}
+
 /* Worker thread: wake the owner's dispatch source. Thread-safe. */
 static void
 wakeup_owner (gpointer data)
@@ -203,7 +211,7 @@ dispatch_cb (gpointer data)
   LablinkStreamManager *self = data;
 
   g_object_ref (self);
-  g_atomic_int_set (&((WakeSource *) self->dispatch_source)->ready, FALSE);
+  wake_source_clear (self->dispatch_source);
   if (drain (self, lablink_ws_worker_take) && self->dispatch_source != NULL)
     wake_source_set_ready (self->dispatch_source);
   g_object_unref (self);
@@ -224,7 +232,7 @@ control_cb (gpointer data)
   LablinkStreamManager *self = data;
 
   g_object_ref (self);
-  g_atomic_int_set (&((WakeSource *) self->control_source)->ready, FALSE);
+  wake_source_clear (self->control_source);
   if (drain (self, lablink_ws_worker_take_control) && self->dispatch_source != NULL)
     wake_source_set_ready (self->dispatch_source);
   g_object_unref (self);
