@@ -165,9 +165,10 @@ sim_cpu_seconds (void)
   return total;
 }
 
-/* Voluntary context switches of every thread of this process. */
+/* Voluntary context switches of every thread of this process; with
+ * @by_thread, also each thread's, keyed by "name (tid)". */
 static guint64
-wakeups (void)
+wakeups (GHashTable *by_thread)
 {
   g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
   const char *tid;
@@ -181,9 +182,41 @@ wakeups (void)
 
       if (g_file_get_contents (path, &status, NULL, NULL) &&
           (line = strstr (status, "\nvoluntary_ctxt_switches:")) != NULL)
-        total += g_ascii_strtoull (line + strlen ("\nvoluntary_ctxt_switches:"), NULL, 10);
+        {
+          guint64 n = g_ascii_strtoull (line + strlen ("\nvoluntary_ctxt_switches:"), NULL, 10);
+
+          total += n;
+          if (by_thread != NULL && g_str_has_prefix (status, "Name:\t"))
+            {
+              const char *name = status + strlen ("Name:\t");
+              g_autofree char *key = g_strdup_printf ("%.*s (%s)", (int) strcspn (name, "\n"), name, tid);
+
+              g_hash_table_insert (by_thread, g_steal_pointer (&key), g_memdup2 (&n, sizeof n));
+            }
+        }
     }
   return total;
+}
+
+/* The threads that woke during a scene, and how often: what an idle app
+ * should not do is visible by name. */
+static void
+print_thread_wakeups (GHashTable *before,
+                      GHashTable *after,
+                      double      elapsed)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const guint64 *then = g_hash_table_lookup (before, key);
+      guint64 n = *(const guint64 *) value - (then ? *then : 0);
+
+      if (n > 0)
+        g_printerr ("  wake-ups/s of thread %s: %.1f\n", (const char *) key, n / elapsed);
+    }
 }
 
 static double
@@ -365,6 +398,8 @@ run_child (const char *scene)
   g_autofree char *note = NULL;
   double cpu0, cpu1, sim0, sim1, elapsed;
   guint64 wake0, wake1;
+  g_autoptr(GHashTable) threads0 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) threads1 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   Counters c0;
   gint64 t0, t1;
   double p50 = -1, p99 = -1;
@@ -427,7 +462,7 @@ run_child (const char *scene)
   latency = lablink_session_get_latency (session);
   lablink_latency_reset (latency);
   c0 = counters;
-  wake0 = wakeups ();
+  wake0 = wakeups (threads0);
   cpu0 = cpu_seconds ();
   sim0 = sim_cpu_seconds ();
   t0 = g_get_monotonic_time ();
@@ -437,8 +472,9 @@ run_child (const char *scene)
   t1 = g_get_monotonic_time ();
   cpu1 = cpu_seconds ();
   sim1 = sim_cpu_seconds ();
-  wake1 = wakeups ();
+  wake1 = wakeups (threads1);
   elapsed = (t1 - t0) / 1e6;
+  print_thread_wakeups (threads0, threads1, elapsed);
   n_latency = lablink_latency_get_count (latency);
   p50 = lablink_latency_get_percentile (latency, 0.5);
   p99 = lablink_latency_get_percentile (latency, 0.99);
