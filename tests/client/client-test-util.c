@@ -441,6 +441,35 @@ test_free_port (void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* TLS tests                                                                */
+
+gboolean
+test_tls_available (void)
+{
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The leak checker of GCC 12 crashes at exit on the thread-local storage of
+ * the dlopen()ed TLS module (glib-networking), which has nothing to do with
+ * the code under test: the child ends with _exit(). */
+gboolean
+test_run_in_child (guint timeout_s)
+{
+  if (g_test_subprocess ())
+    return TRUE;
+
+  g_test_trap_subprocess (NULL, (guint64) timeout_s * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Running programs                                                         */
 
 static void

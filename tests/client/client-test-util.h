@@ -121,6 +121,18 @@ JsonNode   *test_client_capture_waveform (LablinkClient  *client,
 /* A free TCP port on 127.0.0.1 with nothing listening. */
 guint16       test_free_port           (void);
 
+/* ---- TLS tests ---- */
+
+/* Whether a TLS backend (glib-networking) is there; when not, the test is
+ * skipped and FALSE returned. */
+gboolean      test_tls_available       (void);
+/* Runs the current test again in a child process, which must pass within
+ * @timeout_s (a deadline only a hang misses): TRUE in the child, which runs
+ * the test and ends with _exit(0); FALSE in the parent once the child has
+ * passed. For the TLS tests: the leak checker of GCC 12 crashes at exit on
+ * the thread-local storage of the dlopen()ed TLS module. */
+gboolean      test_run_in_child        (guint timeout_s);
+
 /* ---- running programs ---- */
 
 /* Runs @argv (iterating the main context meanwhile, so that an in-process

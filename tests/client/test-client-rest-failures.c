@@ -190,32 +190,9 @@ test_cancel (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-static gboolean
-tls_available (void)
-{
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    {
-      g_test_skip ("no TLS backend (glib-networking)");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* The TLS tests run in a child process that ends with _exit(): the leak
- * checker of GCC 12 crashes at exit on the thread-local storage of the
- * dlopen()ed TLS module (glib-networking), which has nothing to do with
- * this code. */
-static gboolean
-run_in_child (void)
-{
-  if (g_test_subprocess ())
-    return TRUE;
-
-  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC,
-                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-  return FALSE;
-}
+/* The TLS tests run in a child process that ends with _exit(): see
+ * test_run_in_child(). */
+#define TLS_CHILD_TIMEOUT_S 60
 
 static void
 test_tls_plain_server (void)
@@ -228,7 +205,7 @@ test_tls_plain_server (void)
   TestWaiter waiter = { 0 };
   MockServer *server;
 
-  if (!tls_available () || !run_in_child ())
+  if (!test_tls_available () || !test_run_in_child (TLS_CHILD_TIMEOUT_S))
     return;
 
   /* https:// to a server that does not speak TLS: the handshake never
@@ -282,7 +259,7 @@ test_tls_plain_server_answers (void)
   TestWaiter waiter = { 0 };
   guint16 port;
 
-  if (!tls_available () || !run_in_child ())
+  if (!test_tls_available () || !test_run_in_child (TLS_CHILD_TIMEOUT_S))
     return;
 
   /* the threaded service answers on its own thread while this one waits */
@@ -320,7 +297,7 @@ test_tls_untrusted (void)
   g_autoptr(JsonNode) info = NULL;
   TestWaiter waiter = { 0 };
 
-  if (!tls_available () || !run_in_child ())
+  if (!test_tls_available () || !test_run_in_child (TLS_CHILD_TIMEOUT_S))
     return;
 
   server = mock_server_new_tls ();

@@ -49,30 +49,9 @@ spawn_tls_sim (const char *name)
   return sim;
 }
 
-static gboolean
-tls_available (void)
-{
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    {
-      g_test_skip ("no TLS backend (glib-networking)");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* As in test-client-rest.c: the leak checker of GCC 12 crashes at exit on
- * the thread-local storage of the dlopen()ed TLS module. */
-static gboolean
-run_in_child (void)
-{
-  if (g_test_subprocess ())
-    return TRUE;
-
-  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC,
-                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-  return FALSE;
-}
+/* Each test runs in a child process that ends with _exit(): see
+ * test_run_in_child(). */
+#define TLS_CHILD_TIMEOUT_S 120
 
 static JsonNode *
 get_info (LablinkClient  *client,
@@ -154,7 +133,7 @@ test_untrusted (void)
   g_autofree char *peer = NULL;
   g_autofree char *address = NULL;
 
-  if (!tls_available () || !run_in_child ())
+  if (!test_tls_available () || !test_run_in_child (TLS_CHILD_TIMEOUT_S))
     return;
 
   sim = spawn_tls_sim ("server-a");
@@ -189,7 +168,7 @@ test_pinned (void)
   g_autoptr(JsonNode) again = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!tls_available () || !run_in_child ())
+  if (!test_tls_available () || !test_run_in_child (TLS_CHILD_TIMEOUT_S))
     return;
 
   sim = spawn_tls_sim ("server-a");
@@ -222,7 +201,7 @@ test_changed (void)
   g_autofree char *fingerprint_b = NULL;
   g_autofree char *peer = NULL;
 
-  if (!tls_available () || !run_in_child ())
+  if (!test_tls_available () || !test_run_in_child (TLS_CHILD_TIMEOUT_S))
     return;
 
   fingerprint_b = fingerprint_of ("server-b.pem");
