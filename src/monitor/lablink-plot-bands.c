@@ -9,7 +9,9 @@
  * A band narrower than two pixels is drawn two pixels wide so that it
  * stays visible in a view of hours. Each kind of band in view gets a
  * legend entry after the series' (the label its user set, e.g. "Gap (data
- * lost)"), and the pointer's readout names the band under it.
+ * lost)"), and the pointer's readout names the band under it; there it
+ * lists only the series that have a sample under the pointer (a recovered
+ * gap's), none with "—" for samples the gap lost.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +24,10 @@
 
 /* The narrowest band drawn, in pixels. */
 #define MIN_BAND_PX 2.0
+
+/* How far from the pointer, in pixels, a series' point over a band is
+ * still a sample at the pointer's x (a column or so of a decimated trace). */
+#define AT_POINTER_PX 2.0
 
 void
 _lablink_plot_bands_init (LablinkPlot *self)
@@ -216,23 +222,80 @@ _lablink_plot_bands_draw_legend (LablinkPlot   *self,
     }
 }
 
-/* The pointer's readout: a line for each band under the pointer (as last
- * drawn, give or take a pixel). */
+/* Whether band @i lies under the pointer (as last drawn, give or take a
+ * pixel), and where: @left, @right (optional) in widget coordinates. */
+static gboolean
+under_pointer (LablinkPlot *self,
+               guint        i,
+               double      *left,
+               double      *right)
+{
+  double l, r;
+
+  if (2 * i + 1 >= self->bands.drawn->len)
+    return FALSE;
+  l = g_array_index (self->bands.drawn, double, 2 * i);
+  r = g_array_index (self->bands.drawn, double, 2 * i + 1);
+  if (isnan (l) || self->pointer_x < l - 1 || self->pointer_x > r + 1)
+    return FALSE;
+  if (left)
+    *left = l;
+  if (right)
+    *right = r;
+  return TRUE;
+}
+
+/* Whether the pointer's readout leaves a series out: the pointer is over a
+ * band where the series has no sample. Its point nearest to the pointer,
+ * drawn at @px (widget coordinates) with the value @y, is a sample there
+ * if it is a value and lies at the pointer (within AT_POINTER_PX) or well
+ * inside such a band (a recovered gap's samples); else the series has
+ * nothing to say there (not even "—"). Outside bands nothing is left out. */
+gboolean
+_lablink_plot_bands_hide_value (LablinkPlot *self,
+                                double       px,
+                                double       y)
+{
+  gboolean over_band = FALSE;
+
+  for (guint i = 0; i < self->bands.bands->len; i++)
+    {
+      double left, right;
+
+      if (!under_pointer (self, i, &left, &right))
+        continue;
+      over_band = TRUE;
+      if (!isnan (y) &&
+          (fabs (px - self->pointer_x) <= AT_POINTER_PX || (px > left + 1 && px < right - 1)))
+        return FALSE;
+    }
+  return over_band;
+}
+
+/* Whether the pointer is over a band. */
+gboolean
+_lablink_plot_bands_under_pointer (LablinkPlot *self)
+{
+  for (guint i = 0; i < self->bands.bands->len; i++)
+    if (under_pointer (self, i, NULL, NULL))
+      return TRUE;
+  return FALSE;
+}
+
+/* The pointer's readout: a line for each band under the pointer. */
 void
 _lablink_plot_bands_describe (LablinkPlot *self,
                               GString     *text)
 {
   GArray *bands = self->bands.bands;
 
-  for (guint i = 0; i < bands->len && 2 * i < self->bands.drawn->len; i++)
+  for (guint i = 0; i < bands->len; i++)
     {
       const LablinkPlotBand *band = &g_array_index (bands, LablinkPlotBand, i);
-      double left = g_array_index (self->bands.drawn, double, 2 * i);
-      double right = g_array_index (self->bands.drawn, double, 2 * i + 1);
       const char *label = self->bands.labels[band->kind];
       g_autofree char *width = NULL;
 
-      if (label == NULL || isnan (left) || self->pointer_x < left - 1 || self->pointer_x > right + 1)
+      if (label == NULL || !under_pointer (self, i, NULL, NULL))
         continue;
       width = lablink_format_si (band->end - band->start, self->x_unit ? self->x_unit : "", 4);
       g_string_append_printf (text, "\n%s · %s", label, width);

@@ -400,6 +400,27 @@ draw_trace (const double *x,
   return drawn;
 }
 
+/* Of the points drawn at the same x as point @best (a column's minimum
+ * and maximum, a break in the trace and the value after it): @best if it
+ * is a value, else a value if there is one. */
+static gsize
+value_at_same_x (const double *dx,
+                 const double *dy,
+                 gsize         n,
+                 gsize         best)
+{
+  gsize i = best;
+
+  if (!isnan (dy[best]))
+    return best;
+  while (i > 0 && dx[i - 1] == dx[best])
+    i--;
+  for (; i < n && dx[i] == dx[best]; i++)
+    if (!isnan (dy[i]))
+      return i;
+  return best;
+}
+
 static void
 update_cursor (LablinkPlot *self,
                cairo_t     *cr,
@@ -412,6 +433,8 @@ update_cursor (LablinkPlot *self,
   const char *prefix;
   g_autofree char *xs = NULL;
   g_autofree char *ys = NULL;
+  gboolean over_band;
+  double px_per_x;
   guint p, i;
 
   g_clear_pointer (&self->cursor_text, g_free);
@@ -437,6 +460,8 @@ update_cursor (LablinkPlot *self,
   g_string_append_printf (text, "%s  %s", xs, ys);
 
   /* The value of each series of the pane nearest to the pointer's x. */
+  over_band = _lablink_plot_bands_under_pointer (self);
+  px_per_x = (pane->right - pane->left) / (pane->wx1 - pane->wx0);
   for (i = 0; i < self->series->len; i++)
     {
       Series *s = g_ptr_array_index (self->series, i);
@@ -458,6 +483,15 @@ update_cursor (LablinkPlot *self,
       best = lo >= s->drawn_x->len ? s->drawn_x->len - 1 : lo;
       if (best > 0 && fabs (dx[best - 1] - wx) < fabs (dx[best] - wx))
         best--;
+      /* Over a band (a gap): only a series with a sample there, none
+       * with "—"; a break in the trace at a gap's edge is drawn at the
+       * x of the first value after it, which is what is there. */
+      if (over_band)
+        {
+          best = value_at_same_x (dx, dy, s->drawn_x->len, best);
+          if (_lablink_plot_bands_hide_value (self, pane->left + (dx[best] - pane->wx0) * px_per_x, dy[best]))
+            continue;
+        }
       vs = lablink_format_si (dy[best], pane->unit ? pane->unit : "", 4);
       g_string_append_printf (text, "\n%s: %s", s->name, vs);
     }

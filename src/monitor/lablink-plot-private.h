@@ -291,5 +291,9 @@ void     _lablink_plot_bands_draw_legend (LablinkPlot *self,
                                         const GdkRGBA *fg);
 void     _lablink_plot_bands_describe  (LablinkPlot *self,
                                         GString     *text);
+gboolean _lablink_plot_bands_under_pointer (LablinkPlot *self);
+gboolean _lablink_plot_bands_hide_value (LablinkPlot *self,
+                                        double       px,
+                                        double       y);
 
 G_END_DECLS

@@ -228,16 +228,24 @@ mt_command (LablinkWindow *window,
 /* Resizes the window and waits until it is laid out at about that size
  * (less its client-side shadow) and drawn. */
 void
-mt_resize (LablinkWindow *window,
-           int            width,
-           int            height)
+mt_resize_window (GtkWindow *window,
+                  int        width,
+                  int        height)
 {
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_default_size (window, width, height);
   TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
              ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
   g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width), <=, 40);
   gtk_widget_queue_draw (GTK_WIDGET (window));
   test_run_for (300);
+}
+
+void
+mt_resize (LablinkWindow *window,
+           int            width,
+           int            height)
+{
+  mt_resize_window (GTK_WINDOW (window), width, height);
 }
 
 JsonNode *
@@ -364,6 +372,42 @@ mt_screenshot (GtkWidget  *widget,
 
   g_test_message ("screenshot %s: %dx%d", path, width, height);
   return path;
+}
+
+/* The application's (first) review window, or NULL. */
+LablinkReviewWindow *
+mt_find_review_window (LablinkApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (LABLINK_IS_REVIEW_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Draws @plot again and waits for the frame. */
+void
+mt_plot_wait_drawn (LablinkPlot *plot)
+{
+  guint64 draws = lablink_plot_get_n_draws (plot);
+
+  gtk_widget_queue_draw (GTK_WIDGET (plot));
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws);
+}
+
+/* Puts the pointer at (@x, @y) of @plot (widget coordinates) and waits for
+ * the frame that draws its readout. Returns: the readout's text (the
+ * plot's, until it draws again). */
+const char *
+mt_plot_hover (LablinkPlot *plot,
+               double       x,
+               double       y)
+{
+  guint64 draws = lablink_plot_get_n_draws (plot);
+
+  lablink_plot_set_pointer (plot, x, y);
+  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws && lablink_plot_get_cursor_text (plot) != NULL);
+  g_test_message ("readout at %.1f, %.1f px: %s", x, y, lablink_plot_get_cursor_text (plot));
+  return lablink_plot_get_cursor_text (plot);
 }
 
 /**

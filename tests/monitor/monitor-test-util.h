@@ -9,6 +9,8 @@
 
 #include "lablink-application.h"
 #include "lablink-meter.h"
+#include "lablink-plot.h"
+#include "lablink-review-window.h"
 #include "lablink-window.h"
 #include "test-common.h"
 
@@ -59,6 +61,9 @@ JsonNode           *mt_command_on           (LablinkSession     *session,
 void                mt_resize               (LablinkWindow      *window,
                                              int                 width,
                                              int                 height);
+void                mt_resize_window        (GtkWindow          *window,
+                                             int                 width,
+                                             int                 height);
 JsonNode           *mt_command              (LablinkWindow      *window,
                                              const char         *equipment_id,
                                              const char         *action,
@@ -75,7 +80,13 @@ char               *mt_screenshot           (GtkWidget          *widget,
 void                mt_assert_screenshot    (GtkWidget          *widget,
                                              const char         *name);
 
-/* A capture on disk for the review window's tests. */
+/* The review window's tests: the window, its plot's frames and readout,
+ * a capture on disk. */
+LablinkReviewWindow *mt_find_review_window  (LablinkApplication *app);
+void                mt_plot_wait_drawn      (LablinkPlot        *plot);
+const char         *mt_plot_hover           (LablinkPlot        *plot,
+                                             double              x,
+                                             double              y);
 typedef gint64 (*MtRowTime)  (guint64 row);
 typedef double (*MtRowValue) (guint64 row,
                               guint   channel);

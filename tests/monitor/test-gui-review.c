@@ -50,15 +50,6 @@ make_capture (const char *root)
   return mt_capture_new (root, "review", names, units, N_ROWS, row_time, row_value, HOLE_ROW, TRUE);
 }
 
-static LablinkReviewWindow *
-find_review_window (LablinkApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (LABLINK_IS_REVIEW_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
 static double
 row_x (guint64 row)
 {
@@ -79,16 +70,6 @@ zoom_rows (LablinkReviewWindow *window,
 }
 
 static void
-wait_drawn (LablinkReviewWindow *window)
-{
-  LablinkPlot *plot = lablink_review_window_get_plot (window);
-  guint64 draws = lablink_plot_get_n_draws (plot);
-
-  gtk_widget_queue_draw (GTK_WIDGET (plot));
-  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws);
-}
-
-static void
 export_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -100,32 +81,20 @@ export_done_cb (GObject      *source,
   *(gboolean *) user_data = TRUE;
 }
 
-static void
-resize (GtkWindow *window,
-        int        width,
-        int        height)
-{
-  gtk_window_set_default_size (window, width, height);
-  TEST_WAIT (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 40 &&
-             ABS (gtk_widget_get_height (GTK_WIDGET (window)) - height) <= 40, TEST_TIMEOUT_MS);
-  g_assert_cmpint (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width), <=, 40);
-  test_run_for (300);
-}
-
 /* The gap's band, zoomed to 10 s on either side of it: from its last
  * sample before to its first after, where the trace is broken; the
- * readout under the pointer names it (and no "Gaps" series), beside it
- * does not. */
+ * readout under the pointer names it (and no "Gaps" series, nor the
+ * channels, which have no sample there), beside it does not. */
 static void
 check_gap_band (LablinkReviewWindow *window)
 {
   LablinkPlot *plot = lablink_review_window_get_plot (window);
   LablinkPlotBand band;
   double left, right, x0, x1, area, area_left, mid_y;
-  guint64 draws;
+  const char *text;
 
   zoom_rows (window, HOLE_ROW - 10000, HOLE_ROW + 10000);
-  wait_drawn (window);
+  mt_plot_wait_drawn (plot);
   g_assert_cmpuint (lablink_plot_get_n_bands (plot), ==, 1);
   g_assert_true (lablink_plot_get_band (plot, 0, &band, &left, &right));
   g_assert_cmpint (band.kind, ==, LABLINK_PLOT_BAND_LOST);
@@ -145,13 +114,10 @@ check_gap_band (LablinkReviewWindow *window)
   g_assert_cmpfloat (area_left, <, 200);
 
   mid_y = gtk_widget_get_height (GTK_WIDGET (plot)) / 2.0;
-  draws = lablink_plot_get_n_draws (plot);
-  lablink_plot_set_pointer (plot, (left + right) / 2.0, mid_y);
-  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws && lablink_plot_get_cursor_text (plot) != NULL);
-  g_test_message ("readout over the gap: %s", lablink_plot_get_cursor_text (plot));
-  g_assert_nonnull (strstr (lablink_plot_get_cursor_text (plot), "\nGap (data lost) · 10.00 s"));
-  g_assert_null (strstr (lablink_plot_get_cursor_text (plot), "Gaps"));
-  g_assert_nonnull (strstr (lablink_plot_get_cursor_text (plot), "\nCH1: "));
+  text = mt_plot_hover (plot, (left + right) / 2.0, mid_y);
+  g_assert_nonnull (strstr (text, "\nGap (data lost) · 10.00 s"));
+  g_assert_null (strstr (text, "Gaps"));
+  g_assert_null (strstr (text, "\nCH1: "));
 
   /* Screenshots of the band and its readout, light and dark. */
   for (guint dark = 0; dark < 2; dark++)
@@ -161,17 +127,15 @@ check_gap_band (LablinkReviewWindow *window)
       double variance = 0;
 
       adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_DEFAULT);
-      wait_drawn (window);
+      mt_plot_wait_drawn (plot);
       path = mt_screenshot (GTK_WIDGET (window), dark ? "review-gap-dark.png" : "review-gap.png", &variance);
       g_test_message ("%s: luminance variance %.1f", path, variance);
       g_assert_cmpfloat (variance, >, 100.0);
     }
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
-  draws = lablink_plot_get_n_draws (plot);
-  lablink_plot_set_pointer (plot, right + 10, mid_y);
-  TEST_ASSERT_EVENTUALLY (lablink_plot_get_n_draws (plot) > draws && lablink_plot_get_cursor_text (plot) != NULL);
-  g_assert_null (strstr (lablink_plot_get_cursor_text (plot), "Gap"));
+  text = mt_plot_hover (plot, right + 10, mid_y);
+  g_assert_null (strstr (text, "Gap"));
   lablink_plot_clear_pointer (plot);
 }
 
@@ -193,12 +157,12 @@ test_review (void)
 
   /* Opened as the Captures popover, --open and a drop open it. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "review-capture", g_variant_new_string (directory));
-  window = find_review_window (app);
+  window = mt_find_review_window (app);
   g_assert_nonnull (window);
   TEST_ASSERT_EVENTUALLY (lablink_review_window_get_view (window) != NULL);
   plot = lablink_review_window_get_plot (window);
   g_assert_cmpuint (lablink_capture_view_get_n_samples (lablink_review_window_get_view (window)), ==, N_ROWS);
-  wait_drawn (window);
+  mt_plot_wait_drawn (plot);
 
   /* The whole recording: every column has samples (min and max), one gap. */
   lablink_review_window_get_range (window, &shown_start, &shown_end);
@@ -222,7 +186,7 @@ test_review (void)
 
   /* Down to single samples: each shown at its exact value, in order. */
   zoom_rows (window, 1234567, 1234577);
-  wait_drawn (window);
+  mt_plot_wait_drawn (plot);
   y = lablink_review_window_get_points (window, 0, &x, &n);
   g_assert_cmpuint (n, ==, 11);
   for (i = 0; i < n; i++)
@@ -242,7 +206,7 @@ test_review (void)
 
   /* Across the gap: shown, and the trace broken there. */
   zoom_rows (window, HOLE_ROW - 20, HOLE_ROW + 20);
-  wait_drawn (window);
+  mt_plot_wait_drawn (plot);
   g_assert_cmpuint (lablink_review_window_get_n_gaps_shown (window), ==, 1);
   g_assert_nonnull (strstr (lablink_review_window_get_status (window), "Gap"));
   y = lablink_review_window_get_points (window, 0, &x, &n);
@@ -261,7 +225,7 @@ test_review (void)
 
   /* Toggling a channel hides it (and only it). */
   lablink_review_window_set_channel_visible (window, 1, FALSE);
-  wait_drawn (window);
+  mt_plot_wait_drawn (plot);
   lablink_review_window_get_points (window, 1, NULL, &n_values);
   g_assert_cmpuint (n_values, ==, 0);
   g_assert_cmpuint (lablink_plot_get_series_n_points (plot, 1), ==, 0);
@@ -305,10 +269,10 @@ test_review (void)
         g_autofree char *path = NULL;
         double variance = 0;
 
-        resize (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
+        mt_resize_window (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
         /* A new width: the columns follow the plot's pixels. */
         lablink_plot_reset_view (plot);
-        wait_drawn (window);
+        mt_plot_wait_drawn (plot);
         path = mt_screenshot (GTK_WIDGET (window), name, &variance);
         g_test_message ("%s: luminance variance %.1f", path, variance);
         g_assert_cmpfloat (variance, >, 100.0);
