@@ -5,7 +5,8 @@
  * resizes the meter as it changes, and a new reading costs a redraw, not a
  * relayout of the window (a value of 1000 or more widens the readout once).
  * Values of 10,000 and more take an SI prefix on the unit (123456.789 V is
- * 123.457 kV), so the digits keep to the width of the meter.
+ * 123.457 kV), so the digits keep to the width of the meter. The readout
+ * knows the unit too: it copies the value with it (context menu, Ctrl+C).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -134,6 +135,7 @@ lablink_meter_new (const char *caption,
 
   gtk_label_set_label (self->caption_label, caption);
   gtk_label_set_label (self->unit_label, unit);
+  lablink_readout_set_unit (self->value_readout, unit);
   self->unit = g_strdup (unit ? unit : "");
   self->decimals = MIN (decimals, 9);
   /* up to ±999.999 (a PSU's and a load's usual readings) in the
@@ -179,7 +181,10 @@ lablink_meter_set_value (LablinkMeter *self,
   lablink_readout_set_text (self->value_readout, text);
   unit = g_strconcat (prefix, self->unit, NULL);
   if (g_strcmp0 (unit, gtk_label_get_label (self->unit_label)) != 0)
-    gtk_label_set_label (self->unit_label, unit);
+    {
+      gtk_label_set_label (self->unit_label, unit);
+      lablink_readout_set_unit (self->value_readout, unit); /* copied with the value */
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
 }
 

@@ -17,5 +17,8 @@ void        lablink_readout_set_text     (LablinkReadout *self,
 const char *lablink_readout_get_text     (LablinkReadout *self);
 void        lablink_readout_set_template (LablinkReadout *self,
                                           const char     *template_text);
+void        lablink_readout_set_unit     (LablinkReadout *self,
+                                          const char     *unit);
+const char *lablink_readout_get_unit     (LablinkReadout *self);
 
 G_END_DECLS
