@@ -18,6 +18,13 @@
  * one shows it, win.show-server); the server bar below is the first
  * server's.
  *
+ * Where the header bar is short of room it says the state in a few words
+ * ("Reconnecting…"), and where even that does not fit it is the icon
+ * alone, in the state's colour, in a round button of its own (style class
+ * "compact"): the button is given only the width of what it shows, never
+ * an empty pill sized for words it left out. The tooltip then has the
+ * whole state.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -46,6 +53,7 @@ struct _LablinkConnectionIndicator
   GtkImage       *icon;
   GtkLabel       *label;
   GtkLabel       *short_label;   /* when the header bar is short of room */
+  GtkWidget      *squeezer;      /* shows one of them, or neither */
   GtkWidget      *reconnect_button;
   GtkWidget      *login_button;
   GtkWidget      *servers_title;
@@ -59,11 +67,50 @@ struct _LablinkConnectionIndicator
   GtkStringList  *recent;            /* recent servers, newest first */
   LablinkDiscovery *discovery;       /* once the popover was open */
   guint           countdown;
+  char           *tooltip;           /* while the whole state is shown */
+  char           *squeezed_tooltip;  /* while it is not */
 };
 
 G_DEFINE_FINAL_TYPE (LablinkConnectionIndicator, lablink_connection_indicator, GTK_TYPE_WIDGET)
 
 static gboolean countdown_cb (gpointer data);
+
+/* The tooltip says what the button leaves out. */
+static void
+sync_tooltip (LablinkConnectionIndicator *self)
+{
+  gboolean whole;
+
+  if (self->squeezer == NULL)   /* still being built */
+    return;
+  whole = adw_squeezer_get_visible_child (ADW_SQUEEZER (self->squeezer)) == GTK_WIDGET (self->label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), whole ? self->tooltip : self->squeezed_tooltip);
+}
+
+static void
+set_tooltips (LablinkConnectionIndicator *self,
+              const char                 *tooltip,
+              const char                 *squeezed_tooltip)
+{
+  g_free (self->tooltip);
+  self->tooltip = g_strdup (tooltip);
+  g_free (self->squeezed_tooltip);
+  self->squeezed_tooltip = g_strdup (squeezed_tooltip);
+  sync_tooltip (self);
+}
+
+/* The squeezer chose: a round button for the icon alone. */
+static void
+squeezed_cb (LablinkConnectionIndicator *self)
+{
+  if (self->squeezer == NULL)   /* still being built */
+    return;
+  if (adw_squeezer_get_visible_child (ADW_SQUEEZER (self->squeezer)) == NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->menu_button), "compact");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->menu_button), "compact");
+  sync_tooltip (self);
+}
 
 static const char * const notifications[] = {
   "notify::state", "notify::next-retry-time", "notify::retry-attempt", "notify::last-error",
@@ -220,7 +267,8 @@ update_summary (LablinkConnectionIndicator *self)
   gtk_widget_set_visible (self->reconnect_button,
                           worst_state == LABLINK_CONNECTION_RECONNECTING || worst_state == LABLINK_CONNECTION_DISCONNECTED);
   gtk_widget_set_visible (self->login_button, worst_state == LABLINK_CONNECTION_AUTH_FAILED);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), detail->str);
+  /* each server with its whole state */
+  set_tooltips (self, detail->str, detail->str);
   tick (self, reconnecting);
 }
 
@@ -320,7 +368,11 @@ lablink_connection_indicator_update (LablinkConnectionIndicator *self)
   else
     detail = g_strdup (url);
   gtk_label_set_label (self->detail_label, detail);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), detail);
+  {
+    g_autofree char *with_state = g_strdup_printf ("%s\n%s", text, detail);
+
+    set_tooltips (self, detail, with_state);
+  }
 
   tick (self, state == LABLINK_CONNECTION_RECONNECTING);
 }
@@ -611,6 +663,53 @@ lablink_connection_indicator_get_popover (LablinkConnectionIndicator *self)
 }
 
 static void
+lablink_connection_indicator_measure (GtkWidget      *widget,
+                                     GtkOrientation  orientation,
+                                     int             for_size,
+                                     int            *minimum,
+                                     int            *natural,
+                                     int            *minimum_baseline,
+                                     int            *natural_baseline)
+{
+  LablinkConnectionIndicator *self = LABLINK_CONNECTION_INDICATOR (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+/* The box is given the width of the widest state that fits (the whole, the
+ * few words or none) rather than all there is, so that the button's pill
+ * ends where its icon or words do; the rest of @width stays empty. The
+ * squeezer in the button then has just the room of the state chosen. */
+static void
+lablink_connection_indicator_size_allocate (GtkWidget *widget,
+                                           int        width,
+                                           int        height,
+                                           int        baseline)
+{
+  LablinkConnectionIndicator *self = LABLINK_CONNECTION_INDICATOR (widget);
+  int box_min, box_nat, whole, few, rest, used;
+
+  gtk_widget_measure (self->box, GTK_ORIENTATION_HORIZONTAL, -1, &box_min, &box_nat, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (self->label), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &whole, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (self->short_label), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &few, NULL, NULL);
+  /* all but the squeezer, whose natural width is its widest label's */
+  rest = box_nat - MAX (whole, few);
+  if (rest + whole <= width)
+    used = rest + whole;
+  else if (rest + few <= width)
+    used = rest + few;
+  else
+    used = rest;
+  used = MAX (used, box_min);
+
+  gtk_widget_size_allocate (self->box,
+                            &(GtkAllocation) {
+                              gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL ? MAX (width - used, 0) : 0,
+                              0, used, height },
+                            baseline);
+}
+
+static void
 lablink_connection_indicator_dispose (GObject *object)
 {
   LablinkConnectionIndicator *self = LABLINK_CONNECTION_INDICATOR (object);
@@ -631,6 +730,8 @@ lablink_connection_indicator_dispose (GObject *object)
   if (self->discovered_list)
     gtk_list_box_bind_model (self->discovered_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->discovery);
+  g_clear_pointer (&self->tooltip, g_free);
+  g_clear_pointer (&self->squeezed_tooltip, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), LABLINK_TYPE_CONNECTION_INDICATOR);
 
   G_OBJECT_CLASS (lablink_connection_indicator_parent_class)->dispose (object);
@@ -643,6 +744,8 @@ lablink_connection_indicator_class_init (LablinkConnectionIndicatorClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lablink_connection_indicator_dispose;
+  widget_class->measure = lablink_connection_indicator_measure;
+  widget_class->size_allocate = lablink_connection_indicator_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/lablinkmonitor/Monitor/lablink-connection-indicator.ui");
@@ -659,6 +762,7 @@ lablink_connection_indicator_class_init (LablinkConnectionIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, icon);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, label);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, short_label);
+  gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, squeezer);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, login_button);
   gtk_widget_class_bind_template_child (widget_class, LablinkConnectionIndicator, servers_title);
@@ -668,8 +772,8 @@ lablink_connection_indicator_class_init (LablinkConnectionIndicatorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, recent_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, discovered_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, server_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, squeezed_cb);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lablinkconnectionindicator");
 }
 

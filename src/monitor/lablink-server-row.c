@@ -2,9 +2,11 @@
  *
  * The instruments of each server are listed under a row naming it (its
  * host and port, or "Built-in simulator"; the URL as tooltip), with its own
- * connection state ("Connected", "Reconnecting in 3 s (attempt 2)", counted
- * down once a second while it waits, "Login required", "Offline") and a
- * menu: reconnect now (or log in), remove the server. Not selectable.
+ * connection state ("Connected", "Reconnecting in 3 s", counted down once a
+ * second while it waits, "Login required", "Offline") and a menu:
+ * reconnect now (or log in), remove the server. Not selectable. The
+ * sidebar is narrow: the state is said briefly (the attempt is in its
+ * tooltip, which has the whole state) and wraps rather than being cut.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -55,17 +57,11 @@ lablink_session_dup_title (LablinkSession *session)
   return g_strdup (g_uri_get_host (uri));
 }
 
-/**
- * lablink_session_dup_state_text:
- * @session: a session
- * @css_class: (out) (optional): "success", "warning" or "error"
- *
- * Returns: (transfer full): its connection state in a few words, with the
- *   countdown while it waits to reconnect
- */
-char *
-lablink_session_dup_state_text (LablinkSession  *session,
-                                const char     **css_class)
+/* The state, with the attempt while it waits to reconnect unless @brief. */
+static char *
+dup_state_text (LablinkSession  *session,
+                gboolean         brief,
+                const char     **css_class)
 {
   const char *css = "error";
   char *text;
@@ -86,10 +82,16 @@ lablink_session_dup_state_text (LablinkSession  *session,
         guint attempt = MAX (lablink_session_get_retry_attempt (session), 1);
         gint64 now = g_get_monotonic_time ();
 
+        guint seconds = next > now ? (guint) ((next - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC) : 0;
+
         css = "warning";
-        if (next > now)
-          text = g_strdup_printf (_("Reconnecting in %u s (attempt %u)"),
-                                  (guint) ((next - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC), attempt);
+        if (brief && seconds > 0)
+          /* Translators: the sidebar's short form of "Reconnecting in %u s (attempt %u)" */
+          text = g_strdup_printf (_("Reconnecting in %u s"), seconds);
+        else if (brief)
+          text = g_strdup (_("Reconnecting…"));
+        else if (seconds > 0)
+          text = g_strdup_printf (_("Reconnecting in %u s (attempt %u)"), seconds, attempt);
         else
           text = g_strdup_printf (_("Reconnecting… (attempt %u)"), attempt);
       }
@@ -107,6 +109,21 @@ lablink_session_dup_state_text (LablinkSession  *session,
   return text;
 }
 
+/**
+ * lablink_session_dup_state_text:
+ * @session: a session
+ * @css_class: (out) (optional): "success", "warning" or "error"
+ *
+ * Returns: (transfer full): its connection state in a few words, with the
+ *   countdown and the attempt while it waits to reconnect
+ */
+char *
+lablink_session_dup_state_text (LablinkSession  *session,
+                                const char     **css_class)
+{
+  return dup_state_text (session, FALSE, css_class);
+}
+
 static gboolean countdown_cb (gpointer data);
 
 static void
@@ -115,15 +132,17 @@ update (LablinkServerRow *self)
   static const char * const classes[] = { "success", "warning", "error" };
   g_autofree char *title = lablink_session_dup_title (self->session);
   g_autofree char *text = NULL;
+  g_autofree char *whole = NULL;
   const char *css = NULL;
   guint i;
 
-  text = lablink_session_dup_state_text (self->session, &css);
+  text = dup_state_text (self->session, TRUE, &css);
+  whole = dup_state_text (self->session, FALSE, NULL);
   gtk_label_set_label (self->title_label, title);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), lablink_session_get_server_url (self->session));
   gtk_label_set_label (self->status_label, text);
-  /* the sidebar is narrow: the whole state where it is ellipsized */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
+  /* the sidebar is narrow: the state briefly, the whole state here */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), whole);
   for (i = 0; i < G_N_ELEMENTS (classes); i++)
     if (g_strcmp0 (classes[i], css) != 0)
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), classes[i]);

@@ -105,6 +105,23 @@ mt_teardown (MtFixture     *fixture,
   mt_fixture_teardown (fixture);
 }
 
+/* A second (third...) server in the window: @sim's, added as
+ * win.add-server does, connected and with its equipment listed.
+ * Returns its session (the window's). */
+LablinkSession *
+mt_add_server (LablinkWindow *window,
+               TestSim       *sim)
+{
+  LablinkSession *session;
+
+  mt_activate (window, "add-server", g_variant_new ("(ss)", test_sim_get_url (sim), ""));
+  session = lablink_window_lookup_session (window, test_sim_get_url (sim));
+  g_assert_nonnull (session);
+  TEST_ASSERT_EVENTUALLY (lablink_session_get_connected (session) && lablink_session_get_equipment_loaded (session));
+  mt_round_trip (window);
+  return session;
+}
+
 static void
 on_pong (LablinkStreamManager *manager,
          LablinkMessage       *message,

@@ -53,6 +53,8 @@ void                mt_setup                (MtFixture          *fixture,
 void                mt_teardown             (MtFixture          *fixture,
                                              gconstpointer       data);
 void                mt_round_trip           (LablinkWindow      *window);
+LablinkSession     *mt_add_server           (LablinkWindow      *window,
+                                             TestSim            *sim);
 
 JsonNode           *mt_command_on           (LablinkSession     *session,
                                              const char         *equipment_id,

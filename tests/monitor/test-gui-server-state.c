@@ -36,12 +36,8 @@ setup (Fixture       *f,
   window = f->mt.window;
   f->sim_b = test_sim_spawn (NULL);
   f->a = lablink_window_get_session (window);
-  mt_activate (window, "add-server", g_variant_new ("(ss)", test_sim_get_url (f->sim_b), ""));
-  f->b = lablink_window_lookup_session (window, test_sim_get_url (f->sim_b));
-  g_assert_nonnull (f->b);
+  f->b = mt_add_server (window, f->sim_b);
   g_assert_true (f->a != f->b);
-  TEST_ASSERT_EVENTUALLY (lablink_session_get_connected (f->b) && lablink_session_get_equipment_loaded (f->b));
-  mt_round_trip (window);
 }
 
 static void
