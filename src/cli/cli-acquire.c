@@ -63,6 +63,12 @@ typedef struct {
   /* the text of the current second, for append_timestamp() */
   gint64 stamp_sec;
   char *stamp_prefix;
+  /* the lead-in: the first frame with samples did not hold every sample
+   * made since the start (it came late): they are fetched over REST, the
+   * frames held meanwhile */
+  gboolean lead_in_checked;
+  GPtrArray *held;   /* of LablinkMessage, while the lead-in is fetched */
+  guint lead_in_asked;
 } AcquireState;
 
 /* How long acquire waits for a first sample before it gives up (exit 1),
@@ -221,12 +227,12 @@ append_timestamp (AcquireState *state,
   g_string_append_printf (line, ".%06d", (int) (t - sec * G_USEC_PER_SEC));
 }
 
+/* Prints the samples of @message newer than those printed (an acquisition
+ * frame, or a REST window). */
 static void
-on_acquisition_data (LablinkStreamManager *manager,
-                     LablinkMessage       *message,
-                     gpointer              user_data)
+print_samples (AcquireState   *state,
+               LablinkMessage *message)
 {
-  AcquireState *state = user_data;
   const gint64 *times;
   gsize n = 0;
   guint n_channels;
@@ -237,9 +243,6 @@ on_acquisition_data (LablinkStreamManager *manager,
   guint n_wanted = g_strv_length (state->channels);
   gsize first_new = 0;
   gboolean polled = FALSE;
-
-  if (g_strcmp0 (lablink_message_get_acquisition_id (message), state->acquisition_id) != 0)
-    return;
 
   acq_state = lablink_message_dup_string (message, "state");
   if (acq_state != NULL && (g_str_equal (acq_state, "stopped") || g_str_equal (acq_state, "error")))
@@ -317,6 +320,80 @@ on_acquisition_data (LablinkStreamManager *manager,
   if (state->server_stopped ||
       (opt_num_samples > 0 && state->printed >= (guint64) opt_num_samples))
     state->cli->stop = TRUE;
+}
+
+static void
+lead_in_fetched (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(LablinkMessage) window = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) held = NULL;
+  AcquireState *state;
+  gsize n = 0;
+
+  window = lablink_client_get_acquisition_window_finish (LABLINK_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the command is over: @user_data is gone */
+  state = user_data;
+  if (window == NULL)
+    fprintf (stderr, "lablink-cli: warning: the acquisition's first samples could not be fetched "
+                     "(%s): they are missing from the output\n", error->message);
+  else
+    {
+      if (lablink_message_get_sample_times (window, &n) == NULL || n >= state->lead_in_asked)
+        fprintf (stderr, "lablink-cli: warning: the server may no longer hold the acquisition's "
+                         "first samples: some may be missing from the output\n");
+      print_samples (state, window);
+    }
+
+  /* Then the frames that came meanwhile, in order. */
+  held = g_steal_pointer (&state->held);
+  for (guint i = 0; i < held->len; i++)
+    print_samples (state, g_ptr_array_index (held, i));
+}
+
+static void
+on_acquisition_data (LablinkStreamManager *manager,
+                     LablinkMessage       *message,
+                     gpointer              user_data)
+{
+  AcquireState *state = user_data;
+  gint64 total = -1;
+  gsize n = 0;
+
+  if (g_strcmp0 (lablink_message_get_acquisition_id (message), state->acquisition_id) != 0)
+    return;
+
+  if (state->held != NULL)
+    {
+      g_ptr_array_add (state->held, lablink_message_ref (message));
+      return;
+    }
+
+  /* The first frame with samples holds the latest window: one that came
+   * late (a loaded machine) does not reach back to the start, and what it
+   * lacks is still in the server's buffer. */
+  if (!state->lead_in_checked && lablink_message_get_sample_times (message, &n) != NULL && n > 0)
+    {
+      state->lead_in_checked = TRUE;
+      if (lablink_message_get_int (message, "stats.total_samples", &total) && total > (gint64) n)
+        {
+          guint buffer = lablink_acquisition_plan_buffer (opt_rate);
+
+          /* What was made by now: twice what the frame counted, and a window. */
+          state->lead_in_asked = (guint) MIN ((gint64) buffer, 2 * total + (gint64) state->window);
+          state->held = g_ptr_array_new_with_free_func ((GDestroyNotify) lablink_message_unref);
+          g_ptr_array_add (state->held, lablink_message_ref (message));
+          lablink_client_get_acquisition_window_async (state->cli->client, state->acquisition_id,
+                                                       state->lead_in_asked, state->check,
+                                                       lead_in_fetched, state);
+          return;
+        }
+    }
+
+  print_samples (state, message);
 }
 
 static gboolean
@@ -436,13 +513,6 @@ cmd_acquire (Cli   *cli,
   state.channels = channels;
   state.window = lablink_acquisition_plan_window (opt_rate, g_strv_length (channels));
 
-  if (!rest_control (cli, acquisition_id, "start", TRUE, &error))
-    {
-      status = cli_runtime_error (error);
-      g_clear_error (&error);
-      goto delete;
-    }
-
   g_signal_connect (cli->manager, "acquisition-data", G_CALLBACK (on_acquisition_data), &state);
   state.key = lablink_protocol_acquisition_key (acquisition_id);
   g_signal_connect (cli->manager, "stream-status-changed", G_CALLBACK (on_stream_status_changed), &state);
@@ -474,8 +544,32 @@ cmd_acquire (Cli   *cli,
           goto stop;
         }
       g_signal_connect (capture, "failed", G_CALLBACK (on_capture_failed), &state);
-      fprintf (stderr, "lablink-cli: recording to %s\n", lablink_capture_get_directory (capture));
     }
+
+  /* Started only now: the stream (its frames carry no data until then) and
+   * the capture are there before the first sample is made. Started first,
+   * a frame that came late would not reach back to the start, and the
+   * capture, begun after it, would not know those samples were its own. */
+  if (!rest_control (cli, acquisition_id, "start", TRUE, &error))
+    {
+      status = cli_runtime_error (error);
+      g_clear_error (&error);
+      if (capture != NULL)
+        {
+          if (!lablink_capture_stop (capture, &error))
+            g_clear_error (&error);
+          if (!lablink_capture_delete_directory (lablink_capture_get_directory (capture), &error))
+            g_clear_error (&error);
+        }
+      if (!lablink_stream_manager_stop_acquisition_stream (cli->manager, acquisition_id, &error))
+        g_clear_error (&error);
+      g_signal_handlers_disconnect_by_func (cli->manager, on_state_changed, &state);
+      g_signal_handlers_disconnect_by_func (cli->manager, on_stream_status_changed, &state);
+      g_signal_handlers_disconnect_by_func (cli->manager, on_acquisition_data, &state);
+      goto delete;
+    }
+  if (capture != NULL)
+    fprintf (stderr, "lablink-cli: recording to %s\n", lablink_capture_get_directory (capture));
 
   header = g_string_new ("timestamp");
   for (guint i = 0; channels[i] != NULL; i++)
@@ -596,6 +690,7 @@ delete:
   g_free (state.lost);
   g_free (state.key);
   g_free (state.stamp_prefix);
+  g_clear_pointer (&state.held, g_ptr_array_unref);
 
   if (state.no_data && state.printed == 0 && status == EXIT_OK)
     {
