@@ -69,6 +69,7 @@ typedef struct {
   gboolean lead_in_checked;
   GPtrArray *held;   /* of LablinkMessage, while the lead-in is fetched */
   guint lead_in_asked;
+  gint64 started_at;   /* when the start was asked for (monotonic) */
 } AcquireState;
 
 /* How long acquire waits for a first sample before it gives up (exit 1),
@@ -373,17 +374,24 @@ on_acquisition_data (LablinkStreamManager *manager,
     }
 
   /* The first frame with samples holds the latest window: one that came
-   * late (a loaded machine) does not reach back to the start, and what it
-   * lacks is still in the server's buffer. */
+   * late (a loaded machine), or a window polled over REST while frames did
+   * not come, does not reach back to the start, and what it lacks is still
+   * in the server's buffer. Only a frame that counts every sample made
+   * (stats.total_samples) proves it holds them all. */
   if (!state->lead_in_checked && lablink_message_get_sample_times (message, &n) != NULL && n > 0)
     {
       state->lead_in_checked = TRUE;
-      if (lablink_message_get_int (message, "stats.total_samples", &total) && total > (gint64) n)
+      if (!lablink_message_get_int (message, "stats.total_samples", &total) || total > (gint64) n)
         {
-          guint buffer = lablink_acquisition_plan_buffer (opt_rate);
+          double elapsed = (g_get_monotonic_time () - state->started_at) / (double) G_USEC_PER_SEC;
+          double made = MAX (2.0 * (double) total, opt_rate * elapsed * 1.25);
 
-          /* What was made by now: twice what the frame counted, and a window. */
-          state->lead_in_asked = (guint) MIN ((gint64) buffer, 2 * total + (gint64) state->window);
+          /* What was made by now, with room to spare, and a window; at most
+           * what the server keeps. */
+          state->lead_in_asked = (guint) MIN ((double) lablink_acquisition_plan_buffer (opt_rate),
+                                              made + state->window);
+          g_debug ("the first samples (%" G_GSIZE_FORMAT " of %" G_GINT64_FORMAT " made) do not reach "
+                   "back to the start: fetching the latest %u over REST", n, total, state->lead_in_asked);
           state->held = g_ptr_array_new_with_free_func ((GDestroyNotify) lablink_message_unref);
           g_ptr_array_add (state->held, lablink_message_ref (message));
           lablink_client_get_acquisition_window_async (state->cli->client, state->acquisition_id,
@@ -550,6 +558,7 @@ cmd_acquire (Cli   *cli,
    * the capture are there before the first sample is made. Started first,
    * a frame that came late would not reach back to the start, and the
    * capture, begun after it, would not know those samples were its own. */
+  state.started_at = g_get_monotonic_time ();
   if (!rest_control (cli, acquisition_id, "start", TRUE, &error))
     {
       status = cli_runtime_error (error);
@@ -590,6 +599,19 @@ cmd_acquire (Cli   *cli,
     state.no_data = TRUE;
 
 stop:
+  if (state.held != NULL && cli->n_signals < 2)
+    {
+      /* A lead-in still being fetched: it and the frames held behind it
+       * are printed first (a second signal stops at once). */
+      gboolean expired = FALSE;
+      guint deadline = g_timeout_add (lablink_acquisition_plan_backfill_timeout (opt_rate),
+                                      cli_on_deadline, &expired);
+
+      while (state.held != NULL && !expired && cli->n_signals < 2)
+        g_main_context_iteration (NULL, TRUE);
+      if (!expired)
+        g_source_remove (deadline);
+    }
   if (state.check != NULL)
     g_cancellable_cancel (state.check);
   g_signal_handlers_disconnect_by_func (cli->manager, on_state_changed, &state);

@@ -81,6 +81,7 @@ main (int   argc,
   gint opt_flood_frames = 0;
   gint opt_token_lifetime = 1800;
   g_autofree char *opt_silent_streams = NULL;
+  gint opt_acquisition_stall_ms = 0;
   g_autofree char *opt_tls_cert = NULL;
   g_autofree char *opt_tls_key = NULL;
   gint opt_scope_points = LABLINK_SIM_SCOPE_N_SAMPLES;
@@ -117,6 +118,8 @@ main (int   argc,
       "Stop the flood after N frames (with --flood-rate 0: as fast as possible)", "N" },
     { "silent-streams", 0, 0, G_OPTION_ARG_STRING, &opt_silent_streams,
       "Fault, as the released LabLink 1.2.5: acknowledge streams of these types but never send them (e.g. readings,waveform)", "LIST" },
+    { "acquisition-stall-ms", 0, 0, G_OPTION_ARG_INT, &opt_acquisition_stall_ms,
+      "Fault, as a loaded server: acquisition streams send nothing for T ms after the first sample", "T" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert,
       "Serve https:// and wss:// (same port) with this PEM certificate (needs --tls-key)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "The PEM private key of --tls-cert", "FILE" },
@@ -169,7 +172,7 @@ main (int   argc,
       return 2;
     }
   if (opt_drop_after_messages < 0 || opt_drop_after_ms < 0 || opt_refuse_ms < 0 || opt_latency_ms < 0 ||
-      opt_hostile_rate < 0.0 || opt_flood_rate < 0 || opt_flood_frames < 0 || opt_token_lifetime <= 0)
+      opt_acquisition_stall_ms < 0 || opt_hostile_rate < 0.0 || opt_flood_rate < 0 || opt_flood_frames < 0 || opt_token_lifetime <= 0)
     {
       g_printerr ("lablink-sim: option values must not be negative\n");
       return 2;
@@ -245,6 +248,7 @@ main (int   argc,
   lablink_sim_server_set_drop_after_messages (server, (guint) opt_drop_after_messages);
   lablink_sim_server_set_drop_after_ms (server, (guint) opt_drop_after_ms);
   lablink_sim_server_set_refuse_ms (server, (guint) opt_refuse_ms);
+  lablink_sim_server_set_acquisition_stall_ms (server, (guint) opt_acquisition_stall_ms);
   lablink_sim_server_set_latency_ms (server, (guint) opt_latency_ms);
   lablink_sim_server_set_hostile (server, opt_hostile_rate, kinds);
   {

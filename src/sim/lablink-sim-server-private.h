@@ -44,6 +44,7 @@ struct _LablinkSimServer
   gboolean               compat;
   gboolean               stamp_send_time;
   GStrv                  silent_streams;  /* stream types acknowledged but never sent */
+  guint                  acquisition_stall_ms;  /* fault: a first acquisition frame this late */
   guint32                seed;
   char                  *auth_username;
   char                  *auth_password;

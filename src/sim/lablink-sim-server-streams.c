@@ -29,6 +29,7 @@ struct _SimStream
   guint             interval_ms;
   guint             read_ms;
   guint             num_samples;
+  gint64            first_data;   /* when its acquisition had samples first (monotonic) */
   GSource          *source;
 };
 
@@ -149,6 +150,12 @@ stream_fire_cb (gpointer user_data)
     {
       LablinkSimAcquisition *acquisition = lablink_sim_server_lookup_acquisition (self, stream->acquisition_id);
 
+      if (acquisition != NULL && stream->first_data == 0 &&
+          lablink_sim_acquisition_get_total_samples (acquisition) > 0)
+        stream->first_data = g_get_monotonic_time ();
+      if (acquisition != NULL && self->acquisition_stall_ms > 0 && stream->first_data != 0 &&
+          g_get_monotonic_time () - stream->first_data < (gint64) self->acquisition_stall_ms * 1000)
+        acquisition = NULL;   /* the stall: this tick sends nothing */
       if (acquisition != NULL)
         {
           LablinkSimJson w;

@@ -398,6 +398,24 @@ lablink_sim_server_set_silent_streams (LablinkSimServer   *self,
   self->silent_streams = g_strdupv ((char **) stream_types);
 }
 
+/**
+ * lablink_sim_server_set_acquisition_stall_ms:
+ * @self: a server
+ * @ms: 0 to disable
+ *
+ * Fault, as a loaded server: an acquisition stream sends nothing for @ms
+ * after its acquisition's first sample, then its frames as usual (each the
+ * latest window, so the first does not reach back to the start when @ms is
+ * longer than a window).
+ */
+void
+lablink_sim_server_set_acquisition_stall_ms (LablinkSimServer *self,
+                                             guint             ms)
+{
+  g_return_if_fail (LABLINK_SIM_IS_SERVER (self));
+  self->acquisition_stall_ms = ms;
+}
+
 gboolean
 lablink_sim_server_get_lablink_compat (LablinkSimServer *self)
 {

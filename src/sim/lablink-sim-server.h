@@ -51,6 +51,8 @@ LablinkSimServer     *lablink_sim_server_new                   (void);
  * may also be changed later, from the server's thread). */
 void                  lablink_sim_server_set_silent_streams    (LablinkSimServer   *self,
                                                                 const char * const *stream_types);
+void                  lablink_sim_server_set_acquisition_stall_ms (LablinkSimServer *self,
+                                                                guint             ms);
 void                  lablink_sim_server_set_lablink_compat    (LablinkSimServer *self,
                                                                 gboolean          compat);
 gboolean              lablink_sim_server_get_lablink_compat    (LablinkSimServer *self);
