@@ -28,6 +28,44 @@ find_about (void)
   return NULL;
 }
 
+static GtkWindow *
+find_shortcuts (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
+        return toplevel; /* the list keeps it */
+    }
+  return NULL;
+}
+
+/* Whether a GtkShortcutsShortcut under @widget has @title and @accelerator. */
+static gboolean
+has_shortcut (GtkWidget  *widget,
+              const char *title,
+              const char *accelerator)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *t = NULL;
+      g_autofree char *a = NULL;
+
+      g_object_get (widget, "title", &t, "accelerator", &a, NULL);
+      return g_strcmp0 (t, title) == 0 && g_strcmp0 (a, accelerator) == 0;
+    }
+  for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_shortcut (child, title, accelerator))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_demo_in_process (void)
 {
@@ -84,6 +122,18 @@ test_demo_in_process (void)
 
   /* The shortcuts window (gtk/help-overlay.ui) and the About window. */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  {
+    GtkWindow *shortcuts = NULL;
+
+    TEST_WAIT ((shortcuts = find_shortcuts ()) != NULL && gtk_widget_get_mapped (GTK_WIDGET (shortcuts)) &&
+               gtk_widget_get_width (GTK_WIDGET (shortcuts)) > 0, TEST_TIMEOUT_MS);
+    g_assert_nonnull (shortcuts);
+    /* The meters' copy (lablink-readout.c) is listed with the rest. */
+    g_assert_true (has_shortcut (GTK_WIDGET (shortcuts), "Copy the Focused Value", "<Control>c"));
+    mt_assert_screenshot (GTK_WIDGET (shortcuts), "shortcuts.png");
+    gtk_window_destroy (shortcuts);
+  }
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   {
     GtkWindow *about = NULL;
