@@ -12,8 +12,9 @@
 #include "lablink-sim-server.h"
 #include "monitor-test-util.h"
 
+/* The first toplevel of @type (the About window, the shortcuts window). */
 static GtkWindow *
-find_about (void)
+find_toplevel (GType type)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
   guint i;
@@ -22,23 +23,7 @@ find_about (void)
     {
       g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
 
-      if (ADW_IS_ABOUT_WINDOW (toplevel))
-        return toplevel; /* the list keeps it */
-    }
-  return NULL;
-}
-
-static GtkWindow *
-find_shortcuts (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint i;
-
-  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type))
         return toplevel; /* the list keeps it */
     }
   return NULL;
@@ -126,8 +111,9 @@ test_demo_in_process (void)
   {
     GtkWindow *shortcuts = NULL;
 
-    TEST_WAIT ((shortcuts = find_shortcuts ()) != NULL && gtk_widget_get_mapped (GTK_WIDGET (shortcuts)) &&
-               gtk_widget_get_width (GTK_WIDGET (shortcuts)) > 0, TEST_TIMEOUT_MS);
+    TEST_WAIT ((shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL &&
+               gtk_widget_get_mapped (GTK_WIDGET (shortcuts)) && gtk_widget_get_width (GTK_WIDGET (shortcuts)) > 0,
+               TEST_TIMEOUT_MS);
     g_assert_nonnull (shortcuts);
     /* The meters' copy (lablink-readout.c) is listed with the rest. */
     g_assert_true (has_shortcut (GTK_WIDGET (shortcuts), "Copy the Focused Value", "<Control>c"));
@@ -138,7 +124,7 @@ test_demo_in_process (void)
   {
     GtkWindow *about = NULL;
 
-    TEST_WAIT ((about = find_about ()) != NULL, TEST_TIMEOUT_MS);
+    TEST_WAIT ((about = find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL, TEST_TIMEOUT_MS);
     g_assert_nonnull (about);
     g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
     g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
