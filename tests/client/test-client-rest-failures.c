@@ -113,22 +113,37 @@ test_redirect_not_followed (Fixture       *fixture,
 /* ------------------------------------------------------------------------ */
 /* Network failures                                                         */
 
-static void
-test_connection_refused (void)
+/* GET /api from @url, with a client timeout of @timeout_s (0: the
+ * client's default): it must fail. Returns the error. */
+static GError *
+get_info_error (const char *url,
+                guint       timeout_s)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", test_free_port ());
   g_autoptr(LablinkClient) client = lablink_client_new (url, &error);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(JsonNode) info = NULL;
-  g_autofree char *expected = NULL;
   TestWaiter waiter = { 0 };
 
   g_assert_no_error (error);
+  if (timeout_s > 0)
+    lablink_client_set_timeout (client, timeout_s);
   lablink_client_get_info_async (client, NULL, test_waiter_cb, &waiter);
   result = test_waiter_wait (&waiter);
   info = lablink_client_get_info_finish (client, result, &error);
   g_assert_null (info);
+  g_assert_nonnull (error);
+  g_test_message ("%s (%s %d)", error->message, g_quark_to_string (error->domain), error->code);
+  return g_steal_pointer (&error);
+}
+
+static void
+test_connection_refused (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", test_free_port ());
+  g_autoptr(GError) error = get_info_error (url, 0);
+  g_autofree char *expected = NULL;
+
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
   expected = g_strdup_printf ("Could not connect to %s: is the LabLink server running?", url);
   g_assert_cmpstr (error->message, ==, expected);
@@ -199,10 +214,6 @@ test_tls_plain_server (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-  g_autoptr(LablinkClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) info = NULL;
-  TestWaiter waiter = { 0 };
   MockServer *server;
 
   if (!test_tls_available () || !test_run_in_child (TLS_CHILD_TIMEOUT_S))
@@ -212,15 +223,7 @@ test_tls_plain_server (void)
    * completes (the server waits for a request line) */
   server = mock_server_new ();
   url = g_strconcat ("https://", mock_server_get_url (server) + strlen ("http://"), NULL);
-  client = lablink_client_new (url, &error);
-  g_assert_no_error (error);
-  lablink_client_set_timeout (client, 2);
-  lablink_client_get_info_async (client, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  info = lablink_client_get_info_finish (client, result, &error);
-  g_assert_null (info);
-  g_assert_nonnull (error);
-  g_test_message ("%s (%s %d)", error->message, g_quark_to_string (error->domain), error->code);
+  error = get_info_error (url, 2);
   g_assert_nonnull (strstr (error->message, url));
   g_assert_nonnull (strstr (error->message, "http://"));
 
@@ -252,11 +255,7 @@ test_tls_plain_server_answers (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-  g_autoptr(LablinkClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) info = NULL;
   g_autoptr(GSocketService) service = NULL;
-  TestWaiter waiter = { 0 };
   guint16 port;
 
   if (!test_tls_available () || !test_run_in_child (TLS_CHILD_TIMEOUT_S))
@@ -270,15 +269,7 @@ test_tls_plain_server_answers (void)
   g_socket_service_start (service);
 
   url = g_strdup_printf ("https://127.0.0.1:%u", port);
-  client = lablink_client_new (url, &error);
-  g_assert_no_error (error);
-  lablink_client_set_timeout (client, 30);
-  lablink_client_get_info_async (client, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  info = lablink_client_get_info_finish (client, result, &error);
-  g_assert_null (info);
-  g_assert_nonnull (error);
-  g_test_message ("%s (%s %d)", error->message, g_quark_to_string (error->domain), error->code);
+  error = get_info_error (url, 30);
   /* an answer, not a timeout: the 30 s are never waited for */
   g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
   g_assert_nonnull (strstr (error->message, url));
@@ -292,10 +283,6 @@ test_tls_untrusted (void)
 {
   g_autoptr(GError) error = NULL;
   MockServer *server;
-  g_autoptr(LablinkClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(JsonNode) info = NULL;
-  TestWaiter waiter = { 0 };
 
   if (!test_tls_available () || !test_run_in_child (TLS_CHILD_TIMEOUT_S))
     return;
@@ -304,14 +291,7 @@ test_tls_untrusted (void)
   mock_server_add (server, "GET", "/api", 200, NULL, "{\"name\":\"LabLink Server\"}", 0);
   g_assert_true (g_str_has_prefix (mock_server_get_url (server), "https://"));
 
-  client = lablink_client_new (mock_server_get_url (server), &error);
-  g_assert_no_error (error);
-  lablink_client_set_timeout (client, 10);
-  lablink_client_get_info_async (client, NULL, test_waiter_cb, &waiter);
-  result = test_waiter_wait (&waiter);
-  info = lablink_client_get_info_finish (client, result, &error);
-  g_assert_null (info);
-  g_test_message ("%s", error->message);
+  error = get_info_error (mock_server_get_url (server), 10);
   g_assert_error (error, LABLINK_ERROR, LABLINK_ERROR_UNTRUSTED_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, "not trusted"));
   g_assert_nonnull (strstr (error->message, "SHA256:"));
